@@ -1,0 +1,3 @@
+from budgets.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,70 @@
+"""`budgets` command line: a thin layer over the library."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from budgets.db import DEFAULT_DB, DatabaseError
+
+
+class CommandError(Exception):
+    """A command could not do its job; the message is the one-line reason."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="budgets", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name, help_text):
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--db", type=Path, default=DEFAULT_DB, help="SQLite database (default: %(default)s)")
+        return p
+
+    p = command("ingest", "extract and load local files or folders")
+    p.add_argument("paths", nargs="+", type=Path)
+    p.add_argument("--strict", action="store_true", help="exit non-zero if any document failed")
+    p.set_defaults(run="budgets.commands.ingest:run")
+
+    p = command("crawl", "crawl configured sites, store raw files, extract, load")
+    p.add_argument("--site", action="append", default=[], help="site name (repeatable)")
+    p.add_argument("--all", action="store_true", help="every configured site")
+    p.add_argument("--year", type=int, help="only disclosures for this fiscal year")
+    p.add_argument("--strict", action="store_true")
+    p.set_defaults(run="budgets.commands.crawl:run")
+
+    p = command("audit", "recompute the findings table")
+    p.set_defaults(run="budgets.commands.audit:run")
+
+    p = command("serve", "Datasette over the database")
+    p.add_argument("--port", type=int, default=8001)
+    p.add_argument("--host", default="127.0.0.1")
+    p.set_defaults(run="budgets.commands.serve:run")
+
+    p = command("demo", "serve the bundled disclosure site, crawl it, extract, audit, serve Datasette")
+    p.add_argument("--no-serve", action="store_true", help="stop after loading")
+    p.add_argument("--port", type=int, default=8001)
+    p.set_defaults(run="budgets.commands.demo:run")
+
+    p = command("nightly", "incremental crawl of all sites, extract, audit, summary")
+    p.set_defaults(run="budgets.commands.nightly:run")
+
+    p = command("sites", "list configured sites and their last crawl")
+    p.set_defaults(run="budgets.commands.sites:run")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    module_name, func_name = args.run.split(":")
+    import importlib
+
+    try:
+        run = getattr(importlib.import_module(module_name), func_name)
+        return int(run(args) or 0)
+    except (CommandError, DatabaseError) as exc:
+        print(f"budgets {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"budgets {args.command}: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,158 @@
+"""The SQLite database: schema of the public tables, and the loader.
+
+Every document is loaded in one transaction: its row, its lines, its narrative and what could
+not be placed. Loading the same bytes again replaces them with identical rows, so re-running
+any command is safe.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Iterable
+
+import sqlite_utils
+
+DEFAULT_DB = Path("data/budgets.db")
+
+DOCUMENT_COLUMNS = {
+    "id": str, "url": str, "site": str, "district": str, "department": str, "title": str,
+    "fiscal_year": int, "stage": str, "format": str, "bytes": int, "fetched_at": str,
+    "parent_id": str, "status": str, "error": str, "raw_path": str,
+    "pages": int, "tables": int, "lines": int, "content_type": str, "http_headers": str,
+}
+
+LINE_COLUMNS = {
+    "id": str, "document_id": str, "district": str, "department": str, "department_raw": str,
+    "fiscal_year": int, "stage": str, "table_kind": str, "table_title": str,
+    "classification": str, "subject_code": str, "subject_name": str, "level": int,
+    "parent_code": str, "item": str, "measure": str, "year": int, "basis": str,
+    "amount_wan": float, "amount_fen": int, "unit_printed": str, "page": int,
+    "table_index": int, "row_index": int, "column_index": int, "column_label": str,
+    "source_text": str, "url": str,
+}
+
+FINDING_COLUMNS = {
+    "id": str, "document_id": str, "district": str, "department": str, "fiscal_year": int,
+    "check": str, "severity": str, "table_kind": str, "subject_code": str, "measure": str,
+    "year": int, "expected_wan": float, "actual_wan": float, "difference_wan": float,
+    "message": str, "evidence": str,
+}
+
+PARAGRAPH_COLUMNS = {"id": str, "document_id": str, "page": int, "position": int, "text": str}
+
+UNPLACED_COLUMNS = {
+    "id": str, "document_id": str, "table_index": int, "table_title": str, "row_index": int,
+    "text": str, "candidates": str, "reason": str,
+}
+
+TABLE_COLUMNS = {
+    "id": str, "document_id": str, "table_index": int, "label": str, "title": str,
+    "table_kind": str, "unit": str, "page": int, "rows": int, "lines": int, "notes": str,
+}
+
+CRAWL_RUN_COLUMNS = {
+    "id": int, "site": str, "started_at": str, "finished_at": str, "pages": int,
+    "documents_new": int, "documents_changed": int, "documents_unchanged": int,
+    "documents_withdrawn": int, "documents_failed": int, "bytes": int, "status": str,
+    "message": str,
+}
+
+SUBJECT_COLUMNS = {
+    "code": str, "name": str, "level": int, "parent": str, "classification": str,
+    "valid_from": int, "valid_to": int, "source": str,
+}
+
+DEPARTMENT_COLUMNS = {
+    "id": str, "district": str, "department": str, "variants": str, "codes": str,
+    "documents": int, "lines": int,
+}
+
+
+class DatabaseError(Exception):
+    """The database cannot be used; the message says why and what to do."""
+
+
+def connect(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA foreign_keys=ON")
+        db = sqlite_utils.Database(conn)
+        ensure_schema(db)
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(
+            f"cannot open database {path}: {exc}. Move the file aside and run the command again "
+            "to rebuild it from data/raw."
+        ) from exc
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    _table(db, "documents", DOCUMENT_COLUMNS, pk="id")
+    _table(db, "budget_lines", LINE_COLUMNS, pk="id")
+    _table(db, "findings", FINDING_COLUMNS, pk="id")
+    _table(db, "departments", DEPARTMENT_COLUMNS, pk="id")
+    _table(db, "subjects", SUBJECT_COLUMNS, pk=("code", "classification", "valid_from"))
+    _table(db, "crawl_runs", CRAWL_RUN_COLUMNS, pk="id")
+    _table(db, "paragraphs", PARAGRAPH_COLUMNS, pk="id")
+    _table(db, "tables", TABLE_COLUMNS, pk="id")
+    _table(db, "unplaced_cells", UNPLACED_COLUMNS, pk="id")
+    for table, columns in [
+        ("budget_lines", ["document_id"]),
+        ("budget_lines", ["subject_code", "fiscal_year"]),
+        ("budget_lines", ["department", "fiscal_year"]),
+        ("budget_lines", ["district", "fiscal_year", "table_kind"]),
+        ("findings", ["document_id"]),
+        ("paragraphs", ["document_id"]),
+        ("tables", ["document_id"]),
+        ("unplaced_cells", ["document_id"]),
+        ("documents", ["url"]),
+    ]:
+        db[table].create_index(columns, if_not_exists=True)
+
+
+def _table(db, name, columns, pk):
+    if not db[name].exists():
+        db[name].create(columns, pk=pk, not_null=None)
+    else:
+        missing = {c: t for c, t in columns.items() if c not in db[name].columns_dict}
+        for column, kind in missing.items():
+            db[name].add_column(column, kind)
+
+
+def load_document(
+    db: sqlite_utils.Database,
+    document: dict,
+    lines: Iterable[dict] = (),
+    paragraphs: Iterable[dict] = (),
+    tables: Iterable[dict] = (),
+    unplaced: Iterable[dict] = (),
+) -> None:
+    """Replace everything known about one document in a single transaction."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for child in ("budget_lines", "paragraphs", "tables", "unplaced_cells", "findings"):
+            conn.execute(f"DELETE FROM [{child}] WHERE document_id = ?", [document["id"]])
+        insert_rows(conn, "documents", DOCUMENT_COLUMNS, [document])
+        insert_rows(conn, "budget_lines", LINE_COLUMNS, lines)
+        insert_rows(conn, "paragraphs", PARAGRAPH_COLUMNS, paragraphs)
+        insert_rows(conn, "tables", TABLE_COLUMNS, tables)
+        insert_rows(conn, "unplaced_cells", UNPLACED_COLUMNS, unplaced)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def insert_rows(conn: sqlite3.Connection, table: str, columns: dict, rows: Iterable[dict]) -> int:
+    """INSERT OR REPLACE with executemany; sqlite-utils' insert_all commits on its own, which
+    would break the one-transaction-per-document rule."""
+    names = list(columns)
+    sql = "INSERT OR REPLACE INTO [{}] ({}) VALUES ({})".format(
+        table, ", ".join(f"[{n}]" for n in names), ", ".join("?" for _ in names)
+    )
+    cursor = conn.executemany(sql, ([row.get(n) for n in names] for row in rows))
+    return cursor.rowcount
