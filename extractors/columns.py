@@ -1,0 +1,176 @@
+"""What each column of a table means, from its header labels.
+
+`interpret_columns` turns each column's header path (('2026年预算数', '基本支出')) into a
+`ColumnSpec`: its role (a code, a name, a row label, an amount) and, for amounts, the measure,
+the year the amount refers to and its basis. Pure functions over data in `vocabulary`.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from extractors import vocabulary as v
+
+_YEAR = re.compile(r"(20\d\d)\s*年")
+_PRIOR_YEAR = re.compile(r"^上年(度)?(预算|决算|执行)?数?$|^上年(预算|决算)")
+_LABEL_ROLES: list[tuple[str, tuple[str, ...]]] = [
+    ("code", v.CODE_LABELS),
+    ("unit_code", v.UNIT_CODE_LABELS),
+    ("name", v.SUBJECT_NAME_LABELS),
+    ("project", v.PROJECT_LABELS),
+    ("unit", v.UNIT_LABELS),
+    ("seq", v.SEQUENCE_LABELS),
+    ("text", v.TEXT_LABELS),
+    ("item", v.ITEM_LABELS),
+]
+ROLE_BY_LABEL = {v.label_key(label): role for role, labels in _LABEL_ROLES for label in labels}
+LABEL_ROLES = {"code", "code_part", "name", "item", "project", "unit", "unit_code", "seq", "text"}
+
+
+@dataclass(frozen=True)
+class ColumnSpec:
+    role: str  # code | code_part | name | item | project | unit | unit_code | seq | text | amount
+    label: str = ""  # the header path, joined with '/'
+    measure: str | None = None
+    year: int | None = None
+    basis: str | None = None
+    part: int | None = None  # 类 0, 款 1, 项 2 for code_part columns
+    group: tuple[str, ...] = ()  # the header path above the leaf
+
+    @property
+    def is_amount(self) -> bool:
+        return self.role == "amount"
+
+    @property
+    def is_label(self) -> bool:
+        return self.role in LABEL_ROLES
+
+
+def leaf_role(label: str) -> str | None:
+    key = v.label_key(label)
+    if key in v.CODE_PART_LABELS:
+        return "code_part"
+    return ROLE_BY_LABEL.get(key)
+
+
+def measure_of(label: str) -> str | None:
+    return v.MEASURE_BY_LABEL.get(v.label_key(label))
+
+
+def year_of(path: tuple[str, ...], fiscal_year: int | None) -> int | None:
+    for label in path:
+        m = _YEAR.search(label)
+        if m:
+            return int(m.group(1))
+    for label in path:
+        key = v.label_key(label)
+        if fiscal_year and _PRIOR_YEAR.match(key):
+            return fiscal_year - 1
+    return fiscal_year
+
+
+def basis_of(path: tuple[str, ...], stage: str | None) -> str:
+    text = "".join(path)
+    if "调整预算" in text or "调整后预算" in text:
+        return "adjusted_budget"
+    if "决算" in text or "执行" in text:
+        return "actual"
+    if "预算" in text:
+        return "budget"
+    return "actual" if stage == "final_account" else "budget"
+
+
+def interpret_columns(paths: list[tuple[str, ...]], fiscal_year: int | None = None,
+                      stage: str | None = None) -> list[ColumnSpec]:
+    specs = []
+    for col, path in enumerate(paths):
+        specs.append(interpret_column(path, fiscal_year, stage, siblings=_siblings(paths, col)))
+    return specs
+
+
+def _siblings(paths, col) -> set[str]:
+    group = paths[col][:-1]
+    return {v.label_key(p[-1]) for p in paths if p and p[:-1] == group}
+
+
+def interpret_column(path: tuple[str, ...], fiscal_year: int | None, stage: str | None,
+                     siblings: set[str] = frozenset()) -> ColumnSpec:
+    label = "/".join(path)
+    if not path:
+        return ColumnSpec("text", label)
+    leaf = path[-1]
+    role = leaf_role(leaf)
+    if role == "code_part":
+        return ColumnSpec("code_part", label, part=v.CODE_PART_LABELS[v.label_key(leaf)])
+    if role is not None and not (role == "item" and len(path) == 1 and measure_of(leaf)):
+        return ColumnSpec(role, label)
+    measure = _measure_for_path(path, siblings)
+    return ColumnSpec("amount", label, measure=measure or "other", year=year_of(path, fiscal_year),
+                      basis=basis_of(path, stage), group=tuple(path[:-1]))
+
+
+def _measure_for_path(path: tuple[str, ...], siblings: set[str]) -> str | None:
+    leaf = v.label_key(path[-1])
+    truncated = v.TRUNCATED_MEASURE_LABELS.get(leaf)
+    if truncated and v.label_key(truncated[1]) in siblings:
+        return truncated[0]
+    if leaf in v.SUBTOTAL_LABELS:
+        for label in reversed(path[:-1]):
+            measure = measure_of(label)
+            if measure:
+                return measure
+        return "total"
+    measure = measure_of(path[-1])
+    if measure:
+        return measure
+    if len(path) > 1 and not _YEAR.search(path[-1]):
+        return None  # an unnamed part of a group (A, B, C): not the group's own measure
+    label = path[-1]
+    if _YEAR.search(label) and ("预算" in label or "决算" in label or "数" in label or "支出" in label):
+        return "total"
+    return None
+
+
+def row_identities(specs: list[ColumnSpec]) -> list[tuple[int, tuple[int, ...]]]:
+    """(total column, component columns) pairs that must add up within a row.
+
+    Columns are grouped by the label column that owns them (a two-sided summary table has two
+    owners) and by year; within a group, every decomposition in the vocabulary whose total and
+    at least two parts are present is an identity, and so is every 小计 over its siblings.
+    """
+    identities = []
+    for group in amount_groups(specs):
+        by_measure: dict[str, list[int]] = {}
+        for col in group:
+            by_measure.setdefault(specs[col].measure, []).append(col)
+        for total, parts in v.DECOMPOSITIONS:
+            if total not in by_measure:
+                continue
+            present = [by_measure[p][0] for p in parts if p in by_measure and len(by_measure[p]) == 1]
+            if len(present) >= 2 and len(by_measure[total]) == 1:
+                identities.append((by_measure[total][0], tuple(present)))
+        for col in group:
+            if v.label_key(specs[col].label.split("/")[-1]) in v.SUBTOTAL_LABELS and specs[col].measure in (
+                    None, "other", "total", "initial_allocation", "superior_special"):
+                parts = tuple(c for c in group if c != col and specs[c].group == specs[col].group)
+                if len(parts) >= 2 and not any(i[0] == col for i in identities):
+                    identities.append((col, parts))
+    return identities
+
+
+def amount_groups(specs: list[ColumnSpec]) -> list[list[int]]:
+    """Runs of amount columns that share an owner (the label columns to their left) and a year."""
+    groups: list[list[int]] = []
+    owner = 0
+    current: dict[tuple, list[int]] = {}
+    for col, spec in enumerate(specs):
+        if spec.is_label:
+            if current:
+                groups.extend(current.values())
+                current = {}
+            owner += 1
+            continue
+        if spec.is_amount:
+            current.setdefault((owner, spec.year), []).append(col)
+    groups.extend(current.values())
+    return groups

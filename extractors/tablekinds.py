@@ -1,0 +1,15 @@
+"""A table's kind (the contract's `table_kind`) from its title, then its columns."""
+from __future__ import annotations
+
+from extractors import vocabulary as v
+
+
+def table_kind(title: str, column_labels: list[str] = ()) -> str:
+    key = v.label_key(title)
+    for kind, phrases in v.TABLE_KIND_TITLES:
+        if any(v.label_key(p) in key for p in phrases):
+            return kind
+    labels = {v.label_key(label) for label in column_labels}
+    if {"基本支出", "项目支出"} <= labels and "科目编码" in labels:
+        return "dept_expenditure"
+    return "other"
