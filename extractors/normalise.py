@@ -1,7 +1,24 @@
-"""Any table → budget lines. Placeholder until the normaliser lands."""
+"""Any table of the shared model → the contract's budget lines. One normaliser for every format.
+
+For each body row, the label columns give the subject (a code, joined from 类/款/项 columns when
+split, or a row label such as 合计 or a project name); every amount cell becomes one line whose
+measure, year and basis come from its column's header.
+"""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from extractors import vocabulary as v
+from extractors.columns import ColumnSpec, interpret_columns
+from extractors.model import Extraction, Table
+from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
+from extractors.subjects import classification_of, level_of, parent_of, subject_code_for_name
+from extractors.tablekinds import table_kind
+from extractors.titles import DocumentMeta, split_jurisdiction
+
+_CODE_SPACED = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
 
 
 @dataclass
@@ -12,5 +29,176 @@ class Normalised:
     unplaced: list[dict] = field(default_factory=list)
 
 
-def normalise(extraction, meta, document_id, url=""):
-    return Normalised()
+def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url: str = "") -> Normalised:
+    out = Normalised()
+    short = document_id[:16]
+    for position, paragraph in enumerate(extraction.paragraphs):
+        out.paragraphs.append({
+            "id": f"{short}:p{position}", "document_id": document_id, "page": paragraph.page,
+            "position": position, "text": paragraph.text,
+        })
+    default_unit = next((t.unit for t in extraction.tables if t.unit), None) or "万元"
+    for table in extraction.tables:
+        kind = table_kind(table.title, [p[-1] for p in table.column_paths() if p])
+        lines = [] if kind in v.TEXT_TABLE_KINDS else table_lines(table, kind, meta, document_id, url,
+                                                                   default_unit)
+        out.lines.extend(lines)
+        out.tables.append({
+            "id": f"{short}:t{table.index}", "document_id": document_id, "table_index": table.index,
+            "label": table.label, "title": table.title, "table_kind": kind, "unit": table.unit,
+            "page": table.page, "rows": len(table.rows), "lines": len(lines),
+            "notes": "\n".join(table.notes) or None,
+        })
+        for n, cell in enumerate(table.unplaced):
+            out.unplaced.append({
+                "id": f"{short}:t{table.index}:u{n}", "document_id": document_id,
+                "table_index": table.index, "table_title": table.title, "row_index": cell.row_index,
+                "text": cell.text, "candidates": " | ".join(cell.candidates), "reason": cell.reason,
+            })
+    return out
+
+
+def department_printed(title: str, meta: DocumentMeta) -> str:
+    """The department as a table's title prints it: the title less its kind and jurisdiction."""
+    text = re.sub(r"\s+", "", title)
+    text = re.sub(r"^(附件|附表|表)\s*\d+(-\d+)?", "", text)
+    for _, phrases in v.TABLE_KIND_TITLES:
+        for phrase in phrases:
+            at = text.find(v.label_key(phrase))
+            if at > 0:
+                text = text[:at]
+                break
+        else:
+            continue
+        break
+    text = re.sub(r"(20\d\d)年度?.*$", "", text)
+    text = re.sub(r"(一般公共预算|政府性基金预算|国有资本经营预算|财政拨款|支出|部门|单位|[“”\"])+$", "", text)
+    _, rest = split_jurisdiction(text)
+    return rest or meta.department_raw
+
+
+def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, url: str,
+                default_unit: str) -> list[dict]:
+    specs = interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage)
+    unit = table.unit or default_unit
+    dept_raw = department_printed(table.title, meta)
+    lines = []
+    headings: dict[int, str] = {}
+    for r, row in enumerate(table.rows):
+        owner: dict | None = None
+        for col, spec in enumerate(specs):
+            cell = row[col] if col < len(row) else ""
+            if not spec.is_amount:
+                if spec.is_label:
+                    owner = _owner_with(owner, spec, cell, col, specs, row, headings)
+                continue
+            try:
+                amount = parse_amount(cell)
+            except NumberError:
+                continue
+            if amount is None:
+                continue
+            subject = owner or {}
+            lines.append(_line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec,
+                               subject, amount, row))
+    return lines
+
+
+def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headings) -> dict:
+    """Accumulate what the label columns left of an amount say about the row's subject."""
+    if owner is None or owner.get("_closed"):
+        owner = {"code_parts": {}, "code": "", "name": "", "item": ""}
+    text = cell.strip()
+    if spec.role == "code":
+        digits = text.replace(" ", "")
+        if _CODE_SPACED.match(text):
+            owner["code"] = digits
+        elif text:
+            owner["item"] = owner["item"] or text
+    elif spec.role == "code_part":
+        if text:
+            owner["code_parts"][spec.part] = text
+    elif spec.role == "name":
+        owner["name"] = text
+    elif spec.role in ("item", "project", "unit"):
+        if text:
+            # a project's name wins over the unit that runs it; both print as row labels
+            if spec.role == "item":
+                owner["item"] = _item_path(text, col, headings)
+            elif spec.role == "project" or not owner["item"]:
+                owner["item"] = text
+    # the next amount column closes this owner: a label after amounts starts a new one
+    nxt = col + 1
+    if nxt < len(specs) and specs[nxt].is_amount:
+        owner["_closed"] = True
+    return owner
+
+
+def _item_path(label: str, col: int, headings: dict[int, str]) -> str:
+    """'(一)一般公共预算拨款' under '二、上年结转' reads '二、上年结转/(一)一般公共预算拨款'."""
+    if v.ITEM_HEADING.match(label):
+        headings[col] = label
+        return label
+    if v.ITEM_SUBHEADING.match(label) and col in headings:
+        return f"{headings[col]}/{label}"
+    return label
+
+
+def _subject(owner: dict, kind: str) -> tuple[str, str, str]:
+    """(subject_code, subject_name, item)."""
+    code = owner.get("code", "")
+    parts = owner.get("code_parts") or {}
+    if not code and parts:
+        code = "".join(parts[k] for k in sorted(parts))
+        if not re.match(r"^\d{3}(\d{2}){0,2}$", code):
+            code = ""
+    name = owner.get("name", "")
+    item = owner.get("item", "")
+    if code:
+        return code, name, ""
+    label = item or name
+    bare = v.ITEM_NUMBERING.sub("", label.split("/")[-1])
+    if v.label_key(bare) in v.TOTAL_ROW_LABELS or not bare:
+        return "", "", label
+    mapped = subject_code_for_name(bare) if kind in _KINDS_WITH_CLASS_NAMES and bare.endswith("支出") else ""
+    if mapped:
+        return mapped, bare, label
+    return "", name if item else "", label
+
+
+_KINDS_WITH_CLASS_NAMES = {"fiscal_appropriation_summary", "dept_summary"}
+
+
+def _line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec, owner, amount: Decimal, row):
+    code, name, item = _subject(owner, kind)
+    fen = to_fen(amount, unit)
+    return {
+        "id": f"{document_id[:16]}:{table.index}:{r}:{col}",
+        "document_id": document_id,
+        "district": meta.district,
+        "department": meta.department,
+        "department_raw": dept_raw,
+        "fiscal_year": meta.fiscal_year,
+        "stage": meta.stage,
+        "table_kind": kind,
+        "table_title": table.title,
+        "classification": classification_of(code),
+        "subject_code": code,
+        "subject_name": name,
+        "level": level_of(code),
+        "parent_code": parent_of(code),
+        "item": item,
+        "measure": spec.measure,
+        "year": spec.year,
+        "basis": spec.basis,
+        "amount_wan": fen_to_wan(fen),
+        "amount_fen": fen,
+        "unit_printed": unit,
+        "page": table.page,
+        "table_index": table.index,
+        "row_index": r,
+        "column_index": col,
+        "column_label": spec.label,
+        "source_text": table.source_rows[r] if r < len(table.source_rows) else " | ".join(c for c in row if c),
+        "url": url,
+    }

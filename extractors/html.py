@@ -1,0 +1,197 @@
+"""A disclosure page in HTML → its tables (real <table> markup) and its narrative.
+
+Merged cells (rowspan/colspan) are repeated into every grid position they cover, so a header
+cell over three columns labels all three. `&nbsp;` cells are empty. The page's encoding is read
+from its bytes (BOM, <meta charset>), since sites often label GBK pages wrongly.
+"""
+from __future__ import annotations
+
+import re
+
+import lxml.html
+from lxml import etree
+
+from extractors import vocabulary as v
+from extractors.columns import leaf_role, measure_of
+from extractors.model import Extraction, ExtractionError, Paragraph, Table
+from extractors.numbers import is_amount
+
+_UNIT = re.compile(r"单位[:：]\s*(万元|元|亿元)")
+_LABEL = re.compile(r"^(附件\s*\d+(?:-\d+)?|附表\s*\d+|表\s*\d+|公开\s*\d+\s*表)")
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
+_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+_NOTE = re.compile(r"^[(（]?(备注|注)[:：]")
+_BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "li", "td", "span")
+MAX_SPAN = 200
+
+
+def decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    declared = _META_CHARSET.search(data[:4096])
+    candidates = []
+    if declared:
+        name = declared.group(1).decode("ascii", "ignore").lower()
+        # GB2312 and GBK labels are often wrong about characters outside them: read as GB18030
+        candidates.append("gb18030" if name in ("gb2312", "gbk", "gb18030", "x-gbk") else name)
+    candidates += ["utf-8", "gb18030"]
+    for encoding in candidates:
+        try:
+            return data.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return data.decode("gb18030", errors="replace")
+
+
+def cell_text(element) -> str:
+    text = " ".join(t.strip() for t in element.itertext() if t.strip())
+    return re.sub(r"\s+", " ", text.replace("\u00a0", " ")).strip()
+
+
+def table_grid(table) -> list[list[str]]:
+    """Rows of a <table> with spans expanded into every grid position they cover."""
+    grid: list[list[str | None]] = []
+    pending: dict[tuple[int, int], str] = {}
+    rows = [tr for tr in table.iter("tr") if _owning_table(tr) is table]
+    for r, tr in enumerate(rows):
+        line: list[str] = []
+        col = 0
+        for cell in tr:
+            if not isinstance(cell.tag, str) or cell.tag.lower() not in ("td", "th"):
+                continue
+            while (r, col) in pending:
+                line.append(pending.pop((r, col)))
+                col += 1
+            text = cell_text(cell)
+            colspan = _span(cell.get("colspan"))
+            rowspan = _span(cell.get("rowspan"))
+            for dc in range(colspan):
+                line.append(text)
+                for dr in range(1, rowspan):
+                    pending[(r + dr, col + dc)] = text
+            col += colspan
+        while (r, col) in pending:
+            line.append(pending.pop((r, col)))
+            col += 1
+        grid.append(line)
+    width = max((len(r) for r in grid), default=0)
+    return [r + [""] * (width - len(r)) for r in grid]
+
+
+def _span(value) -> int:
+    try:
+        return max(1, min(int(str(value).strip() or 1), MAX_SPAN))
+    except ValueError:
+        return 1
+
+
+def _owning_table(element):
+    parent = element.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
+def _distinct(row: list[str]) -> list[str]:
+    out = []
+    for cell in row:
+        if cell and (not out or out[-1] != cell):
+            out.append(cell)
+    return out
+
+
+def _is_data_row(row: list[str]) -> bool:
+    cells = _distinct(row)
+    if not cells:
+        return False
+    if any(is_amount(c) and not _CODE.match(c) for c in cells):
+        return True
+    first = v.label_key(cells[0])
+    if _CODE.match(first.replace(" ", "")):
+        return True
+    known = sum(1 for c in cells if measure_of(c) or leaf_role(c) or v.label_key(c) in v.SUBTOTAL_LABELS)
+    return first in v.TOTAL_ROW_LABELS and not (len(cells) >= 3 and known * 2 >= len(cells))
+
+
+def split_table(grid: list[list[str]], before: list[str]) -> Table | None:
+    """Title, unit, header rows, body rows and notes of one grid."""
+    title, label, unit, notes = "", "", None, []
+    rows = [r for r in grid if any(c for c in r)]
+    while rows:
+        cells = _distinct(rows[0])
+        joined = " ".join(cells)
+        if len(cells) == 1 and _UNIT.search(joined):
+            unit = _UNIT.search(joined).group(1)
+            rows.pop(0)
+        elif len(cells) <= 2 and _UNIT.search(joined) and not title:
+            unit = _UNIT.search(joined).group(1)
+            rows.pop(0)
+        elif len(cells) == 1 and not title and ("表" in joined or _LABEL.match(joined)):
+            title = joined
+            rows.pop(0)
+        else:
+            break
+    for text in reversed(before[-3:]):
+        if not unit and _UNIT.search(text):
+            unit = _UNIT.search(text).group(1)
+        elif not title and "表" in text and len(text) < 80:
+            title = text
+        elif not label and _LABEL.match(text) and len(text) <= 12:
+            label = re.sub(r"\s+", "", _LABEL.match(text).group(1))
+    m = _LABEL.match(title)
+    if m:
+        label = label or re.sub(r"\s+", "", m.group(1))
+        title = title[m.end():].strip()
+    header, body, source = [], [], []
+    for row in rows:
+        cells = _distinct(row)
+        if len(cells) == 1 and _NOTE.match(cells[0]):
+            notes.append(cells[0])
+        elif not body and not _is_data_row(row):
+            header.append(row)
+        else:
+            body.append(row)
+            source.append(" | ".join(c for c in row if c))
+    if not title and not header and not body:
+        return None
+    return Table(title=title, header=header, rows=body, unit=unit, label=label,
+                 source_rows=source, notes=notes)
+
+
+def extract(data: bytes, filename: str = "") -> Extraction:
+    text = decode(data)
+    try:
+        root = lxml.html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise ExtractionError(f"{filename or 'the page'} is not readable HTML ({exc})") from exc
+    for bad in root.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    title_el = root.find(".//title")
+    heading = root.xpath("//h1|//h2")
+    title = cell_text(heading[0]) if heading else (cell_text(title_el) if title_el is not None else "")
+    tables, paragraphs, recent = [], [], []
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        tag = element.tag.lower()
+        if tag == "table" and not element.xpath(".//table"):
+            table = split_table(table_grid(element), recent)
+            if table is not None:
+                table.index = len(tables)
+                tables.append(table)
+            recent = []
+            after = element.getnext()
+            if after is not None and isinstance(after.tag, str) and _NOTE.match(cell_text(after)) and tables:
+                tables[-1].notes.append(cell_text(after))
+        elif tag in ("p", "h1", "h2", "h3", "h4", "li") or (tag == "div" and not element.xpath(".//p|.//div|.//table")):
+            if _owning_table(element) is not None:
+                continue
+            line = cell_text(element)
+            if line:
+                recent.append(line)
+                if not tables and not _LABEL.match(line):
+                    paragraphs.append(Paragraph(line))
+    if not tables and not paragraphs:
+        raise ExtractionError(f"{filename or 'the page'} has no text or tables: is it a disclosure page?",
+                              status="unsupported")
+    return Extraction(title=title, tables=tables, paragraphs=paragraphs)

@@ -1,0 +1,68 @@
+"""The government revenue and expenditure classification (政府收支分类科目): code structure and
+the reference list shipped in data/subjects.csv.
+
+Functional codes (功能分类) start with 2 and have 3/5/7 digits (类/款/项); economic codes
+(部门经济分类) start with 3 and have 3/5 digits. The reference list holds the 类 of the
+functional classification with their names by year (they were renamed in 2019) and the economic
+类 and 款; codes below that are taken as printed (see `budgets.reference`).
+"""
+from __future__ import annotations
+
+import csv
+from functools import lru_cache
+from pathlib import Path
+
+from extractors import vocabulary as v
+
+SUBJECTS_CSV = Path(__file__).with_name("data") / "subjects.csv"
+SOURCE = ("政府收支分类科目 (财政部, annual editions 2007–2026): class (类) names of the functional "
+          "classification with their renaming years, and the 部门预算支出经济分类科目 classes and "
+          "items, transcribed by the project")
+
+
+@lru_cache(maxsize=1)
+def reference() -> list[dict]:
+    with SUBJECTS_CSV.open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    for row in rows:
+        row["level"] = int(row["level"])
+        row["valid_from"] = int(row["valid_from"]) if row["valid_from"] else None
+        row["valid_to"] = int(row["valid_to"]) if row["valid_to"] else None
+        row["parent"] = row["parent"] or None
+        row["source"] = SOURCE
+    return rows
+
+
+def classification_of(code: str) -> str:
+    if not code:
+        return "none"
+    return "functional" if code[0] == "2" else "economic" if code[0] in "35" else "none"
+
+
+def level_of(code: str) -> int | None:
+    if not code:
+        return None
+    return {3: 1, 5: 2, 7: 3}.get(len(code))
+
+
+def parent_of(code: str) -> str | None:
+    return code[:-2] if len(code) in (5, 7) else None
+
+
+@lru_cache(maxsize=1)
+def _class_codes_by_name() -> dict[str, str]:
+    return {v.label_key(r["name"]): r["code"] for r in reference()
+            if r["classification"] == "functional" and r["level"] == 1}
+
+
+def subject_code_for_name(name: str) -> str:
+    """A functional class (类) printed by name only, as summary tables do: '卫生健康支出' → '210'."""
+    return _class_codes_by_name().get(v.label_key(name), "")
+
+
+def official_name(code: str, year: int | None, classification: str = "functional") -> str | None:
+    for row in reference():
+        if row["code"] == code and row["classification"] == classification:
+            if year is None or ((row["valid_from"] or 0) <= year <= (row["valid_to"] or 9999)):
+                return row["name"]
+    return None
