@@ -7,14 +7,21 @@ from pathlib import Path
 from budgets import db as database
 from budgets.cli import CommandError
 from budgets.pipeline import Source, ingest_bytes
+from budgets.reference import refresh
+
+
+DISCLOSURE_SUFFIXES = {".html", ".htm", ".shtml", ".pdf", ".xls", ".xlsx", ".et", ".doc", ".docx",
+                       ".wps", ".zip", ".txt"}
 
 
 def iter_files(paths: list[Path]):
+    """Files named on the command line, and the disclosure files inside folders named."""
     for path in paths:
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
+                              and p.suffix.lower() in DISCLOSURE_SUFFIXES)
         else:
             yield path
 
@@ -29,6 +36,7 @@ def run(args) -> int:
         note = f" — {doc['error']}" if doc["error"] else ""
         print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines']:>5} lines  {path}{note}",
               file=sys.stderr, flush=True)
+    refresh(db)
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
     failed = sum(n for s, n in counts.items() if s in ("failed", "unsupported", "needs_ocr"))
