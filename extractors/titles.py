@@ -53,7 +53,11 @@ def stage_of(text: str) -> str | None:
 
 
 def split_jurisdiction(name: str) -> tuple[str, str]:
-    """'重庆市潼南区大数据应用发展管理局' → ('重庆市潼南区', '大数据应用发展管理局')."""
+    """'重庆市潼南区大数据应用发展管理局' → ('重庆市潼南区', '大数据应用发展管理局');
+    '中共上海市普陀区委社会工作部' → ('上海市普陀区', '区委社会工作部')."""
+    party = name.startswith("中共")
+    if party:
+        name = name[2:]
     m = re.match(rf"^({_PROVINCE})?({_CITY})?({_COUNTY})?", name)
     province, city, county = (m.group(1) or "", m.group(2) or "", m.group(3) or "") if m else ("", "", "")
     # 'X区人民政府办公室' and '区委' keep their own body; only a real place name is a district.
@@ -61,14 +65,15 @@ def split_jurisdiction(name: str) -> tuple[str, str]:
         county = ""
     district = province + city + county
     rest = name[len(district):]
-    if not county and not city and province and province[-1] in "市":
-        # a municipality's own departments (上海市财政局): the district is the municipality
-        pass
+    if rest.startswith("委") and district:
+        rest = district[-1] + rest  # 区委, 县委, 省委: the party committee of that jurisdiction
     return district, rest
 
 
 def canonical_department(name: str) -> str:
+    """The name without (本级)/(汇总) and without the 区/县 prefix that some titles add."""
     name = re.sub(r"[（(](本级|汇总|部门汇总)[）)]", "", name)
+    name = re.sub(r"^[区县](?!委)(?=.{3,})", "", name)
     name = re.sub(r"(本级|汇总)$", "", name)
     name = re.sub(r"(部门|单位)$", "", name)
     return name.strip(" -—")
