@@ -262,10 +262,18 @@ class RowChoice:
     code: str = ""
     label: str = ""
     how: str = ""
+    _values: dict = field(default_factory=dict, repr=False)
 
     @property
     def fixed(self) -> bool:
         return len(self.options) == 1
+
+    def values(self, option, specs) -> dict[int, Decimal]:
+        """The amounts an option puts in amount columns (cached: solving asks many times)."""
+        found = self._values.get(option)
+        if found is None:
+            found = self._values[option] = _values(self.cells, option, specs)
+        return found
 
 
 def rank_row(cells, specs, identities) -> RowChoice:
@@ -314,12 +322,10 @@ def _first_total(rows):
 
 
 def _relation_score(parent, kids, choice_of, rows, specs) -> float:
-    pv = _values(rows[parent].cells, choice_of[parent], specs)
-    kid_values = [_values(rows[k].cells, choice_of[k], specs) for k in kids]
+    pv = rows[parent].values(choice_of[parent], specs)
+    kid_values = [rows[k].values(choice_of[k], specs) for k in kids]
     score = 0
-    for col, spec in enumerate(specs):
-        if not spec.is_amount:
-            continue
+    for col in _amount_columns(specs):
         present = [kv[col] for kv in kid_values if col in kv]
         if col in pv:
             if present:
@@ -327,6 +333,10 @@ def _relation_score(parent, kids, choice_of, rows, specs) -> float:
         elif present:
             score -= 1
     return score
+
+
+def _amount_columns(specs) -> list[int]:
+    return [col for col, spec in enumerate(specs) if spec.is_amount]
 
 
 def resolve_rows(rows: list[RowChoice], specs: list[ColumnSpec]) -> None:
