@@ -184,8 +184,9 @@ def extract(data: bytes, filename: str = "") -> Extraction:
             if after is not None and isinstance(after.tag, str) and _NOTE.match(cell_text(after)) and tables:
                 tables[-1].notes.append(cell_text(after))
         elif tag in ("p", "h1", "h2", "h3", "h4", "li") or (tag == "div" and not element.xpath(".//p|.//div|.//table")):
-            if _owning_table(element) is not None:
-                continue
+            owner = _owning_table(element)
+            if owner is not None and not owner.xpath(".//table"):
+                continue  # text inside a data table; a layout table around the page is no table
             line = cell_text(element)
             if line:
                 recent.append(line)
