@@ -131,8 +131,8 @@ def _table(part: dict, context: list[str], fallback_title: str) -> Table:
         unit = u.group(1)
     rows = _trim_columns(part["rows"])
     split = next((i for i, row in enumerate(rows) if is_data_row(row)), None)
-    if split is None:
-        split = 1 if len(rows) > 1 else 0
+    if split is None:  # no amount anywhere: a table printed empty ('本单位无…收支') or all text
+        split = 1
     header, body = rows[:split], rows[split:]
     if unit is None:
         for row in header:

@@ -19,7 +19,7 @@ import zipfile
 from pathlib import Path
 
 from extractors import limits
-from extractors.framing import frame
+from extractors.framing import NOTE, frame
 from extractors.model import Extraction, ExtractionError, Paragraph
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -55,6 +55,8 @@ def extract_docx(data: bytes, filename: str = "") -> Extraction:
             if not text:
                 continue
             result.paragraphs.append(Paragraph(text=text))
+            if result.tables and not pending and NOTE.match(text):
+                result.tables[-1].notes.append(text)  # '备注：…' printed under the table
             pending.append(text)
             if not heading and _is_heading(element, document):
                 heading = text
