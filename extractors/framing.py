@@ -71,6 +71,14 @@ def is_data_row(row: list[str]) -> bool:
     return bool(CODE.match(first) or TOTAL.match(first) or any(is_amount(v) for v in values))
 
 
+def is_form_row(row: list[str]) -> bool:
+    """A label and its value filling the rest of the row (项目名称 | …), as forms such as the
+    project performance table (项目绩效目标表) begin."""
+    if len(row) < 3 or not row[0] or not row[1] or row[1] == row[0]:
+        return False
+    return all(cell in ("", row[1]) for cell in row[2:]) and not is_amount(row[1])
+
+
 def frame(grid: list[list[str]], context: list[str] = (), fallback_title: str = "",
           start_index: int = 0, page: int | None = None) -> list[Table]:
     """Split a grid into tables. `context` is text printed just before the grid (a DOCX
@@ -131,7 +139,9 @@ def _table(part: dict, context: list[str], fallback_title: str) -> Table:
         unit = u.group(1)
     rows = _trim_columns(part["rows"])
     split = next((i for i, row in enumerate(rows) if is_data_row(row)), None)
-    if split is None:  # no amount anywhere: a table printed empty ('本单位无…收支') or all text
+    if rows and is_form_row(rows[0]):  # 项目名称 | 推进数字重庆建设项目: a form, no header
+        split = 0
+    elif split is None:  # no amount anywhere: a table printed empty ('本单位无…收支') or all text
         split = 1
     header, body = rows[:split], rows[split:]
     if unit is None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import re
 import subprocess
 import sys
 import tempfile
@@ -214,6 +215,9 @@ def write_xlsx(tables: list[Table]) -> bytes:
         for c in range(1, width + 1):
             sheet.column_dimensions[get_column_letter(c)].width = 14
         sheet.column_dimensions["B"].width = 30 if width > 1 else 14
+        sheet.page_setup.orientation = "landscape" if width > 6 else "portrait"
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True  # one page wide, as printed
+        sheet.page_setup.fitToHeight = 0
     book.properties.title = DOCUMENT_TITLE
     book.properties.creator = "重庆市潼南区大数据应用发展管理局"
     import datetime as dt
@@ -338,7 +342,10 @@ def normalise_zip_times(data: bytes) -> bytes:
         for info in source.infolist():
             copy = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             copy.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(copy, source.read(info))
+            data = source.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl stamps the time of saving
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2026-01-20T09:00:00Z", data)
+            archive.writestr(copy, data)
     return out.getvalue()
 
 
