@@ -21,6 +21,7 @@ from extractors.framing import frame
 from extractors.model import Extraction, ExtractionError, Table
 
 OLE2 = b"\xd0\xcf\x11\xe0"
+MAX_CELLS = 5_000_000  # one sheet's grid; a real disclosure table has a few thousand
 
 
 def extract(data: bytes, filename: str = "") -> Extraction:
@@ -127,7 +128,19 @@ def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
 
 def _xlsx_grid(sheet, formula_sheet) -> tuple[list[list[str]], int, int]:
     """Visible cells as text, merged ranges repeated, hidden rows and columns left out."""
-    max_row, max_col = sheet.max_row, sheet.max_column
+    # The extent of cells that hold something: a styled cell at XFD1048576 must not make a
+    # grid of 17 billion cells.
+    stored = [cell for cell in sheet._cells.values() if cell.value is not None]
+    max_row = max((c.row for c in stored), default=0)
+    max_col = max((c.column for c in stored), default=0)
+    for merged in sheet.merged_cells.ranges:  # a merged cell reaches as far as its range
+        if (merged.min_row, merged.min_col) in sheet._cells and \
+                sheet._cells[(merged.min_row, merged.min_col)].value is not None:
+            max_row, max_col = max(max_row, merged.max_row), max(max_col, merged.max_col)
+    if max_row * max_col > MAX_CELLS:
+        raise limits.LimitExceeded(
+            f"sheet {sheet.title!r} spans {max_row} rows × {max_col} columns, above the "
+            f"{MAX_CELLS} cells one sheet may have")
     hidden_cols = set()
     for dim in sheet.column_dimensions.values():
         if dim.hidden and dim.min and dim.max:
@@ -135,13 +148,11 @@ def _xlsx_grid(sheet, formula_sheet) -> tuple[list[list[str]], int, int]:
     hidden_rows = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
     cells: dict[tuple[int, int], str] = {}
     missing = 0
-    for row in sheet.iter_rows(min_row=1, max_row=max_row, max_col=max_col):
-        for cell in row:
-            if cell.value is None:
-                if formula_sheet is not None and _is_formula(formula_sheet, cell):
-                    missing += 1
-                continue
-            cells[(cell.row, cell.column)] = cell_text(cell.value, cell.number_format)
+    for cell in stored:
+        cells[(cell.row, cell.column)] = cell_text(cell.value, cell.number_format)
+    if formula_sheet is not None:
+        missing = sum(1 for (r, c), cell in formula_sheet._cells.items()
+                      if (r, c) not in cells and _is_formula(cell))
     for merged in sheet.merged_cells.ranges:
         text = cells.get((merged.min_row, merged.min_col), "")
         for r in range(merged.min_row, merged.max_row + 1):
@@ -155,11 +166,9 @@ def _xlsx_grid(sheet, formula_sheet) -> tuple[list[list[str]], int, int]:
     return grid, skipped, missing
 
 
-def _is_formula(formula_sheet, cell) -> bool:
-    if cell.__class__.__name__ == "MergedCell":
-        return False
-    value = formula_sheet.cell(row=cell.row, column=cell.column).value
-    return isinstance(value, str) and value.startswith("=") or value.__class__.__name__ == "ArrayFormula"
+def _is_formula(cell) -> bool:
+    value = cell.value
+    return (isinstance(value, str) and value.startswith("=")) or value.__class__.__name__ == "ArrayFormula"
 
 
 # --- XLS / ET --------------------------------------------------------------------------------
@@ -182,6 +191,10 @@ def extract_legacy(data: bytes, filename: str = "") -> Extraction:
         if meta.visible != calamine.SheetVisibleEnum.Visible or meta.typ != calamine.SheetTypeEnum.WorkSheet:
             continue
         sheet = book.get_sheet_by_name(meta.name)
+        if sheet.height * sheet.width > MAX_CELLS:
+            raise limits.LimitExceeded(
+                f"sheet {meta.name!r} spans {sheet.height} rows × {sheet.width} columns, above "
+                f"the {MAX_CELLS} cells one sheet may have")
         grid = _legacy_grid(sheet)
         tables = frame(grid, context=[], fallback_title=meta.name, start_index=len(result.tables))
         for table in tables:

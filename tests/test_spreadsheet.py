@@ -186,6 +186,18 @@ def test_sheet_name_supplies_the_label_when_the_sheet_prints_none():
     assert (table.label, table.title) == ("表3", "重庆市潼南区大数据应用发展管理局部门收入总表")
 
 
+def test_a_styled_empty_cell_far_away_does_not_widen_the_table():
+    from openpyxl.styles import Font
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["科目编码", "科目名称", "合计"])
+    sheet.append(["208", "社会保障和就业支出", 52.84])
+    sheet["XFD1048576"].font = Font(bold=True)  # formatting to the last cell Excel has
+    table = extract(save(book), "xlsx", "far.xlsx").tables[0]
+    assert table.width == 3 and len(table.rows) == 1
+
+
 def test_a_workbook_that_inflates_like_a_zip_bomb_is_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
