@@ -3,13 +3,15 @@
 Spreadsheets and word-processor tables arrive as plain grids (merged cells already repeated
 into every cell they cover). Finance offices put the attachment label (附件2), the title
 (…一般公共预算财政拨款支出预算表) and the unit (单位：万元) in rows above the header, sometimes
-several tables down one sheet, and remarks (备注：…) below. This module finds those parts;
-it knows nothing about file formats.
+several tables down one sheet, and remarks (备注：…) below. This module splits a grid into
+its tables and finds those captions; header rows are told from body rows by the same
+`split_table` that reads HTML tables. It knows nothing about file formats.
 """
 from __future__ import annotations
 
 import re
 
+from extractors.html import split_table
 from extractors.model import Table
 from extractors.numbers import is_amount
 
@@ -18,14 +20,12 @@ UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
 TITLE = re.compile(r"表\s*(?:[(（][^()（）]{0,12}[)）])?\s*$")
 NOTE = re.compile(r"^\s*(?:备注|注\s*\d*\s*[:：]|说明\s*[:：]|[(（]\s*备注)")
 PREPARER = re.compile(r"^\s*(?:编制|填报|预算)?(?:单位|部门)(?:名称)?\s*[:：]")
-CODE = re.compile(r"^\d{3,7}$")
-TOTAL = re.compile(r"^\s*(?:合\s*计|总\s*计|小\s*计|本年收入合计|本年支出合计|收入合计|支出合计|收入总计|支出总计)\s*$")
-COLUMN_NUMBERS = re.compile(r"^\s*(?:栏次|行次)\s*$")
 
 
 def clean_cell(text: str) -> str:
-    """Cell text as printed, with layout whitespace removed from its ends."""
-    return (text or "").replace("\u00a0", " ").replace("\r\n", "\n").strip()
+    """Cell text as printed, whitespace runs (line breaks inside a cell) as one space, as an
+    HTML cell reads."""
+    return re.sub(r"\s+", " ", (text or "").replace("\u00a0", " ")).strip()
 
 
 def row_values(row: list[str]) -> list[str]:
@@ -59,24 +59,6 @@ def caption_kind(row: list[str]) -> str | None:
            for v in values) and any(UNIT.search(v) for v in values):
         return "unit"
     return None
-
-
-def is_data_row(row: list[str]) -> bool:
-    values = row_values(row)
-    if not values:
-        return False
-    if COLUMN_NUMBERS.match(values[0]):
-        return False
-    first = values[0]
-    return bool(CODE.match(first) or TOTAL.match(first) or any(is_amount(v) for v in values))
-
-
-def is_form_row(row: list[str]) -> bool:
-    """A label and its value filling the rest of the row (项目名称 | …), as forms such as the
-    project performance table (项目绩效目标表) begin."""
-    if len(row) < 3 or not row[0] or not row[1] or row[1] == row[0]:
-        return False
-    return all(cell in ("", row[1]) for cell in row[2:]) and not is_amount(row[1])
 
 
 def frame(grid: list[list[str]], context: list[str] = (), fallback_title: str = "",
@@ -133,27 +115,17 @@ def _table(part: dict, context: list[str], fallback_title: str) -> Table:
             rest = rest[: u.start()].strip() if u.start() > 0 else ""
         if rest and TITLE.search(rest) and not PREPARER.match(rest):
             title = rest
-    title = title or fallback_title
-    u = UNIT.search(title) or re.search(r"[(（](万元|元)[)）]\s*$", title)
-    if unit is None and u:
-        unit = u.group(1)
-    rows = _trim_columns(part["rows"])
-    split = next((i for i, row in enumerate(rows) if is_data_row(row)), None)
-    if rows and is_form_row(rows[0]):  # 项目名称 | 推进数字重庆建设项目: a form, no header
-        split = 0
-    elif split is None:  # no amount anywhere: a table printed empty ('本单位无…收支') or all text
-        split = 1
-    header, body = rows[:split], rows[split:]
-    if unit is None:
-        for row in header:
-            u = next((UNIT.search(c) for c in row if UNIT.search(c)), None)
-            if u:
-                unit = u.group(1)
-                break
-    return Table(
-        title=title, header=header, rows=body, unit=unit, label=label,
-        source_rows=[" | ".join(c for c in row) for row in body], notes=part["notes"],
-    )
+    # Header rows, body rows and remarks are told apart exactly as for an HTML <table>, so a
+    # table reads the same whatever format carried it.
+    table = split_table(_trim_columns(part["rows"]), []) or Table(title="", header=[], rows=[])
+    table.title = table.title or title or fallback_title
+    table.label = table.label or label
+    table.unit = table.unit or unit
+    if table.unit is None:
+        u = re.search(r"[(（](万元|元)[)）]\s*$", table.title)
+        table.unit = u.group(1) if u else None
+    table.notes = part["notes"] + table.notes
+    return table
 
 
 def _trim_columns(rows: list[list[str]]) -> list[list[str]]:

@@ -109,14 +109,16 @@ def sample_tables() -> list[Table]:
 
 # --- where merged cells were ------------------------------------------------------------------
 
-def merge_rectangles(rows: list[list[str]]) -> list[tuple[int, int, int, int]]:
-    """(row0, col0, row1, col1) of each run of one non-empty text repeated across or down a
-    header: the grid repeats a merged cell into every cell it covered, so repeats are merges."""
+def merge_rectangles(rows: list[list[str]], body: bool = False) -> list[tuple[int, int, int, int]]:
+    """(row0, col0, row1, col1) of each run of one non-empty text repeated across or down the
+    rows: the grid repeats a merged cell into every cell it covered, so repeats are merges.
+    In the body only labels merge ('合计' over 科目编码 and 科目名称); equal amounts side by side
+    (总计 = 基本支出) are separate cells."""
     covered: set[tuple[int, int]] = set()
     rects = []
     for r, row in enumerate(rows):
         for c, text in enumerate(row):
-            if not text or (r, c) in covered:
+            if not text or (r, c) in covered or (body and is_amount(text)):
                 continue
             c1 = c
             while c1 + 1 < len(row) and row[c1 + 1] == text and (r, c1 + 1) not in covered:
@@ -197,17 +199,21 @@ def write_xlsx(tables: list[Table]) -> bytes:
                 cell.font = Font(name=FONT, size=10, bold=True)
                 cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
                 cell.border = border
-        for r0, c0, r1, c1 in merge_rectangles(header):
-            sheet.merge_cells(start_row=top + r0, start_column=c0 + 1, end_row=top + r1, end_column=c1 + 1)
         body_top = top + len(header)
-        for i, row in enumerate(table.rows):
-            for c, text in enumerate(row + [""] * (width - len(row))):
+        body = [row + [""] * (width - len(row)) for row in table.rows]
+        for i, row in enumerate(body):
+            for c, text in enumerate(row):
                 number = None if c in codes else number_and_format(text)
                 cell = sheet.cell(body_top + i, c + 1, number[0] if number else (text or None))
                 if number:
                     cell.number_format = number[1]
                 cell.font = Font(name=FONT, size=10)
+                cell.alignment = Alignment(vertical="center", wrap_text=True)
                 cell.border = border
+        for first, rects in ((top, merge_rectangles(header)), (body_top, merge_rectangles(body, body=True))):
+            for r0, c0, r1, c1 in rects:
+                sheet.merge_cells(start_row=first + r0, start_column=c0 + 1,
+                                  end_row=first + r1, end_column=c1 + 1)
         r = body_top + len(table.rows)
         for note in table.notes:
             sheet.cell(r, 1, note).font = Font(name=FONT, size=10)
@@ -275,19 +281,19 @@ def write_docx(tables: list[Table], narrative: list[str]) -> bytes:
         body = [row + [""] * (width - len(row)) for row in table.rows]
         grid = document.add_table(rows=len(header) + len(body), cols=width)
         grid.style = "Table Grid"
-        rects = merge_rectangles(header)
+        rows = header + body
+        rects = merge_rectangles(header) + [
+            (r0 + len(header), c0, r1 + len(header), c1)
+            for r0, c0, r1, c1 in merge_rectangles(body, body=True)]
         covered = {(r, c) for r0, c0, r1, c1 in rects for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)}
-        for r0, c0, r1, c1 in rects:
-            merged = grid.cell(r0, c0).merge(grid.cell(r1, c1))
-            merged.text = header[r0][c0]
-        for r, row in enumerate(header):
-            for c, text in enumerate(row):
-                if (r, c) not in covered:
-                    grid.cell(r, c).text = text
-        for r, row in enumerate(body, start=len(header)):
+        for r, row in enumerate(rows):
             cells = grid.rows[r].cells
             for c, text in enumerate(row):
-                cells[c].text = text
+                if (r, c) not in covered:
+                    cells[c].text = text
+        for r0, c0, r1, c1 in rects:
+            merged = grid.cell(r0, c0).merge(grid.cell(r1, c1))
+            merged.text = rows[r0][c0]
         for note in table.notes:
             document.add_paragraph(note)
     document.add_paragraph()  # Word wants a paragraph after a closing table

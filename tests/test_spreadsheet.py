@@ -227,7 +227,7 @@ def test_legacy_xls_expands_merged_title_and_header_cells(xls_tables):
     assert table.unit == "万元"
     assert table.column_paths()[2:] == [("2025年预算数",), ("2026年预算数", "总计"),
                                         ("2026年预算数", "基本支出"), ("2026年预算数", "项目支出")]
-    assert table.rows[0] == ["合计", "", "786.48", "1207.84", "404.68", "803.16"]
+    assert table.rows[0] == ["合计", "合计", "786.48", "1207.84", "404.68", "803.16"]  # merged
 
 
 def test_legacy_xls_numbers_have_no_float_noise(xls_tables):
