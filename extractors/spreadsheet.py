@@ -19,6 +19,7 @@ from decimal import Decimal
 from extractors import limits
 from extractors.framing import frame
 from extractors.model import Extraction, ExtractionError, Table
+from extractors.wordprocessing import is_encrypted_office
 
 OLE2 = b"\xd0\xcf\x11\xe0"
 MAX_CELLS = 5_000_000  # one sheet's grid; a real disclosure table has a few thousand
@@ -179,6 +180,8 @@ def extract_legacy(data: bytes, filename: str = "") -> Extraction:
 
     what = filename or "the workbook"
     limits.check_document(data, what)
+    if is_encrypted_office(data):
+        raise ExtractionError(f"{what} is password-protected; it cannot be read", status="unsupported")
     try:
         book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of damage

@@ -4,7 +4,7 @@ DOCX is read with python-docx's element tree: body paragraphs in order are the n
 each table is a grid with horizontally merged cells (gridSpan) repeated across the columns
 they cover and vertically merged ones (vMerge) repeated down the rows. The paragraphs just
 before a table ('附件3', its title, '单位：万元') caption it. Legacy DOC and WPS files are
-converted to DOCX by LibreOffice (`soffice --headless`), in a temporary folder, with a time
+(and RTF saved as .doc) converted to DOCX by LibreOffice (`soffice --headless`), in a temporary folder, with a time
 limit; without LibreOffice they are reported as unsupported, saying what to install.
 """
 from __future__ import annotations
@@ -31,9 +31,24 @@ CAPTION_LINES = 3  # paragraphs before a table that may caption it
 def extract(data: bytes, filename: str = "") -> Extraction:
     if data.startswith(b"PK\x03\x04"):
         return extract_docx(data, filename)
-    if data.startswith(OLE2):
+    if data.startswith(OLE2) or is_rtf(data):
+        if data.startswith(OLE2) and is_encrypted_office(data):
+            raise ExtractionError(f"{filename or 'the document'} is password-protected; it cannot be read",
+                                  status="unsupported")
         return extract_docx(convert_to_docx(data, filename), filename)
     raise ExtractionError(f"{filename or 'the file'} is neither a DOCX nor a DOC/WPS document")
+
+
+def is_rtf(data: bytes) -> bool:
+    """Rich Text saved under a .doc name, as WPS and older Word sometimes do."""
+    return data[:16].lstrip().startswith(b"{\\rtf")
+
+
+def is_encrypted_office(data: bytes) -> bool:
+    """An Office file saved with a password: OOXML inside an OLE2 'EncryptedPackage' stream,
+    or a legacy file whose directory names the RC4/CryptoAPI 'EncryptionInfo'."""
+    head = data[:1 << 20]
+    return "EncryptedPackage".encode("utf-16-le") in head or "EncryptionInfo".encode("utf-16-le") in head
 
 
 def extract_docx(data: bytes, filename: str = "") -> Extraction:
@@ -80,7 +95,12 @@ def _body_blocks(container):
         if child.tag == W + "p":
             yield "p", child
         elif child.tag == W + "tbl":
-            yield "tbl", child
+            if child.find(f"{W}tr/{W}tc/{W}tbl") is not None:
+                # a layout table wrapping the real ones: read its cells as the page
+                for tc in child.iterfind(f"{W}tr/{W}tc"):
+                    yield from _body_blocks(tc)
+            else:
+                yield "tbl", child
         elif child.tag == W + "sdt":
             content = child.find(W + "sdtContent")
             if content is not None:
@@ -161,7 +181,7 @@ def convert_to_docx(data: bytes, filename: str = "", timeout: int = CONVERSION_T
         raise ExtractionError(
             f"{what} is a legacy Word/WPS document; reading it needs LibreOffice (Debian package "
             "libreoffice-writer-nogui, installed by scripts/install.sh)", status="unsupported")
-    suffix = ".wps" if filename.lower().endswith(".wps") else ".doc"
+    suffix = ".rtf" if is_rtf(data) else ".wps" if filename.lower().endswith(".wps") else ".doc"
     with tempfile.TemporaryDirectory(prefix="budgets-doc-") as tmp:
         source = Path(tmp) / f"document{suffix}"
         source.write_bytes(data)

@@ -7,6 +7,7 @@ import docx
 import pytest
 
 from extractors import wordprocessing
+from extractors.detect import detect_format
 from extractors.model import ExtractionError
 from extractors.registry import extract
 
@@ -170,3 +171,56 @@ def test_a_conversion_that_hangs_is_stopped_at_the_time_limit():
 def test_a_damaged_doc_is_a_clear_error():
     with pytest.raises(ExtractionError, match="could not convert|not a readable|neither"):
         extract(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 2000, "doc", "broken.doc")
+
+
+def rtf(text_rows: list[list[str]], before: str) -> bytes:
+    """A Rich Text document as WPS saves one under a .doc name: CJK as \\uN escapes."""
+    def esc(text):
+        return "".join(ch if ord(ch) < 128 else f"\\u{ord(ch)}?" for ch in text)
+    rows = "".join(
+        "{\\trowd" + "".join(f"\\cellx{2000 * (i + 1)}" for i in range(len(row))) + " "
+        + "".join(f"\\intbl {esc(cell)}\\cell " for cell in row) + "\\row}\n"
+        for row in text_rows)
+    return ("{\\rtf1\\ansi\\deff0{\\fonttbl{\\f0 SimSun;}}\\uc1\n"
+            f"{esc(before)}\\par\n{rows}}}").encode("ascii")
+
+
+@needs_soffice
+def test_rich_text_saved_as_doc_is_converted_too():
+    data = rtf([["科目编码", "科目名称", "合计"], ["208", "社会保障和就业支出", "52.84"]],
+               before="附件8 部门支出总表")
+    assert detect_format(data, "附件8.doc") == "doc"
+    result = extract(data, "doc", "附件8.doc")
+    table = result.tables[0]
+    assert (table.label, table.title) == ("附件8", "部门支出总表")
+    assert table.header == [["科目编码", "科目名称", "合计"]]
+    assert table.rows == [["208", "社会保障和就业支出", "52.84"]]
+
+
+def test_password_protected_office_files_are_unsupported_not_failed():
+    # the OLE2 directory of an encrypted DOCX/XLSX names an 'EncryptedPackage' stream
+    data = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504 + "EncryptedPackage".encode("utf-16-le")
+    for fmt, name in (("doc", "secret.doc"), ("xls", "secret.xlsx")):
+        with pytest.raises(ExtractionError, match="password-protected") as raised:
+            extract(data, fmt, name)
+        assert raised.value.status == "unsupported"
+
+
+def test_tables_inside_a_layout_table_are_read_as_the_page():
+    document = docx.Document()
+    outer = document.add_table(rows=1, cols=1)
+    cell = outer.cell(0, 0)
+    cell.paragraphs[0].text = "附件8"
+    cell.add_paragraph("重庆市潼南区大数据应用管理发展局部门支出总表")
+    cell.add_paragraph("单位：万元")
+    inner = cell.add_table(rows=2, cols=3)
+    for c, text in enumerate(["科目编码", "科目名称", "合计"]):
+        inner.cell(0, c).text = text
+    for c, text in enumerate(["208", "社会保障和就业支出", "52.48"]):
+        inner.cell(1, c).text = text
+    result = extract(save(document), "docx", "layout.docx")
+    assert len(result.tables) == 1
+    table = result.tables[0]
+    assert (table.label, table.unit) == ("附件8", "万元")
+    assert table.title == "重庆市潼南区大数据应用管理发展局部门支出总表"
+    assert table.rows == [["208", "社会保障和就业支出", "52.48"]]
