@@ -78,7 +78,7 @@ def frame(grid: list[list[str]], context: list[str] = (), fallback_title: str = 
             current["notes"].append(row_values(row)[0])
             continue
         starts_new = current is None or (kind in ("title", "label") and current["rows"]) \
-            or (kind is not None and current["rows"] and current.get("gap"))
+            or (current["gap"] and current["rows"] and (kind is not None or _starts_header(row, current)))
         if starts_new:
             current = {"captions": [], "rows": [], "notes": [], "gap": False}
             parts.append(current)
@@ -99,6 +99,13 @@ def frame(grid: list[list[str]], context: list[str] = (), fallback_title: str = 
         table.page = page
         tables.append(table)
     return tables
+
+
+def _starts_header(row: list[str], current: dict) -> bool:
+    """After blank rows, a row of labels below rows of amounts begins another table."""
+    values = row_values(row)
+    return len(values) >= 2 and not any(is_amount(v) for v in values) and \
+        any(is_amount(c) for r in current["rows"] for c in r)
 
 
 def _table(part: dict, context: list[str], fallback_title: str) -> Table:

@@ -175,6 +175,28 @@ def test_several_tables_down_one_sheet_are_split_at_their_title_rows():
     assert tables[1].rows == [["301", "工资福利支出", "3283700", "3283700", ""]]
 
 
+def test_tables_separated_only_by_blank_rows_are_split_there():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [["科目编码", "科目名称", "合计"], ["208", "社会保障和就业支出", 52.84], ["", "", None],
+                ["", "", None], ["项目", "预算数", None], ["一般公共预算拨款收入", 1207.84, None]]:
+        sheet.append(row)
+    tables = extract(save(book), "xlsx", "b.xlsx").tables
+    assert [t.header for t in tables] == [[["科目编码", "科目名称", "合计"]], [["项目", "预算数"]]]
+    assert [t.rows for t in tables] == [[["208", "社会保障和就业支出", "52.84"]],
+                                        [["一般公共预算拨款收入", "1207.84"]]]
+
+
+def test_a_blank_row_inside_a_table_does_not_split_it():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in [["科目编码", "科目名称", "合计"], ["208", "社会保障和就业支出", 52.84], [None, None, None],
+                ["210", "卫生健康支出", 20.7]]:
+        sheet.append(row)
+    tables = extract(save(book), "xlsx", "b.xlsx").tables
+    assert len(tables) == 1 and [r[0] for r in tables[0].rows] == ["208", "210"]
+
+
 def test_sheet_name_supplies_the_label_when_the_sheet_prints_none():
     book = openpyxl.Workbook()
     sheet = book.active
