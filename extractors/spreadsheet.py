@@ -22,6 +22,8 @@ from extractors.model import Extraction, ExtractionError, Table
 from extractors.wordprocessing import is_encrypted_office
 
 OLE2 = b"\xd0\xcf\x11\xe0"
+FORMULA = re.compile(rb"<f[ >/]")
+MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z0-9:$]+)"')
 MAX_CELLS = 5_000_000  # one sheet's grid; a real disclosure table has a few thousand
 
 
@@ -92,10 +94,12 @@ def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
 
     what = filename or "the workbook"
     archive = limits.open_container(data, what)
-    has_formulas = any(
-        b"<f" in limits.read_member(archive, info, what)
-        for info in archive.infolist() if info.filename.startswith("xl/worksheets/")
-    )
+    has_formulas = False
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/"):
+            xml = limits.read_member(archive, info, what)
+            has_formulas = has_formulas or bool(FORMULA.search(xml))
+            _check_merges(xml, what)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
         try:
@@ -127,6 +131,24 @@ def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
     return result
 
 
+def _check_merges(xml: bytes, what: str) -> None:
+    """openpyxl makes an object for every cell a merged range covers: refuse ranges that
+    would cover millions before it tries."""
+    from openpyxl.utils.cell import range_boundaries
+
+    covered = 0
+    for ref in MERGE.findall(xml):
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue
+        covered += (max_col - min_col + 1) * (max_row - min_row + 1)
+        if covered > MAX_CELLS:
+            raise limits.LimitExceeded(
+                f"{what}: merged cells cover more than {MAX_CELLS} cells of one sheet "
+                f"(range {ref.decode('ascii', 'replace')})")
+
+
 def _xlsx_grid(sheet, formula_sheet) -> tuple[list[list[str]], int, int]:
     """Visible cells as text, merged ranges repeated, hidden rows and columns left out."""
     # The extent of cells that hold something: a styled cell at XFD1048576 must not make a
@@ -156,8 +178,8 @@ def _xlsx_grid(sheet, formula_sheet) -> tuple[list[list[str]], int, int]:
                       if (r, c) not in cells and _is_formula(cell))
     for merged in sheet.merged_cells.ranges:
         text = cells.get((merged.min_row, merged.min_col), "")
-        for r in range(merged.min_row, merged.max_row + 1):
-            for c in range(merged.min_col, merged.max_col + 1):
+        for r in range(merged.min_row, min(merged.max_row, max_row) + 1):  # clipped to the extent
+            for c in range(merged.min_col, min(merged.max_col, max_col) + 1):
                 cells[(r, c)] = text
     columns = [c for c in range(1, max_col + 1) if c not in hidden_cols]
     grid = [[cells.get((r, c), "") for c in columns]

@@ -26,6 +26,7 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLE2 = b"\xd0\xcf\x11\xe0"
 CONVERSION_TIMEOUT = 120  # seconds; LibreOffice starts in a few
 CAPTION_LINES = 3  # paragraphs before a table that may caption it
+MAX_SPAN = 200  # Word allows 63 columns; a larger gridSpan is damage or malice
 
 
 def extract(data: bytes, filename: str = "") -> Extraction:
@@ -167,7 +168,7 @@ def _grid_value(element, props: str, name: str, default: int) -> int:
     if node is None:
         return default
     try:
-        return int(node.get(W + "val", default))
+        return max(0, min(int(node.get(W + "val", default)), MAX_SPAN))
     except ValueError:
         return default
 

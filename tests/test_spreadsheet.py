@@ -220,6 +220,22 @@ def test_a_styled_empty_cell_far_away_does_not_widen_the_table():
     assert table.width == 3 and len(table.rows) == 1
 
 
+def test_a_merged_range_over_the_whole_sheet_is_refused_before_loading():
+    book = openpyxl.Workbook()
+    book.active.append(["合计", 1])
+    source = zipfile.ZipFile(io.BytesIO(save(book)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", b'</sheetData><mergeCells count="1">'
+                                    b'<mergeCell ref="A3:XFD1048576"/></mergeCells>')
+            target.writestr(info, data)
+    with pytest.raises(limits.LimitExceeded, match="merged cells cover more than"):
+        extract(out.getvalue(), "xlsx", "merge-bomb.xlsx")
+
+
 def test_a_workbook_that_inflates_like_a_zip_bomb_is_refused():
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
