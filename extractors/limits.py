@@ -3,13 +3,15 @@
 ZIP archives, XLSX and DOCX are all ZIP containers, so one check guards all three against
 zip bombs: too many members, too much inflated data, or a member that inflates far beyond
 its compressed size. Defaults suit real disclosures (a district's whole year is a few MB);
-pass a `Limits` with other numbers where a caller needs them.
+pass a `Limits` with other numbers where a caller needs them, or set the BUDGETS_* variables
+below for a run.
 """
 from __future__ import annotations
 
 import io
+import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors.model import ExtractionError
 
@@ -26,7 +28,30 @@ class Limits:
     max_depth: int = 2  # ZIPs inside ZIPs: outer.zip/inner.zip is depth 1
 
 
-DEFAULT = Limits()
+ENVIRONMENT = {  # variable → (field, factor): raise a limit for one run without code
+    "BUDGETS_MAX_DOCUMENT_MB": ("max_document_bytes", MB),
+    "BUDGETS_ZIP_MAX_MEMBERS": ("max_members", 1),
+    "BUDGETS_ZIP_MAX_MB": ("max_total_bytes", MB),
+    "BUDGETS_ZIP_MAX_RATIO": ("max_ratio", 1),
+    "BUDGETS_ZIP_MAX_DEPTH": ("max_depth", 1),
+}
+
+
+def from_environment(environ=None) -> Limits:
+    """The defaults, with any of the ENVIRONMENT variables that are set applied."""
+    environ = os.environ if environ is None else environ
+    changes = {}
+    for variable, (name, factor) in ENVIRONMENT.items():
+        value = environ.get(variable, "").strip()
+        if value:
+            try:
+                changes[name] = int(float(value) * factor)
+            except ValueError as exc:
+                raise ValueError(f"{variable}={value!r} is not a number") from exc
+    return replace(Limits(), **changes)
+
+
+DEFAULT = from_environment()
 
 
 class LimitExceeded(ExtractionError):

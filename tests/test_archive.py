@@ -147,3 +147,14 @@ def test_seed_archive_members_are_ingested_as_documents_of_their_own(tmp_db):
         ("docx", "ok", 2026, "重庆市潼南区", 14),
     ]
     assert children[0]["url"] == f"http://127.0.0.1/x.zip#{BASENAME}/附件1-12 部门预算公开表.xlsx"
+
+
+def test_limits_can_be_raised_for_a_run_from_the_environment():
+    from extractors.limits import from_environment
+
+    limits = from_environment({"BUDGETS_ZIP_MAX_MB": "500", "BUDGETS_ZIP_MAX_RATIO": "5000"})
+    assert (limits.max_total_bytes, limits.max_ratio, limits.max_members) == (500 * MB, 5000, 2000)
+    bomb = make_zip([("附件1.xlsx", b"\0" * (5 * MB))])
+    assert names(extract(bomb, "big.zip", limits=limits)) == ["附件1.xlsx"]
+    with pytest.raises(ValueError, match="BUDGETS_ZIP_MAX_MB='lots' is not a number"):
+        from_environment({"BUDGETS_ZIP_MAX_MB": "lots"})
