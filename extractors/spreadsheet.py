@@ -115,7 +115,7 @@ def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
             continue
         grid, hidden_rows, missing = _xlsx_grid(sheet, formulas[sheet.title] if formulas else None)
         uncached += missing
-        tables = frame(grid, context=[], fallback_title=sheet.title, start_index=len(result.tables))
+        tables = frame(grid, context=[], fallback_title=_sheet_title(sheet.title), start_index=len(result.tables))
         for table in tables:
             _fallback_label(table, sheet.title)
             if hidden_rows:
@@ -221,7 +221,7 @@ def extract_legacy(data: bytes, filename: str = "") -> Extraction:
                 f"sheet {meta.name!r} spans {sheet.height} rows × {sheet.width} columns, above "
                 f"the {MAX_CELLS} cells one sheet may have")
         grid = _legacy_grid(sheet)
-        tables = frame(grid, context=[], fallback_title=meta.name, start_index=len(result.tables))
+        tables = frame(grid, context=[], fallback_title=_sheet_title(meta.name), start_index=len(result.tables))
         for table in tables:
             _fallback_label(table, meta.name)
         result.tables.extend(tables)
@@ -243,6 +243,14 @@ def _legacy_grid(sheet) -> list[list[str]]:
 
 
 # --- both --------------------------------------------------------------------------------------
+
+def _sheet_title(sheet_name: str) -> str:
+    """A sheet named like a table ('财政拨款收支总表', '附件1 部门收入总表') titles it; 'Sheet1' does not."""
+    from extractors.framing import LABEL, TITLE
+
+    rest = LABEL.sub("", sheet_name, count=1).strip()
+    return rest if TITLE.search(rest) else ""
+
 
 def _fallback_label(table: Table, sheet_name: str) -> None:
     from extractors.framing import LABEL

@@ -278,3 +278,18 @@ def test_wps_et_workbooks_are_read_like_xls():
     as_et = extract(data, "et", f"{BASENAME}.et")
     as_xls = extract(data, "xls", f"{BASENAME}.xls")
     assert [t.rows for t in as_et.tables] == [t.rows for t in as_xls.tables]
+
+
+@pytest.mark.parametrize("sheet_name, title, label", [
+    ("附件7 部门收入总表", "部门收入总表", "附件7"),
+    ("财政拨款收支总表", "财政拨款收支总表", ""),
+    ("Sheet1", "", ""),
+])
+def test_a_sheet_without_title_rows_is_titled_by_its_name_when_the_name_is_a_title(sheet_name, title, label):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = sheet_name
+    sheet.append(["科目编码", "科目名称", "总计"])
+    sheet.append(["合计", "", 1207.84])
+    table = extract(save(book), "xlsx", "s.xlsx").tables[0]
+    assert (table.title, table.label) == (title, label)
