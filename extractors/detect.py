@@ -17,6 +17,8 @@ def detect_format(data: bytes, filename: str = "", content_type: str | None = No
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
+    if head.startswith(b"{\\rtf"):  # Rich Text, often saved under a .doc name
+        return "doc"
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # OLE2: legacy Office, WPS
         if name.endswith((".doc", ".wps")):
             return "doc"

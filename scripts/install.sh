@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(fonts-noto-cjk ghostscript)
+# libreoffice-writer-nogui: converts legacy .doc/.wps attachments to DOCX (extractors/wordprocessing.py)
+apt_packages=(fonts-noto-cjk ghostscript libreoffice-writer-nogui)
 if [[ "${1:-}" == "--test" ]]; then
   apt_packages+=(chromium chromium-driver)
 fi

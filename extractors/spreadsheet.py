@@ -1,0 +1,268 @@
+"""XLSX, legacy XLS and WPS ET workbooks → tables.
+
+XLSX is read with openpyxl (merged ranges, hidden rows and columns, cached formula values);
+XLS and ET (WPS Spreadsheets saves BIFF8 like Excel 97) with python-calamine. Formulas are
+never evaluated: a cell shows the value the program that saved the file computed, and a
+formula saved without one is reported. Hidden sheets, rows and columns are skipped, as a
+reader of the file would not see them; each table's notes say how many rows were hidden.
+Numbers keep their printed digits: 1207.84 stays '1207.84', never 1207.8399999999999.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import warnings
+import zipfile
+from decimal import Decimal
+
+from extractors import limits
+from extractors.framing import frame
+from extractors.model import Extraction, ExtractionError, Table
+from extractors.wordprocessing import is_encrypted_office
+
+OLE2 = b"\xd0\xcf\x11\xe0"
+FORMULA = re.compile(rb"<f[ >/]")
+MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Za-z0-9:$]+)"')
+MAX_CELLS = 5_000_000  # one sheet's grid; a real disclosure table has a few thousand
+
+
+def extract(data: bytes, filename: str = "") -> Extraction:
+    if data.startswith(b"PK\x03\x04"):
+        return extract_xlsx(data, filename)
+    if data.startswith(OLE2):
+        return extract_legacy(data, filename)
+    raise ExtractionError(f"{filename or 'the file'} is neither an XLSX nor an XLS/ET workbook")
+
+
+# --- numbers ---------------------------------------------------------------------------------
+
+_DECIMALS = re.compile(r"0\.(0+)")
+
+
+def format_number(value: float | int, number_format: str = "General") -> str:
+    """A stored number as the sheet prints it, without binary float noise.
+
+    Excel keeps 15 significant digits, so the value is read at that precision; a fixed number
+    of decimals in the cell's format ('0.00') pads the text ('20.7' → '20.70') but never
+    rounds digits away.
+    """
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        amount = Decimal(value)
+    else:
+        amount = Decimal(format(value, ".15g"))
+    section = (number_format or "General").split(";")[0]
+    percent = "%" in section and not section.startswith("@")
+    if percent:
+        amount *= 100
+    text = _plain(amount)
+    m = _DECIMALS.search(section.replace(",", ""))
+    if m:
+        want = len(m.group(1))
+        have = len(text.split(".")[1]) if "." in text else 0
+        if have < want:
+            text = f"{amount:.{want}f}"
+    return text + ("%" if percent else "")
+
+
+def _plain(amount: Decimal) -> str:
+    if amount == amount.to_integral_value():
+        return str(int(amount))
+    return format(amount.normalize(), "f")
+
+
+def cell_text(value, number_format: str = "General") -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (int, float)):
+        return format_number(value, number_format)
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, (dt.date, dt.time)):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return str(value)
+    return str(value)
+
+
+# --- XLSX ------------------------------------------------------------------------------------
+
+def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
+    import openpyxl
+
+    what = filename or "the workbook"
+    archive = limits.open_container(data, what)
+    has_formulas = False
+    for info in archive.infolist():
+        if info.filename.startswith("xl/worksheets/"):
+            xml = limits.read_member(archive, info, what)
+            has_formulas = has_formulas or bool(FORMULA.search(xml))
+            _check_merges(xml, what)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # openpyxl warns about styles and extensions it skips
+        try:
+            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
+            formulas = (openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
+                        if has_formulas else None)
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+            raise ExtractionError(f"{what} is not a readable XLSX workbook: {exc}") from exc
+    result = Extraction(title=(book.properties.title or "").strip())
+    uncached = 0
+    for sheet in book.worksheets:
+        if sheet.sheet_state != "visible":
+            continue
+        grid, hidden_rows, missing = _xlsx_grid(sheet, formulas[sheet.title] if formulas else None)
+        uncached += missing
+        tables = frame(grid, context=[], fallback_title=_sheet_title(sheet.title), start_index=len(result.tables))
+        for table in tables:
+            _fallback_label(table, sheet.title)
+            if hidden_rows:
+                table.notes.append(f"{hidden_rows} hidden rows of sheet {sheet.title!r} skipped")
+        result.tables.extend(tables)
+    _finish(result, what)
+    if uncached:
+        result.status = "partial"
+        result.error = (
+            f"{uncached} formula cells in {what} were saved without a computed value and read as "
+            "empty; open and save the file in a spreadsheet program to store the values"
+        )
+    return result
+
+
+def _check_merges(xml: bytes, what: str) -> None:
+    """openpyxl makes an object for every cell a merged range covers: refuse ranges that
+    would cover millions before it tries."""
+    from openpyxl.utils.cell import range_boundaries
+
+    covered = 0
+    for ref in MERGE.findall(xml):
+        try:
+            min_col, min_row, max_col, max_row = range_boundaries(ref.decode("ascii"))
+        except (ValueError, TypeError, UnicodeDecodeError):
+            continue
+        covered += (max_col - min_col + 1) * (max_row - min_row + 1)
+        if covered > MAX_CELLS:
+            raise limits.LimitExceeded(
+                f"{what}: merged cells cover more than {MAX_CELLS} cells of one sheet "
+                f"(range {ref.decode('ascii', 'replace')})")
+
+
+def _xlsx_grid(sheet, formula_sheet) -> tuple[list[list[str]], int, int]:
+    """Visible cells as text, merged ranges repeated, hidden rows and columns left out."""
+    # The extent of cells that hold something: a styled cell at XFD1048576 must not make a
+    # grid of 17 billion cells.
+    stored = [cell for cell in sheet._cells.values() if cell.value is not None]
+    max_row = max((c.row for c in stored), default=0)
+    max_col = max((c.column for c in stored), default=0)
+    for merged in sheet.merged_cells.ranges:  # a merged cell reaches as far as its range
+        if (merged.min_row, merged.min_col) in sheet._cells and \
+                sheet._cells[(merged.min_row, merged.min_col)].value is not None:
+            max_row, max_col = max(max_row, merged.max_row), max(max_col, merged.max_col)
+    if max_row * max_col > MAX_CELLS:
+        raise limits.LimitExceeded(
+            f"sheet {sheet.title!r} spans {max_row} rows × {max_col} columns, above the "
+            f"{MAX_CELLS} cells one sheet may have")
+    hidden_cols = set()
+    for dim in sheet.column_dimensions.values():
+        if dim.hidden and dim.min and dim.max:
+            hidden_cols.update(range(dim.min, dim.max + 1))
+    hidden_rows = {r for r, dim in sheet.row_dimensions.items() if dim.hidden}
+    cells: dict[tuple[int, int], str] = {}
+    missing = 0
+    for cell in stored:
+        cells[(cell.row, cell.column)] = cell_text(cell.value, cell.number_format)
+    if formula_sheet is not None:
+        missing = sum(1 for (r, c), cell in formula_sheet._cells.items()
+                      if (r, c) not in cells and _is_formula(cell))
+    for merged in sheet.merged_cells.ranges:
+        text = cells.get((merged.min_row, merged.min_col), "")
+        for r in range(merged.min_row, min(merged.max_row, max_row) + 1):  # clipped to the extent
+            for c in range(merged.min_col, min(merged.max_col, max_col) + 1):
+                cells[(r, c)] = text
+    columns = [c for c in range(1, max_col + 1) if c not in hidden_cols]
+    grid = [[cells.get((r, c), "") for c in columns]
+            for r in range(1, max_row + 1) if r not in hidden_rows]
+    skipped = sum(1 for r in hidden_rows if r <= max_row
+                  and any(cells.get((r, c)) for c in columns))
+    return grid, skipped, missing
+
+
+def _is_formula(cell) -> bool:
+    value = cell.value
+    return (isinstance(value, str) and value.startswith("=")) or value.__class__.__name__ == "ArrayFormula"
+
+
+# --- XLS / ET --------------------------------------------------------------------------------
+
+def extract_legacy(data: bytes, filename: str = "") -> Extraction:
+    """Excel 97–2003 and WPS ET workbooks (OLE2 compound files)."""
+    import python_calamine as calamine
+
+    what = filename or "the workbook"
+    limits.check_document(data, what)
+    if is_encrypted_office(data):
+        raise ExtractionError(f"{what} is password-protected; it cannot be read", status="unsupported")
+    try:
+        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises its own error types for every kind of damage
+        if "password" in str(exc).lower() or exc.__class__.__name__ == "PasswordError":
+            raise ExtractionError(f"{what} is password-protected; it cannot be read",
+                                  status="unsupported") from exc
+        raise ExtractionError(f"{what} is not a readable XLS/ET workbook: {exc}") from exc
+    result = Extraction()
+    for meta in book.sheets_metadata:
+        if meta.visible != calamine.SheetVisibleEnum.Visible or meta.typ != calamine.SheetTypeEnum.WorkSheet:
+            continue
+        sheet = book.get_sheet_by_name(meta.name)
+        if sheet.height * sheet.width > MAX_CELLS:
+            raise limits.LimitExceeded(
+                f"sheet {meta.name!r} spans {sheet.height} rows × {sheet.width} columns, above "
+                f"the {MAX_CELLS} cells one sheet may have")
+        grid = _legacy_grid(sheet)
+        tables = frame(grid, context=[], fallback_title=_sheet_title(meta.name), start_index=len(result.tables))
+        for table in tables:
+            _fallback_label(table, meta.name)
+        result.tables.extend(tables)
+    _finish(result, what)
+    return result
+
+
+def _legacy_grid(sheet) -> list[list[str]]:
+    rows = sheet.to_python(skip_empty_area=False)
+    grid = [[cell_text(v if v != "" else None) for v in row] for row in rows]
+    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
+        if r0 >= len(grid):
+            continue
+        text = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        for r in range(r0, min(r1, len(grid) - 1) + 1):
+            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
+                grid[r][c] = text
+    return grid
+
+
+# --- both --------------------------------------------------------------------------------------
+
+def _sheet_title(sheet_name: str) -> str:
+    """A sheet named like a table ('财政拨款收支总表', '附件1 部门收入总表') titles it; 'Sheet1' does not."""
+    from extractors.framing import LABEL, TITLE
+
+    rest = LABEL.sub("", sheet_name, count=1).strip()
+    return rest if TITLE.search(rest) else ""
+
+
+def _fallback_label(table: Table, sheet_name: str) -> None:
+    from extractors.framing import LABEL
+
+    m = LABEL.match(sheet_name)
+    if not table.label and m:
+        table.label = re.sub(r"\s+", "", m.group(1))
+
+
+def _finish(result: Extraction, what: str) -> None:
+    if not result.title:
+        result.title = next((t.title for t in result.tables if t.title), "")
+    if not result.tables:
+        result.status = "partial"
+        result.error = f"{what} has no visible sheet with a table"

@@ -1,0 +1,207 @@
+"""DOCX, legacy DOC and WPS documents → tables and narrative.
+
+DOCX is read with python-docx's element tree: body paragraphs in order are the narrative,
+each table is a grid with horizontally merged cells (gridSpan) repeated across the columns
+they cover and vertically merged ones (vMerge) repeated down the rows. The paragraphs just
+before a table ('附件3', its title, '单位：万元') caption it. Legacy DOC and WPS files are
+(and RTF saved as .doc) converted to DOCX by LibreOffice (`soffice --headless`), in a temporary folder, with a time
+limit; without LibreOffice they are reported as unsupported, saying what to install.
+"""
+from __future__ import annotations
+
+import io
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+
+from extractors import limits
+from extractors.framing import NOTE, frame
+from extractors.model import Extraction, ExtractionError, Paragraph
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+OLE2 = b"\xd0\xcf\x11\xe0"
+CONVERSION_TIMEOUT = 120  # seconds; LibreOffice starts in a few
+CAPTION_LINES = 3  # paragraphs before a table that may caption it
+MAX_SPAN = 200  # Word allows 63 columns; a larger gridSpan is damage or malice
+
+
+def extract(data: bytes, filename: str = "") -> Extraction:
+    if data.startswith(b"PK\x03\x04"):
+        return extract_docx(data, filename)
+    if data.startswith(OLE2) or is_rtf(data):
+        if data.startswith(OLE2) and is_encrypted_office(data):
+            raise ExtractionError(f"{filename or 'the document'} is password-protected; it cannot be read",
+                                  status="unsupported")
+        return extract_docx(convert_to_docx(data, filename), filename)
+    raise ExtractionError(f"{filename or 'the file'} is neither a DOCX nor a DOC/WPS document")
+
+
+def is_rtf(data: bytes) -> bool:
+    """Rich Text saved under a .doc name, as WPS and older Word sometimes do."""
+    return data[:16].lstrip().startswith(b"{\\rtf")
+
+
+def is_encrypted_office(data: bytes) -> bool:
+    """An Office file saved with a password: OOXML inside an OLE2 'EncryptedPackage' stream,
+    or a legacy file whose directory names the RC4/CryptoAPI 'EncryptionInfo'."""
+    head = data[:1 << 20]
+    return "EncryptedPackage".encode("utf-16-le") in head or "EncryptionInfo".encode("utf-16-le") in head
+
+
+def extract_docx(data: bytes, filename: str = "") -> Extraction:
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    what = filename or "the document"
+    limits.open_container(data, what)
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ExtractionError(f"{what} is not a readable DOCX document: {exc}") from exc
+    result = Extraction()
+    pending: list[str] = []  # paragraphs since the last table
+    heading = ""
+    for kind, element in _body_blocks(document.element.body):
+        if kind == "p":
+            text = _paragraph_text(element)
+            if not text:
+                continue
+            result.paragraphs.append(Paragraph(text=text))
+            if result.tables and not pending and NOTE.match(text):
+                result.tables[-1].notes.append(text)  # '备注：…' printed under the table
+            pending.append(text)
+            if not heading and _is_heading(element, document):
+                heading = text
+        else:
+            grid = table_grid(element)
+            tables = frame(grid, context=pending[-CAPTION_LINES:], start_index=len(result.tables))
+            result.tables.extend(tables)
+            pending = []
+    title = (document.core_properties.title or "").strip()
+    first = result.paragraphs[0].text if result.paragraphs else ""
+    result.title = title or heading or first or next((t.title for t in result.tables if t.title), "")
+    if not result.tables and not result.paragraphs:
+        result.status = "partial"
+        result.error = f"{what} has no text and no table"
+    return result
+
+
+def _body_blocks(container):
+    """('p' | 'tbl', element) in reading order, looking inside content controls."""
+    for child in container.iterchildren():
+        if child.tag == W + "p":
+            yield "p", child
+        elif child.tag == W + "tbl":
+            if child.find(f"{W}tr/{W}tc/{W}tbl") is not None:
+                # a layout table wrapping the real ones: read its cells as the page
+                for tc in child.iterfind(f"{W}tr/{W}tc"):
+                    yield from _body_blocks(tc)
+            else:
+                yield "tbl", child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from _body_blocks(content)
+
+
+def _paragraph_text(p) -> str:
+    from docx.text.paragraph import Paragraph as DocxParagraph
+
+    return DocxParagraph(p, None).text.replace("\u00a0", " ").strip()
+
+
+def _is_heading(p, document) -> bool:
+    ppr = p.find(W + "pPr")
+    if ppr is None:
+        return False
+    if ppr.find(W + "outlineLvl") is not None:
+        return True
+    style = ppr.find(W + "pStyle")
+    if style is None:
+        return False
+    style_id = style.get(W + "val", "")
+    try:
+        name = document.styles.get_by_id(style_id, 1).name or ""  # 1: paragraph style
+    except Exception:  # a style id the document does not define
+        name = style_id
+    return name.lower().startswith(("heading", "title")) or style_id.lower().startswith(("heading", "title"))
+
+
+def table_grid(tbl) -> list[list[str]]:
+    """A w:tbl as equal-width rows, merged cells repeated into every grid cell they cover."""
+    rows: list[list[str]] = []
+    for tr in tbl.iterchildren(W + "tr"):
+        row = [""] * _grid_value(tr, "trPr", "gridBefore", 0)
+        for tc in _row_cells(tr):
+            tcpr = tc.find(W + "tcPr")
+            span = max(_grid_value(tc, "tcPr", "gridSpan", 1), 1)
+            vmerge = tcpr.find(W + "vMerge") if tcpr is not None else None
+            col = len(row)
+            if vmerge is not None and vmerge.get(W + "val", "continue") == "continue":
+                above = rows[-1] if rows else []
+                text = above[col] if col < len(above) else ""
+            else:
+                text = "\n".join(_paragraph_text(p) for p in tc.iterchildren(W + "p")).strip()
+            row.extend([text] * span)
+        rows.append(row)
+    width = max((len(r) for r in rows), default=0)
+    return [r + [""] * (width - len(r)) for r in rows]
+
+
+def _row_cells(tr):
+    for child in tr.iterchildren():
+        if child.tag == W + "tc":
+            yield child
+        elif child.tag == W + "sdt":
+            content = child.find(W + "sdtContent")
+            if content is not None:
+                yield from content.iterchildren(W + "tc")
+
+
+def _grid_value(element, props: str, name: str, default: int) -> int:
+    pr = element.find(W + props)
+    node = pr.find(W + name) if pr is not None else None
+    if node is None:
+        return default
+    try:
+        return max(0, min(int(node.get(W + "val", default)), MAX_SPAN))
+    except ValueError:
+        return default
+
+
+def convert_to_docx(data: bytes, filename: str = "", timeout: int = CONVERSION_TIMEOUT) -> bytes:
+    """A legacy DOC/WPS file converted by LibreOffice, in a temporary folder of its own."""
+    what = filename or "the document"
+    limits.check_document(data, what)
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise ExtractionError(
+            f"{what} is a legacy Word/WPS document; reading it needs LibreOffice (Debian package "
+            "libreoffice-writer-nogui, installed by scripts/install.sh)", status="unsupported")
+    suffix = ".rtf" if is_rtf(data) else ".wps" if filename.lower().endswith(".wps") else ".doc"
+    with tempfile.TemporaryDirectory(prefix="budgets-doc-") as tmp:
+        source = Path(tmp) / f"document{suffix}"
+        source.write_bytes(data)
+        out = Path(tmp) / "out"
+        command = [
+            soffice, f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}",
+            "--headless", "--norestore", "--nolockcheck",
+            "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source),
+        ]
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                   start_new_session=True)  # its own group, to end all of it
+        try:
+            _, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise ExtractionError(f"LibreOffice took more than {timeout} s to convert {what}")
+        converted = out / "document.docx"
+        if not converted.exists():
+            reason = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+            raise ExtractionError(f"LibreOffice could not convert {what}: {reason[0]}")
+        return converted.read_bytes()
