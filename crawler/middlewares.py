@@ -5,7 +5,6 @@ from __future__ import annotations
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor, task
 
 from crawler.encoding import html_encoding, normalise_encoding
 
@@ -38,5 +37,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         retries = request.meta.get("retry_times", 0)
         if retries and self.backoff_base > 0:
             delay = min(self.backoff_max, self.backoff_base * 2 ** (retries - 1))
+            from twisted.internet import reactor, task  # the reactor Scrapy installed
+
             await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))
         return None

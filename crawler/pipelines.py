@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import reactor, threads
+from twisted.internet import threads
 
 from budgets import db as database
 from budgets.pipeline import Source, document_id, ingest_bytes

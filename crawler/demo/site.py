@@ -22,6 +22,7 @@ from urllib.parse import quote
 from crawler.demo.seed import ROOT, SHARED, TITLE as SEED_TITLE, seed_page
 from crawler.demo.server import Resource
 
+HOST = "demo.district-budgets.localhost"  # a name for the documents' URLs; served on 127.0.0.1
 COLUMN = "/bm/dsjfzj/zwgk_25192/fdzdgknr/ysjs_117571"
 BUDGETS = f"{COLUMN}/ys_bm"
 FINALS = f"{COLUMN}/js_bm"
@@ -196,6 +197,5 @@ def build() -> dict[str, Resource]:
     return r
 
 
-def start_urls(base_url: str) -> list[str]:
-    base = base_url.rstrip("/")
-    return [f"{base}{BUDGETS}/index.html", f"{base}{FINALS}/index.html"]
+def start_urls() -> list[str]:
+    return [f"http://{HOST}{BUDGETS}/index.html", f"http://{HOST}{FINALS}/index.html"]

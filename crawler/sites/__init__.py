@@ -7,7 +7,7 @@ import pkgutil
 from crawler.sites.base import Site
 
 
-def _config_classes() -> dict[str, type[Site]]:
+def config_classes() -> dict[str, type[Site]]:
     classes: dict[str, type[Site]] = {}
     for module_info in pkgutil.iter_modules(__path__):
         if module_info.name == "base":
@@ -21,12 +21,12 @@ def _config_classes() -> dict[str, type[Site]]:
 
 
 def names() -> list[str]:
-    return list(_config_classes())
+    return list(config_classes())
 
 
 def load(name: str, **options) -> Site:
     """The config of site `name`, checked; KeyError names the sites there are."""
-    classes = _config_classes()
+    classes = config_classes()
     if name not in classes:
         raise KeyError(f"no site called {name!r}; configured sites: {', '.join(classes)}")
     return classes[name](**options)

@@ -1,7 +1,7 @@
 """The one spider: walks a site's 预算/决算 columns, yields every disclosure page and attachment.
 
     scrapy crawl disclosures -a site=cqtn [-a year=2026]
-    scrapy crawl disclosures -a site=demo -a base_url=http://127.0.0.1:8765/
+    scrapy crawl disclosures -a site=cqtn -a replica=127.0.0.1:8765   # a rebuilt copy on loopback
 
 It only finds links; storing, extracting and reporting happen in pipelines and extensions.
 """
@@ -18,6 +18,7 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from crawler import sites
 from crawler.items import FetchedDocument
 from crawler.links import attachment_type, clean_text, filename_from, host_allowed
+from crawler.replica import replica_settings
 
 
 def now() -> str:
@@ -28,16 +29,16 @@ class DisclosuresSpider(scrapy.Spider):
     name = "disclosures"
 
     def __init__(self, site: str | None = None, year: str | int | None = None,
-                 base_url: str | None = None, *args, **kwargs):
+                 replica: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if not site:
             raise NotConfigured(f"which site? scrapy crawl disclosures -a site=NAME ({', '.join(sites.names())})")
-        options = {"base_url": base_url} if base_url else {}
         try:
-            self.site = sites.load(site, **options)
-        except (KeyError, TypeError) as exc:
+            self.site = sites.load(site)
+        except KeyError as exc:
             raise NotConfigured(str(exc).strip("'\"")) from exc
         self.year = int(year) if year else None
+        self.replica = replica
         self.allowed_domains = list(self.site.allowed_domains)
         self.list_pages: set[str] = set()
         self.urls_seen: set[str] = set()  # every document URL linked this run (for withdrawals)
@@ -46,6 +47,9 @@ class DisclosuresSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", spider.site.concurrency, priority="spider")
+        if spider.replica:
+            for name, value in replica_settings(spider.replica).items():
+                crawler.settings.set(name, value, priority="spider")
         return spider
 
     async def start(self):
@@ -127,11 +131,12 @@ class DisclosuresSpider(scrapy.Spider):
     # helpers ---------------------------------------------------------------------------------
 
     def _document_request(self, href, text, parent_id, callback=None):
-        url = self.site.canonical(href)
-        self.urls_seen.add(url)
         role = "page" if callback else "attachment"
-        return scrapy.Request(url, callback=callback or self.parse_attachment, errback=self.failed,
-                              meta={"role": role, "title_hint": clean_text(text), "parent_id": parent_id})
+        request = scrapy.Request(self.site.canonical(href), callback=callback or self.parse_attachment,
+                                 errback=self.failed,
+                                 meta={"role": role, "title_hint": clean_text(text), "parent_id": parent_id})
+        self.urls_seen.add(request.url)  # as requested: percent-encoded
+        return request
 
     def _document(self, response, kind: str) -> FetchedDocument:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
