@@ -25,7 +25,8 @@ class SiteServer:
 
     def __init__(self, resources: dict[str, Resource]):
         self.resources = resources
-        self.requests: list[str] = []  # 'host/path?query' as asked, in order
+        self.requests: list[str] = []  # '/path?query' as asked (percent-decoded), in order
+        self.requested_urls: list[str] = []  # 'host/path?query', for replicas of several hosts
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -53,10 +54,6 @@ class SiteServer:
     def __exit__(self, *exc):
         self.stop()
 
-    def requested(self, path: str) -> int:
-        """How many times a path (with or without host) was asked for."""
-        return sum(1 for r in self.requests if r == path or r.split("/", 1)[-1] == path.lstrip("/"))
-
     def lookup(self, host: str, target: str) -> Resource | None:
         parts = urlsplit(target)
         path = unquote(parts.path)
@@ -76,7 +73,8 @@ class SiteServer:
             def do_GET(self):
                 host = (self.headers.get("Host") or "").split(":")[0].lower()
                 target = unquote(self.path)
-                site.requests.append(host + target if host != "127.0.0.1" else target)
+                site.requests.append(target)
+                site.requested_urls.append(host + target)
                 resource = site.lookup(host, self.path)
                 if resource is None:
                     resource = Resource(b"<html><body><h1>404 Not Found</h1></body></html>", status=404)

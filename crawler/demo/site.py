@@ -31,8 +31,8 @@ SLOW_SECONDS = 2.5
 RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
 CORPUS = SHARED / "corpus" / "putuo-govbudgetchecker"
 
-SEED_PAGE = f"{BUDGETS}/202601/t20260130_15369930.html"
-SEED_WAP = f"{BUDGETS}/202601/t20260130_15369930_wap.html"
+SEED_PAGE = f"{BUDGETS}/202601/t20260129_15366001.html"
+SEED_WAP = f"{BUDGETS}/202601/t20260129_15366001_wap.html"
 NOTICE = f"{BUDGETS}/202601/t20260105_15300001.html"
 REPORT = "/zwgk_25185/zfxxgkml/zfgzbg/202601/t20260120_15300100.html"
 DRAFT = f"{DISALLOWED}202601/t20260120_15300000.html"
@@ -172,7 +172,7 @@ def build() -> dict[str, Resource]:
     # list pages ---------------------------------------------------------------------------------
     budget_items = [
         [(SEED_PAGE, SEED_TITLE, "2026-01-30"),
-         ("202601/t20260130_15369930.html", SEED_TITLE, "2026-01-30"),  # the same page, relative
+         ("202601/t20260129_15366001.html", SEED_TITLE, "2026-01-30"),  # the same page, relative
          (NOTICE, "关于做好2026年部门预算公开工作的通知", "2026-01-05"),
          (SEED_WAP, SEED_TITLE + "（手机版）", "2026-01-30")],
         [(d.path, d.title, d.date) for d in pdf_pages if d.path.startswith(BUDGETS)]

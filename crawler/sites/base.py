@@ -86,17 +86,11 @@ class TRSSite(Site):
 
 
 class ChongqingDistrictSite(TRSSite):
-    """A Chongqing district or county site (the shared 集约化 platform): `http` and `www.`
-    both occur, so both spellings are allowed and recorded as the `www.` one."""
-
-    def __init__(self):
-        super().__init__()
-        if not self.host_aliases:
-            aliases = {}
-            for domain in self.allowed_domains:
-                bare = domain.removeprefix("www.")
-                aliases[bare] = "www." + bare
-            self.host_aliases = aliases
+    """A Chongqing district or county site: all run on one shared TRS platform (one id
+    sequence across districts). A department's disclosures sit in its sub-site
+    (`/bm/<dept>/zwgk_<n>/fdzdgknr_<n>/ysjs_<n>/{ys,js}/`) or in the district's main tree
+    (`/zwgk_<n>/fdzdgknr/czyjs/…`); a config lists the columns it knows. Hosts occur with and
+    without `www.`: `host_aliases` records one spelling (see docs/REAL-SITES.md §2.1)."""
 
 
 class ShanghaiZhengwuSite(Site):
@@ -104,4 +98,4 @@ class ShanghaiZhengwuSite(Site):
     budget and final-account disclosures, each a detail page `…/zhengwu/<dept>/<year>/<n>/<n>/
     <id>.html` or a PDF `…/<32-hex>.pdf` linked straight from the list."""
 
-    detail_url = re.compile(r"/zhengwu/[\w-]+/20\d\d/\d+/\d+/[\w-]+\.html$")
+    detail_url = re.compile(r"/zhengwu/[\w-]+/20\d\d/\d+/\d+\.html$")
