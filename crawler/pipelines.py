@@ -88,11 +88,22 @@ def fetch_failure_row(doc: FetchedDocument) -> dict:
 
 
 def change_of(db, url: str, doc_id: str) -> str:
-    """new | changed (the URL served other bytes before) | unchanged (same bytes seen)."""
-    if db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
+    """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL)."""
+    if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
         return "unchanged"
     before = db.execute("SELECT 1 FROM documents WHERE url = ? AND bytes IS NOT NULL", [url]).fetchone()
     return "changed" if before else "new"
+
+
+def already_read(db, doc_id: str) -> dict | None:
+    """The row of a document read before by an extractor that could read it; such bytes are not
+    extracted again (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
+    row = db.execute("SELECT * FROM documents WHERE id = ? AND status IN ('ok', 'partial', 'needs_ocr')",
+                     [doc_id]).fetchone()
+    if row is None:
+        return None
+    columns = [c[0] for c in db.execute("SELECT * FROM documents LIMIT 0").description]
+    return dict(zip(columns, row))
 
 
 class IngestPipeline:
@@ -123,6 +134,8 @@ class IngestPipeline:
                 return "failed", row
             doc_id = document_id(item.body)
             change = change_of(db, item.url, doc_id)
+            if change == "unchanged" and (row := already_read(db, doc_id)):
+                return change, row
             # a URL that failed before and is fetched now: its failure row has served its turn
             db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
             source = Source(

@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 from crawler.demo.seed import ROOT, SHARED, TITLE as SEED_TITLE, seed_page
 from crawler.demo.server import Resource
+from crawler.links import ATTACHMENT_EXTENSIONS
 
 HOST = "demo.district-budgets.localhost"  # a name for the documents' URLs; served on 127.0.0.1
 COLUMN = "/bm/dsjfzj/zwgk_25192/fdzdgknr/ysjs_117571"
@@ -29,7 +30,7 @@ FINALS = f"{COLUMN}/js_bm"
 DISALLOWED = f"{BUDGETS}/nbsh/"
 SLOW_SECONDS = 2.5
 RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
-CORPUS = SHARED / "corpus" / "putuo-govbudgetchecker"
+CORPUS = SHARED / "corpus"
 
 SEED_PAGE = f"{BUDGETS}/202601/t20260129_15366001.html"
 SEED_WAP = f"{BUDGETS}/202601/t20260129_15366001_wap.html"
@@ -47,7 +48,7 @@ class Disclosure:
     path: str
     title: str
     date: str
-    pdf: str  # file name under ../shared/corpus/putuo-govbudgetchecker/
+    pdf: str  # file under ../shared/corpus/
     pdf_path: str  # where the demo serves it
     official_url: str = ""
     encoding: str = "utf-8"
@@ -60,19 +61,19 @@ class Disclosure:
 PDF_PAGES = [
     Disclosure(
         path=f"{BUDGETS}/202602/t20260210_15400001.html", date="2026-02-10",
-        title="上海市普陀区司法局2026年部门预算", pdf="shpt_sfj_2026_budget.pdf",
+        title="上海市普陀区司法局2026年部门预算", pdf="putuo-govbudgetchecker/shpt_sfj_2026_budget.pdf",
         pdf_path=f"{BUDGETS}/202602/上海市普陀区司法局2026年部门预算.pdf",
         official_url="https://www.shpt.gov.cn/zhengwu/sfjbb-sfj/2026/69/202297/ebec36673355426b8b8a4f47bae97d29.pdf",
     ),
     Disclosure(
-        path=f"{BUDGETS}/202502/t20250212_14296001.html", date="2025-02-12",
-        title="上海市普陀区人民政府办公室2025年部门预算", pdf="上海市普陀区人民政府办公室25年预算.pdf",
-        pdf_path=f"{BUDGETS}/202502/P020250212384756102938.pdf",
+        path=f"{BUDGETS}/202402/t20240205_12800001.html", date="2024-02-05",
+        title="上海市普陀区社会福利院2024年单位预算", pdf="putuo-tianbaoxitong/1769321433314-826553525.pdf",
+        pdf_path=f"{BUDGETS}/202402/P020240205384756102938.pdf",
         bom=True, label="text/html; charset=gbk", pdf_disposition=True,
     ),
     Disclosure(
         path=f"{FINALS}/202509/t20250915_15000001.html", date="2025-09-15",
-        title="中共上海市普陀区委社会工作部2024年度部门决算", pdf="中共上海市普陀区委社会工作部 2024 年度部门决算.pdf",
+        title="中共上海市普陀区委社会工作部2024年度部门决算", pdf="putuo-govbudgetchecker/中共上海市普陀区委社会工作部 2024 年度部门决算.pdf",
         pdf_path=f"{FINALS}/202509/P020250915615243780011.pdf", delay=SLOW_SECONDS,
     ),
 ]
@@ -103,13 +104,14 @@ def gbk(text: str) -> bytes:
     return text.encode("gbk", errors="xmlcharrefreplace")
 
 
-def renditions() -> list[Path]:
-    """The seed's office renditions present in this checkout (none until they are generated)."""
-    kinds = ("xlsx", "docx", "zip", "xls", "doc")
-    return [p for kind in kinds for p in sorted(RENDITIONS.glob(f"*.{kind}"))] if RENDITIONS.exists() else []
+def renditions(folder: Path = RENDITIONS) -> list[Path]:
+    """The seed's office renditions in `folder` (XLSX first: it goes behind the download script)."""
+    kinds = [k for k in ATTACHMENT_EXTENSIONS if k != "pdf"]
+    kinds.sort(key=lambda k: k != "xlsx")
+    return [p for kind in kinds for p in sorted(folder.glob(f"*.{kind}"))] if folder.exists() else []
 
 
-def build() -> dict[str, Resource]:
+def build(renditions_folder: Path = RENDITIONS) -> dict[str, Resource]:
     """Every resource of the demo site, by path."""
     r: dict[str, Resource] = {}
     r["/robots.txt"] = Resource(
@@ -118,16 +120,17 @@ def build() -> dict[str, Resource]:
     # the seed page and its attachments --------------------------------------------------------
     seed_html, seed_source = seed_page()
     attachments = []
-    for number, path in enumerate(renditions()):
+    for number, path in enumerate(renditions(renditions_folder)):
         label = f"附件{number + 1}：{path.name}"
-        if path.suffix == ".xlsx":  # behind a download script: only its text and headers name it
+        if path.suffix == ".xlsx" and DOWNLOAD not in r:  # behind a download script: only its
+            # link text and Content-Disposition name it
             href = DOWNLOAD
             headers = {"Content-Disposition": "attachment; filename*=UTF-8''" + quote(path.name)}
         else:
             href = f"{BUDGETS}/202601/{path.name}"
             headers = {}
         r[href] = Resource(path.read_bytes(), "application/octet-stream", headers=headers)
-        attachments.append((href, label, f"tests/fixtures/renditions/{path.name}"))
+        attachments.append((href, label, path.name))
     attachments.append((MISSING, "附件（旧版，已撤回）：部门预算公开表.xls", "nothing: this link is broken on purpose"))
     links = "\n".join(f'<p><a href="{href}">{html.escape(text)}</a></p>' for href, text, _ in attachments)
     if attachments and attachments[0][0] == DOWNLOAD:
@@ -149,13 +152,13 @@ def build() -> dict[str, Resource]:
         pdf_pages.append(d)
         name = Path(d.pdf_path).name
         body = page(d.title, (
-            f"<!-- demo replica: attachment is ../shared/corpus/putuo-govbudgetchecker/{d.pdf}"
+            f"<!-- demo replica: attachment is ../shared/corpus/{d.pdf}"
             f"{' (published at ' + d.official_url + ')' if d.official_url else ''} -->\n"
             f"<h1>{d.title}公开</h1>\n<p>发布日期：{d.date}</p>\n"
             f"<p>根据《中华人民共和国预算法》和部门预算公开的有关规定，现将{d.title}公开如下，详见附件。</p>\n"
             f'<p>附件：<a href="{d.pdf_path}">'
             f"{html.escape(d.title)}.pdf</a></p>\n"
-            f"<p class=\"note\">演示副本：附件为真实公开文件 {html.escape(d.pdf)}。</p>"))
+            f"<p class=\"note\">演示副本：附件为真实公开文件 {html.escape(Path(d.pdf).name)}。</p>"))
         data = ("\ufeff" + body).encode("utf-8") if d.bom else body.encode(d.encoding)
         r[d.path] = Resource(data, d.label or f"text/html; charset={d.encoding}", delay=d.delay)
         headers = {}
