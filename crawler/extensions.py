@@ -71,10 +71,13 @@ class CrawlReport:
         whole_site = spider.year is None and reason == "finished"
         withdrawn = withdrawn_urls(db, spider.site.name, spider.urls_seen) if whole_site else 0
         status = run_status(c, reason)
+        last_error = self.crawler.stats.get_value("budgets/last_error")
         message = (f"{reason}: {c['pages']} pages, {c['documents']} documents ({c['documents_new']} new, "
                    f"{c['documents_changed']} changed, {c['documents_unchanged']} unchanged, "
                    f"{c['documents_failed']} failed), {c['errors']} fetch errors, "
                    f"{c['refused']} links refused by robots.txt or off-site")
+        if status == "failed" and last_error:
+            message += f"; last error: {last_error}"
         db["crawl_runs"].insert({
             "site": spider.site.name, "started_at": self.started_at, "finished_at": now(),
             "pages": c["pages"], "documents_new": c["documents_new"],

@@ -2,15 +2,13 @@
 extraction path (`budgets.pipeline.ingest_bytes`)."""
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import sys
 import tempfile
-import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import threads
 
 from budgets import db as database
 from budgets.pipeline import Source, document_id, ingest_bytes
@@ -107,46 +105,57 @@ def already_read(db, doc_id: str) -> dict | None:
 
 
 class IngestPipeline:
-    """Hands every fetched document to `ingest_bytes` (in one worker thread, so a long PDF
-    does not stall downloads), records fetch failures, and counts new/changed/unchanged."""
+    """Hands every fetched document to `ingest_bytes` in one worker thread (so a long PDF does
+    not stall downloads, and documents go into SQLite one at a time over one connection),
+    records fetch failures, and counts new/changed/unchanged."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.path = db_path(crawler.settings)
-        self.local = threading.local()
-        self.lock = threading.Lock()  # one document at a time into SQLite
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
+        self.db = None  # opened and closed in the worker thread
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def _db(self):
-        if not hasattr(self.local, "db"):
-            self.local.db = database.connect(self.path)
-        return self.local.db
+    async def _in_worker(self, function, *args):
+        return await asyncio.wrap_future(self.worker.submit(function, *args))
+
+    async def close_spider(self):
+        await self._in_worker(self._close)
+        self.worker.shutdown()
+
+    def _close(self):
+        # closing the last connection checkpoints the WAL, so readers that open the file
+        # immutable (Datasette -i) see everything
+        if self.db is not None:
+            self.db.conn.close()
+            self.db = None
 
     def _ingest(self, item: FetchedDocument) -> tuple[str, dict]:
-        with self.lock:
-            db = self._db()
-            if item.error:
-                row = fetch_failure_row(item)
-                database.load_document(db, row)
-                return "failed", row
-            doc_id = document_id(item.body)
-            change = change_of(db, item.url, doc_id)
-            if change == "unchanged" and (row := already_read(db, doc_id)):
-                return change, row
-            # a URL that failed before and is fetched now: its failure row has served its turn
-            db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
-            source = Source(
-                filename=item.filename, url=item.url, site=item.site, fetched_at=item.fetched_at,
-                parent_id=item.parent_id, raw_path=item.raw_path, content_type=item.content_type,
-                headers=item.headers, title_hint=item.title_hint, district_hint=item.district_hint,
-            )
-            return change, ingest_bytes(db, item.body, source)
+        if self.db is None:
+            self.db = database.connect(self.path)
+        db = self.db
+        if item.error:
+            row = fetch_failure_row(item)
+            database.load_document(db, row)
+            return "failed", row
+        doc_id = document_id(item.body)
+        change = change_of(db, item.url, doc_id)
+        if change == "unchanged" and (row := already_read(db, doc_id)):
+            return change, row
+        # a URL that failed before and is fetched now: its failure row has served its turn
+        db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
+        source = Source(
+            filename=item.filename, url=item.url, site=item.site, fetched_at=item.fetched_at,
+            parent_id=item.parent_id, raw_path=item.raw_path, content_type=item.content_type,
+            headers=item.headers, title_hint=item.title_hint, district_hint=item.district_hint,
+        )
+        return change, ingest_bytes(db, item.body, source)
 
     async def process_item(self, item: FetchedDocument):
-        change, row = await maybe_deferred_to_future(threads.deferToThread(self._ingest, item))
+        change, row = await self._in_worker(self._ingest, item)
         stats = self.crawler.stats
         stats.inc_value("budgets/documents")
         stats.inc_value("budgets/bytes", len(item.body))

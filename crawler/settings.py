@@ -49,3 +49,4 @@ BUDGETS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # the ingest pipeline awaits asyncio futures

@@ -2,7 +2,8 @@
 the real spider, extract and load, audit, then serve Datasette over the result."""
 from __future__ import annotations
 
-import subprocess
+import os
+import sys
 from argparse import Namespace
 from pathlib import Path
 
@@ -56,4 +57,8 @@ def run(args) -> int:
     from budgets.commands.serve import datasette_command
 
     print(f"serving {args.db} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
-    return subprocess.call(datasette_command(Path(args.db), "127.0.0.1", args.port))
+    # Become Datasette: the crawl's signal handlers go with this process, so Ctrl-C and
+    # SIGTERM reach the server directly and no child is left behind.
+    command = datasette_command(Path(args.db), "127.0.0.1", args.port)
+    sys.stderr.flush()
+    os.execv(command[0], command)

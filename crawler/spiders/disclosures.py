@@ -107,6 +107,7 @@ class DisclosuresSpider(scrapy.Spider):
             return
         reason = self._reason(failure)
         stats.inc_value("budgets/errors")
+        stats.set_value("budgets/last_error", reason)
         self.logger.warning("%s", reason)
         if request.meta.get("role") == "list":
             return
