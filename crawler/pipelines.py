@@ -144,6 +144,8 @@ class IngestPipeline:
         doc_id = document_id(item.body)
         change = change_of(db, item.url, doc_id)
         if change == "unchanged" and (row := already_read(db, doc_id)):
+            if item.parent_id and row["parent_id"] != item.parent_id:  # its page was republished
+                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, doc_id])
             return change, row
         # a URL that failed before and is fetched now: its failure row has served its turn
         db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])

@@ -5,6 +5,7 @@ what it left in the database, the raw store and the server's request log.
 """
 import hashlib
 import json
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import quote
@@ -52,6 +53,20 @@ def write_renditions(folder: Path) -> Path:
     return folder
 
 
+CHANGED = demo.PDF_PAGES[1]  # republished with a correction between the two crawls
+WITHDRAWN = demo.PDF_PAGES[0]  # taken off the list between the two crawls
+
+
+def second_edition(resources):
+    """The site a day later: one page republished with new bytes, one taken off its list."""
+    page = resources[CHANGED.path]
+    resources[CHANGED.path] = type(page)(page.body + "<!-- 更正 -->".encode(), page.content_type)
+    listing = f"{demo.BUDGETS}/index_1.html"
+    text = resources[listing].body.decode("gbk")
+    text = re.sub(rf'<li><a href="{re.escape(WITHDRAWN.path)}".*?</li>', "", text)
+    resources[listing] = type(page)(text.encode("gbk"), resources[listing].content_type)
+
+
 @pytest.fixture(scope="module")
 def crawl(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("demo-crawl")
@@ -61,13 +76,15 @@ def crawl(tmp_path_factory):
         replica = f"127.0.0.1:{server.port}"
         first = scrapy_crawl("demo", replica, db)
         first_requests = list(server.requests)
+        counts = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+        second_edition(server.resources)
         second = scrapy_crawl("demo", replica, db)
     assert first.returncode == 0, first.stderr[-3000:]
     assert second.returncode == 0, second.stderr[-3000:]
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     return {"db": conn, "requests": first_requests, "log": first.stderr, "raw": tmp / "raw" / "demo",
-            "renditions": renditions}
+            "renditions": renditions, "documents_after_first": counts}
 
 
 def documents(crawl, **where):
@@ -78,8 +95,9 @@ def documents(crawl, **where):
 
 
 def one(crawl, path):
-    rows = documents(crawl, url=URL + path)
-    assert len(rows) == 1, f"{path}: {len(rows)} rows"
+    """The document at `path` (the first edition, for the page that changed)."""
+    rows = sorted(documents(crawl, url=URL + path), key=lambda d: d["fetched_at"])
+    assert len(rows) == (2 if path == CHANGED.path else 1), f"{path}: {len(rows)} rows"
     return rows[0]
 
 
@@ -118,11 +136,19 @@ def test_gbk_pages_mislabelled_utf8_are_read_right(crawl):
     assert (seed["district"], seed["fiscal_year"], seed["stage"]) == ("重庆市潼南区", 2026, "budget")
 
 
+def test_utf8_pages_with_a_bom_mislabelled_gbk_are_read_right(crawl):
+    bom_page = next(d for d in demo.PDF_PAGES if d.bom)
+    row = one(crawl, bom_page.path)
+    assert row["title"].startswith(bom_page.title)
+    assert (row["district"], row["fiscal_year"]) == ("上海市普陀区", 2024)
+
+
 def test_pdf_attachments_are_stored_with_their_page_as_parent(crawl):
     for page in demo.PDF_PAGES:
         if page.delay:
             continue
-        parent = one(crawl, page.path)
+        # the latest edition of the page, for the one republished between the crawls
+        parent = max(documents(crawl, url=URL + page.path), key=lambda d: d["fetched_at"])
         pdfs = [d for d in documents(crawl, parent_id=parent["id"]) if d["format"] == "pdf"]
         assert len(pdfs) == 1, page.path
         assert pdfs[0]["fiscal_year"] == parent["fiscal_year"]
@@ -182,6 +208,12 @@ def test_a_missing_attachment_is_a_failed_document_with_its_reason(crawl):
     assert missing["parent_id"] == one(crawl, demo.SEED_PAGE)["id"]
 
 
+def test_an_attachment_answering_503_is_retried_then_a_failed_document(crawl):
+    row = one(crawl, demo.UNAVAILABLE)
+    assert row["status"] == "failed" and row["error"].startswith("HTTP 503")
+    assert crawl["requests"].count(demo.UNAVAILABLE) == 2
+
+
 def test_a_page_that_times_out_is_a_failed_document_and_the_crawl_goes_on(crawl):
     slow = next(d for d in demo.PDF_PAGES if d.delay)
     row = one(crawl, slow.path)
@@ -192,20 +224,34 @@ def test_a_page_that_times_out_is_a_failed_document_and_the_crawl_goes_on(crawl)
 
 
 def test_each_crawl_is_summarised_in_crawl_runs(crawl):
-    first, second = [dict(r) for r in crawl["db"].execute("SELECT * FROM crawl_runs ORDER BY id")]
-    fetched = len([d for d in documents(crawl) if d["bytes"] is not None])
+    first = dict(crawl["db"].execute("SELECT * FROM crawl_runs ORDER BY id").fetchone())
+    fetched = [d for d in documents(crawl) if d["bytes"] is not None and d["url"] != URL + CHANGED.path]
     assert first["site"] == "demo" and first["status"] == "partial"
     assert first["pages"] == 5 + 3  # list pages + disclosure pages answered (not the slow one)
-    assert (first["documents_new"], first["documents_failed"]) == (fetched, 2)
-    assert first["bytes"] == sum(d["bytes"] for d in documents(crawl) if d["bytes"])
-    assert (second["documents_new"], second["documents_unchanged"]) == (0, fetched)
-    assert second["documents_withdrawn"] == 0
-    assert first["started_at"] <= first["finished_at"] <= second["started_at"]
+    assert (first["documents_new"], first["documents_failed"]) == (len(fetched) + 1, 3)  # 404, 503, timeout
+    assert first["bytes"] == sum(d["bytes"] for d in fetched) + one(crawl, CHANGED.path)["bytes"]
+    assert first["started_at"] <= first["finished_at"]
+
+
+def test_a_second_crawl_counts_what_changed_and_what_was_withdrawn(crawl):
+    first, second = [dict(r) for r in crawl["db"].execute("SELECT * FROM crawl_runs ORDER BY id")]
+    withdrawn = 2  # the page taken off the list, and its PDF
+    assert second["documents_new"] == 0
+    assert second["documents_changed"] == 1
+    assert second["documents_withdrawn"] == withdrawn
+    assert second["documents_unchanged"] == first["documents_new"] - 1 - withdrawn
+    assert first["finished_at"] <= second["started_at"]
+
+
+def test_a_changed_page_is_a_new_row_and_the_old_one_stays(crawl):
+    old, new = sorted(documents(crawl, url=URL + CHANGED.path), key=lambda d: d["fetched_at"])
+    assert old["id"] != new["id"] and new["bytes"] == old["bytes"] + len("<!-- 更正 -->".encode())
 
 
 def test_running_again_adds_no_duplicates(crawl):
-    urls = [d["url"] for d in documents(crawl)]
+    urls = [d["url"] for d in documents(crawl) if d["url"] != URL + CHANGED.path]
     assert len(urls) == len(set(urls))
+    assert len(documents(crawl)) == crawl["documents_after_first"] + 1  # only the changed page
 
 
 def test_progress_is_printed_while_crawling(crawl):

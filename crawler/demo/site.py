@@ -8,7 +8,7 @@
 
 and the traps a crawler meets: three list pages paged by `createPageHTML`, two by plain links,
 the same disclosure linked several times, a mobile `_wap` twin, notices that mention budgets,
-a missing (404) attachment, a slow page, a UTF-8 page with a BOM labelled GBK, an attachment
+a missing (404) attachment, one that always answers 503, a slow page, a UTF-8 page with a BOM labelled GBK, an attachment
 behind a download script named only by Content-Disposition, and a robots.txt that forbids one
 folder.
 """
@@ -37,7 +37,8 @@ SEED_WAP = f"{BUDGETS}/202601/t20260129_15366001_wap.html"
 NOTICE = f"{BUDGETS}/202601/t20260105_15300001.html"
 REPORT = "/zwgk_25185/zfxxgkml/zfgzbg/202601/t20260120_15300100.html"
 DRAFT = f"{DISALLOWED}202601/t20260120_15300000.html"
-MISSING = f"{BUDGETS}/202601/P020260130583917604999.xls"
+MISSING = f"{BUDGETS}/202601/P020260130583917604999.xls"  # 404
+UNAVAILABLE = f"{BUDGETS}/202602/P020260210391827364502.xls"  # 503, every time
 DOWNLOAD = "/module/download/downfile.jsp?classid=0&id=15369931"
 
 
@@ -150,14 +151,15 @@ def build(renditions_folder: Path = RENDITIONS) -> dict[str, Resource]:
         if not source.exists():
             continue
         pdf_pages.append(d)
-        name = Path(d.pdf_path).name
+        broken = (f'<p>附件2：<a href="{UNAVAILABLE}">{html.escape(d.title)}公开表.xls</a></p>\n'
+                  if d is PDF_PAGES[0] else "")
         body = page(d.title, (
             f"<!-- demo replica: attachment is ../shared/corpus/{d.pdf}"
             f"{' (published at ' + d.official_url + ')' if d.official_url else ''} -->\n"
             f"<h1>{d.title}公开</h1>\n<p>发布日期：{d.date}</p>\n"
             f"<p>根据《中华人民共和国预算法》和部门预算公开的有关规定，现将{d.title}公开如下，详见附件。</p>\n"
             f'<p>附件：<a href="{d.pdf_path}">'
-            f"{html.escape(d.title)}.pdf</a></p>\n"
+            f"{html.escape(d.title)}.pdf</a></p>\n{broken}"
             f"<p class=\"note\">演示副本：附件为真实公开文件 {html.escape(Path(d.pdf).name)}。</p>"))
         data = ("\ufeff" + body).encode("utf-8") if d.bom else body.encode(d.encoding)
         r[d.path] = Resource(data, d.label or f"text/html; charset={d.encoding}", delay=d.delay)
@@ -165,6 +167,8 @@ def build(renditions_folder: Path = RENDITIONS) -> dict[str, Resource]:
         if d.pdf_disposition:  # a raw GBK file name, as older Chinese servers send it
             headers["Content-Disposition"] = b'attachment; filename="' + gbk(f"{d.title}.pdf") + b'"'
         r[d.pdf_path] = Resource(source.read_bytes(), "application/pdf", headers=headers)
+
+    r[UNAVAILABLE] = Resource(b"<html><body>503 Service Unavailable</body></html>", status=503)
 
     # notices that mention budgets but are not disclosures, and a page robots.txt forbids -----
     r[NOTICE] = Resource(gbk(page("关于做好2026年部门预算公开工作的通知", "<p>各单位：……</p>", "gb2312")),
