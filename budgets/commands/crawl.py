@@ -1,6 +1,46 @@
-"""`budgets crawl`: not built yet."""
+"""`budgets crawl --site NAME ... | --all [--year N]`: the disclosures spider over configured
+sites (the same spider as `scrapy crawl disclosures -a site=NAME`), storing raw files under
+data/raw/<site>/ and loading what they hold."""
+from __future__ import annotations
+
+from scrapy.exceptions import NotConfigured
+
 from budgets.cli import CommandError
+from crawler import sites
 
 
-def run(args):
-    raise CommandError("'crawl' is not built yet")
+def choose_sites(names: list[str], everything: bool) -> list[str]:
+    """The sites asked for, each checked now, so a bad config fails before any request."""
+    if everything:
+        names = [n for n in sites.names() if n != "demo"]  # the demo runs with `budgets demo`
+    elif "demo" in names:
+        raise CommandError("the demo site is served and crawled by `budgets demo`")
+    if not names:
+        raise CommandError(f"say which sites: --site NAME (one of {', '.join(sites.names())}) or --all")
+    for name in names:
+        try:
+            sites.load(name)
+        except KeyError as exc:
+            raise CommandError(str(exc).strip("'\"")) from exc
+        except NotConfigured as exc:
+            raise CommandError(str(exc)) from exc
+    return names
+
+
+def summary(runs: list[dict]) -> str:
+    return "\n".join(f"{r['site']}: {r['status']} — {r['message']}" for r in runs)
+
+
+def run(args) -> int:
+    from crawler.run import run_crawls
+
+    names = choose_sites(args.site, args.all)
+    runs = run_crawls([(name, {}) for name in names], args.db, year=args.year)
+    print(summary(runs))
+    if len(runs) < len(names):
+        raise CommandError("a crawl did not finish; see the messages above")
+    if all(r["status"] == "failed" for r in runs):
+        raise CommandError(f"nothing was crawled from {', '.join(names)} (see crawl_runs for why)")
+    if args.strict and any(r["documents_failed"] for r in runs):
+        raise CommandError("some documents failed (--strict)")
+    return 0

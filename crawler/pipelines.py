@@ -1,0 +1,171 @@
+"""Item pipelines, each doing one thing: keep the raw bytes, then hand them to the one
+extraction path (`budgets.pipeline.ingest_bytes`)."""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import os
+import sys
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from budgets import db as database
+from budgets.pipeline import Source, document_id, ingest_bytes
+from crawler.items import FetchedDocument
+from crawler.links import ATTACHMENT_EXTENSIONS, extension_of
+from extractors.detect import detect_format
+from extractors.titles import parse_title
+
+_EXTENSIONS = {"html": "html", "textdump": "txt", "unknown": "bin"}
+
+
+def db_path(settings) -> Path:
+    return Path(settings.get("BUDGETS_DB"))
+
+
+def raw_dir(settings) -> Path:
+    return Path(settings.get("BUDGETS_RAW_DIR") or db_path(settings).parent / "raw")
+
+
+def raw_file_name(doc: FetchedDocument) -> str:
+    """<sha256>.<ext>: the extension the file's name has, else the one its bytes show."""
+    ext = extension_of(doc.filename)
+    if ext not in ATTACHMENT_EXTENSIONS + ("html", "htm", "shtml", "txt"):
+        fmt = detect_format(doc.body, doc.filename, doc.content_type)
+        ext = _EXTENSIONS.get(fmt, fmt)
+    return f"{hashlib.sha256(doc.body).hexdigest()}.{ext}"
+
+
+def write_atomically(path: Path, data: bytes) -> None:
+    """Readers never see half a file: write a temporary file beside it, then rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".part-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class RawFilesPipeline:
+    """FilesPipeline-style content-addressed store: data/raw/<site>/<sha256>.<ext>. A file
+    already there (same bytes) is not written again."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(raw_dir(crawler.settings))
+
+    def process_item(self, item: FetchedDocument):
+        if item.error:
+            return item
+        path = self.root / item.site / raw_file_name(item)
+        if not path.exists():
+            write_atomically(path, item.body)
+        item.raw_path = str(path)
+        return item
+
+
+def fetch_failure_row(doc: FetchedDocument) -> dict:
+    """A documents row for a URL that could not be fetched. There are no bytes to hash, so
+    the id is the sha256 of the URL (stable: a second failure replaces the first)."""
+    meta = parse_title(doc.title_hint, fallback=doc.filename)
+    return {
+        "id": hashlib.sha256(f"unfetched {doc.url}".encode()).hexdigest(),
+        "url": doc.url, "site": doc.site, "district": meta.district or doc.district_hint,
+        "department": meta.department, "title": doc.title_hint or doc.filename,
+        "fiscal_year": meta.fiscal_year, "stage": meta.stage, "format": extension_of(doc.filename) or None,
+        "bytes": None, "fetched_at": doc.fetched_at, "parent_id": doc.parent_id, "status": "failed",
+        "error": doc.error, "raw_path": None, "lines": 0,
+    }
+
+
+def change_of(db, url: str, doc_id: str) -> str:
+    """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL)."""
+    if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
+        return "unchanged"
+    before = db.execute("SELECT 1 FROM documents WHERE url = ? AND bytes IS NOT NULL", [url]).fetchone()
+    return "changed" if before else "new"
+
+
+def already_read(db, doc_id: str) -> dict | None:
+    """The row of a document read before by an extractor that could read it; such bytes are not
+    extracted again (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
+    row = db.execute("SELECT * FROM documents WHERE id = ? AND status IN ('ok', 'partial', 'needs_ocr')",
+                     [doc_id]).fetchone()
+    if row is None:
+        return None
+    columns = [c[0] for c in db.execute("SELECT * FROM documents LIMIT 0").description]
+    return dict(zip(columns, row))
+
+
+class IngestPipeline:
+    """Hands every fetched document to `ingest_bytes` in one worker thread (so a long PDF does
+    not stall downloads, and documents go into SQLite one at a time over one connection),
+    records fetch failures, and counts new/changed/unchanged."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = db_path(crawler.settings)
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
+        self.db = None  # opened and closed in the worker thread
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def _in_worker(self, function, *args):
+        return await asyncio.wrap_future(self.worker.submit(function, *args))
+
+    async def close_spider(self):
+        await self._in_worker(self._close)
+        self.worker.shutdown()
+
+    def _close(self):
+        # closing the last connection checkpoints the WAL, so readers that open the file
+        # immutable (Datasette -i) see everything
+        if self.db is not None:
+            self.db.conn.close()
+            self.db = None
+
+    def _ingest(self, item: FetchedDocument) -> tuple[str, dict]:
+        if self.db is None:
+            self.db = database.connect(self.path)
+        db = self.db
+        if item.error:
+            row = fetch_failure_row(item)
+            database.load_document(db, row)
+            return "failed", row
+        doc_id = document_id(item.body)
+        change = change_of(db, item.url, doc_id)
+        if change == "unchanged" and (row := already_read(db, doc_id)):
+            if item.parent_id and row["parent_id"] != item.parent_id:  # its page was republished
+                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, doc_id])
+            return change, row
+        # a URL that failed before and is fetched now: its failure row has served its turn
+        db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
+        source = Source(
+            filename=item.filename, url=item.url, site=item.site, fetched_at=item.fetched_at,
+            parent_id=item.parent_id, raw_path=item.raw_path, content_type=item.content_type,
+            headers=item.headers, title_hint=item.title_hint, district_hint=item.district_hint,
+        )
+        return change, ingest_bytes(db, item.body, source)
+
+    async def process_item(self, item: FetchedDocument):
+        change, row = await self._in_worker(self._ingest, item)
+        stats = self.crawler.stats
+        stats.inc_value("budgets/documents")
+        stats.inc_value("budgets/bytes", len(item.body))
+        if change != "failed":
+            stats.inc_value(f"budgets/documents_{change}")
+        if row["status"] == "failed":  # not fetched, or fetched and unreadable
+            stats.inc_value("budgets/documents_failed")
+        note = f" — {row['error']}" if row.get("error") else ""
+        print(f"[{item.site}] {change:<9} {row['status']:<11} {row.get('lines') or 0:>5} lines  "
+              f"{item.url}{note}", file=sys.stderr, flush=True)
+        return item

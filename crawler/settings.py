@@ -1,0 +1,52 @@
+"""Scrapy settings: polite by default. Tests and the demo override a few (delays, timeouts)."""
+import os
+
+BOT_NAME = "district-budgets"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+CONTACT_URL = os.environ.get("BUDGETS_CONTACT_URL", "https://github.com/district-budgets/district-budgets")
+USER_AGENT = f"district-budgets/0.1 (public-finance research; +{CONTACT_URL})"
+
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 8
+CONCURRENT_REQUESTS_PER_DOMAIN = 1  # a site config may raise it to 2
+DOWNLOAD_DELAY = 2.0
+DOWNLOAD_DELAY_JITTER = 0.5  # ±50%
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 2.0
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 60
+DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
+
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_BACKOFF_BASE = 5.0  # seconds before the first retry; doubled for each further one
+RETRY_BACKOFF_MAX = 120.0
+
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.EncodingMiddleware": 120,  # after decompression (590)
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.RawFilesPipeline": 100,
+    "crawler.pipelines.IngestPipeline": 300,
+}
+EXTENSIONS = {
+    "crawler.extensions.CrawlReport": 500,
+}
+
+# Where the raw files and the database go (`budgets crawl --db PATH` sets both).
+BUDGETS_DB = os.environ.get("BUDGETS_DB", "data/budgets.db")
+BUDGETS_RAW_DIR = os.environ.get("BUDGETS_RAW_DIR", "")  # default: raw/ beside the database
+BUDGETS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines
+
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"  # the ingest pipeline awaits asyncio futures

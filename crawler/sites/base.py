@@ -1,0 +1,101 @@
+"""What every site config says, and base classes for the content-management systems that
+district sites share. A district is a few attributes on one of these classes.
+
+A config that lacks a required attribute raises `NotConfigured` when it is created, so a
+mistake fails before the first request, not halfway through a crawl.
+"""
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from scrapy.exceptions import NotConfigured
+
+from crawler.links import ATTACHMENT_EXTENSIONS, canonical_url, clean_text, js_pager_urls
+
+YEAR = re.compile(r"(20\d\d)\s*年")
+
+
+class Site:
+    """A district site: where its budget and final-account columns are and how to read them."""
+
+    name: str = ""  # what `-a site=NAME` and `budgets crawl --site NAME` take
+    district: str = ""  # 重庆市潼南区: recorded when a document's title does not say
+    start_urls: tuple[str, ...] = ()  # list pages of the 预算/决算 columns
+    allowed_domains: tuple[str, ...] = ()
+    source: str = ""  # where the URL patterns come from, and how sure we are of them
+
+    # Which links are disclosures: their text names a budget or final account and a year,
+    # and is not a notice about one.
+    disclosure_title = re.compile(r"预算|决算")
+    excluded_title = re.compile(r"通知|公告|工作报告|征求意见|招标|中标|采购意向|会议|培训|解读")
+    detail_url = re.compile(r".")  # what a disclosure page's URL looks like on this CMS
+    list_url = re.compile(r"/index(_\d+)?\.s?html?$")  # list pages of a column (pagination)
+    attachment_extensions: tuple[str, ...] = ATTACHMENT_EXTENSIONS
+    host_aliases: dict[str, str] = {}  # other spellings of a host → the one we record
+    concurrency = 1  # requests at a time to this site (1–2 is polite)
+    max_list_pages = 200
+
+    required = ("name", "district", "start_urls", "allowed_domains", "source")
+
+    def __init__(self):
+        missing = [attr for attr in self.required if not getattr(self, attr, None)]
+        if missing:
+            raise NotConfigured(
+                f"site config {type(self).__name__} ({self.name or 'no name'}) is missing "
+                f"{', '.join(missing)}"
+            )
+
+    def is_disclosure(self, text: str, year: int | None = None) -> bool:
+        """'重庆市潼南区…2026年部门预算公开' is; '关于做好2026年部门预算公开工作的通知' is not."""
+        text = clean_text(text)
+        if not self.disclosure_title.search(text) or self.excluded_title.search(text):
+            return False
+        years = {int(y) for y in YEAR.findall(text)}
+        if not years:
+            return False
+        return year is None or year in years
+
+    def is_detail_url(self, url: str) -> bool:
+        return bool(self.detail_url.search(urlsplit(url).path))
+
+    def is_pager_url(self, url: str, list_page_url: str) -> bool:
+        """A link to another page of the same column: index_N.html in the same folder."""
+        here, there = urlsplit(list_page_url), urlsplit(url)
+        return (here.netloc == there.netloc
+                and there.path.rsplit("/", 1)[0] == here.path.rsplit("/", 1)[0]
+                and bool(self.list_url.search(there.path)))
+
+    def pager_urls(self, page_url: str, html: str) -> list[str]:
+        return []
+
+    def canonical(self, url: str) -> str:
+        return canonical_url(url, self.host_aliases)
+
+
+class TRSSite(Site):
+    """TRS WCM sites, among them the platform every Chongqing district shares: detail pages
+    `…/YYYYMM/tYYYYMMDD_<id>.html` (a `_wap.html` mobile twin beside each), list pages
+    `index.html`, `index_1.html` … written by the JavaScript pager `createPageHTML(n, i,
+    "index", "html")`, attachments uploaded as `P0<date>….pdf|xls|…`."""
+
+    detail_url = re.compile(r"/\d{6}/t\d{8}_\d+(_wap)?\.s?html?$")
+
+    def pager_urls(self, page_url: str, html: str) -> list[str]:
+        return js_pager_urls(page_url, html)
+
+
+class ChongqingDistrictSite(TRSSite):
+    """A Chongqing district or county site: all run on one shared TRS platform (one id
+    sequence across districts). A department's disclosures sit in its sub-site
+    (`/bm/<dept>/zwgk_<n>/fdzdgknr_<n>/ysjs_<n>/{ys,js}/`) or in the district's main tree
+    (`/zwgk_<n>/fdzdgknr/czyjs/…`); a config lists the columns it knows. Hosts occur with and
+    without `www.`: `host_aliases` records one spelling (see docs/REAL-SITES.md §2.1)."""
+
+
+class ShanghaiZhengwuSite(Site):
+    """Shanghai district 政务公开 sites (普陀 shpt.gov.cn): a department's column lists its
+    budget and final-account disclosures, each a detail page `…/zhengwu/<dept>/<year>/<n>/<n>/
+    <id>.html` or a PDF `…/<32-hex>.pdf` linked straight from the list."""
+
+    detail_url = re.compile(r"/zhengwu/[\w-]+/20\d\d/\d+/\d+\.html$")

@@ -1,0 +1,170 @@
+"""The one spider: walks a site's 预算/决算 columns, yields every disclosure page and attachment.
+
+    scrapy crawl disclosures -a site=cqtn [-a year=2026]
+    scrapy crawl disclosures -a site=cqtn -a replica=127.0.0.1:8765   # a rebuilt copy on loopback
+
+It only finds links; storing, extracting and reporting happen in pipelines and extensions.
+"""
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime, timezone
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import TimeoutError as TxTimeoutError
+
+from crawler import sites
+from crawler.items import FetchedDocument
+from crawler.links import attachment_type, clean_text, filename_from, host_allowed
+from crawler.replica import replica_settings
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+class DisclosuresSpider(scrapy.Spider):
+    name = "disclosures"
+
+    def __init__(self, site: str | None = None, year: str | int | None = None,
+                 replica: str | None = None, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not site:
+            raise NotConfigured(f"which site? scrapy crawl disclosures -a site=NAME ({', '.join(sites.names())})")
+        try:
+            self.site = sites.load(site)
+        except KeyError as exc:
+            raise NotConfigured(str(exc).strip("'\"")) from exc
+        self.year = int(year) if year else None
+        self.replica = replica
+        self.allowed_domains = list(self.site.allowed_domains)
+        self.list_pages: set[str] = set()
+        self.urls_seen: set[str] = set()  # every document URL linked this run (for withdrawals)
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", spider.site.concurrency, priority="spider")
+        if spider.replica:
+            for name, value in replica_settings(spider.replica).items():
+                crawler.settings.set(name, value, priority="spider")
+        return spider
+
+    async def start(self):
+        for url in self.site.start_urls:
+            yield self._list_request(url)
+
+    # list pages -----------------------------------------------------------------------------
+
+    def _list_request(self, url: str) -> scrapy.Request | None:
+        url = self.site.canonical(url)
+        if url in self.list_pages or len(self.list_pages) >= self.site.max_list_pages:
+            return None
+        self.list_pages.add(url)
+        return scrapy.Request(url, callback=self.parse_list, errback=self.failed, meta={"role": "list"})
+
+    def parse_list(self, response):
+        self.crawler.stats.inc_value("budgets/pages")
+        if not hasattr(response, "text"):
+            return
+        for url in self.site.pager_urls(response.url, response.text):
+            if request := self._list_request(url):
+                yield request
+        for href, text in self._links(response):
+            if self.site.is_pager_url(href, response.url):
+                if request := self._list_request(href):
+                    yield request
+            elif self.site.is_disclosure(text, self.year):
+                if attachment_type(href, text, self.site.attachment_extensions):
+                    yield self._document_request(href, text, parent_id=None)
+                elif self.site.is_detail_url(href):
+                    yield self._document_request(href, text, parent_id=None, callback=self.parse_detail)
+
+    # disclosure pages and attachments --------------------------------------------------------
+
+    def parse_detail(self, response):
+        self.crawler.stats.inc_value("budgets/pages")
+        title = response.meta["title_hint"] or self._page_title(response)
+        yield self._document(response, kind="page")
+        page_id = hashlib.sha256(response.body).hexdigest()
+        for href, text in self._links(response):
+            if attachment_type(href, text, self.site.attachment_extensions):
+                yield self._document_request(href, f"{title} {text}", parent_id=page_id)
+
+    def parse_attachment(self, response):
+        yield self._document(response, kind="attachment")
+
+    def failed(self, failure):
+        """A request that got no usable response: a documents row with the reason, or for a
+        list page a counted error; requests refused by robots.txt are only counted."""
+        request = failure.request
+        stats = self.crawler.stats
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            stats.inc_value("budgets/refused")
+            self.logger.info("not fetched (robots.txt or off-site): %s", request.url)
+            return
+        reason = self._reason(failure)
+        stats.inc_value("budgets/errors")
+        stats.set_value("budgets/last_error", reason)
+        self.logger.warning("%s", reason)
+        if request.meta.get("role") == "list":
+            return
+        yield FetchedDocument(
+            url=request.url, site=self.site.name, district_hint=self.site.district,
+            title_hint=request.meta.get("title_hint", ""), fetched_at=now(),
+            kind=request.meta.get("role", "page"), parent_id=request.meta.get("parent_id"),
+            filename=filename_from(request.url), error=reason,
+        )
+
+    def _reason(self, failure) -> str:
+        url = failure.request.url
+        if failure.check(HttpError):
+            response = failure.value.response
+            return f"HTTP {response.status} fetching {url}"
+        if failure.check(TxTimeoutError) or "timeout" in type(failure.value).__name__.lower():
+            timeout = failure.request.meta.get("download_timeout") or self.settings.getfloat("DOWNLOAD_TIMEOUT")
+            tries = failure.request.meta.get("retry_times", 0) + 1
+            return f"timed out after {timeout:g} s ({tries} attempts) fetching {url}"
+        return f"{type(failure.value).__name__} fetching {url}: {failure.getErrorMessage()}"
+
+    # helpers ---------------------------------------------------------------------------------
+
+    def _document_request(self, href, text, parent_id, callback=None):
+        role = "page" if callback else "attachment"
+        request = scrapy.Request(self.site.canonical(href), callback=callback or self.parse_attachment,
+                                 errback=self.failed,
+                                 meta={"role": role, "title_hint": clean_text(text), "parent_id": parent_id})
+        self.urls_seen.add(request.url)  # as requested: percent-encoded
+        return request
+
+    def _document(self, response, kind: str) -> FetchedDocument:
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
+                   for k, v in response.headers.items()}
+        content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        return FetchedDocument(
+            url=response.url, site=self.site.name, district_hint=self.site.district,
+            title_hint=response.meta.get("title_hint", ""), fetched_at=now(), kind=kind,
+            parent_id=response.meta.get("parent_id"), body=response.body,
+            filename=filename_from(response.url, response.headers.get("Content-Disposition")),
+            content_type=content_type, headers=headers,
+        )
+
+    def _links(self, response):
+        """(absolute URL, text) of every link on an allowed host."""
+        for anchor in response.css("a[href]"):
+            href = anchor.attrib["href"].strip()
+            if not href or href.startswith(("javascript:", "mailto:", "#")):
+                continue
+            url = response.urljoin(href)
+            if not host_allowed(url, self.allowed_domains):
+                continue
+            # list pages shorten long titles (…) and keep the whole one in title=""
+            text = clean_text(" ".join(anchor.css("::text").getall()))
+            title = clean_text(anchor.attrib.get("title", ""))
+            yield url, title if len(title) > len(text) else text
+
+    @staticmethod
+    def _page_title(response) -> str:
+        return clean_text(response.css("title::text").get() or response.css("h1::text").get() or "")

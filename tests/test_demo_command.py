@@ -1,0 +1,114 @@
+"""`budgets demo --no-serve`, `budgets sites` and `budgets crawl`, as a researcher runs them."""
+import importlib.util
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from urllib.parse import quote
+
+import pytest
+
+from crawling import ROOT
+
+
+def budgets(*args, timeout=180):
+    return subprocess.run([sys.executable, "-m", "budgets", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=timeout)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_and_ask(db, sql: str) -> tuple[list[dict], str]:
+    """Run `budgets demo` (which serves Datasette once loaded), ask it one query, stop it."""
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "budgets", "demo", "--db", str(db), "--port", str(port)],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    url = f"http://127.0.0.1:{port}/{db.stem}.json?sql={quote(sql)}&_shape=array"
+    deadline = time.time() + 90
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    return json.load(response), url
+            except OSError:
+                assert process.poll() is None, "budgets demo stopped before serving"
+                assert time.time() < deadline, "Datasette never answered"
+                time.sleep(0.3)
+    finally:
+        process.terminate()  # the demo process has become Datasette: this stops it
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """`budgets demo --no-serve`, then `budgets demo` again over the same database (serving)."""
+    db = tmp_path_factory.mktemp("demo") / "budgets.db"
+    first = budgets("demo", "--no-serve", "--db", str(db))
+    counts = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+    served, _url = serve_and_ask(db, "select count(*) as n from documents")
+    conn = sqlite3.connect(db)
+    conn.row_factory = sqlite3.Row
+    return {"db_path": db, "db": conn, "first": first, "served": served, "documents_after_first": counts}
+
+
+def test_demo_without_serving_exits_0(demo):
+    assert demo["first"].returncode == 0, demo["first"].stderr[-3000:]
+    assert "budget lines" in demo["first"].stdout
+
+
+def test_demo_serves_what_it_loaded_with_datasette(demo):
+    assert demo["served"] == [{"n": demo["documents_after_first"]}]
+
+
+def test_demo_loads_lines_from_the_html_disclosure(demo):
+    html_lines = demo["db"].execute(
+        "SELECT count(*) FROM budget_lines JOIN documents d ON d.id = document_id WHERE d.format = 'html'"
+    ).fetchone()[0]
+    assert html_lines > 100
+
+
+@pytest.mark.parametrize("fmt, module", [("pdf", "extractors.pdf"), ("xlsx", "extractors.spreadsheet"),
+                                         ("docx", "extractors.wordprocessing")])
+def test_demo_reads_every_format_it_has_an_extractor_for(demo, fmt, module):
+    docs = demo["db"].execute("SELECT status, error FROM documents WHERE format = ?", [fmt]).fetchall()
+    if not docs:
+        pytest.skip(f"the demo has no {fmt} attachment in this checkout")
+    if importlib.util.find_spec(module) is None:
+        assert all(d["status"] == "unsupported" for d in docs)
+    else:
+        assert any(d["status"] in ("ok", "partial") for d in docs), [tuple(d) for d in docs]
+
+
+def test_running_the_demo_again_adds_no_duplicates(demo):
+    documents = demo["db"].execute("SELECT count(*), count(DISTINCT url) FROM documents").fetchone()
+    assert documents[0] == documents[1] == demo["documents_after_first"]
+    runs = demo["db"].execute("SELECT documents_new, documents_unchanged FROM crawl_runs ORDER BY id").fetchall()
+    assert len(runs) == 2 and runs[1]["documents_new"] == 0 and runs[1]["documents_unchanged"] == runs[0]["documents_new"]
+
+
+def test_sites_lists_every_config_with_its_last_crawl(demo):
+    result = budgets("sites", "--db", str(demo["db_path"]))
+    assert result.returncode == 0
+    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+    assert {"demo", "cqtn", "cqjlp", "jiangjin", "rongchang", "shpt"} <= set(lines)
+    assert "last crawl" in lines["demo"] and "partial" in lines["demo"]
+    assert "never crawled" in lines["cqtn"]
+
+
+def test_crawl_of_an_unknown_site_fails_at_once_with_one_line(tmp_path):
+    result = budgets("crawl", "--site", "nowhere", "--db", str(tmp_path / "b.db"), timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "nowhere" in result.stderr and "cqtn" in result.stderr
+
+
+def test_crawl_without_a_site_says_how_to_choose_one(tmp_path):
+    result = budgets("crawl", "--db", str(tmp_path / "b.db"), timeout=60)
+    assert result.returncode == 2 and "--site" in result.stderr
+
