@@ -58,6 +58,13 @@ def prepare(db: sqlite_utils.Database) -> None:
     for table, columns in INDEXES:
         db[table].create_index(columns, if_not_exists=True)
     db.analyze()
+    checkpoint(db.conn)
+
+
+def checkpoint(conn) -> None:
+    """Move everything from the write-ahead log into the database file: Datasette opens the file
+    immutable, and an immutable reader does not look at the -wal file."""
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def add_document_foreign_keys(db: sqlite_utils.Database) -> None:
@@ -83,7 +90,7 @@ def refresh_departments(db: sqlite_utils.Database) -> None:
     counts: dict[tuple[str, str], dict] = {}
     for row in db.query(
         "select district, department, count(*) as documents from documents "
-        "where coalesce(department, '') != '' group by district, department"
+        "where coalesce(department, '') != '' and fiscal_year is not null group by district, department"
     ):
         counts[(row["district"] or "", row["department"])] = {"documents": row["documents"], "lines": 0,
                                                             "variants": set()}

@@ -41,7 +41,26 @@ def build_datasette(db_path: Path | str, root: Path = PROJECT_ROOT):
         settings=SETTINGS,
     )
     ds.add_database(Database(ds, path=str(Path(db_path).resolve()), is_mutable=False), name=DATABASE_NAME)
+    if "_memory" in ds.databases:  # added when no file is given; it would only confuse readers
+        ds.remove_database("_memory")
     return ds
+
+
+def flush_write_ahead_log(db_path: Path) -> None:
+    """An immutable reader ignores the -wal file, so rows a loader left there would be missing
+    from the site: fold them into the database file first (the content does not change)."""
+    from datasette.utils import sqlite3
+
+    wal = db_path.with_name(db_path.name + "-wal")
+    conn = sqlite3.connect(str(db_path)) if wal.exists() and wal.stat().st_size else None
+    if conn is None:
+        conn = sqlite3.connect(f"file:{db_path.resolve()}?immutable=1", uri=True)
+    try:
+        conn.execute("select count(*) from sqlite_master").fetchone()
+        if wal.exists():
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        conn.close()
 
 
 def datasette_command(db: Path, host: str, port: int) -> list[str]:
@@ -60,9 +79,7 @@ def run(args) -> int:
     except (OSError, yaml.YAMLError) as exc:
         raise CommandError(f"cannot configure Datasette: {exc}") from exc
     try:
-        conn = sqlite3.connect(f"file:{Path(args.db).resolve()}?immutable=1", uri=True)
-        conn.execute("select count(*) from sqlite_master").fetchone()
-        conn.close()
+        flush_write_ahead_log(Path(args.db))
     except sqlite3.DatabaseError as exc:
         raise CommandError(f"{args.db} is not a readable SQLite database: {exc}") from exc
     print(f"serving {args.db} read-only at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
