@@ -166,6 +166,25 @@ def _query_url(datasette, name, params):
 
 # ---- hooks ---------------------------------------------------------------------------------
 
+READ_METHODS = {"GET", "HEAD", "OPTIONS"}
+
+
+@hookimpl
+def asgi_wrapper():
+    """The site only reads: any other HTTP method gets 405 before Datasette sees it (Datasette
+    0.65 answers a POST to a table or a read-only query with a 500)."""
+    def wrap(app):
+        async def read_only(scope, receive, send):
+            if scope["type"] == "http" and scope["method"] not in READ_METHODS:
+                response = Response.text("405 this site is read-only", status=405,
+                                         headers={"Allow": "GET, HEAD, OPTIONS"})
+                await response.asgi_send(send)
+                return
+            await app(scope, receive, send)
+        return read_only
+    return wrap
+
+
 @hookimpl
 def register_routes():
     return [(r"^/-/charts$", charts_page)]

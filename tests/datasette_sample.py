@@ -223,3 +223,56 @@ def build(path) -> "database.sqlite_utils.Database":
 
 def _scale(wan: str, factor: str) -> str:
     return str((Decimal(wan) * Decimal(factor)).quantize(Decimal("0.01")))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """`budgets serve` as a subprocess on a random loopback port: started, waited for, killed."""
+
+    def __init__(self, db_path):
+        self.db_path = db_path
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process = None
+
+    def __enter__(self):
+        import os
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+        from pathlib import Path
+
+        root = Path(__file__).resolve().parents[1]
+        env = dict(os.environ, PYTHONPATH=str(root))
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "budgets", "serve", "--db", str(self.db_path), "--port", str(self.port)],
+            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"budgets serve exited: {self.process.stdout.read().decode()}")
+            try:
+                with urllib.request.urlopen(self.url + "/-/versions.json", timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError("budgets serve did not answer within 30 seconds")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except Exception:
+                self.process.kill()
+                self.process.wait()

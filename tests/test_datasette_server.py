@@ -1,0 +1,73 @@
+"""The documented ways in: `budgets serve` over HTTP on loopback as the README's pandas example
+reads it, and the README's plain-Datasette hosting command."""
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import datasette_sample as sample
+from budgets.commands.serve import PROJECT_ROOT
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+SECTION = README[README.index("## Publishing with Datasette"):]
+
+
+@pytest.fixture(scope="module")
+def served_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("served") / "budgets.db"
+    sample.build(path).conn.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(served_db):
+    with sample.Server(served_db) as running:
+        yield running
+
+
+def readme_block(language: str, after: str) -> str:
+    start = SECTION.index(after)
+    return re.search(rf"```{language}\n(.*?)```", SECTION[start:], re.S).group(1)
+
+
+def test_the_readme_pandas_example_reads_a_canned_query(server):
+    code = readme_block("python", "Reading a query into pandas")
+    code = code.replace('BASE = "http://127.0.0.1:8001"', f'BASE = "{server.url}"')
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    lines = namespace["lines"]
+    assert list(lines["department"]) == ["财政局", "财政局", sample.BIGDATA]
+    assert list(lines["subject_name"].unique()) == ["住房公积金"]
+    assert str(lines["amount_fen"].dtype) == "int64"
+    assert namespace["total_fen"] == 67_800_000 + 57_800_000 + 23_990_000
+
+
+@pytest.mark.parametrize("method, path", [
+    ("POST", "/budgets/documents"), ("POST", "/budgets/search"), ("PUT", "/budgets"),
+    ("DELETE", "/budgets/documents"), ("POST", "/budgets/-/create"),
+])
+def test_the_server_only_reads(server, method, path):
+    with urllib.request.urlopen(server.url + "/budgets/documents.json?_shape=array") as response:
+        assert response.status == 200
+    request = urllib.request.Request(server.url + path, method=method, data=b"x=1")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 405
+
+
+def test_the_readme_hosting_command_serves_the_same_site_with_plain_datasette(served_db):
+    command = readme_block("sh", "Hosting elsewhere").split("\n")[0:2]
+    args = shlex.split(" ".join(line.rstrip("\\") for line in command))
+    assert args[:3] == ["datasette", "serve", "-i"]
+    args[3] = str(served_db)
+    result = subprocess.run([sys.executable, "-m", *args, "--get", "/-/charts?code=2210201"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count('class="bar"') == 3 and "住房公积金" in result.stdout
