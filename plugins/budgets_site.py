@@ -139,15 +139,22 @@ async def _canned(datasette, request, name, params):
     return [dict(row) for row in result.rows]
 
 
+_DEFAULT_CODES: dict[str, str] = {}
+
+
 async def _most_compared_code(db) -> str:
-    """The subject printed by the most departments in the latest year: a sensible first chart."""
+    """The subject printed by the most departments in the latest year: a sensible first chart.
+    Remembered per database file: the site serves it immutable."""
+    if db.path in _DEFAULT_CODES:
+        return _DEFAULT_CODES[db.path]
     row = (await db.execute(
         "select subject_code from current_lines where table_kind = 'general_budget_expenditure' "
         "and subject_code != '' and measure = 'total' and year = fiscal_year "
         "and fiscal_year = (select max(fiscal_year) from documents) "
         "group by subject_code order by count(distinct document_id) desc, length(subject_code) desc, "
         "subject_code limit 1")).first()
-    return row[0] if row else ""
+    _DEFAULT_CODES[db.path] = row[0] if row else ""
+    return _DEFAULT_CODES[db.path]
 
 
 async def _longest_series(db, code: str) -> tuple[str, str]:
@@ -200,9 +207,11 @@ def menu_links(datasette):
 
 
 @hookimpl
-def render_cell(row, value, column):
+def render_cell(row, value, column, datasette):
     """`page` opens the source document at that page; `link` columns of the canned queries
-    (site-relative paths) become links."""
+    (site-relative paths) become links; a subject code without its name beside it gets one."""
+    if column == "subject_code" and value and not _has(row, "subject_name"):
+        return _code_with_name(datasette, value)
     if column == "page" and value not in (None, "") and _has(row, "url") and row["url"]:
         return Markup(f'<a href="{_e(row["url"])}#page={_e(value)}">第{_e(value)}页</a>')
     if column == "source" and isinstance(value, str) and value.startswith("http") and _has(row, "page") \
@@ -211,6 +220,22 @@ def render_cell(row, value, column):
     if column == "link" and isinstance(value, str) and value.startswith(("/", "http")):
         return Markup(f'<a href="{_e(value)}">{_e(urllib.parse.unquote(value))}</a>')
     return None
+
+
+_SUBJECT_NAMES: dict[tuple[str, str], str] = {}
+
+
+async def _code_with_name(datasette, code):
+    db = datasette.get_database(DATABASE)
+    key = (db.path, str(code))
+    if key not in _SUBJECT_NAMES:
+        row = (await db.execute(
+            "select name from subjects where code = ? order by valid_from desc limit 1", [str(code)])).first()
+        _SUBJECT_NAMES[key] = row[0] if row else ""
+    name = _SUBJECT_NAMES[key]
+    if not name:
+        return None
+    return Markup(f'{_e(code)} <span class="subject-name">{_e(name)}</span>')
 
 
 def _has(row, key) -> bool:

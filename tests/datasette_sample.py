@@ -116,9 +116,10 @@ def level_of(code: str) -> int | None:
 def document(district, department, fiscal_year, stage="budget", url="", number=0) -> dict:
     doc_id = hashlib.sha256(f"{district}{department}{fiscal_year}{stage}{number}".encode()).hexdigest()
     stage_word = "预算" if stage == "budget" else "决算"
+    site = "tongnan" if district == TONGNAN else "tongliang"
     return {
-        "id": doc_id, "url": url or f"https://example.gov.cn/{fiscal_year}/{department}.pdf",
-        "site": "tongnan" if district == TONGNAN else "tongliang", "district": district,
+        "id": doc_id, "url": url or f"https://www.{site}.example.gov.cn/{fiscal_year}/{department}.pdf",
+        "site": site, "district": district,
         "department": department, "title": f"{district}{department}{fiscal_year}年部门{stage_word}公开",
         "fiscal_year": fiscal_year, "stage": stage, "format": "html" if url else "pdf", "bytes": 27661,
         "fetched_at": f"{fiscal_year}-02-12T09:00:00+00:00", "status": "ok", "error": None,

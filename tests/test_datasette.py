@@ -299,7 +299,7 @@ def test_prepare_twice_changes_nothing(tmp_path):
     before = counts()
     prepare(db)
     assert counts() == before
-    assert db.view_names() == ["current_documents", "current_lines"]
+    assert sorted(db.view_names()) == ["current_documents", "current_lines", "superseded_documents"]
 
 
 def test_prepare_adds_document_foreign_keys_to_an_older_database(tmp_path):
@@ -329,3 +329,65 @@ def test_serve_refuses_a_missing_database(tmp_path, capsys):
 
     assert main(["serve", "--db", str(tmp_path / "nothing.db")]) == 2
     assert "no database" in capsys.readouterr().err
+
+
+# ---- revisions ------------------------------------------------------------------------------
+
+def test_a_changed_document_at_the_same_url_replaces_the_old_figures_in_the_queries(tmp_path):
+    path = tmp_path / "budgets.db"
+    db = sample.build(path)
+    old = sample.document(sample.TONGNAN, "财政局", 2026)
+    revised = dict(old, id="f" * 64, fetched_at="2026-03-01T09:00:00+00:00")
+    rows = [(c, n, p, "60.00" if c.startswith("221") else t, b, pr)
+            for c, n, p, t, b, pr in sample.OTHER_BUDGETS[0][3]]
+    database.load_document(db, revised, sample.general_budget_lines(revised, rows))
+    prepare(db)
+    site = Site(build_datasette(path))
+    rows = site.rows("/budgets/subject_across_departments.json", code="2210201", year="2026")
+    assert [(r["district"], r["department"], r["amount_wan"]) for r in rows] == [
+        ("重庆市铜梁区", "财政局", 67.8), ("重庆市潼南区", "财政局", 60.0), ("重庆市潼南区", sample.BIGDATA, 23.99)]
+    assert rows[1]["document_id"] == revised["id"]
+    assert [r["id"] for r in site.rows("/budgets/superseded_documents.json")] == [old["id"]]
+    # the old revision's lines stay in budget_lines, for history
+    assert site.rows("/budgets.json", sql=f"select count(*) n from budget_lines where document_id = '{old['id']}'")[0]["n"]
+
+
+# ---- drawing and rendering ------------------------------------------------------------------
+
+def load_plugin():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("budgets_site", PROJECT_ROOT / "plugins" / "budgets_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_bars_are_proportional_to_the_amounts():
+    svg = load_plugin().bar_chart_svg([("甲", 200.0), ("乙", 50.0)], "标题")
+    widths = [float(w) for w in __import__("re").findall(r'class="bar" x="\d+" y="\d+" width="([\d.]+)"', svg)]
+    assert widths[0] == 4 * widths[1]
+
+
+def test_chart_labels_are_escaped():
+    svg = load_plugin().bar_chart_svg([('<script>alert(1)</script>"', 1.0)], "<b>")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "<b>" not in svg
+
+
+def test_a_chart_without_rows_says_so():
+    plugin = load_plugin()
+    assert "没有数据" in plugin.bar_chart_svg([], "t") and "没有数据" in plugin.line_chart_svg([], "t")
+
+
+def test_line_points_rise_with_the_amounts():
+    svg = load_plugin().line_chart_svg([(2024, 10.0), (2025, 20.0), (2026, 15.0)], "t")
+    points = __import__("re").search(r'class="line" points="([^"]+)"', svg).group(1).split()
+    ys = [float(p.split(",")[1]) for p in points]
+    assert ys[1] < ys[2] < ys[0]  # SVG y grows downwards
+
+
+def test_findings_show_the_subject_name_beside_the_code(site):
+    page = site.get("/budgets/findings", subject_code="221").text
+    assert '221 <span class="subject-name">住房保障支出</span>' in page
+    csv_text = site.get("/budgets/findings.csv", subject_code="221").content.decode("utf-8")
+    assert "住房保障支出" not in csv_text.splitlines()[1].split(",")[8]  # exports keep the bare code
