@@ -1,13 +1,11 @@
 """Make a loaded database ready to publish with Datasette.
 
-`prepare(db)` runs after every load (ingest, crawl). It is idempotent and only adds derived
-things next to the contract's tables: the departments and subjects lists, full-text search
-tables kept in sync by triggers, views of the current revision of every document, indexes for
-the published queries, and foreign keys to documents on databases created before they existed.
+`prepare(db)` runs after every load, after `budgets.reference.refresh` (ingest, crawl). It is
+idempotent and only adds derived things next to the contract's tables: full-text search tables
+kept in sync by triggers, views of the current copy of every disclosure, indexes for the
+published queries, and foreign keys to documents on databases created before they existed.
 """
 from __future__ import annotations
-
-import json
 
 import sqlite_utils
 
@@ -23,14 +21,29 @@ FTS_COLUMNS = {
 
 DOCUMENT_CHILDREN = ["budget_lines", "findings", "paragraphs", "tables", "unplaced_cells"]
 
-# A document fetched again with changed bytes is a new row at the same URL; the newest is current.
+# Which documents the comparisons leave out (their rows stay in the tables, for history):
+# - an older revision: the same URL fetched again with changed bytes is a new row, the newest counts;
+# - another copy of the same disclosure: same district, department, year, stage and title loaded
+#   from two formats (the page and its PDF, a text dump and the HTML): the copy with status ok and
+#   the most lines counts. Documents without lines (a page whose tables are in an attachment) never
+#   compete.
 # current_lines reads budget_lines first (CROSS JOIN fixes the order) so that a query's filters use
-# the indexes of budget_lines; the few superseded documents are a small list checked per line.
+# the indexes of budget_lines; the few left-out documents are a small list checked per line.
 VIEWS = {
     "superseded_documents": """
-        select d.* from documents d
-        where coalesce(d.url, '') != ''
-          and exists (select 1 from documents n where n.url = d.url and n.fetched_at > d.fetched_at)
+        select * from documents where id in (
+          select id from (
+            select id, row_number() over (
+              partition by coalesce(nullif(url, ''), id) order by fetched_at desc, id) as newest
+            from documents)
+          where newest > 1
+          union
+          select id from (
+            select id, row_number() over (
+              partition by district, department, fiscal_year, stage, title
+              order by status = 'ok' desc, lines desc, fetched_at desc, id) as best
+            from documents where coalesce(lines, 0) > 0 and fiscal_year is not null)
+          where best > 1)
     """,
     "current_documents": """
         select * from documents where id not in (select id from superseded_documents)
@@ -58,10 +71,8 @@ INDEXES = [
 
 
 def prepare(db: sqlite_utils.Database) -> None:
-    """Derived lists, foreign keys, full-text search, views and indexes; safe to run again."""
+    """Foreign keys, full-text search, views and indexes; safe to run again."""
     add_document_foreign_keys(db)
-    refresh_departments(db)
-    add_printed_subjects(db)
     for table, columns in FTS_COLUMNS.items():
         ensure_fts(db, table, columns)
     for name, sql in VIEWS.items():
@@ -91,54 +102,6 @@ def add_document_foreign_keys(db: sqlite_utils.Database) -> None:
         for table, *_ in missing:  # the tables were rebuilt: rowids changed, triggers are gone
             if db[f"{table}_fts"].exists():
                 db[f"{table}_fts"].drop()
-
-
-def refresh_departments(db: sqlite_utils.Database) -> None:
-    """One row per canonical department of a district, with the names it was printed under.
-
-    `codes` is left as it is: department codes come from the tables themselves, not from here.
-    """
-    counts: dict[tuple[str, str], dict] = {}
-    for row in db.query(
-        "select district, department, count(*) as documents from documents "
-        "where coalesce(department, '') != '' and fiscal_year is not null group by district, department"
-    ):
-        counts[(row["district"] or "", row["department"])] = {"documents": row["documents"], "lines": 0,
-                                                            "variants": set()}
-    for row in db.query(
-        "select district, department, department_raw, count(*) as lines from budget_lines "
-        "where coalesce(department, '') != '' group by district, department, department_raw"
-    ):
-        entry = counts.setdefault((row["district"] or "", row["department"]),
-                                  {"documents": 0, "lines": 0, "variants": set()})
-        entry["lines"] += row["lines"]
-        if row["department_raw"]:
-            entry["variants"].add(row["department_raw"])
-    rows = [
-        {"id": district + department, "district": district, "department": department,
-         "variants": json.dumps(sorted(entry["variants"]), ensure_ascii=False),
-         "documents": entry["documents"], "lines": entry["lines"]}
-        for (district, department), entry in sorted(counts.items())
-    ]
-    if rows:
-        db["departments"].upsert_all(rows, pk="id")
-
-
-def add_printed_subjects(db: sqlite_utils.Database) -> None:
-    """Subject codes printed in disclosures but absent from the reference list, with the name
-    they were printed under, so that every code on the site has a name and is searchable."""
-    db.execute(
-        """
-        insert or ignore into subjects (code, name, level, parent, classification, valid_from, source)
-        select subject_code, max(subject_name), max(level), max(parent_code), classification,
-               min(fiscal_year), 'printed in disclosures'
-        from budget_lines l
-        where subject_code != '' and classification in ('functional', 'economic')
-          and not exists (select 1 from subjects s
-                          where s.code = l.subject_code and s.classification = l.classification)
-        group by subject_code, classification
-        """
-    )
 
 
 def ensure_fts(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:

@@ -177,6 +177,7 @@ def _line(doc, table_kind, title, table_index, row_index, column_index, code, na
 def build(path) -> "database.sqlite_utils.Database":
     """Load the sample disclosures into a new database at `path`, then prepare it for publishing."""
     from budgets.publish import prepare
+    from budgets.reference import refresh
 
     db = database.connect(path)
     seed = document(TONGNAN, BIGDATA, 2026, url=SEED_URL)
@@ -187,7 +188,41 @@ def build(path) -> "database.sqlite_utils.Database":
         for i, text in enumerate(SEED_SENTENCES)
     ]
     database.load_document(db, seed, seed_lines, paragraphs)
+    load_comparisons(db)
+    load_findings(db, seed["id"])
+    refresh(db)
+    prepare(db)
+    return db
 
+
+def build_with_pipeline(path) -> str:
+    """The seed disclosure through the real pipeline (`budgets ingest` of the text dump and its HTML
+    rendering: two copies of one disclosure), plus the sample's other departments and years.
+    Returns the id of the seed document the site counts."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from budgets.publish import prepare
+    from budgets.reference import refresh
+
+    root = Path(__file__).resolve().parents[1]
+    seeds = [root.parent / "shared" / "seed", root / "tests" / "fixtures" / "seed"]
+    subprocess.run([sys.executable, "-m", "budgets", "ingest", *map(str, seeds), "--db", str(path)],
+                   cwd=root, check=True, capture_output=True, timeout=120)
+    db = database.connect(path)
+    load_comparisons(db)
+    [seed_id] = [row[0] for row in db.execute(
+        "select id from current_documents where department = ? and fiscal_year = 2026", [BIGDATA])]
+    load_findings(db, seed_id)
+    refresh(db)
+    prepare(db)
+    db.conn.close()
+    return seed_id
+
+
+def load_comparisons(db) -> None:
+    """Other years and departments to compare the seed bureau with."""
     # The 2025 disclosure of the same bureau: its 2025 column is what the 2026 one printed as prior year.
     earlier = document(TONGNAN, BIGDATA, 2025, url=SEED_URL.replace("2026", "2025"))
     earlier_rows = [(c, n, _scale(p, "0.9"), p, p if c != "2150599" else "", "500" if c in ("215", "21505", "2150599") else "")
@@ -201,25 +236,27 @@ def build(path) -> "database.sqlite_utils.Database":
         lines += three_public_lines(doc, OTHER_THREE_PUBLIC.get((district, department, year), []))
         database.load_document(db, doc, lines)
 
+
+
+def load_findings(db, seed_id: str) -> None:
+    """Three findings about the seed disclosure, as the audit words them."""
     db["findings"].insert_all([
-        {"id": "f1", "document_id": seed["id"], "district": TONGNAN, "department": BIGDATA, "fiscal_year": 2026,
+        {"id": "f1", "document_id": seed_id, "district": TONGNAN, "department": BIGDATA, "fiscal_year": 2026,
          "check": "cross_table", "severity": "error", "table_kind": "fiscal_appropriation_summary",
          "subject_code": "221", "measure": "total", "year": 2026, "expected_wan": 23.99, "actual_wan": 166.94,
          "difference_wan": 142.95, "message": "财政拨款收支总表的住房保障支出166.94万元与一般公共预算支出表的23.99万元不一致",
          "evidence": "附件1 第(二十)行 / 附件2 221行"},
-        {"id": "f2", "document_id": seed["id"], "district": TONGNAN, "department": BIGDATA, "fiscal_year": 2026,
+        {"id": "f2", "document_id": seed_id, "district": TONGNAN, "department": BIGDATA, "fiscal_year": 2026,
          "check": "narrative", "severity": "error", "table_kind": "general_budget_expenditure",
          "subject_code": "", "measure": "basic", "year": 2026, "expected_wan": 90.59, "actual_wan": -90.59,
          "difference_wan": 181.18, "message": "说明称基本支出减少90.59万元,表中基本支出增加",
          "evidence": "二、(二)支出预算"},
-        {"id": "f3", "document_id": seed["id"], "district": TONGNAN, "department": BIGDATA, "fiscal_year": 2026,
+        {"id": "f3", "document_id": seed_id, "district": TONGNAN, "department": BIGDATA, "fiscal_year": 2026,
          "check": "cross_table", "severity": "warning", "table_kind": "dept_expenditure",
          "subject_code": "", "measure": "total", "year": 2026, "expected_wan": 1207.84, "actual_wan": 1027.84,
          "difference_wan": 180.0, "message": "部门支出总表合计1027.84万元与收支总表1207.84万元不一致",
          "evidence": "附件8 合计行"},
     ])
-    prepare(db)
-    return db
 
 
 def _scale(wan: str, factor: str) -> str:

@@ -22,7 +22,7 @@ SECTION = README[README.index("## Publishing with Datasette"):]
 @pytest.fixture(scope="module")
 def served_db(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("served") / "budgets.db"
-    sample.build(path).conn.close()
+    sample.build_with_pipeline(path)
     return path
 
 
