@@ -207,11 +207,16 @@ def menu_links(datasette):
 
 
 @hookimpl
-def render_cell(row, value, column, datasette):
+def render_cell(row, value, column, table, datasette):
     """`page` opens the source document at that page; `link` columns of the canned queries
-    (site-relative paths) become links; a subject code without its name beside it gets one."""
+    (site-relative paths) become links; a subject code without its name beside it gets one; in
+    query results a document id links to its document (tables do that through the foreign key)."""
     if column == "subject_code" and value and not _has(row, "subject_name"):
         return _code_with_name(datasette, value)
+    if column == "document_id" and table is None and isinstance(value, str) and value:
+        label = row["document_title"] if _has(row, "document_title") and row["document_title"] else value[:12]
+        href = datasette.urls.row(DATABASE, "documents", value)
+        return Markup(f'<a href="{_e(href)}">{_e(label)}</a>')
     if column == "page" and value not in (None, "") and _has(row, "url") and row["url"]:
         return Markup(f'<a href="{_e(row["url"])}#page={_e(value)}">第{_e(value)}页</a>')
     if column == "source" and isinstance(value, str) and value.startswith("http") and _has(row, "page") \

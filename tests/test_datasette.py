@@ -391,3 +391,17 @@ def test_findings_show_the_subject_name_beside_the_code(site):
     assert '221 <span class="subject-name">住房保障支出</span>' in page
     csv_text = site.get("/budgets/findings.csv", subject_code="221").content.decode("utf-8")
     assert "住房保障支出" not in csv_text.splitlines()[1].split(",")[8]  # exports keep the bare code
+
+
+def test_query_results_link_each_row_to_its_document(site):
+    page = site.get("/budgets/subject_across_departments", code="2210201", year="2026").text
+    seed_id = sample.document(sample.TONGNAN, sample.BIGDATA, 2026, url=sample.SEED_URL)["id"]
+    assert f'<a href="/budgets/documents/{seed_id}">重庆市潼南区大数据应用发展管理局2026年部门预算公开</a>' in page
+
+
+def test_a_department_found_by_search_lists_its_disclosures(site):
+    [found] = [r for r in site.rows("/budgets/search.json", q="大数据应用") if r["kind"] == "部门 department"]
+    path, query = found["link"].split("?")
+    rows = site.rows(path + ".json?" + query)
+    assert sorted(r["title"] for r in rows) == [
+        "重庆市潼南区大数据应用发展管理局2025年部门预算公开", "重庆市潼南区大数据应用发展管理局2026年部门预算公开"]
