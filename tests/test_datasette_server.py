@@ -7,6 +7,7 @@ import shlex
 import subprocess
 import sys
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -71,3 +72,32 @@ def test_the_readme_hosting_command_serves_the_same_site_with_plain_datasette(se
                             cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.count('class="bar"') == 3 and "住房公积金" in result.stdout
+
+
+def get_json(server, path):
+    import json
+
+    with urllib.request.urlopen(server.url + path) as response:
+        return json.loads(response.read())
+
+
+def test_a_disclosure_loaded_from_two_formats_is_counted_once(server):
+    # `budgets ingest` read the seed's text dump and its HTML rendering: two documents, one disclosure.
+    documents = get_json(server, "/budgets/documents.json?_shape=array&department=" + urllib.parse.quote(sample.BIGDATA)
+                         + "&fiscal_year=2026")
+    assert sorted(d["format"] for d in documents) == ["html", "textdump"]
+    ranking = get_json(server, "/budgets/three_public_expenses_ranking.json?_shape=array&year=2026")
+    seed = [r for r in ranking if r["department"] == sample.BIGDATA]
+    assert [(r["three_public_wan"], r["prior_year_wan"], r["change_wan"]) for r in seed] == [(5.0, 5.5, -0.5)]
+    share = [r for r in get_json(server, "/budgets/basic_project_share.json?_shape=array&year=2026")
+             if r["department"] == sample.BIGDATA]
+    assert [(r["total_wan"], r["basic_wan"], r["project_wan"]) for r in share] == [(1207.84, 404.68, 803.16)]
+
+
+def test_search_shows_each_sentence_once_and_trimmed_around_the_match(server):
+    rows = get_json(server, "/budgets/search.json?_shape=array&q=" + urllib.parse.quote("数字重庆"))
+    projects = [r["match"] for r in rows if r["kind"] == "项目 project"]
+    assert projects == ["推进数字重庆建设项目"]
+    sentences = [r for r in rows if r["kind"] == "说明 text"]
+    assert sentences and len({r["link"] for r in sentences}) == 1
+    assert all("数字重庆" in r["match"] and len(r["match"]) <= 102 for r in sentences)
