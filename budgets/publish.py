@@ -15,7 +15,7 @@ import sqlite_utils
 FTS_COLUMNS = {
     "departments": ["department", "variants", "district"],
     "subjects": ["name", "code"],
-    "budget_lines": ["item", "subject_name"],
+    "budget_lines": ["item"],  # subject names are searched in subjects_fts
     "paragraphs": ["text"],
 }
 

@@ -405,3 +405,13 @@ def test_a_department_found_by_search_lists_its_disclosures(site):
     rows = site.rows(path + ".json?" + query)
     assert sorted(r["title"] for r in rows) == [
         "重庆市潼南区大数据应用发展管理局2025年部门预算公开", "重庆市潼南区大数据应用发展管理局2026年部门预算公开"]
+
+
+def test_every_table_view_and_query_exports_csv_and_json(site):
+    names = list(PUBLIC_TABLES) + ["current_documents", "current_lines", "superseded_documents"] \
+        + list(BUDGETS["queries"])
+    for name in names:
+        for extension in ("csv", "json"):
+            response = site.get(f"/budgets/{name}.{extension}")
+            assert response.status_code == 200, (name, extension, response.text[:200])
+    assert site.get("/budgets/documents.csv").content.decode("utf-8").count("大数据应用发展管理局") == 2
