@@ -91,14 +91,17 @@ def connect(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
 
 def ensure_schema(db: sqlite_utils.Database) -> None:
     _table(db, "documents", DOCUMENT_COLUMNS, pk="id")
-    _table(db, "budget_lines", LINE_COLUMNS, pk="id")
-    _table(db, "findings", FINDING_COLUMNS, pk="id")
+    # Foreign keys to documents let Datasette link every line to its document and list a
+    # document's lines and findings; load_document inserts the document row first.
+    to_document = [("document_id", "documents", "id")]
+    _table(db, "budget_lines", LINE_COLUMNS, pk="id", foreign_keys=to_document)
+    _table(db, "findings", FINDING_COLUMNS, pk="id", foreign_keys=to_document)
     _table(db, "departments", DEPARTMENT_COLUMNS, pk="id")
     _table(db, "subjects", SUBJECT_COLUMNS, pk=("code", "classification", "valid_from"))
     _table(db, "crawl_runs", CRAWL_RUN_COLUMNS, pk="id")
-    _table(db, "paragraphs", PARAGRAPH_COLUMNS, pk="id")
-    _table(db, "tables", TABLE_COLUMNS, pk="id")
-    _table(db, "unplaced_cells", UNPLACED_COLUMNS, pk="id")
+    _table(db, "paragraphs", PARAGRAPH_COLUMNS, pk="id", foreign_keys=to_document)
+    _table(db, "tables", TABLE_COLUMNS, pk="id", foreign_keys=to_document)
+    _table(db, "unplaced_cells", UNPLACED_COLUMNS, pk="id", foreign_keys=to_document)
     for table, columns in [
         ("budget_lines", ["document_id"]),
         ("budget_lines", ["subject_code", "fiscal_year"]),
@@ -113,9 +116,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         db[table].create_index(columns, if_not_exists=True)
 
 
-def _table(db, name, columns, pk):
+def _table(db, name, columns, pk, foreign_keys=None):
     if not db[name].exists():
-        db[name].create(columns, pk=pk, not_null=None)
+        db[name].create(columns, pk=pk, not_null=None, foreign_keys=foreign_keys)
     else:
         missing = {c: t for c, t in columns.items() if c not in db[name].columns_dict}
         for column, kind in missing.items():

@@ -7,6 +7,7 @@ from pathlib import Path
 from budgets import db as database
 from budgets.cli import CommandError
 from budgets.pipeline import Source, ingest_bytes
+from budgets.publish import prepare
 from budgets.reference import refresh
 
 
@@ -37,6 +38,7 @@ def run(args) -> int:
         print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines']:>5} lines  {path}{note}",
               file=sys.stderr, flush=True)
     refresh(db)
+    prepare(db)  # search tables, views and indexes for `budgets serve`
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
     failed = sum(n for s, n in counts.items() if s in ("failed", "unsupported", "needs_ocr"))

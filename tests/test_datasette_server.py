@@ -1,0 +1,103 @@
+"""The documented ways in: `budgets serve` over HTTP on loopback as the README's pandas example
+reads it, and the README's plain-Datasette hosting command."""
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+import datasette_sample as sample
+from budgets.commands.serve import PROJECT_ROOT
+
+README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+SECTION = README[README.index("## Publishing with Datasette"):]
+
+
+@pytest.fixture(scope="module")
+def served_db(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("served") / "budgets.db"
+    sample.build_with_pipeline(path)
+    return path
+
+
+@pytest.fixture(scope="module")
+def server(served_db):
+    with sample.Server(served_db) as running:
+        yield running
+
+
+def readme_block(language: str, after: str) -> str:
+    start = SECTION.index(after)
+    return re.search(rf"```{language}\n(.*?)```", SECTION[start:], re.S).group(1)
+
+
+def test_the_readme_pandas_example_reads_a_canned_query(server):
+    code = readme_block("python", "Reading a query into pandas")
+    code = code.replace('BASE = "http://127.0.0.1:8001"', f'BASE = "{server.url}"')
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)
+    lines = namespace["lines"]
+    assert list(lines["department"]) == ["财政局", "财政局", sample.BIGDATA]
+    assert list(lines["subject_name"].unique()) == ["住房公积金"]
+    assert str(lines["amount_fen"].dtype) == "int64"
+    assert namespace["total_fen"] == 67_800_000 + 57_800_000 + 23_990_000
+
+
+@pytest.mark.parametrize("method, path", [
+    ("POST", "/budgets/documents"), ("POST", "/budgets/search"), ("PUT", "/budgets"),
+    ("DELETE", "/budgets/documents"), ("POST", "/budgets/-/create"),
+])
+def test_the_server_only_reads(server, method, path):
+    with urllib.request.urlopen(server.url + "/budgets/documents.json?_shape=array") as response:
+        assert response.status == 200
+    request = urllib.request.Request(server.url + path, method=method, data=b"x=1")
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request)
+    assert refused.value.code == 405
+
+
+def test_the_readme_hosting_command_serves_the_same_site_with_plain_datasette(served_db):
+    command = readme_block("sh", "Hosting elsewhere").split("\n")[0:2]
+    args = shlex.split(" ".join(line.rstrip("\\") for line in command))
+    assert args[:3] == ["datasette", "serve", "-i"]
+    args[3] = str(served_db)
+    result = subprocess.run([sys.executable, "-m", *args, "--get", "/-/charts?code=2210201"],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count('class="bar"') == 3 and "住房公积金" in result.stdout
+
+
+def get_json(server, path):
+    import json
+
+    with urllib.request.urlopen(server.url + path) as response:
+        return json.loads(response.read())
+
+
+def test_a_disclosure_loaded_from_two_formats_is_counted_once(server):
+    # `budgets ingest` read the seed's text dump and its HTML rendering: two documents, one disclosure.
+    documents = get_json(server, "/budgets/documents.json?_shape=array&department=" + urllib.parse.quote(sample.BIGDATA)
+                         + "&fiscal_year=2026")
+    assert sorted(d["format"] for d in documents) == ["html", "textdump"]
+    ranking = get_json(server, "/budgets/three_public_expenses_ranking.json?_shape=array&year=2026")
+    seed = [r for r in ranking if r["department"] == sample.BIGDATA]
+    assert [(r["three_public_wan"], r["prior_year_wan"], r["change_wan"]) for r in seed] == [(5.0, 5.5, -0.5)]
+    share = [r for r in get_json(server, "/budgets/basic_project_share.json?_shape=array&year=2026")
+             if r["department"] == sample.BIGDATA]
+    assert [(r["total_wan"], r["basic_wan"], r["project_wan"]) for r in share] == [(1207.84, 404.68, 803.16)]
+
+
+def test_search_shows_each_sentence_once_and_trimmed_around_the_match(server):
+    rows = get_json(server, "/budgets/search.json?_shape=array&q=" + urllib.parse.quote("数字重庆"))
+    projects = [r["match"] for r in rows if r["kind"] == "项目 project"]
+    assert projects == ["推进数字重庆建设项目"]
+    sentences = [r for r in rows if r["kind"] == "说明 text"]
+    assert sentences and len({r["link"] for r in sentences}) == 1
+    assert all("数字重庆" in r["match"] and len(r["match"]) <= 102 for r in sentences)
