@@ -159,8 +159,8 @@ def load_disclosure(db, document: dict, with_context: bool = True) -> Disclosure
     doc_id = document["id"]
     disclosure = Disclosure(
         document=document,
-        lines=rows(db, "SELECT * FROM budget_lines WHERE document_id = ? ORDER BY table_index, row_index, column_index",
-                   [doc_id]),
+        lines=rows(db, """SELECT * FROM budget_lines WHERE document_id = ? AND amount_fen IS NOT NULL
+                          AND measure IS NOT NULL ORDER BY table_index, row_index, column_index""", [doc_id]),
         paragraphs=rows(db, "SELECT * FROM paragraphs WHERE document_id = ? ORDER BY page, position", [doc_id]),
         tables=rows(db, "SELECT * FROM tables WHERE document_id = ? ORDER BY table_index", [doc_id]),
     )

@@ -82,3 +82,13 @@ def figures(disclosure: Disclosure, concept: Concept, year: int | None) -> list[
         word = {"goods": "货物", "works": "工程", "services": "服务"}[measure]
         return [l for l in table if word in row_label(l) and l["measure"] in ("total", "general_budget")]
     return []
+
+
+def year_pairs(disclosure: Disclosure, concept) -> list[tuple[dict, dict]]:
+    """(this year's cell, prior-year cell) printed in the same row of one table."""
+    year = disclosure.fiscal_year
+    now = figures(disclosure, concept, year)
+    before = figures(disclosure, concept, year - 1)
+    rows = {(l.get("table_index"), l.get("row_index"), l["measure"]): l for l in before if l.get("year") == year - 1}
+    return [(l, rows[(l.get("table_index"), l.get("row_index"), l["measure"])]) for l in now
+            if l.get("year") == year and (l.get("table_index"), l.get("row_index"), l["measure"]) in rows]

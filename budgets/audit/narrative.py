@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from decimal import Decimal
 
-from budgets.audit.figures import EXPENDITURE_KINDS, figures
+from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Amount, Disclosure, Finding, judge, table_name, total, wan_text
 from budgets.audit.statements import CHILDREN, SENTENCES, TEMPLATE_LEFTOVER, Statement, group_parts, parse
 from budgets.audit.vocabulary import subject_key
@@ -151,13 +151,16 @@ def percentages(disclosure: Disclosure, statements: list[Statement]) -> list[Fin
                 "percent-direction", actual=statement.change,
             ))
             continue
-        current = statement.amount
-        if current is None:
-            cells = figures(disclosure, statement.concept, statement.year)
-            current = Amount.of_line(cells[0]) if cells else None
+        # the tables' two years are more precise than the text's rounded figures
+        pairs = year_pairs(disclosure, statement.concept) if disclosure.fiscal_year else []
+        if pairs:
+            current = Amount.of_line(pairs[0][0])
+            change = current - Amount.of_line(pairs[0][1])
+        else:
+            current, change = statement.amount, statement.change
         if current is None:
             continue
-        low, high = percent_range(current, statement.change)
+        low, high = percent_range(current, change)
         if low is None:
             continue
         exponent = statement.percent.as_tuple().exponent
@@ -168,7 +171,8 @@ def percentages(disclosure: Disclosure, statements: list[Statement]) -> list[Fin
         found.append(finding(
             statement, "error",
             f"The text says {statement.concept.words} changed by {signed(statement.change)}万元 to "
-            f"{wan_text(current)}万元, which is {computed:+.2f}%, but it states “{statement.percent_words}”.",
+            f"{wan_text(current)}万元, which is {computed:+.2f}% of the year before, but it states "
+            f"“{statement.percent_words}”.",
             "percent",
         ))
     return found

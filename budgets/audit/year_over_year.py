@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from budgets.audit.figures import figures, total_rows
+from budgets.audit.figures import figures, total_rows, year_pairs
 from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, table_name, wan_text
 from budgets.audit.statements import parse
 from budgets.audit.vocabulary import measure_name, row_label, subject_key
@@ -15,16 +15,6 @@ CHECK = "year_over_year"
 
 def check(disclosure: Disclosure) -> list[Finding]:
     return stated_changes(disclosure) + prior_column_against_last_year(disclosure)
-
-
-def year_pairs(disclosure: Disclosure, concept) -> list[tuple[dict, dict]]:
-    """(this year's cell, prior-year cell) printed in the same row of one table."""
-    year = disclosure.fiscal_year
-    now = figures(disclosure, concept, year)
-    before = figures(disclosure, concept, year - 1)
-    rows = {(l.get("table_index"), l.get("row_index"), l["measure"]): l for l in before if l.get("year") == year - 1}
-    return [(l, rows[(l.get("table_index"), l.get("row_index"), l["measure"])]) for l in now
-            if l.get("year") == year and (l.get("table_index"), l.get("row_index"), l["measure"]) in rows]
 
 
 def stated_changes(disclosure: Disclosure) -> list[Finding]:
