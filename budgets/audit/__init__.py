@@ -17,6 +17,7 @@ from budgets.audit import (
 )
 from budgets.audit.model import Disclosure, Finding
 from budgets.db import FINDING_COLUMNS, insert_rows
+from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
 
 CHECKS = {
     "row_identity": row_identity.check,
@@ -171,7 +172,8 @@ def load_disclosure(db, document: dict, with_context: bool = True) -> Disclosure
         disclosure.subjects = {
             (r["classification"], r["code"]): r["name"]
             for r in rows(db, """SELECT code, name, classification FROM subjects
-                                 WHERE IFNULL(valid_from, 0) <= ? AND IFNULL(valid_to, 9999) >= ?""", [year, year])
+                                 WHERE IFNULL(valid_from, 0) <= ? AND IFNULL(valid_to, 9999) >= ?
+                                 AND IFNULL(source, '') != ?""", [year, year, SEEN])
         }
     members = disclosure_documents(db, disclosure_key(document))
     if len(members) > 1:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, quantize, table_groups, table_name, wan_text
+from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, quantize, table_groups, table_name, table_short, wan_text
 from budgets.audit.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
 
 CHECK = "cross_table"
@@ -111,7 +111,7 @@ def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list
     ordered = sorted(clusters.values(), key=trust)
     majority = ordered[0]
     expected = Amount.of_line(majority[0])
-    witnesses = "; ".join(table_name(disclosure, l) for l in majority)
+    witnesses = ", ".join(table_short(disclosure, l) for l in majority)
     scope, measure, subject, year, basis = key
     findings = []
     for cluster in ordered[1:]:

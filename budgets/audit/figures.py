@@ -66,7 +66,11 @@ def figures(disclosure: Disclosure, concept: Concept, year: int | None) -> list[
                     or l["measure"] == "gov_fund"]
         return []
     if family == "three":
-        table = [l for l in lines if l.get("table_kind") == "three_public_expenses" and l["measure"] == measure]
+        three = [l for l in lines if l.get("table_kind") == "three_public_expenses"]
+        table = [l for l in three if l["measure"] == measure]
+        if not table and measure == "vehicle_operation" and not any(
+                l["measure"] == "vehicle_purchase" and l["amount_fen"] for l in three):
+            table = [l for l in three if l["measure"] == "vehicles"]  # nothing bought: the subtotal is all running costs
         summed = [l for l in table if not l.get("subject_code") and row_label(l) in ("合计", "总计", "小计")]
         return summed or table
     if family == "admin":

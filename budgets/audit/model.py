@@ -186,6 +186,12 @@ def table_name(disclosure: Disclosure, line: dict) -> str:
     return name
 
 
+def table_short(disclosure: Disclosure, line: dict) -> str:
+    """附件2 when the document numbers its tables, else the title."""
+    info = disclosure.table_info(line.get("table_index"))
+    return (info.get("label") or "").strip() or table_name(disclosure, line)
+
+
 def row_name(line: dict) -> str:
     code = line.get("subject_code") or ""
     name = _SPACES.sub("", line.get("subject_name") or line.get("item") or "")

@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from decimal import Decimal
 
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
-from budgets.audit.model import Amount, Disclosure, Finding, judge, table_name, total, wan_text
+from budgets.audit.model import Amount, Disclosure, Finding, judge, table_short, total, wan_text
 from budgets.audit.statements import CHILDREN, SENTENCES, TEMPLATE_LEFTOVER, Statement, group_parts, parse
 from budgets.audit.vocabulary import subject_key
 
@@ -50,7 +50,7 @@ def against_tables(disclosure: Disclosure, statements: list[Statement]) -> list[
         fen = counts.most_common(1)[0][0]
         witnesses = [c for c in cells if c["amount_fen"] == fen]
         expected = Amount.of_line(witnesses[0])
-        where = "; ".join(dict.fromkeys(table_name(disclosure, c) for c in witnesses))
+        where = ", ".join(dict.fromkeys(table_short(disclosure, c) for c in witnesses))
         found.append(finding(
             statement, severity,
             f"The text states {statement.concept.words} as {wan_text(statement.amount)}万元 but the tables print "

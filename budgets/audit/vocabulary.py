@@ -41,7 +41,11 @@ TOTAL_LABELS = set(EXPENDITURE_TOTALS) | set(INCOME_TOTALS) | {"小计"}
 
 
 def row_label(line: dict) -> str:
-    return plain(line.get("item") or line.get("subject_name") or "")
+    """A row's own label: the subject name for a coded row, else the item (whose '/' path,
+    e.g. '一、本年支出/(八)社会保障和就业支出', ends with the row's own label)."""
+    if line.get("subject_code") and line.get("subject_name"):
+        return plain(line["subject_name"])
+    return plain((line.get("item") or line.get("subject_name") or "").split("/")[-1])
 
 
 def is_total_row(line: dict) -> bool:
