@@ -48,8 +48,10 @@ def single_fund(lines: list[dict]) -> bool:
                for l in lines)
 
 
-def concept(line: dict, merged: bool) -> tuple | None:
+def concept(line: dict, merged: bool, stage: str | None = None) -> tuple | None:
     kind = line.get("table_kind") or ""
+    if kind == "dept_income" and stage == "final_account":
+        return None  # a final account's income by subject is not its spending by subject
     scoped = SCOPES.get(kind, {}).get(line["measure"])
     if not scoped:
         return None
@@ -84,7 +86,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
         group = [dict(l) for l in group]
         mark_totals(group)
         for line in group:
-            key = concept(line, merged)
+            key = concept(line, merged, disclosure.document.get("stage"))
             if key is not None:
                 figures[key].setdefault(number, line)
     findings = []

@@ -6,6 +6,8 @@ cell that could carry it; the text agrees with the tables when it agrees with on
 """
 from __future__ import annotations
 
+import re
+
 from budgets.audit.model import Disclosure, table_groups
 from budgets.audit.statements import Concept
 from budgets.audit.vocabulary import EXPENDITURE_TOTALS, INCOME_TOTALS, row_label, subject_key
@@ -31,7 +33,42 @@ def total_rows(disclosure: Disclosure) -> list[dict]:
     return found
 
 
-def figures(disclosure: Disclosure, concept: Concept, year: int | None) -> list[dict]:
+def names_match(printed: str, stated: str) -> bool:
+    def norm(text):
+        return re.sub(r"[\s()（）“”\"、]", "", text).replace("其它", "其他")
+    return norm(printed) == norm(stated)
+
+
+def resolve_path(disclosure: Disclosure, subject: str) -> str | None:
+    """'208|行政事业单位养老支出|行政单位离退休' → '2080501', from the codes the tables print."""
+    code, *names = subject.split("|")
+    for name in names:
+        found = {subject_key(l) for l in disclosure.lines
+                 if len(subject_key(l)) == len(code) + 2 and subject_key(l).startswith(code)
+                 and names_match(row_label(l), name)}
+        if len(found) != 1:
+            return None
+        code = found.pop()
+    return code
+
+
+def figures(disclosure: Disclosure, concept: Concept, year: int | None, basis: str | None = None) -> list[dict]:
+    """The cells that could print this concept for this year (and basis, when the text names it)."""
+    cells = _figures(disclosure, concept, year)
+    if basis:
+        cells = [c for c in cells if (c.get("basis") or "budget") == basis]
+        if basis == "budget" and disclosure.document.get("stage") == "final_account":
+            # a final account's '一般公共预算财政拨款' column is no 年初预算 column
+            cells = [c for c in cells if re.search("年初预算|预算数", c.get("column_label") or "")]
+    return cells
+
+
+def _figures(disclosure: Disclosure, concept: Concept, year: int | None) -> list[dict]:
+    if concept.measure == "path":
+        code = resolve_path(disclosure, concept.subject)
+        if code is None:
+            return []
+        concept = Concept("expenditure", "class", code)
     year = year or disclosure.fiscal_year
     lines = [l for l in disclosure.lines if l.get("year") in (year, None)]
     totals = [l for l in total_rows(disclosure) if l.get("year") in (year, None)]
@@ -69,7 +106,7 @@ def figures(disclosure: Disclosure, concept: Concept, year: int | None) -> list[
         three = [l for l in lines if l.get("table_kind") == "three_public_expenses"]
         table = [l for l in three if l["measure"] == measure]
         if not table and measure == "vehicle_operation" and not any(
-                l["measure"] == "vehicle_purchase" and l["amount_fen"] for l in three):
+                l["measure"] in ("vehicle_purchase", "other") and l["amount_fen"] for l in three):
             table = [l for l in three if l["measure"] == "vehicles"]  # nothing bought: the subtotal is all running costs
         summed = [l for l in table if not l.get("subject_code") and row_label(l) in ("合计", "总计", "小计")]
         return summed or table

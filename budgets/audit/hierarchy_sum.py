@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, table_groups, total, wan_text
-from budgets.audit.vocabulary import EXPENDITURE_TOTALS, classification_of, measure_name, row_label, subject_key
+from budgets.audit.vocabulary import (
+    EXPENDITURE_TOTALS, TOTAL_LABELS, classification_of, is_expenditure_total, measure_name, row_label, subject_key,
+)
 
 CHECK = "hierarchy_sum"
 
@@ -63,6 +65,8 @@ def check_column(disclosure: Disclosure, column: list[dict]) -> list[Finding]:
     findings = []
     for parent_code, kids in children.items():
         parent = unique[parent_code]
+        if uncoded_rows_below(column, parent):
+            continue  # a child printed without its code cannot be told from a note: no verdict
         cls = classification_of(parent)
         findings += compare(disclosure, parent, kids,
                             f"{level_name(parent_code, cls)} {parent_code}",
@@ -72,6 +76,21 @@ def check_column(disclosure: Disclosure, column: list[dict]) -> list[Finding]:
     if top and label:
         findings += compare(disclosure, totals[label], top, f"the {label} row", "its 类 rows")
     return findings
+
+
+def uncoded_rows_below(column: list[dict], parent: dict) -> bool:
+    """Whether a row without a code sits among the parent's children (its code lost in extraction)."""
+    code = subject_key(parent)
+    rows = sorted(column, key=lambda l: l.get("row_index") or 0)
+    start = rows.index(parent)
+    for line in rows[start + 1:]:
+        key = subject_key(line)
+        if key:
+            if not key.startswith(code) or len(key) <= len(code):
+                return False
+        elif not is_expenditure_total(line) and row_label(line) not in TOTAL_LABELS:
+            return True
+    return False
 
 
 def compare(disclosure, parent: dict, kids: list[dict], parent_words: str, kid_words: str) -> list[Finding]:

@@ -36,7 +36,8 @@ class Amount:
 
     @classmethod
     def printed(cls, fen: int, step: int) -> "Amount":
-        return cls(fen, step, step // 2)
+        # up to one unit of the last digit: publishers round half up, round down or truncate
+        return cls(fen, step, step)
 
     @classmethod
     def of_line(cls, line: dict) -> "Amount":

@@ -34,6 +34,27 @@ def department_in_title(title: str, district: str) -> str:
     return name if len(name) >= 2 else ""
 
 
+ORGANISATION_ENDINGS = tuple("局委办厅院部室处会心所站队馆府校园社团") + ("办事处", "委员会")
+TEMPLATE_WORDS = {"部门", "单位", "本级", "财政", "预算", "决算"}
+
+
+def looks_like_department(name: str, canonical: str) -> bool:
+    """A title's leading words name a department only if they end like one, or resemble the
+    department's own name; '收支预算总表' and '财政拨款基本' are the table's name."""
+    if name in TEMPLATE_WORDS or len(name) < 2 or name.endswith(("表", "预算", "决算")):
+        return False
+    if name.endswith(ORGANISATION_ENDINGS) and not name.endswith(("支出", "收入", "预算")):
+        return True
+    shared = sum(1 for ch in set(name) if ch in canonical)
+    return shared >= max(3, int(0.6 * len(set(name))))
+
+
+def extraction_noise(printed: str, official: str) -> bool:
+    """'务支出社会保障和就业支出' is the official name with a neighbouring cell's tail in front:
+    the extractor's doing, not the publisher's."""
+    return printed != official and (printed.endswith(official) or official.endswith(printed))
+
+
 def is_abbreviation(short: str, full: str) -> bool:
     """'大数据发展局' abbreviates '大数据应用发展管理局': its characters appear in order and it ends the same."""
     if not short or short[-1] != full[-1] or len(short) >= len(full):
@@ -49,17 +70,17 @@ def check(disclosure: Disclosure) -> list[Finding]:
 def departments(disclosure: Disclosure) -> list[Finding]:
     doc = disclosure.document
     canonical = plain(doc.get("department") or "")
-    if not canonical:
-        return []
+    if not canonical or re.search(r"[A-Za-z0-9]", canonical):
+        return []  # no department name, or a file name standing in for one
     seen: dict[str, list[str]] = defaultdict(list)
     for table in disclosure.tables:
         name = department_in_title(table.get("title") or "", doc.get("district") or "")
-        if name:
+        if name and looks_like_department(name, canonical):
             where = " ".join(x for x in (table.get("label") or "", re.sub(r"\s+", "", table.get("title") or "")) if x)
             seen[name].append(where or f"table {table.get('table_index')}")
     for line in disclosure.lines:
         raw = plain(line.get("department_raw") or "")
-        if raw:
+        if raw and looks_like_department(raw, canonical):
             seen[raw].append(table_name(disclosure, line))
         if line.get("table_kind") == "three_public_expenses" and not line.get("subject_code"):
             item = plain(line.get("item") or "")
@@ -99,7 +120,7 @@ def subjects(disclosure: Disclosure) -> list[Finding]:
         official = disclosure.subjects.get((cls, code))
         if official:
             for name, places in names.items():
-                if same_name(name, official):
+                if same_name(name, official) or extraction_noise(plain(name), plain(official)):
                     continue
                 places = list(dict.fromkeys(places))
                 found.append(Finding(
@@ -109,7 +130,8 @@ def subjects(disclosure: Disclosure) -> list[Finding]:
                 ))
         elif len(names) > 1:
             variants = sorted(names.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-            if all(same_name(variants[0][0], other) for other, _ in variants[1:]):
+            if all(same_name(variants[0][0], other) or extraction_noise(other, variants[0][0])
+                   for other, _ in variants[1:]):
                 continue
             described = "; ".join(f"“{n}” in {', '.join(dict.fromkeys(p))}" for n, p in variants)
             found.append(Finding(

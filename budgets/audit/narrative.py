@@ -3,9 +3,11 @@
 减少, a percentage that does not follow from the amounts, a template phrase left unfilled)."""
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from decimal import Decimal
 
+from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Amount, Disclosure, Finding, judge, table_short, total, wan_text
 from budgets.audit.statements import CHILDREN, SENTENCES, TEMPLATE_LEFTOVER, Statement, group_parts, parse
@@ -36,28 +38,52 @@ def finding(statement: Statement, severity: str, message: str, what: str, **amou
 
 def against_tables(disclosure: Disclosure, statements: list[Statement]) -> list[Finding]:
     found = []
+    merged = single_fund(disclosure.lines)
     for statement in statements:
-        if statement.amount is None:
+        if statement.amount is None or statement.concept.generic:
             continue
-        cells = figures(disclosure, statement.concept, statement.year)
+        cells = figures(disclosure, statement.concept, statement.year, statement.basis)
         if not cells:
             continue
         verdicts = [judge(Amount.of_line(c), statement.amount) for c in cells]
         if None in verdicts:
             continue
         severity = "info" if "info" in verdicts else "error"
+        if severity == "error" and not certain(statement, cells, merged):
+            severity = "warning"
         counts = Counter(c["amount_fen"] for c in cells)
         fen = counts.most_common(1)[0][0]
         witnesses = [c for c in cells if c["amount_fen"] == fen]
         expected = Amount.of_line(witnesses[0])
-        where = ", ".join(dict.fromkeys(table_short(disclosure, c) for c in witnesses))
+        printed = "; ".join(
+            f"{wan_text(Amount.of_line(group[0]))}万元 in " + ", ".join(dict.fromkeys(table_short(disclosure, c) for c in group))
+            for group in ([c for c in cells if c["amount_fen"] == value] for value, _ in counts.most_common()))
         found.append(finding(
             statement, severity,
             f"The text states {statement.concept.words} as {wan_text(statement.amount)}万元 but the tables print "
-            f"{wan_text(expected)}万元 ({where})" + (" — a rounding gap." if severity == "info" else "."),
+            f"{printed}" + (" — a rounding gap." if severity == "info" else "."),
             "amount", expected=expected, actual=statement.amount,
         ))
     return found
+
+
+NARROW_SCOPES = {"gb", "fiscal", "gf", "sc"}
+
+
+def certain(statement: Statement, cells: list[dict], merged: bool) -> bool:
+    """Whether the cells surely print what the sentence states. 机关运行经费 is the 公用经费 only of
+    administrative units; 基本支出 of a department with other funds is more than its
+    general-budget 基本支出."""
+    concept = statement.concept
+    if concept.family == "admin" and all(c["measure"] != "admin_operating" for c in cells):
+        return False
+    if concept.family == "expenditure" and not merged and not re.search("一般公共预算|财政拨款", statement.label):
+        # the sentence may speak of the department's money or of its general-budget money:
+        # sure only when it matches neither
+        scopes = {SCOPES.get(c.get("table_kind") or "", {}).get(c["measure"], ("all",))[0] for c in cells}
+        if not (scopes & NARROW_SCOPES and "all" in scopes):
+            return False
+    return True
 
 
 def table_classes(disclosure: Disclosure) -> set[str]:

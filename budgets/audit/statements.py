@@ -43,6 +43,8 @@ CONCEPTS_BEFORE_CLASSES = [
     (r"公务用车购置|购置公务用车|车辆购置", "three", "vehicle_purchase"),
     (r"公务接待", "three", "reception"),
     (r"机关运行经费|运行经费", "admin", "admin_operating"),
+    (r"会议费", "three", "meeting"),
+    (r"培训费", "three", "training"),
     (r"政府采购.*货物|货物.*政府采购|采购货物", "procurement", "goods"),
     (r"政府采购.*工程|工程.*政府采购|采购工程", "procurement", "works"),
     (r"政府采购.*服务|服务.*政府采购|采购服务", "procurement", "services"),
@@ -77,14 +79,19 @@ CHILDREN = {
 @dataclass(frozen=True)
 class Concept:
     family: str  # expenditure | three | admin | procurement
-    measure: str  # total, basic, … ; 'class' for a functional 类 (code in subject)
-    subject: str = "合计"
+    measure: str  # total, basic, … ; 'class' for a subject code, 'path' for a subject named by its path
+    subject: str = "合计"  # the code ('2080505'), or for a path '208|行政事业单位养老支出|行政单位离退休'
+    # a bare 收入/支出/年初预算 whose scope only the sentence before tells: used for sums, never
+    # held against one table on its own
+    generic: bool = field(default=False, compare=False)
 
     @property
     def words(self) -> str:
         if self.measure == "class":
-            name = next((n for n, c in CLASS_NAMES.items() if c == self.subject), self.subject)
-            return f"{name} ({self.subject})"
+            name = next((n for n, c in CLASS_NAMES.items() if c == self.subject), "")
+            return f"{name} ({self.subject})" if name else f"subject {self.subject}"
+        if self.measure == "path":
+            return "-".join(self.subject.split("|")[1:])
         names = {"goods": "政府采购货物", "works": "政府采购工程", "services": "政府采购服务", "fiscal": "财政拨款",
                  "general_budget": "一般公共预算拨款政府采购" if self.family == "procurement" else "一般公共预算",
                  "total": {"three": "“三公”经费", "procurement": "政府采购"}.get(self.family, "支出合计")}
@@ -103,6 +110,7 @@ class Statement:
     percent: Decimal | None = None
     percent_words: str = ""
     year: int | None = None
+    basis: str | None = None
     parts: list["Statement"] = field(default_factory=list)
 
     @property
@@ -119,18 +127,52 @@ def stated(number: str, unit: str) -> Amount:
     return Amount.printed(fen, step)
 
 
+# '公共安全支出（204类）司法（06款）行政运行（01项）' names the 项 2040601
+CODED = re.compile(r"[（(](\d{3})类[)）](?:[^（(]*[（(](\d{2})款[)）](?:[^（(]*[（(](\d{2})项[)）])?)?")
+
+
 def concept_of(label: str) -> Concept | None:
     if not label or SKIP.search(label):
         return None
+    if re.search(VERB, label):
+        return None  # '基本支出增加人员经费1408.29万元': a change described in words, not a figure
+    coded = CODED.search(label)
+    if coded:
+        return Concept("expenditure", "class", "".join(part for part in coded.groups() if part))
     for pattern, family, measure in CONCEPTS_BEFORE_CLASSES:
         if re.search(pattern, label):
             return Concept(family, measure)
     for name, code in sorted(CLASS_NAMES.items(), key=lambda kv: -len(kv[0])):
         if name in label:
+            path = subject_path(label, name)
+            if len(path) > 1:
+                return Concept("expenditure", "path", "|".join([code] + path[1:]))
             return Concept("expenditure", "class", code)
     for pattern, family, measure in CONCEPTS_AFTER_CLASSES:
         if re.search(pattern, label):
-            return Concept(family, measure)
+            return Concept(family, measure, generic=measure == "total")
+    return None
+
+
+PATH_MARKS = re.compile(r"[（(][类款项][)）]|[-—－]")
+
+
+def subject_path(label: str, class_name: str) -> list[str]:
+    """'“一般公共服务支出（类）统计信息事务（款）统计管理（项）”科目' → the names from the 类 down."""
+    text = label[label.index(class_name):]
+    text = re.sub(r"[“”\"]|科目$|预算$", "", text)
+    if not PATH_MARKS.search(text):
+        return [class_name]
+    return [part.strip() for part in PATH_MARKS.split(text) if part.strip()][:3]
+
+
+def basis_of(label: str) -> str | None:
+    if "年初预算" in label:
+        return "budget"
+    if re.search("全年预算|调整预算|调整后预算", label):
+        return "adjusted_budget"
+    if re.search("决算|执行数|实际支出", label):
+        return "actual"
     return None
 
 
@@ -178,7 +220,7 @@ def parse_clause(clause, sentence, paragraph, previous, fiscal_year) -> Statemen
         statement = previous  # '比2025年增加90.59万元' continues the clause before
     else:
         statement = Statement(concept=concept, label=label, sentence=sentence, paragraph=paragraph,
-                              year=fiscal_year)
+                              year=fiscal_year, basis=basis_of(label))
     if amount:
         statement.amount = stated(amount.group(1), amount.group(2))
     if change:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from budgets.audit.cross_table import single_fund
+from budgets.audit.narrative import certain
 from budgets.audit.figures import figures, total_rows, year_pairs
 from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, table_name, wan_text
 from budgets.audit.statements import parse
@@ -44,6 +46,8 @@ def stated_changes(disclosure: Disclosure) -> list[Finding]:
         if None in verdicts:
             continue
         severity = "info" if "info" in verdicts else (severity_cap or "error")
+        if severity == "error" and not certain(statement, [d[1] for d in differences], single_fund(disclosure.lines)):
+            severity = "warning"
         expected, now, before, source = differences[0]
         grouped[(statement.change.fen, expected.fen)].append((statement, severity, expected, now, before, source))
     found = []
