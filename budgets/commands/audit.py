@@ -1,6 +1,19 @@
-"""`budgets audit`: not built yet."""
-from budgets.cli import CommandError
+"""`budgets audit`: recompute the `findings` table from what is loaded."""
+from __future__ import annotations
+
+import sys
+
+from budgets import db as database
+from budgets.audit import audit_all
 
 
-def run(args):
-    raise CommandError("'audit' is not built yet")
+def run(args) -> int:
+    db = database.connect(args.db)
+    result = audit_all(db)
+    severities = ", ".join(f"{result.by_severity.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+    checks = ", ".join(f"{name} {n}" for name, n in sorted(result.by_check.items()))
+    print(f"audited {result.documents} documents: {result.findings} findings ({severities})"
+          + (f"; by check: {checks}" if checks else ""))
+    for problem in result.problems:
+        print(f"  could not run: {problem}", file=sys.stderr)
+    return 0

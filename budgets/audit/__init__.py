@@ -1,0 +1,222 @@
+"""The audit: where a disclosure contradicts itself, and exactly where.
+
+    audit_documents(db, document_ids)   after a crawl or ingest, for the documents that changed
+    audit_all(db)                        `budgets audit`: recompute every finding
+
+Each check is a module with a pure ``check(disclosure) -> list[Finding]``; this module reads
+the database, runs the checks, and writes `findings` (ids are deterministic, so re-running never
+duplicates) and `completeness` (one row per disclosure).
+"""
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+
+from budgets.audit import (
+    cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, year_over_year,
+)
+from budgets.audit.model import Disclosure, Finding
+from budgets.db import FINDING_COLUMNS, insert_rows
+from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
+
+CHECKS = {
+    "row_identity": row_identity.check,
+    "hierarchy_sum": hierarchy_sum.check,
+    "cross_table": cross_table.check,
+    "narrative": narrative.check,
+    "year_over_year": year_over_year.check,
+    "missing_table": missing_table.check,
+    "name_variant": name_variant.check,
+}
+
+COMPLETENESS_COLUMNS = {
+    "id": str, "district": str, "department": str, "fiscal_year": int, "stage": str, "family": str,
+    "mandated": int, "present": int, "missing": str, "score": float, "documents": str,
+}
+
+VIEWS = {
+    # Disclosures ranked by how many contradictions the audit found in them.
+    "disclosure_errors": """
+        SELECT d.id AS document_id, d.district, d.department, d.fiscal_year, d.stage, d.title, d.url,
+               SUM(f.severity = 'error') AS errors, SUM(f.severity = 'warning') AS warnings,
+               SUM(f.severity = 'info') AS infos
+        FROM documents d JOIN findings f ON f.document_id = d.id
+        GROUP BY d.id ORDER BY errors DESC, warnings DESC
+    """,
+}
+
+
+@dataclass
+class AuditResult:
+    documents: int = 0
+    findings: int = 0
+    by_severity: dict = field(default_factory=dict)
+    by_check: dict = field(default_factory=dict)
+    problems: list = field(default_factory=list)  # checks that could not run on a document
+
+    def add(self, rows: list[dict]) -> None:
+        self.documents += 1
+        self.findings += len(rows)
+        for row in rows:
+            self.by_severity[row["severity"]] = self.by_severity.get(row["severity"], 0) + 1
+            self.by_check[row["check"]] = self.by_check.get(row["check"], 0) + 1
+
+
+def run_checks(disclosure: Disclosure, result: AuditResult | None = None) -> list[Finding]:
+    """Every check on one disclosure; a check that fails on odd data is reported, not raised."""
+    findings: list[Finding] = []
+    for name, check in CHECKS.items():
+        try:
+            findings += check(disclosure)
+        except Exception as exc:  # one odd document must not stop the audit of the rest
+            message = f"{name} could not run on {disclosure.document.get('id', '')[:12]}: {type(exc).__name__}: {exc}"
+            print(f"audit: {message}", file=sys.stderr)
+            if result is not None:
+                result.problems.append(message)
+    return findings
+
+
+def ensure_schema(db) -> None:
+    if not db["completeness"].exists():
+        db["completeness"].create(COMPLETENESS_COLUMNS, pk="id", not_null=None)
+    for name, sql in VIEWS.items():
+        if name not in db.view_names():
+            db.conn.execute(f"CREATE VIEW [{name}] AS {sql}")
+
+
+def audit_documents(db, document_ids) -> AuditResult:
+    """Recompute the findings of these documents (and the completeness of their disclosures)."""
+    ensure_schema(db)
+    result = AuditResult()
+    groups: set[tuple] = set()
+    for document_id in dict.fromkeys(document_ids):
+        document = row(db, "SELECT * FROM documents WHERE id = ?", [document_id])
+        if document is None:
+            continue
+        disclosure = load_disclosure(db, document)
+        rows = [f.row(document) for f in run_checks(disclosure, result)]
+        write_findings(db, document_id, rows)
+        result.add(rows)
+        groups.add(disclosure_key(document))
+    for key in groups:
+        write_completeness(db, key)
+    return result
+
+
+def audit_all(db) -> AuditResult:
+    """Recompute every finding from what is loaded."""
+    ensure_schema(db)
+    ids = [r[0] for r in db.conn.execute("SELECT id FROM documents ORDER BY id")]
+    db.conn.execute("DELETE FROM findings WHERE document_id NOT IN (SELECT id FROM documents)")
+    db.conn.execute("DELETE FROM completeness")
+    return audit_documents(db, ids)
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+def rows(db, sql: str, params=()) -> list[dict]:
+    cursor = db.conn.execute(sql, params)
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def row(db, sql: str, params=()) -> dict | None:
+    found = rows(db, sql, params)
+    return found[0] if found else None
+
+
+def disclosure_key(document: dict) -> tuple:
+    return (document.get("district") or "", document.get("department") or "",
+            document.get("fiscal_year"), document.get("stage") or "")
+
+
+def disclosure_documents(db, key: tuple) -> list[dict]:
+    """The current documents of one disclosure: same district, department, year and stage;
+    of several revisions at one URL only the latest."""
+    district, department, year, stage = key
+    if not department or not year:
+        return []
+    docs = rows(db, """SELECT id, url, fetched_at, status, tables FROM documents
+                       WHERE IFNULL(district, '') = ? AND department = ? AND fiscal_year = ? AND IFNULL(stage, '') = ?
+                       ORDER BY fetched_at DESC, id""", [district, department, year, stage])
+    latest: dict = {}
+    for doc in docs:
+        latest.setdefault(doc["url"] or doc["id"], doc)
+    return list(latest.values())
+
+
+def kinds_of(db, document_ids: list[str]) -> set:
+    if not document_ids:
+        return set()
+    marks = ",".join("?" for _ in document_ids)
+    kinds = {r[0] for r in db.conn.execute(f"SELECT DISTINCT table_kind FROM tables WHERE document_id IN ({marks})",
+                                           document_ids)}
+    kinds |= {r[0] for r in db.conn.execute(
+        f"SELECT DISTINCT table_kind FROM budget_lines WHERE document_id IN ({marks})", document_ids)}
+    return {k for k in kinds if k}
+
+
+def load_disclosure(db, document: dict, with_context: bool = True) -> Disclosure:
+    doc_id = document["id"]
+    disclosure = Disclosure(
+        document=document,
+        lines=rows(db, """SELECT * FROM budget_lines WHERE document_id = ? AND amount_fen IS NOT NULL
+                          AND measure IS NOT NULL ORDER BY table_index, row_index, column_index""", [doc_id]),
+        paragraphs=rows(db, "SELECT * FROM paragraphs WHERE document_id = ? ORDER BY page, position", [doc_id]),
+        tables=rows(db, "SELECT * FROM tables WHERE document_id = ? ORDER BY table_index", [doc_id]),
+    )
+    if not with_context:
+        return disclosure
+    year = document.get("fiscal_year")
+    if year:
+        disclosure.subjects = {
+            (r["classification"], r["code"]): r["name"]
+            for r in rows(db, """SELECT code, name, classification FROM subjects
+                                 WHERE IFNULL(valid_from, 0) <= ? AND IFNULL(valid_to, 9999) >= ?
+                                 AND IFNULL(source, '') != ?""", [year, year, SEEN])
+        }
+    members = disclosure_documents(db, disclosure_key(document))
+    if len(members) > 1:
+        disclosure.disclosure_kinds = kinds_of(db, [m["id"] for m in members])
+        primary = max(members, key=lambda m: (m["tables"] or 0, m["id"]))
+        disclosure.reports_completeness = primary["id"] == doc_id
+    elif members and members[0]["id"] != doc_id:
+        disclosure.reports_completeness = False  # an older revision at the same URL
+    if year and document.get("department"):
+        earlier = disclosure_documents(db, disclosure_key({**document, "fiscal_year": year - 1}))
+        if earlier:
+            best = max(earlier, key=lambda m: (m["tables"] or 0, m["id"]))
+            previous_doc = row(db, "SELECT * FROM documents WHERE id = ?", [best["id"]])
+            disclosure.previous = load_disclosure(db, previous_doc, with_context=False)
+    return disclosure
+
+
+# ---- writing -----------------------------------------------------------------------------
+
+def write_findings(db, document_id: str, rows_: list[dict]) -> None:
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM findings WHERE document_id = ?", [document_id])
+        insert_rows(conn, "findings", FINDING_COLUMNS, rows_)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def write_completeness(db, key: tuple) -> None:
+    district, department, year, stage = key
+    members = disclosure_documents(db, key)
+    ident = "|".join(str(k) for k in key)
+    db.conn.execute("DELETE FROM completeness WHERE id = ?", [ident])
+    if not members or stage not in ("budget", "final_account"):
+        return
+    present = kinds_of(db, [m["id"] for m in members])
+    score = missing_table.completeness(district, stage, present)
+    insert_rows(db.conn, "completeness", COMPLETENESS_COLUMNS, [{
+        "id": ident, "district": district, "department": department, "fiscal_year": year, "stage": stage,
+        "family": score["family"], "mandated": score["mandated"], "present": score["present"],
+        "missing": ", ".join(score["missing"]), "score": score["score"],
+        "documents": ", ".join(m["id"] for m in members),
+    }])

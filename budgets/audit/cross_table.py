@@ -1,0 +1,166 @@
+"""`cross_table`: the same subject, measure and year printed differently in two tables of one
+disclosure. The figure most tables print is taken as expected; each table that prints another
+one gets a finding."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, quantize, table_groups, table_name, table_short, wan_text
+from budgets.audit.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
+
+CHECK = "cross_table"
+
+# (table_kind, measure) → (fund scope, measure) the cell reports. Scopes: gb 一般公共预算,
+# gf 政府性基金, sc 国有资本经营, fiscal 财政拨款 (gb+gf+sc), all 部门 (every source).
+SCOPES = {
+    "general_budget_expenditure": {"total": ("gb", "total"), "basic": ("gb", "basic"), "project": ("gb", "project")},
+    "fiscal_appropriation_summary": {"general_budget": ("gb", "total"), "total": ("fiscal", "total"),
+                                     "gov_fund": ("gf", "total"), "state_capital": ("sc", "total")},
+    "fiscal_appropriation_expenditure": {"total": ("fiscal", "total"), "basic": ("fiscal", "basic"),
+                                         "project": ("fiscal", "project")},
+    "gov_fund_expenditure": {"total": ("gf", "total"), "basic": ("gf", "basic"), "project": ("gf", "project")},
+    "state_capital_expenditure": {"total": ("sc", "total"), "basic": ("sc", "basic"), "project": ("sc", "project")},
+    "dept_expenditure": {"total": ("all", "total"), "basic": ("all", "basic"), "project": ("all", "project")},
+    "dept_summary": {"total": ("all", "total")},
+    "dept_income": {"total": ("all", "total"), "general_budget": ("gb", "total"), "gov_fund": ("gf", "total"),
+                    "state_capital": ("sc", "total")},
+    "general_budget_basic_expenditure": {"total": ("gb", "total"), "personnel": ("gb", "personnel"),
+                                         "public_use": ("gb", "public_use")},
+    "fiscal_appropriation_basic_expenditure": {"total": ("fiscal", "total"), "personnel": ("fiscal", "personnel"),
+                                               "public_use": ("fiscal", "public_use")},
+    "project_expenditure": {"total": ("all", "project")},
+}
+BASIC_BY_ECONOMIC = {"general_budget_basic_expenditure", "fiscal_appropriation_basic_expenditure"}
+# Which table is believed when two tables disagree and neither has more company.
+TRUST = ["general_budget_expenditure", "dept_expenditure", "dept_income", "fiscal_appropriation_expenditure",
+         "general_budget_basic_expenditure", "gov_fund_expenditure", "state_capital_expenditure",
+         "dept_summary", "fiscal_appropriation_summary", "project_expenditure"]
+
+
+def single_fund(lines: list[dict]) -> bool:
+    """True when everything the department spends is general-budget money: then the 一般公共预算,
+    财政拨款 and 部门 figures of a subject are one and the same."""
+    other = set(INCOME_SOURCES) - {"general_budget"} | {"fiscal_appropriation"}
+    if any(l["measure"] in other and l["amount_fen"] for l in lines
+           if l.get("table_kind") in ("dept_income", "fiscal_appropriation_summary", "dept_summary", "procurement")):
+        return False
+    return any(l["measure"] == "general_budget" and l.get("table_kind") in ("dept_income", "fiscal_appropriation_summary")
+               for l in lines)
+
+
+def concept(line: dict, merged: bool, stage: str | None = None) -> tuple | None:
+    kind = line.get("table_kind") or ""
+    if kind == "dept_income" and stage == "final_account":
+        return None  # a final account's income by subject is not its spending by subject
+    scoped = SCOPES.get(kind, {}).get(line["measure"])
+    if not scoped:
+        return None
+    scope, measure = scoped
+    if line.get("subject_code") or subject_key(line):
+        subject = subject_key(line)
+        if kind == "project_expenditure":
+            return None
+    elif line.get("_total"):
+        subject = "合计"
+        if kind in BASIC_BY_ECONOMIC and measure == "total":
+            measure = "basic"
+    else:
+        return None
+    if merged and scope in ("gb", "fiscal", "all"):
+        scope = "gb"
+    return (scope, measure, subject, line.get("year"), line.get("basis") or "")
+
+
+def mark_totals(group: list[dict]) -> None:
+    """Flag the one row per table that totals its expenditure side."""
+    labels = {row_label(l) for l in group if not l.get("subject_code")}
+    chosen = next((label for label in EXPENDITURE_TOTALS if label in labels), None)
+    for line in group:
+        line["_total"] = chosen is not None and not line.get("subject_code") and row_label(line) == chosen
+
+
+def check(disclosure: Disclosure) -> list[Finding]:
+    merged = single_fund(disclosure.lines)
+    figures: dict[tuple, dict[int, dict]] = defaultdict(dict)  # concept → table group → first line
+    for number, group in enumerate(table_groups(disclosure.lines)):
+        group = [dict(l) for l in group]
+        mark_totals(group)
+        for line in group:
+            key = concept(line, merged, disclosure.document.get("stage"))
+            if key is not None:
+                figures[key].setdefault(number, line)
+    findings = []
+    for key, by_table in figures.items():
+        if len(by_table) < 2:
+            continue
+        findings += disagreements(disclosure, key, list(by_table.values()))
+    findings += admin_operating(disclosure)
+    return findings
+
+
+def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list[Finding]:
+    step = max(Amount.of_line(l).step for l in lines)
+    clusters: dict[int, list[dict]] = defaultdict(list)
+    for line in lines:
+        clusters[quantize(line["amount_fen"], step)].append(line)
+    if len(clusters) < 2:
+        return []
+
+    def trust(members):
+        ranks = [TRUST.index(m.get("table_kind")) if m.get("table_kind") in TRUST else len(TRUST) for m in members]
+        return (-len(members), min(ranks))
+
+    ordered = sorted(clusters.values(), key=trust)
+    majority = ordered[0]
+    expected = Amount.of_line(majority[0])
+    witnesses = ", ".join(table_short(disclosure, l) for l in majority)
+    scope, measure, subject, year, basis = key
+    findings = []
+    for cluster in ordered[1:]:
+        for line in cluster:
+            actual = Amount.of_line(line)
+            severity = judge(expected, actual)
+            if severity is None:
+                continue
+            what = f"{subject} {row_label(line)}" if subject != "合计" else "the total"
+            findings.append(Finding(
+                check=CHECK, severity=severity,
+                message=(f"{table_name(disclosure, line)} prints {what} ({measure_name(line['measure'])}"
+                         f"{f', {year}' if year else ''}) as {wan_text(actual)}万元, while {witnesses} "
+                         f"print{'s' if len(majority) == 1 else ''} {wan_text(expected)}万元."),
+                evidence=cell_name(disclosure, line),
+                table_kind=line.get("table_kind") or "", subject_code=subject if subject != "合计" else "",
+                measure=measure, year=year, expected=expected, actual=actual,
+                key=f"{line.get('table_index')}|{line.get('row_index')}|{line['measure']}|{key}",
+            ))
+    return findings
+
+
+def admin_operating(disclosure: Disclosure) -> list[Finding]:
+    """The basic-expenditure table's 公用经费 total against a printed 机关运行经费 figure. They differ
+    legitimately when the department has public institutions, so a gap is a warning."""
+    public_use, operating = None, None
+    for group in table_groups(disclosure.lines):
+        group = [dict(l) for l in group]
+        mark_totals(group)
+        for line in group:
+            if (line.get("table_kind") == "general_budget_basic_expenditure" and line["measure"] == "public_use"
+                    and line["_total"] and line.get("year") in (None, disclosure.fiscal_year)):
+                public_use = public_use or line
+            if line["measure"] == "admin_operating" and line.get("year") in (None, disclosure.fiscal_year) \
+                    and (line["_total"] or line.get("table_kind") == "three_public_expenses"):
+                operating = operating or line
+    if not public_use or not operating:
+        return []
+    expected, actual = Amount.of_line(public_use), Amount.of_line(operating)
+    severity = judge(expected, actual)
+    if severity is None:
+        return []
+    return [Finding(
+        check=CHECK, severity="warning" if severity == "error" else severity,
+        message=(f"机关运行经费 is printed as {wan_text(actual)}万元 but the basic-expenditure table's "
+                 f"公用经费 total is {wan_text(expected)}万元 (they differ legitimately only for public institutions)."),
+        evidence=f"{cell_name(disclosure, operating)}; {cell_name(disclosure, public_use)}",
+        table_kind=operating.get("table_kind") or "", measure="admin_operating",
+        year=operating.get("year"), expected=expected, actual=actual, key="admin_operating|public_use",
+    )]

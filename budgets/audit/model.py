@@ -1,0 +1,230 @@
+"""What the checks see and what they return.
+
+A check is a pure function ``check(disclosure) -> list[Finding]``. The disclosure is one loaded
+document (its row, its budget lines, its paragraphs, its tables) plus what the database knows
+around it (the previous year's disclosure of the same department, the official subject names).
+
+Amounts are compared as exact integers (分) together with the precision they were printed at, so
+that a rounding gap is told apart from a contradiction: two figures that agree once rounded to
+the coarser printed precision agree; a gap no larger than the rounding of the figures involved
+is `info`; anything larger is `error`.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from budgets.audit.vocabulary import is_expenditure_total
+
+FEN_PER_WAN = 1_000_000
+
+# One unit of the last digit a table prints, in 分. Tables in 万元 print two decimals; tables in
+# 元 print whole 元 (some print 分, whose figures are then exact and only gain slack here).
+UNIT_STEP = {"万元": 10_000, "元": 100, "亿元": 1_000_000}
+
+
+@dataclass(frozen=True)
+class Amount:
+    """An exact amount in 分 and how much rounding it may carry (slack, in 分)."""
+
+    fen: int
+    step: int = 1  # one unit of the last printed digit
+    slack: int = 0  # the largest rounding error the figure may carry
+
+    @classmethod
+    def printed(cls, fen: int, step: int) -> "Amount":
+        # up to one unit of the last digit: publishers round half up, round down or truncate
+        return cls(fen, step, step)
+
+    @classmethod
+    def of_line(cls, line: dict) -> "Amount":
+        return cls.printed(int(line["amount_fen"]), UNIT_STEP.get(line.get("unit_printed") or "", 10_000))
+
+    def __add__(self, other: "Amount") -> "Amount":
+        return Amount(self.fen + other.fen, max(self.step, other.step), self.slack + other.slack)
+
+    def __sub__(self, other: "Amount") -> "Amount":
+        return Amount(self.fen - other.fen, max(self.step, other.step), self.slack + other.slack)
+
+    def __neg__(self) -> "Amount":
+        return Amount(-self.fen, self.step, self.slack)
+
+    @property
+    def wan(self) -> float:
+        return fen_to_wan(self.fen)
+
+
+ZERO = Amount(0, 1, 0)
+
+
+def total(amounts) -> Amount:
+    result = ZERO
+    for amount in amounts:
+        result = result + amount
+    return result
+
+
+def quantize(fen: int, step: int) -> int:
+    if step <= 1:
+        return fen
+    return int((Decimal(fen) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * step
+
+
+def judge(expected: Amount, actual: Amount) -> str | None:
+    """None when the two figures agree, 'info' for a rounding gap, 'error' for a contradiction."""
+    step = max(expected.step, actual.step)
+    if quantize(expected.fen, step) == quantize(actual.fen, step):
+        return None
+    if abs(expected.fen - actual.fen) <= expected.slack + actual.slack:
+        return "info"
+    return "error"
+
+
+def fen_to_wan(fen: int) -> float:
+    return float(Decimal(fen) / FEN_PER_WAN)
+
+
+def wan_text(amount: Amount | int | None) -> str:
+    fen = amount.fen if isinstance(amount, Amount) else amount
+    if fen is None:
+        return "—"
+    value = Decimal(fen) / FEN_PER_WAN
+    text = f"{value:.6f}".rstrip("0")
+    if text.endswith("."):
+        text += "00"
+    elif len(text.split(".")[1]) < 2:
+        text += "0"
+    return text
+
+
+@dataclass
+class Finding:
+    check: str
+    severity: str
+    message: str
+    evidence: str
+    table_kind: str = ""
+    subject_code: str = ""
+    measure: str = ""
+    year: int | None = None
+    expected: Amount | None = None
+    actual: Amount | None = None
+    key: str = ""  # what makes this finding unique within its document and check
+
+    def row(self, document: dict) -> dict:
+        diff = None
+        if self.expected is not None and self.actual is not None:
+            diff = fen_to_wan(self.actual.fen - self.expected.fen)
+        ident = "|".join([document["id"], self.check, self.key or self.evidence])
+        return {
+            "id": hashlib.sha1(ident.encode("utf-8")).hexdigest()[:20],
+            "document_id": document["id"],
+            "district": document.get("district"),
+            "department": document.get("department"),
+            "fiscal_year": document.get("fiscal_year"),
+            "check": self.check,
+            "severity": self.severity,
+            "table_kind": self.table_kind or None,
+            "subject_code": self.subject_code or None,
+            "measure": self.measure or None,
+            "year": self.year,
+            "expected_wan": self.expected.wan if self.expected is not None else None,
+            "actual_wan": self.actual.wan if self.actual is not None else None,
+            "difference_wan": diff,
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+
+
+@dataclass
+class Disclosure:
+    """One document as the checks see it."""
+
+    document: dict
+    lines: list[dict] = field(default_factory=list)
+    paragraphs: list[dict] = field(default_factory=list)
+    tables: list[dict] = field(default_factory=list)  # rows of the `tables` table
+    previous: "Disclosure | None" = None  # same department, previous fiscal year, same stage
+    subjects: dict = field(default_factory=dict)  # (classification, code) -> official name this year
+    # table kinds present across every document of this disclosure (narrative and tables are
+    # sometimes published as separate files); None: just this document's
+    disclosure_kinds: set | None = None
+    reports_completeness: bool = True  # one document per disclosure carries the missing-table findings
+
+    @property
+    def fiscal_year(self) -> int | None:
+        return self.document.get("fiscal_year")
+
+    def kinds_present(self) -> set:
+        if self.disclosure_kinds is not None:
+            return set(self.disclosure_kinds)
+        kinds = {t.get("table_kind") for t in self.tables} | {l.get("table_kind") for l in self.lines}
+        return {k for k in kinds if k}
+
+    def table_info(self, table_index) -> dict:
+        for table in self.tables:
+            if table.get("table_index") == table_index:
+                return table
+        return {}
+
+
+# ---- where a figure was printed, in words a researcher can follow ---------------------------
+
+_SPACES = re.compile(r"\s+")
+
+
+def table_name(disclosure: Disclosure, line: dict) -> str:
+    info = disclosure.table_info(line.get("table_index"))
+    label = (info.get("label") or "").strip()
+    title = _SPACES.sub("", info.get("title") or line.get("table_title") or "")
+    kind = line.get("table_kind") or info.get("table_kind") or ""
+    name = title or kind or f"table {line.get('table_index')}"
+    if label and not name.startswith(label):
+        name = f"{label} {name}"
+    return name
+
+
+def table_short(disclosure: Disclosure, line: dict) -> str:
+    """附件2 when the document numbers its tables, else the title."""
+    info = disclosure.table_info(line.get("table_index"))
+    return (info.get("label") or "").strip() or table_name(disclosure, line)
+
+
+def row_name(line: dict) -> str:
+    code = line.get("subject_code") or ""
+    name = _SPACES.sub("", line.get("subject_name") or line.get("item") or "")
+    return f"{code} {name}".strip() or f"row {line.get('row_index')}"
+
+
+def cell_name(disclosure: Disclosure, line: dict) -> str:
+    column = _SPACES.sub("", line.get("column_label") or "") or line.get("measure") or ""
+    page = f", p.{line['page']}" if line.get("page") else ""
+    year = line.get("year")
+    year_text = f" {year}" if year and year != disclosure.fiscal_year else ""
+    return f"{table_name(disclosure, line)}: row “{row_name(line)}”, column “{column}”{year_text}{page}"
+
+
+def table_groups(lines: list[dict]) -> list[list[dict]]:
+    """Lines per printed table; a table continued on the next page (same kind, no total row
+    of its own) is joined to the part before it."""
+    by_index: dict = defaultdict(list)
+    for line in lines:
+        by_index[line.get("table_index")].append(line)
+    groups: list[list[dict]] = []
+    previous_kind = None
+    for index in sorted(by_index, key=lambda i: (i is None, i if i is not None else 0)):
+        part = by_index[index]
+        kind = part[0].get("table_kind")
+        continued = (groups and kind == previous_kind and kind != "other"
+                     and not any(is_expenditure_total(l) for l in part))
+        if continued:
+            groups[-1].extend(part)
+        else:
+            groups.append(list(part))
+        previous_kind = kind
+    return groups
+
+

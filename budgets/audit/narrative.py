@@ -1,0 +1,233 @@
+"""`narrative`: what the text states against what the tables print, and the text against itself
+(a total and the parts the same passage breaks it into, a change stated once as 增加 and once as
+减少, a percentage that does not follow from the amounts, a template phrase left unfilled)."""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from decimal import Decimal
+
+from budgets.audit.cross_table import SCOPES, single_fund
+from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
+from budgets.audit.model import Amount, Disclosure, Finding, judge, table_short, total, wan_text
+from budgets.audit.statements import CHILDREN, SENTENCES, TEMPLATE_LEFTOVER, Statement, group_parts, parse
+from budgets.audit.vocabulary import subject_key
+
+CHECK = "narrative"
+
+
+def check(disclosure: Disclosure) -> list[Finding]:
+    statements = parse(disclosure.paragraphs, disclosure.fiscal_year)
+    return (against_tables(disclosure, statements) + parts(disclosure, statements)
+            + opposite_directions(statements) + percentages(disclosure, statements)
+            + template_leftovers(disclosure))
+
+
+def finding(statement: Statement, severity: str, message: str, what: str, **amounts) -> Finding:
+    concept = statement.concept
+    return Finding(
+        check=CHECK, severity=severity, message=message, evidence=statement.where,
+        subject_code=concept.subject if concept.measure == "class" else "",
+        measure=concept.measure if concept.measure != "class" else "total",
+        table_kind={"three": "three_public_expenses", "procurement": "procurement"}.get(concept.family, ""),
+        year=statement.year,
+        key=f"{statement.paragraph.get('id') or statement.paragraph.get('position')}|{statement.sentence}|{concept}|{what}",
+        **amounts,
+    )
+
+
+def against_tables(disclosure: Disclosure, statements: list[Statement]) -> list[Finding]:
+    found = []
+    merged = single_fund(disclosure.lines)
+    for statement in statements:
+        if statement.amount is None or statement.concept.generic:
+            continue
+        cells = figures(disclosure, statement.concept, statement.year, statement.basis)
+        if not cells:
+            continue
+        verdicts = [judge(Amount.of_line(c), statement.amount) for c in cells]
+        if None in verdicts:
+            continue
+        severity = "info" if "info" in verdicts else "error"
+        if severity == "error" and not certain(statement, cells, merged):
+            severity = "warning"
+        counts = Counter(c["amount_fen"] for c in cells)
+        fen = counts.most_common(1)[0][0]
+        witnesses = [c for c in cells if c["amount_fen"] == fen]
+        expected = Amount.of_line(witnesses[0])
+        printed = "; ".join(
+            f"{wan_text(Amount.of_line(group[0]))}万元 in " + ", ".join(dict.fromkeys(table_short(disclosure, c) for c in group))
+            for group in ([c for c in cells if c["amount_fen"] == value] for value, _ in counts.most_common()))
+        found.append(finding(
+            statement, severity,
+            f"The text states {statement.concept.words} as {wan_text(statement.amount)}万元 but the tables print "
+            f"{printed}" + (" — a rounding gap." if severity == "info" else "."),
+            "amount", expected=expected, actual=statement.amount,
+        ))
+    return found
+
+
+NARROW_SCOPES = {"gb", "fiscal", "gf", "sc"}
+
+
+def certain(statement: Statement, cells: list[dict], merged: bool) -> bool:
+    """Whether the cells surely print what the sentence states. 机关运行经费 is the 公用经费 only of
+    administrative units; 基本支出 of a department with other funds is more than its
+    general-budget 基本支出."""
+    concept = statement.concept
+    if concept.family == "admin" and all(c["measure"] != "admin_operating" for c in cells):
+        return False
+    if concept.family == "expenditure" and not merged and not re.search("一般公共预算|财政拨款", statement.label):
+        # the sentence may speak of the department's money or of its general-budget money:
+        # sure only when it matches neither
+        scopes = {SCOPES.get(c.get("table_kind") or "", {}).get(c["measure"], ("all",))[0] for c in cells}
+        if not (scopes & NARROW_SCOPES and "all" in scopes):
+            return False
+    return True
+
+
+def table_classes(disclosure: Disclosure) -> set[str]:
+    return {subject_key(l) for l in disclosure.lines
+            if len(subject_key(l)) == 3 and subject_key(l)[0] == "2" and l["amount_fen"]
+            and l.get("table_kind") in EXPENDITURE_KINDS and l.get("year") in (None, disclosure.fiscal_year)}
+
+
+def parts(disclosure: Disclosure, statements: list[Statement]) -> list[Finding]:
+    """A total and the parts the same passage breaks it into."""
+    found = []
+    for head in group_parts(statements):
+        for members in CHILDREN[(head.concept.family, head.concept.measure)]:
+            listed = [p for p in head.parts if p.concept.measure in members]
+            if not listed:
+                continue
+            if members == {"class"}:
+                complete = {p.concept.subject for p in listed} >= table_classes(disclosure)
+            else:
+                complete = {p.concept.measure for p in listed} >= members
+            names = "、".join(p.concept.words for p in listed)
+            if head.amount is not None and all(p.amount is not None for p in listed):
+                summed = total(p.amount for p in listed)
+                severity = judge(summed, head.amount)
+                if severity and (complete or summed.fen > head.amount.fen):
+                    found.append(finding(
+                        head, severity,
+                        f"The text states {head.concept.words} as {wan_text(head.amount)}万元 but the parts it lists "
+                        f"({names}) add up to {wan_text(summed)}万元.",
+                        f"parts:{sorted(members)}", expected=summed, actual=head.amount,
+                    ))
+            if head.change is not None and complete and all(p.change is not None for p in listed):
+                summed = total(p.change for p in listed)
+                severity = judge(summed, head.change)
+                if severity:
+                    steps = ", ".join(f"{p.concept.words} {signed(p.change)}" for p in listed)
+                    found.append(finding(
+                        head, severity,
+                        f"The text states the change in {head.concept.words} as {signed(head.change)}万元 but "
+                        f"the changes it gives for its parts ({steps}) add up to {signed(summed)}万元.",
+                        f"change-parts:{sorted(members)}", expected=summed, actual=head.change,
+                    ))
+    return found
+
+
+def signed(amount: Amount) -> str:
+    return ("+" if amount.fen > 0 else "") + wan_text(amount)
+
+
+def opposite_directions(statements: list[Statement]) -> list[Finding]:
+    """The same change stated as an increase in one place and a decrease in another."""
+    by_concept: dict = defaultdict(list)
+    for statement in statements:
+        if statement.change is not None and statement.change.fen:
+            by_concept[statement.concept].append(statement)
+    found = []
+    for concept, stated in by_concept.items():
+        by_sign = defaultdict(list)
+        for statement in stated:
+            by_sign[statement.change.fen > 0].append(statement)
+        if len(by_sign) < 2:
+            continue
+        ups, downs = by_sign[True], by_sign[False]
+        majority, minority = (ups, downs) if len(ups) >= len(downs) else (downs, ups)
+        for statement in minority:
+            other = majority[0]
+            if abs(other.change.fen) != abs(statement.change.fen):
+                continue  # different figures: possibly different scopes, not a direction conflict
+            found.append(finding(
+                statement, "error",
+                f"The text says {concept.words} {'rose' if statement.change.fen > 0 else 'fell'} by "
+                f"{wan_text(abs(statement.change.fen))}万元 here (“{statement.change_words}”) but "
+                f"{'fell' if statement.change.fen > 0 else 'rose'} by the same amount in "
+                f"{len(majority)} other place(s) (“{other.change_words}” in “{other.sentence.strip()}”).",
+                "direction", expected=other.change, actual=statement.change,
+            ))
+    return found
+
+
+def percentages(disclosure: Disclosure, statements: list[Statement]) -> list[Finding]:
+    """'增加X万元, 增长Y%': Y must follow from X and the amount it changed from."""
+    found = []
+    for statement in statements:
+        if statement.percent is None or statement.change is None:
+            continue
+        if (statement.percent > 0) != (statement.change.fen > 0) and statement.change.fen and statement.percent:
+            found.append(finding(
+                statement, "error",
+                f"The text gives {statement.concept.words} a change of {signed(statement.change)}万元 but calls it "
+                f"“{statement.percent_words}”: the direction contradicts itself.",
+                "percent-direction", actual=statement.change,
+            ))
+            continue
+        # the tables' two years are more precise than the text's rounded figures
+        pairs = year_pairs(disclosure, statement.concept) if disclosure.fiscal_year else []
+        if pairs:
+            current = Amount.of_line(pairs[0][0])
+            change = current - Amount.of_line(pairs[0][1])
+        else:
+            current, change = statement.amount, statement.change
+        if current is None:
+            continue
+        low, high = percent_range(current, change)
+        if low is None:
+            continue
+        exponent = statement.percent.as_tuple().exponent
+        half = Decimal(1).scaleb(min(exponent, 0)) / 2
+        if low - half <= statement.percent <= high + half:
+            continue
+        computed = (low + high) / 2
+        found.append(finding(
+            statement, "error",
+            f"The text says {statement.concept.words} changed by {signed(statement.change)}万元 to "
+            f"{wan_text(current)}万元, which is {computed:+.2f}% of the year before, but it states "
+            f"“{statement.percent_words}”.",
+            "percent",
+        ))
+    return found
+
+
+def percent_range(current: Amount, change: Amount) -> tuple[Decimal | None, Decimal | None]:
+    """The percentages the rounded amounts allow: change / (current − change) × 100."""
+    values = []
+    for dc in (-change.slack, change.slack):
+        for dn in (-current.slack, current.slack):
+            base = Decimal(current.fen + dn - change.fen - dc)
+            if base <= 0:
+                return None, None
+            values.append(Decimal(change.fen + dc) / base * 100)
+    return min(values), max(values)
+
+
+def template_leftovers(disclosure: Disclosure) -> list[Finding]:
+    found = []
+    for paragraph in disclosure.paragraphs:
+        for sentence in SENTENCES.split(paragraph.get("text") or ""):
+            match = TEMPLATE_LEFTOVER.search(sentence)
+            if not match:
+                continue
+            page = paragraph.get("page")
+            found.append(Finding(
+                check=CHECK, severity="info",
+                message=f"The text keeps the template's alternative “{match.group(0)}” instead of stating one direction.",
+                evidence=f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”",
+                key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|template",
+            ))
+    return found

@@ -1,0 +1,262 @@
+"""Figures stated in a disclosure's text → statements the checks can hold against the tables.
+
+'其中:基本支出404.68万元,比2025年增加90.59万元' yields one statement: concept 基本支出 (basic
+expenditure, whole department), amount 404.68万元, change +90.59万元. A clause that only states a
+change ('比2025年减少0.5万元') belongs to the subject of the clause before it.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from budgets.audit.model import Amount
+from budgets.audit.vocabulary import CLASS_NAMES, measure_name
+
+NUM = r"(\d[\d,]*(?:\.\d+)?)"
+UNIT = r"(亿元|万元|元)"
+AMOUNT = re.compile(NUM + r"\s*" + UNIT)
+UP = ("增加", "增长", "上升", "提高")
+DOWN = ("减少", "下降", "降低")
+VERB = r"(增加|增长|上升|提高|减少|下降|降低)"
+ALTERNATIVE = r"(?:[（(]或(?:增加|减少|增长|下降)[)）])"
+CHANGE = re.compile(VERB + ALTERNATIVE + r"?\s*" + NUM + r"\s*" + UNIT)
+PERCENT = re.compile(VERB + r"\s*" + NUM + r"\s*[%％]")
+FLAT = re.compile(r"无增减|持平|无变化|没有变化|保持不变|与上年一致")
+COMPARE = re.compile(r"(?:比|较|与)(?:上年度?|去年|上一年度?|(20\d\d)年度?)(?:预算数?|决算数?)?(?:相比)?")
+TEMPLATE_LEFTOVER = re.compile(r"(增加|减少|增长|下降)[（(]或(增加|减少|增长|下降)[)）]")
+SENTENCES = re.compile(r"(?<=[。;；!?！？])")
+CLAUSES = re.compile(r"[,，:：、]")
+LEADING = re.compile(r"^(?:其中|主要是|主要原因是|主要用于|包括|分别是|另外|此外|同时|以及|和|及|为|共计|共)+")
+YEAR = re.compile(r"20\d\d年度?")
+UNIT_FEN = {"元": 100, "万元": 1_000_000, "亿元": 100_000_000}
+
+# Text where an amount is not a budget figure the tables print.
+SKIP = re.compile(r"涉及|绩效|资产|指标|标准|\*")
+
+# (pattern on the label, family, measure); first match wins, 类 names are tried in between.
+CONCEPTS_BEFORE_CLASSES = [
+    (r"三公", "three", "total"),
+    (r"因公出国", "three", "overseas_travel"),
+    (r"公务用车购置(?:及|和)运行", "three", "vehicles"),
+    (r"公务用车运行|车辆运行", "three", "vehicle_operation"),
+    (r"公务用车购置|购置公务用车|车辆购置", "three", "vehicle_purchase"),
+    (r"公务接待", "three", "reception"),
+    (r"机关运行经费|运行经费", "admin", "admin_operating"),
+    (r"会议费", "three", "meeting"),
+    (r"培训费", "three", "training"),
+    (r"政府采购.*货物|货物.*政府采购|采购货物", "procurement", "goods"),
+    (r"政府采购.*工程|工程.*政府采购|采购工程", "procurement", "works"),
+    (r"政府采购.*服务|服务.*政府采购|采购服务", "procurement", "services"),
+    (r"一般公共预算.*政府采购", "procurement", "general_budget"),
+    (r"政府采购", "procurement", "total"),
+]
+CONCEPTS_AFTER_CLASSES = [
+    (r"基本支出", "expenditure", "basic"),
+    (r"项目支出", "expenditure", "project"),
+    (r"人员经费", "expenditure", "personnel"),
+    (r"公用经费", "expenditure", "public_use"),
+    (r"政府性基金", "expenditure", "gov_fund"),
+    (r"国有资本经营", "expenditure", "state_capital"),
+    (r"一般公共预算", "expenditure", "general_budget"),
+    (r"财政拨款", "expenditure", "fiscal"),
+    (r"年初预算|预算总额|收入预算|支出预算|收支预算|收入总计|支出总计|收入合计|支出合计|^收入$|^支出$|^总收入$|^总支出$|^收支总",
+     "expenditure", "total"),
+]
+
+CHILDREN = {
+    ("three", "total"): [{"overseas_travel", "reception", "vehicles"},
+                         {"overseas_travel", "reception", "vehicle_purchase", "vehicle_operation"}],
+    ("three", "vehicles"): [{"vehicle_purchase", "vehicle_operation"}],
+    ("procurement", "total"): [{"goods", "works", "services"}],
+    ("procurement", "general_budget"): [{"goods", "works", "services"}],
+    ("expenditure", "total"): [{"basic", "project"}, {"class"}],
+    ("expenditure", "general_budget"): [{"basic", "project"}, {"class"}],
+    ("expenditure", "fiscal"): [{"basic", "project"}, {"class"}],
+}
+
+
+@dataclass(frozen=True)
+class Concept:
+    family: str  # expenditure | three | admin | procurement
+    measure: str  # total, basic, … ; 'class' for a subject code, 'path' for a subject named by its path
+    subject: str = "合计"  # the code ('2080505'), or for a path '208|行政事业单位养老支出|行政单位离退休'
+    # a bare 收入/支出/年初预算 whose scope only the sentence before tells: used for sums, never
+    # held against one table on its own
+    generic: bool = field(default=False, compare=False)
+
+    @property
+    def words(self) -> str:
+        if self.measure == "class":
+            name = next((n for n, c in CLASS_NAMES.items() if c == self.subject), "")
+            return f"{name} ({self.subject})" if name else f"subject {self.subject}"
+        if self.measure == "path":
+            return "-".join(self.subject.split("|")[1:])
+        names = {"goods": "政府采购货物", "works": "政府采购工程", "services": "政府采购服务", "fiscal": "财政拨款",
+                 "general_budget": "一般公共预算拨款政府采购" if self.family == "procurement" else "一般公共预算",
+                 "total": {"three": "“三公”经费", "procurement": "政府采购"}.get(self.family, "支出合计")}
+        return names.get(self.measure) or measure_name(self.measure)
+
+
+@dataclass
+class Statement:
+    concept: Concept
+    label: str
+    sentence: str
+    paragraph: dict
+    amount: Amount | None = None
+    change: Amount | None = None  # signed
+    change_words: str = ""
+    percent: Decimal | None = None
+    percent_words: str = ""
+    year: int | None = None
+    basis: str | None = None
+    parts: list["Statement"] = field(default_factory=list)
+
+    @property
+    def where(self) -> str:
+        page = self.paragraph.get("page")
+        return f"text{f' p.{page}' if page else ''}: “{self.sentence.strip()}”"
+
+
+def stated(number: str, unit: str) -> Amount:
+    value = Decimal(number.replace(",", ""))
+    decimals = max(-value.as_tuple().exponent, 0)
+    fen = int(value * UNIT_FEN[unit])
+    step = max(UNIT_FEN[unit] // (10 ** decimals), 1)
+    return Amount.printed(fen, step)
+
+
+# '公共安全支出（204类）司法（06款）行政运行（01项）' names the 项 2040601
+CODED = re.compile(r"[（(](\d{3})类[)）](?:[^（(]*[（(](\d{2})款[)）](?:[^（(]*[（(](\d{2})项[)）])?)?")
+
+
+def concept_of(label: str) -> Concept | None:
+    if not label or SKIP.search(label):
+        return None
+    if re.search(VERB, label):
+        return None  # '基本支出增加人员经费1408.29万元': a change described in words, not a figure
+    coded = CODED.search(label)
+    if coded:
+        return Concept("expenditure", "class", "".join(part for part in coded.groups() if part))
+    for pattern, family, measure in CONCEPTS_BEFORE_CLASSES:
+        if re.search(pattern, label):
+            return Concept(family, measure)
+    for name, code in sorted(CLASS_NAMES.items(), key=lambda kv: -len(kv[0])):
+        if name in label:
+            path = subject_path(label, name)
+            if len(path) > 1:
+                return Concept("expenditure", "path", "|".join([code] + path[1:]))
+            return Concept("expenditure", "class", code)
+    for pattern, family, measure in CONCEPTS_AFTER_CLASSES:
+        if re.search(pattern, label):
+            return Concept(family, measure, generic=measure == "total")
+    return None
+
+
+PATH_MARKS = re.compile(r"[（(][类款项][)）]|[-—－]")
+
+
+def subject_path(label: str, class_name: str) -> list[str]:
+    """'“一般公共服务支出（类）统计信息事务（款）统计管理（项）”科目' → the names from the 类 down."""
+    text = label[label.index(class_name):]
+    text = re.sub(r"[“”\"]|科目$|预算$", "", text)
+    if not PATH_MARKS.search(text):
+        return [class_name]
+    return [part.strip() for part in PATH_MARKS.split(text) if part.strip()][:3]
+
+
+def basis_of(label: str) -> str | None:
+    if "年初预算" in label:
+        return "budget"
+    if re.search("全年预算|调整预算|调整后预算", label):
+        return "adjusted_budget"
+    if re.search("决算|执行数|实际支出", label):
+        return "actual"
+    return None
+
+
+def clean_label(text: str) -> str:
+    text = re.sub(r"\s+", "", text)
+    text = re.sub(r"^[（(][一二三四五六七八九十\d]+[)）]|^[一二三四五六七八九十\d]+[、.．]", "", text)
+    text = COMPARE.sub("", text)
+    text = YEAR.sub("", text)
+    return LEADING.sub("", text).strip("“”\"")
+
+
+def parse(paragraphs: list[dict], fiscal_year: int | None) -> list[Statement]:
+    """Every statement in the text, in reading order."""
+    statements: list[Statement] = []
+    for paragraph in sorted(paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0)):
+        for sentence in SENTENCES.split(paragraph.get("text") or ""):
+            previous: Statement | None = None
+            for clause in CLAUSES.split(sentence):
+                statement = parse_clause(clause, sentence, paragraph, previous, fiscal_year)
+                if statement is None:
+                    continue
+                if statement is not previous:
+                    statements.append(statement)
+                previous = statement
+    return statements
+
+
+def parse_clause(clause, sentence, paragraph, previous, fiscal_year) -> Statement | None:
+    text = re.sub(r"\s+", "", clause)
+    change = CHANGE.search(text)
+    flat = FLAT.search(text) if not change else None
+    compare = COMPARE.search(text)
+    amount = AMOUNT.search(text)
+    if amount and change and amount.start() >= change.start():
+        amount = None  # the only amount is the change
+    percent = PERCENT.search(text)
+    if not (amount or change or flat or percent):
+        return None
+    cut = min(m.start() for m in (amount, change, flat, compare, percent) if m)
+    label = clean_label(text[:cut])
+    concept = concept_of(label) if label else None
+    if concept is None:
+        if label or previous is None or amount:
+            return None
+        statement = previous  # '比2025年增加90.59万元' continues the clause before
+    else:
+        statement = Statement(concept=concept, label=label, sentence=sentence, paragraph=paragraph,
+                              year=fiscal_year, basis=basis_of(label))
+    if amount:
+        statement.amount = stated(amount.group(1), amount.group(2))
+    if change:
+        value = stated(change.group(2), change.group(3))
+        statement.change = -value if change.group(1) in DOWN else value
+        statement.change_words = change.group(0)
+    elif flat:
+        statement.change = Amount(0, 1, 0)
+        statement.change_words = flat.group(0)
+    if percent:
+        statement.percent = Decimal(percent.group(2).replace(",", ""))
+        if percent.group(1) in DOWN:
+            statement.percent = -statement.percent
+        statement.percent_words = percent.group(0)
+    return statement
+
+
+def group_parts(statements: list[Statement]) -> list[Statement]:
+    """Attach to each head (a total the text breaks down) the statements that break it down:
+    those that follow it in the same paragraph and are its parts."""
+    heads = []
+    for index, head in enumerate(statements):
+        sets = CHILDREN.get((head.concept.family, head.concept.measure))
+        if not sets or head.concept.subject != "合计":
+            continue
+        allowed = set().union(*sets)
+        head.parts = []
+        for follower in statements[index + 1:]:
+            if follower.paragraph is not head.paragraph:
+                break
+            if follower.concept.family != head.concept.family and not (
+                    head.concept.family == "expenditure" and follower.concept.family == "expenditure"):
+                break
+            if follower.concept.measure not in allowed:
+                break
+            head.parts.append(follower)
+        if head.parts:
+            heads.append(head)
+    return heads

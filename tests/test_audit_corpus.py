@@ -1,0 +1,52 @@
+"""Real contradictions in real PDFs of the corpus, found through the whole pipeline. Runs where
+the PDF extractor is installed (it lands on main separately)."""
+import pytest
+
+from budgets import db as database
+from budgets import reference
+from budgets.audit import audit_all
+from budgets.pipeline import Source, ingest_bytes
+from conftest import CORPUS
+
+pytest.importorskip("extractors.pdf")
+
+
+@pytest.fixture(scope="module")
+def findings(tmp_path_factory):
+    db = database.connect(tmp_path_factory.mktemp("corpus") / "budgets.db")
+    for name in ["putuo-govbudgetchecker/unit_budget.pdf",
+                 "putuo-tianbaoxitong/上海市普陀区财政局部门25年预算.pdf",
+                 "putuo-tianbaoxitong/1769321433314-826553525.pdf"]:
+        path = CORPUS / name
+        ingest_bytes(db, path.read_bytes(), Source(filename=path.name, raw_path=str(path)))
+    reference.refresh(db)  # the official subject names, as `budgets ingest` loads them
+    audit_all(db)
+    cursor = db.conn.execute("SELECT f.*, d.raw_path FROM findings f JOIN documents d ON d.id = f.document_id")
+    names = [c[0] for c in cursor.description]
+    return [dict(zip(names, r)) for r in cursor.fetchall()]
+
+
+def of(findings, file, severity="error"):
+    return [f for f in findings if f["raw_path"].endswith(file) and f["severity"] == severity]
+
+
+def test_justice_bureau_unit_budget_prints_project_spending_under_administration(findings):
+    # 2026年预算单位支出预算总表, row 204 06 01 行政运行: 14,348,853.34 | 14,348,853.34 | 64,840,547.00
+    errors = of(findings, "unit_budget.pdf")
+    assert {(f["check"], f["subject_code"], f["measure"]) for f in errors} >= {
+        ("row_identity", "2040601", "total"), ("hierarchy_sum", "20406", "project")}
+    identity = next(f for f in errors if f["check"] == "row_identity")
+    assert (identity["expected_wan"], identity["actual_wan"]) == (7918.940034, 1434.885334)
+
+
+def test_finance_bureau_text_states_a_pension_item_ten_times_too_large(findings):
+    # “…机关事业单位职业年金缴费支出（项）”887.36万元 where the tables print 873,617元
+    errors = [f for f in of(findings, "财政局部门25年预算.pdf") if f["check"] == "narrative"]
+    assert errors and all((f["expected_wan"], f["actual_wan"]) == (87.3617, 887.36) for f in errors)
+    cut = [f for f in of(findings, "财政局部门25年预算.pdf", "info") if f["check"] == "narrative"]
+    assert cut  # 87.70 for 877,080元 and the like: cut, not rounded — only info
+
+
+def test_welfare_home_prints_a_subject_name_retired_in_2019(findings):
+    [finding] = [f for f in of(findings, "1769321433314-826553525.pdf", "warning") if f["check"] == "name_variant"]
+    assert finding["subject_code"] == "210" and "医疗卫生与计划生育支出" in finding["message"]
