@@ -43,7 +43,7 @@ def _unpack(data: bytes, what: str, prefix: str, depth: int, limits: Limits, bud
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:  # ValueError: bad names too
         raise ExtractionError(f"{what} is not a readable ZIP archive: {exc}") from exc
     budget["bytes"] += limits_module.check_members(
         infos, what, limits, already_members=budget["members"], already_bytes=budget["bytes"])
@@ -61,8 +61,8 @@ def _unpack(data: bytes, what: str, prefix: str, depth: int, limits: Limits, bud
             continue
         try:
             member = limits_module.read_member(archive, info, what)
-        except (zipfile.BadZipFile, NotImplementedError, OSError, EOFError) as exc:
-            skipped.append(f"{name} could not be inflated: {exc}")
+        except ExtractionError as exc:  # one damaged member; the others are still read
+            skipped.append(f"{name} could not be inflated: {exc.__cause__ or exc}")
             continue
         if detect_format(member, name) == "zip":
             if depth + 1 > limits.max_depth:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+import zlib
 from dataclasses import dataclass, replace
 
 from extractors.model import ExtractionError
@@ -98,8 +99,11 @@ def check_members(infos: list[zipfile.ZipInfo], what: str, limits: Limits = DEFA
 
 def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> bytes:
     """A member's bytes, never more than its declared size."""
-    with archive.open(info) as stream:
-        data = stream.read(info.file_size + 1)
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(info.file_size + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as exc:
+        raise ExtractionError(f"{what}: member {info.filename!r} cannot be inflated ({exc})") from exc
     if len(data) > info.file_size:  # pragma: no cover - zipfile itself stops at file_size
         raise LimitExceeded(f"{what}: member {info.filename!r} inflates beyond its declared size")
     return data
@@ -110,7 +114,7 @@ def open_container(data: bytes, what: str, limits: Limits = DEFAULT) -> zipfile.
     check_document(data, what, limits)
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError) as exc:
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:  # ValueError: bad names too
         raise ExtractionError(f"{what} is not a readable ZIP container: {exc}") from exc
     check_members(archive.infolist(), what, limits)
     return archive

@@ -1,7 +1,7 @@
 """XLSX, legacy XLS and WPS ET workbooks → tables.
 
 XLSX is read with openpyxl (merged ranges, hidden rows and columns, cached formula values);
-XLS and ET (WPS Spreadsheets saves BIFF8 like Excel 97) with python-calamine. Formulas are
+XLS and ET (WPS Spreadsheets saves BIFF8 like Excel 97) with xlrd. Formulas are
 never evaluated: a cell shows the value the program that saved the file computed, and a
 formula saved without one is reported. Hidden sheets, rows and columns are skipped, as a
 reader of the file would not see them; each table's notes say how many rows were hidden.
@@ -12,8 +12,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
 import warnings
 import zipfile
+import zlib
 from decimal import Decimal
 
 from extractors import limits
@@ -106,8 +108,10 @@ def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=True, keep_links=False)
             formulas = (openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
                         if has_formulas else None)
-        except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
-            raise ExtractionError(f"{what} is not a readable XLSX workbook: {exc}") from exc
+        except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError,
+                IndexError, OSError, EOFError, SyntaxError, NotImplementedError) as exc:  # SyntaxError: lxml's XML errors
+            raise ExtractionError(f"{what} is not a readable XLSX workbook "
+                                  f"({type(exc).__name__}: {exc})") from exc
     result = Extraction(title=(book.properties.title or "").strip())
     uncached = 0
     for sheet in book.worksheets:
@@ -198,48 +202,81 @@ def _is_formula(cell) -> bool:
 
 def extract_legacy(data: bytes, filename: str = "") -> Extraction:
     """Excel 97–2003 and WPS ET workbooks (OLE2 compound files)."""
-    import python_calamine as calamine
-
     what = filename or "the workbook"
     limits.check_document(data, what)
     if is_encrypted_office(data):
         raise ExtractionError(f"{what} is password-protected; it cannot be read", status="unsupported")
-    try:
-        book = calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # calamine raises its own error types for every kind of damage
-        if "password" in str(exc).lower() or exc.__class__.__name__ == "PasswordError":
-            raise ExtractionError(f"{what} is password-protected; it cannot be read",
-                                  status="unsupported") from exc
-        raise ExtractionError(f"{what} is not a readable XLS/ET workbook: {exc}") from exc
     result = Extraction()
-    for meta in book.sheets_metadata:
-        if meta.visible != calamine.SheetVisibleEnum.Visible or meta.typ != calamine.SheetTypeEnum.WorkSheet:
-            continue
-        sheet = book.get_sheet_by_name(meta.name)
-        if sheet.height * sheet.width > MAX_CELLS:
-            raise limits.LimitExceeded(
-                f"sheet {meta.name!r} spans {sheet.height} rows × {sheet.width} columns, above "
-                f"the {MAX_CELLS} cells one sheet may have")
-        grid = _legacy_grid(sheet)
-        tables = frame(grid, context=[], fallback_title=_sheet_title(meta.name), start_index=len(result.tables))
+    for name, grid, hidden_rows in _legacy_sheets(data, what):
+        tables = frame(grid, context=[], fallback_title=_sheet_title(name), start_index=len(result.tables))
         for table in tables:
-            _fallback_label(table, meta.name)
+            _fallback_label(table, name)
+            if hidden_rows:
+                table.notes.append(f"{hidden_rows} hidden rows of sheet {name!r} skipped")
         result.tables.extend(tables)
     _finish(result, what)
     return result
 
 
-def _legacy_grid(sheet) -> list[list[str]]:
-    rows = sheet.to_python(skip_empty_area=False)
-    grid = [[cell_text(v if v != "" else None) for v in row] for row in rows]
-    for (r0, c0), (r1, c1) in sheet.merged_cell_ranges or []:
-        if r0 >= len(grid):
+def _legacy_sheets(data: bytes, what: str) -> list[tuple[str, list[list[str]], int]]:
+    """(name, grid, hidden rows with content) of each visible worksheet, read by xlrd: pure Python, so a damaged file
+    raises an exception rather than aborting the process, and it exposes number formats,
+    merged ranges and hidden rows and columns."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(file_contents=data, formatting_info=True, logfile=io.StringIO())
+    except (xlrd.biffh.XLRDError, xlrd.compdoc.CompDocError) as exc:
+        if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
+            raise ExtractionError(f"{what} is password-protected; it cannot be read",
+                                  status="unsupported") from exc
+        raise ExtractionError(f"{what} is not a readable XLS/ET workbook: {exc}") from exc
+    except (ValueError, IndexError, KeyError, struct.error, AssertionError, TypeError, EOFError,
+            UnicodeDecodeError, OverflowError) as exc:
+        raise ExtractionError(f"{what} is not a readable XLS/ET workbook "
+                              f"({type(exc).__name__}: {exc})") from exc
+    sheets = []
+    for sheet in book.sheets():
+        if sheet.visibility != 0:  # 1 hidden, 2 very hidden
             continue
-        text = grid[r0][c0] if c0 < len(grid[r0]) else ""
-        for r in range(r0, min(r1, len(grid) - 1) + 1):
-            for c in range(c0, min(c1, len(grid[r]) - 1) + 1):
-                grid[r][c] = text
-    return grid
+        if sheet.nrows * sheet.ncols > MAX_CELLS:
+            raise limits.LimitExceeded(
+                f"sheet {sheet.name!r} spans {sheet.nrows} rows × {sheet.ncols} columns, above "
+                f"the {MAX_CELLS} cells one sheet may have")
+        sheets.append((sheet.name, *_legacy_grid(book, sheet)))
+    return sheets
+
+
+def _legacy_grid(book, sheet) -> tuple[list[list[str]], int]:
+    import xlrd
+
+    def text(r: int, c: int) -> str:
+        cell = sheet.cell(r, c)
+        if cell.ctype == xlrd.XL_CELL_NUMBER:
+            xf = book.xf_list[cell.xf_index] if cell.xf_index is not None else None
+            fmt = book.format_map[xf.format_key].format_str if xf and xf.format_key in book.format_map else ""
+            return format_number(cell.value, fmt)
+        if cell.ctype == xlrd.XL_CELL_DATE:
+            try:
+                return cell_text(xlrd.xldate_as_datetime(cell.value, book.datemode))
+            except (ValueError, OverflowError):
+                return format_number(cell.value)
+        if cell.ctype == xlrd.XL_CELL_BOOLEAN:
+            return "TRUE" if cell.value else "FALSE"
+        if cell.ctype == xlrd.XL_CELL_ERROR:
+            return xlrd.error_text_from_code.get(cell.value, "#ERR")
+        return str(cell.value or "")
+
+    cells = {(r, c): text(r, c) for r in range(sheet.nrows) for c in range(sheet.ncols)}
+    for rlo, rhi, clo, chi in sheet.merged_cells:  # half-open ranges
+        value = cells.get((rlo, clo), "")
+        for r in range(rlo, min(rhi, sheet.nrows)):
+            for c in range(clo, min(chi, sheet.ncols)):
+                cells[(r, c)] = value
+    hidden = {r for r in range(sheet.nrows) if getattr(sheet.rowinfo_map.get(r), "hidden", 0)}
+    cols = [c for c in range(sheet.ncols) if not getattr(sheet.colinfo_map.get(c), "hidden", 0)]
+    grid = [[cells[(r, c)] for c in cols] for r in range(sheet.nrows) if r not in hidden]
+    return grid, sum(1 for r in hidden if any(cells[(r, c)] for c in cols))
 
 
 # --- both --------------------------------------------------------------------------------------

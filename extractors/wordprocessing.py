@@ -16,6 +16,7 @@ import signal
 import subprocess
 import tempfile
 import zipfile
+import zlib
 from pathlib import Path
 
 from extractors import limits
@@ -60,8 +61,11 @@ def extract_docx(data: bytes, filename: str = "") -> Extraction:
     limits.open_container(data, what)
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ExtractionError(f"{what} is not a readable DOCX document: {exc}") from exc
+    except (PackageNotFoundError, zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError,
+            AttributeError, IndexError, OSError, EOFError, SyntaxError,  # lxml: SyntaxError
+            NotImplementedError) as exc:
+        raise ExtractionError(f"{what} is not a readable DOCX document "
+                              f"({type(exc).__name__}: {exc})") from exc
     result = Extraction()
     pending: list[str] = []  # paragraphs since the last table
     heading = ""

@@ -293,3 +293,30 @@ def test_a_sheet_without_title_rows_is_titled_by_its_name_when_the_name_is_a_tit
     sheet.append(["合计", "", 1207.84])
     table = extract(save(book), "xlsx", "s.xlsx").tables[0]
     assert (table.title, table.label) == (title, label)
+
+
+# --- a crafted XLS (LibreOffice Calc saved it from an openpyxl workbook) ------------------------
+
+@pytest.fixture(scope="module")
+def hidden_xls():
+    data = (RENDITIONS / "crafted" / "hidden-rows-and-sheets.xls").read_bytes()
+    return extract(data, "xls", "hidden-rows-and-sheets.xls")
+
+
+def test_legacy_xls_skips_hidden_rows_columns_and_sheets(hidden_xls):
+    assert len(hidden_xls.tables) == 1
+    table = hidden_xls.tables[0]
+    assert [row[0] for row in table.rows] == ["合计", "208"]
+    assert table.width == 5
+    assert table.notes == ["1 hidden rows of sheet '附件2' skipped"]
+
+
+def test_legacy_xls_prints_numbers_in_their_cell_format(hidden_xls):
+    assert hidden_xls.tables[0].rows[1] == ["208", "社会保障和就业支出", "33.70", "52.84", "52.84"]
+
+
+@pytest.mark.parametrize("cut", [600, 3000, 5000])
+def test_a_truncated_xls_is_a_clear_error_not_a_crash(cut):
+    data = (RENDITIONS / "crafted" / "hidden-rows-and-sheets.xls").read_bytes()[:cut]
+    with pytest.raises(ExtractionError, match="not a readable XLS/ET workbook"):
+        extract(data, "xls", "cut.xls")
