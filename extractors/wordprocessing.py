@@ -20,7 +20,7 @@ import zlib
 from pathlib import Path
 
 from extractors import limits
-from extractors.framing import NOTE, frame
+from extractors.framing import NOTE, caption_kind, frame
 from extractors.model import Extraction, ExtractionError, Paragraph
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -74,15 +74,19 @@ def extract_docx(data: bytes, filename: str = "") -> Extraction:
             text = _paragraph_text(element)
             if not text:
                 continue
-            result.paragraphs.append(Paragraph(text=text))
-            if result.tables and not pending and NOTE.match(text):
-                result.tables[-1].notes.append(text)  # '备注：…' printed under the table
-            pending.append(text)
             if not heading and _is_heading(element, document):
                 heading = text
+            if result.tables and not pending and NOTE.match(text):
+                result.tables[-1].notes.append(text)  # '备注：…' printed under the table
+                continue
+            result.paragraphs.append(Paragraph(text=text))
+            pending.append(text)
         else:
             grid = table_grid(element)
-            tables = frame(grid, context=pending[-CAPTION_LINES:], start_index=len(result.tables))
+            context = pending[-CAPTION_LINES:]
+            tables = frame(grid, context=context, start_index=len(result.tables))
+            if tables:
+                _drop_captions(result.paragraphs, context)
             result.tables.extend(tables)
             pending = []
     title = (document.core_properties.title or "").strip()
@@ -92,6 +96,15 @@ def extract_docx(data: bytes, filename: str = "") -> Extraction:
         result.status = "partial"
         result.error = f"{what} has no text and no table"
     return result
+
+
+def _drop_captions(paragraphs: list[Paragraph], context: list[str]) -> None:
+    """The 附件 label, title and unit lines just above a table belong to the table, not to
+    the narrative (an HTML page's narrative leaves them out too)."""
+    for text in reversed(context):
+        if not paragraphs or paragraphs[-1].text != text or caption_kind([text]) not in ("title", "label", "unit"):
+            break
+        paragraphs.pop()
 
 
 def _body_blocks(container):

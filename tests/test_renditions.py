@@ -114,3 +114,8 @@ def test_rendition_loads_the_same_budget_lines_as_the_html_rendering(ext, seed_l
     if ext == "zip":  # the XLSX and the DOCX inside each carry every line once
         lines = Counter({key: n // 2 for key, n in lines.items()})
     assert lines == seed_lines
+
+
+def test_docx_narrative_is_the_html_rendering_narrative():
+    html = extract(SEED_HTML.read_bytes(), "html", SEED_HTML.name)
+    assert [p.text for p in read("docx").paragraphs] == [p.text for p in html.paragraphs]

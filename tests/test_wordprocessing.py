@@ -79,6 +79,8 @@ def test_body_paragraphs_are_the_narrative_in_reading_order(three_public_docx):
     assert texts[1] == "2026年“三公”经费预算5万元，比2025年减少0.5万元。"
     assert texts[-1] == "六、专业性名词解释"
     assert "部门编码" not in texts  # table cells are not narrative
+    assert "附件4" not in texts and "单位：万元" not in texts  # nor the table's captions and notes
+    assert "备注：本单位无因公出国(境)费用。" not in texts
 
 
 def test_document_title_is_the_title_property_else_a_heading_else_the_first_paragraph(three_public_docx):
