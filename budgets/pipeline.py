@@ -84,6 +84,6 @@ def ingest_bytes(db, data: bytes, source: Source) -> dict:
     for name, member in extraction.children:
         child = Source(filename=name, url=f"{source.url}#{name}" if source.url else name,
                        site=source.site, fetched_at=document["fetched_at"], parent_id=doc_id,
-                       district_hint=meta.district)
+                       district_hint=meta.district, title_hint=source.title_hint or title)
         ingest_bytes(db, member, child)
     return document

@@ -158,3 +158,20 @@ def test_limits_can_be_raised_for_a_run_from_the_environment():
     assert names(extract(bomb, "big.zip", limits=limits)) == ["附件1.xlsx"]
     with pytest.raises(ValueError, match="BUDGETS_ZIP_MAX_MB='lots' is not a number"):
         from_environment({"BUDGETS_ZIP_MAX_MB": "lots"})
+
+
+def test_members_whose_own_titles_lack_the_year_take_it_from_the_archive(tmp_db):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["部门收入总表"])  # no department, no year: the archive's name has them
+    sheet.append(["科目编码", "科目名称", "总计"])
+    sheet.append(["合计", "", 1207.84])
+    out = io.BytesIO()
+    book.save(out)
+    data = make_zip([("附件7.xlsx", out.getvalue(), GbkName)])
+    parent = ingest_bytes(tmp_db, data, Source(filename="重庆市潼南区大数据应用发展管理局2026年部门预算公开.zip"))
+    child = next(tmp_db.query("select fiscal_year, district, stage from documents where parent_id = ?",
+                              [parent["id"]]))
+    assert child == {"fiscal_year": 2026, "district": "重庆市潼南区", "stage": "budget"}
