@@ -223,7 +223,7 @@ def render_cell(row, value, column, table, datasette):
             and row["page"] not in (None, ""):
         return Markup(f'<a href="{_e(value)}#page={_e(row["page"])}">{_e(value)}</a>')
     if column == "link" and isinstance(value, str) and value.startswith(("/", "http")):
-        return Markup(f'<a href="{_e(value)}">{_e(urllib.parse.unquote(value))}</a>')
+        return Markup(f'<a href="{_e(value)}" title="{_e(urllib.parse.unquote(value))}">打开 open</a>')
     return None
 
 

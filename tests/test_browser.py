@@ -116,6 +116,9 @@ def test_a_document_page_links_to_its_lines_and_findings(page, server):
     seed_id = server.seed_id
     page.goto(f"{server.url}/budgets/documents/{seed_id}")
     assert "重庆市潼南区大数据应用发展管理局2026年部门预算公开" in page.content()
+    links = page.locator("ul li", has_text="budget_lines").inner_text()
+    assert "251" in links  # the HTML copy's lines, listed through the foreign key
+    shot(page, "document")
     page.locator(f"a[href='/budgets/findings?document_id={seed_id}']").click()
     page.wait_for_load_state()
     assert "住房保障支出166.94万元" in page.locator("table.rows-and-columns").inner_text()
