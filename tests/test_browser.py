@@ -61,7 +61,22 @@ def test_home_page_shows_the_site_in_chinese_with_search_and_questions(page, ser
     assert "区县部门预算决算公开数据" in page.locator("h1").inner_text()
     assert page.get_by_role("link", name="“三公”经费排名与变化", exact=False).is_visible()
     assert page.locator("input[name=q]").is_visible()
+    assert chinese_glyphs_are_drawn(page)
     shot(page, "home")
+
+
+def chinese_glyphs_are_drawn(page) -> bool:
+    """Without a CJK font every character is drawn as the same empty box ('tofu'): two different
+    words then give identical pixels. The canvas uses the page's own font fallback."""
+    drawings = page.evaluate("""() => ['区县', '预算'].map(text => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 120; canvas.height = 50;
+        const context = canvas.getContext('2d');
+        context.font = '32px ' + getComputedStyle(document.body).fontFamily;
+        context.fillText(text, 4, 40);
+        return Array.from(context.getImageData(0, 0, 120, 50).data).join(',');
+    })""")
+    return drawings[0] != drawings[1]
 
 
 def test_a_person_runs_a_canned_query_with_parameters(page, server):
