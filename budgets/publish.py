@@ -7,6 +7,8 @@ published queries, and foreign keys to documents on databases created before the
 """
 from __future__ import annotations
 
+import sys
+
 import sqlite_utils
 
 # Full-text search: table → indexed columns. The trigram tokenizer matches any run of three or
@@ -90,13 +92,21 @@ def checkpoint(conn) -> None:
 
 
 def add_document_foreign_keys(db: sqlite_utils.Database) -> None:
-    """Databases created before the schema declared them get document_id → documents.id."""
-    missing = [
-        (table, "document_id", "documents", "id")
-        for table in DOCUMENT_CHILDREN
-        if db[table].exists()
-        and not any(fk.column == "document_id" for fk in db[table].foreign_keys)
-    ]
+    """Databases created before the schema declared them get document_id → documents.id.
+    A table holding rows whose document is gone is left as it is (with a note): the site then
+    shows its ids without links, and nothing is deleted."""
+    missing = []
+    for table in DOCUMENT_CHILDREN:
+        if not db[table].exists() or any(fk.column == "document_id" for fk in db[table].foreign_keys):
+            continue
+        orphans = db.execute(
+            f"select count(*) from [{table}] where document_id is not null "
+            "and document_id not in (select id from documents)").fetchone()[0]
+        if orphans:
+            print(f"publish: {table} keeps no foreign key to documents: {orphans} rows name a document "
+                  "that is not loaded", file=sys.stderr)
+            continue
+        missing.append((table, "document_id", "documents", "id"))
     if missing:
         db.add_foreign_keys(missing)
         for table, *_ in missing:  # the tables were rebuilt: rowids changed, triggers are gone

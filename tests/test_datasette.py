@@ -310,12 +310,16 @@ def test_prepare_adds_document_foreign_keys_to_an_older_database(tmp_path):
     conn.execute("create table budget_lines (id text primary key, document_id text, item text, subject_name text)")
     conn.execute("insert into documents values ('d1', '旧文件')")
     conn.execute("insert into budget_lines values ('l1', 'd1', '数字化发展项目', '')")
+    conn.execute("create table findings (id text primary key, document_id text)")
+    conn.execute("insert into findings values ('f1', 'a document never loaded')")
     conn.commit()
     conn.close()
     db = database.connect(path)
     prepare(db)
     assert [(fk.column, fk.other_table) for fk in db["budget_lines"].foreign_keys] == [("document_id", "documents")]
     assert list(db.query("select rowid from budget_lines_fts where budget_lines_fts match '数字化'"))
+    # rows naming a missing document are kept; that table just gets no foreign key
+    assert db["findings"].foreign_keys == [] and db["findings"].count == 1
 
 
 def test_departments_list_their_printed_names(site):
