@@ -46,7 +46,7 @@ def bar_chart_svg(bars: list[tuple[str, float]], title: str, unit: str = "万元
 
 def line_chart_svg(points: list[tuple[int, float]], title: str, unit: str = "万元") -> str:
     """Amounts by year; the y axis starts at zero so changes are not exaggerated."""
-    width, height, left, right, top, bottom = 720, 320, 80, 40, 44, 40
+    width, height, left, right, top, bottom = 900, 320, 80, 60, 44, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     parts = [_svg_open(width, height, title, "line-chart"),
              f'<text class="chart-title" x="0" y="20">{_e(title)}</text>']
