@@ -420,3 +420,12 @@ def test_every_table_view_and_query_exports_csv_and_json(site):
             assert response.status_code == 200, (name, extension, response.text[:200])
     documents = csv.DictReader(io.StringIO(site.get("/budgets/documents.csv").content.decode("utf-8")))
     assert sorted(d["fiscal_year"] for d in documents if d["department"] == "大数据应用发展管理局") == ["2025", "2026"]
+
+
+def test_serve_refuses_a_file_that_is_not_a_database(tmp_path, capsys):
+    from budgets.cli import main
+
+    not_a_database = tmp_path / "budgets.db"
+    not_a_database.write_text("部门预算", encoding="utf-8")
+    assert main(["serve", "--db", str(not_a_database)]) == 2
+    assert "not a readable SQLite database" in capsys.readouterr().err
