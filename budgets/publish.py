@@ -23,29 +23,46 @@ FTS_COLUMNS = {
 
 DOCUMENT_CHILDREN = ["budget_lines", "findings", "paragraphs", "tables", "unplaced_cells"]
 
-# Which documents the comparisons leave out (their rows stay in the tables, for history):
-# - an older revision: the same URL fetched again with changed bytes is a new row, the newest counts;
-# - another copy of the same disclosure: same district, department, year, stage and title loaded
-#   from two formats (the page and its PDF, a text dump and the HTML): the copy with status ok and
-#   the most lines counts. Documents without lines (a page whose tables are in an attachment) never
-#   compete.
-# current_lines reads budget_lines first (CROSS JOIN fixes the order) so that a query's filters use
-# the indexes of budget_lines; the few left-out documents are a small list checked per line.
+# One disclosure often arrives several times: the page and its attachments in several formats
+# (HTML, DOC, DOCX, XLS, PDF), a text dump and an HTML copy, an older revision at the same URL.
+# Comparisons must count each figure once, so for every district, department, year, stage and
+# table kind one document supplies the lines: the newest revision of its URL, status ok first,
+# then the most lines of that kind, then the page itself before an attachment. A disclosure split
+# over several attachments keeps every table kind. The choice is stored in `current_tables` by
+# prepare (a small table; computing it per query would read every line).
+CURRENT_TABLES_SQL = """
+    insert into current_tables (district, department, fiscal_year, stage, table_kind, document_id, lines)
+    select district, department, fiscal_year, stage, table_kind, document_id, lines from (
+      select d.district, d.department, d.fiscal_year, d.stage, k.table_kind, k.document_id, k.lines,
+             row_number() over (
+               partition by coalesce(nullif(d.department, ''), d.id), d.district,
+                            coalesce(cast(d.fiscal_year as text), d.id), d.stage, k.table_kind
+               order by d.status = 'ok' desc, k.lines desc, d.parent_id is null desc,
+                        d.fetched_at desc, d.id) as pick
+      from (select document_id, coalesce(table_kind, '') as table_kind, count(*) as lines
+            from budget_lines group by document_id, coalesce(table_kind, '')) k
+      join documents d on d.id = k.document_id
+      where d.id not in (select id from older_revisions))
+    where pick = 1
+"""
+
+# current_lines reads budget_lines first (CROSS JOIN fixes the order) so that a query's filters
+# use the indexes of budget_lines; current_tables is a small list checked per line (the unary +
+# keeps the planner from walking every current document's lines through that list instead).
 VIEWS = {
-    "superseded_documents": """
+    "older_revisions": """
         select * from documents where id in (
           select id from (
             select id, row_number() over (
               partition by coalesce(nullif(url, ''), id) order by fetched_at desc, id) as newest
             from documents)
-          where newest > 1
-          union
-          select id from (
-            select id, row_number() over (
-              partition by district, department, fiscal_year, stage, title
-              order by status = 'ok' desc, lines desc, fetched_at desc, id) as best
-            from documents where coalesce(lines, 0) > 0 and fiscal_year is not null)
-          where best > 1)
+          where newest > 1)
+    """,
+    "superseded_documents": """
+        select * from documents d
+        where id in (select id from older_revisions)
+           or (exists (select 1 from budget_lines l where l.document_id = d.id)
+               and not exists (select 1 from current_tables c where c.document_id = d.id))
     """,
     "current_documents": """
         select * from documents where id not in (select id from superseded_documents)
@@ -53,7 +70,7 @@ VIEWS = {
     "current_lines": """
         select l.*, d.title as document_title
         from budget_lines l cross join documents d on d.id = l.document_id
-        where l.document_id not in (select id from superseded_documents)
+        where (+l.document_id, coalesce(l.table_kind, '')) in (select document_id, table_kind from current_tables)
     """,
 }
 
@@ -72,17 +89,62 @@ INDEXES = [
 ]
 
 
+# What was loaded when prepare last ran, so that `budgets serve` can tell whether a loader that
+# does not call prepare (or reference.refresh) has changed the database since.
+STATE_TABLE = "publish_state"
+
+
 def prepare(db: sqlite_utils.Database) -> None:
     """Foreign keys, full-text search, views and indexes; safe to run again."""
     add_document_foreign_keys(db)
     for table, columns in FTS_COLUMNS.items():
         ensure_fts(db, table, columns)
+    db.create_view("older_revisions", VIEWS["older_revisions"].strip(), replace=True)
+    refresh_current_tables(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     for table, columns in INDEXES:
         db[table].create_index(columns, if_not_exists=True)
+    db[STATE_TABLE].insert({"id": 1, "loaded": loaded_state(db)}, pk="id", replace=True)
     db.analyze()
     checkpoint(db.conn)
+
+
+def refresh_current_tables(db: sqlite_utils.Database) -> None:
+    """Which document supplies each table kind of each disclosure (see CURRENT_TABLES_SQL)."""
+    db["current_tables"].create(
+        {"district": str, "department": str, "fiscal_year": int, "stage": str, "table_kind": str,
+         "document_id": str, "lines": int},
+        foreign_keys=[("document_id", "documents", "id")], if_not_exists=True)
+    db["current_tables"].create_index(["document_id", "table_kind"], if_not_exists=True)
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("DELETE FROM current_tables")
+        conn.execute(CURRENT_TABLES_SQL)
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def is_prepared(db: sqlite_utils.Database) -> bool:
+    """True when nothing was loaded or replaced since the last prepare."""
+    if not set(VIEWS) <= set(db.view_names()):
+        return False
+    if not all(db[f"{table}_fts"].exists() for table in FTS_COLUMNS) or not db[STATE_TABLE].exists():
+        return False
+    row = db.execute(f"select loaded from [{STATE_TABLE}] where id = 1").fetchone()
+    return bool(row) and row[0] == loaded_state(db)
+
+
+def loaded_state(db: sqlite_utils.Database) -> str:
+    """Row counts and highest rowids of the loaded tables: a load or a replacement changes them.
+    Cheap on a big database (count(*) walks an index; max(rowid) is one lookup)."""
+    return ";".join(
+        "{}:{}".format(*db.execute(f"select count(*), coalesce(max(rowid), 0) from [{table}]").fetchone())
+        for table in ("documents", "budget_lines", "findings", "paragraphs", "subjects", "departments")
+    )
 
 
 def checkpoint(conn) -> None:

@@ -118,7 +118,7 @@ def document(district, department, fiscal_year, stage="budget", url="", number=0
     stage_word = "预算" if stage == "budget" else "决算"
     site = "tongnan" if district == TONGNAN else "tongliang"
     return {
-        "id": doc_id, "url": url or f"https://www.{site}.example.gov.cn/{fiscal_year}/{department}.pdf",
+        "id": doc_id, "url": url or f"https://www.{site}.example.gov.cn/{fiscal_year}/{department}{'-' + str(number) if number else ''}.pdf",
         "site": site, "district": district,
         "department": department, "title": f"{district}{department}{fiscal_year}年部门{stage_word}公开",
         "fiscal_year": fiscal_year, "stage": stage, "format": "html" if url else "pdf", "bytes": 27661,

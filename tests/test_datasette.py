@@ -299,7 +299,7 @@ def test_prepare_twice_changes_nothing(tmp_path):
     before = counts()
     prepare(db)
     assert counts() == before
-    assert sorted(db.view_names()) == ["current_documents", "current_lines", "superseded_documents"]
+    assert sorted(db.view_names()) == ["current_documents", "current_lines", "older_revisions", "superseded_documents"]
 
 
 def test_prepare_adds_document_foreign_keys_to_an_older_database(tmp_path):
@@ -412,7 +412,8 @@ def test_a_department_found_by_search_lists_its_disclosures(site):
 
 
 def test_every_table_view_and_query_exports_csv_and_json(site):
-    names = list(PUBLIC_TABLES) + ["current_documents", "current_lines", "superseded_documents"] \
+    names = list(PUBLIC_TABLES) + ["current_documents", "current_lines", "superseded_documents", "older_revisions",
+                                   "current_tables"] \
         + list(BUDGETS["queries"])
     for name in names:
         for extension in ("csv", "json"):
@@ -428,4 +429,45 @@ def test_serve_refuses_a_file_that_is_not_a_database(tmp_path, capsys):
     not_a_database = tmp_path / "budgets.db"
     not_a_database.write_text("部门预算", encoding="utf-8")
     assert main(["serve", "--db", str(not_a_database)]) == 2
-    assert "not a readable SQLite database" in capsys.readouterr().err
+    assert "not a database" in capsys.readouterr().err
+
+
+def test_serve_prepares_a_database_that_a_loader_left_unprepared(tmp_path):
+    from budgets.commands.serve import make_ready
+    from budgets.publish import is_prepared
+
+    path = tmp_path / "budgets.db"
+    db = sample.build(path)
+    extra = sample.document(sample.TONGLIANG, "财政局", 2025)
+    database.load_document(db, extra, sample.general_budget_lines(extra, sample.OTHER_BUDGETS[1][3]))
+    db.conn.close()  # loaded the way a crawler does: no reference.refresh, no prepare
+    assert not is_prepared(database.connect(path))
+    make_ready(path)
+    assert is_prepared(database.connect(path))
+    site = Site(build_datasette(path))
+    rows = site.rows("/budgets/coverage_gaps.json", year="2025")
+    assert ("重庆市铜梁区", "财政局") not in {(r["district"], r["department"]) for r in rows}
+    assert site.rows("/budgets/departments.json", district=sample.TONGLIANG, department="财政局")[0]["documents"] == 2
+
+
+def test_each_table_of_a_disclosure_is_counted_once_whatever_copies_were_loaded(tmp_path):
+    path = tmp_path / "budgets.db"
+    db = sample.build(path)
+    page = sample.document(sample.TONGNAN, "财政局", 2026)
+    # the same disclosure again as an XLS attachment whose title is its first table's
+    copy = dict(sample.document(sample.TONGNAN, "财政局", 2026, number=1), format="xls",
+                parent_id=page["id"], title="重庆市潼南区财政局财政拨款收支总表")
+    database.load_document(db, copy, sample.general_budget_lines(copy, sample.OTHER_BUDGETS[0][3]))
+    # and a separate attachment with a table the page does not have
+    projects = dict(sample.document(sample.TONGNAN, "财政局", 2026, number=2), parent_id=page["id"],
+                    title="重庆市潼南区财政局2026年项目支出明细表")
+    database.load_document(db, projects, sample.project_lines(projects))
+    prepare(db)
+    site = Site(build_datasette(path))
+    rows = [r for r in site.rows("/budgets/subject_across_departments.json", code="2210201", year="2026")
+            if r["district"] == sample.TONGNAN and r["department"] == "财政局"]
+    assert [(r["amount_wan"], r["document_id"]) for r in rows] == [(57.8, page["id"])]  # the page, not its copy
+    kinds = {r["table_kind"]: r["document_id"] for r in site.rows(
+        "/budgets/current_tables.json", district=sample.TONGNAN, department="财政局", fiscal_year="2026")}
+    assert kinds["general_budget_expenditure"] == page["id"] and kinds["project_expenditure"] == projects["id"]
+    assert [r["id"] for r in site.rows("/budgets/superseded_documents.json")] == [copy["id"]]

@@ -46,21 +46,30 @@ def build_datasette(db_path: Path | str, root: Path = PROJECT_ROOT):
     return ds
 
 
-def flush_write_ahead_log(db_path: Path) -> None:
-    """An immutable reader ignores the -wal file, so rows a loader left there would be missing
-    from the site: fold them into the database file first (the content does not change)."""
-    from datasette.utils import sqlite3
+def make_ready(db_path: Path) -> None:
+    """Before Datasette opens the file immutable: if a loader changed it without preparing it
+    for publishing (reference lists, search tables, views), do that now; then fold the
+    write-ahead log into the file, since an immutable reader ignores the -wal file."""
+    import os
 
-    wal = db_path.with_name(db_path.name + "-wal")
-    conn = sqlite3.connect(str(db_path)) if wal.exists() and wal.stat().st_size else None
-    if conn is None:
-        conn = sqlite3.connect(f"file:{db_path.resolve()}?immutable=1", uri=True)
+    from budgets import db as database
+    from budgets.publish import checkpoint, is_prepared, prepare
+    from budgets.reference import refresh
+
+    if not os.access(db_path, os.W_OK):
+        print(f"{db_path} is read-only: serving it as it is (prepare it where it can be written)",
+              file=sys.stderr)
+        return
+    db = database.connect(db_path)
     try:
-        conn.execute("select count(*) from sqlite_master").fetchone()
-        if wal.exists():
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if is_prepared(db):
+            checkpoint(db.conn)
+        else:
+            print(f"preparing {db_path} for publishing: reference lists, search tables, views", flush=True)
+            refresh(db)
+            prepare(db)
     finally:
-        conn.close()
+        db.conn.close()
 
 
 def datasette_command(db: Path, host: str, port: int) -> list[str]:
@@ -72,16 +81,12 @@ def run(args) -> int:
     if not Path(args.db).exists():
         raise CommandError(f"no database at {args.db}: run 'budgets ingest' or 'budgets demo' first")
     import uvicorn
-    from datasette.utils import sqlite3
 
     try:
         ds = build_datasette(args.db)
     except (OSError, yaml.YAMLError) as exc:
         raise CommandError(f"cannot configure Datasette: {exc}") from exc
-    try:
-        flush_write_ahead_log(Path(args.db))
-    except sqlite3.DatabaseError as exc:
-        raise CommandError(f"{args.db} is not a readable SQLite database: {exc}") from exc
+    make_ready(Path(args.db))
     print(f"serving {args.db} read-only at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     uvicorn.run(ds.app(), host=args.host, port=args.port, log_level="warning", lifespan="on")
     return 0
