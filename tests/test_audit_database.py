@@ -93,3 +93,35 @@ def test_budgets_audit_runs_as_a_module(tmp_path):
     done = subprocess.run([sys.executable, "-m", "budgets", "audit", "--db", str(tmp_path / "c.db")],
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "findings" in done.stdout
+
+
+def test_odd_rows_never_stop_the_audit(tmp_db):
+    document = {"id": "odd", "status": "partial", "department": "某局", "district": None, "fiscal_year": None,
+                "stage": None}
+    line = {c: None for c in database.LINE_COLUMNS}
+    odd_lines = [
+        {**line, "id": "a", "document_id": "odd", "measure": "total", "amount_fen": 10**15, "table_kind": "other"},
+        {**line, "id": "b", "document_id": "odd", "measure": "basic", "amount_fen": -5, "subject_code": "2",
+         "table_kind": "dept_expenditure", "table_index": 0, "row_index": 0},
+        {**line, "id": "c", "document_id": "odd", "measure": None, "amount_fen": None},
+    ]
+    paragraphs = [{"id": "p", "document_id": "odd", "position": 0,
+                   "text": "比上年增加万元，增长%。收入较去年减少(或增加)，支出1,,2万元；基本支出0.0.1万元"}]
+    database.load_document(tmp_db, document, odd_lines, paragraphs)
+    load_seed(tmp_db)
+    result = audit_all(tmp_db)
+    assert result.problems == [] and result.documents == 2
+    assert result.by_severity["error"] == 18  # the seed's, unaffected by its odd neighbour
+
+
+def test_a_check_that_fails_on_a_document_is_reported_and_the_others_still_run(tmp_db, monkeypatch):
+    import budgets.audit as audit
+
+    def broken(disclosure):
+        raise ValueError("unexpected layout")
+
+    monkeypatch.setitem(audit.CHECKS, "hierarchy_sum", broken)
+    load_seed(tmp_db)
+    result = audit_all(tmp_db)
+    assert len(result.problems) == 1 and "hierarchy_sum" in result.problems[0]
+    assert "row_identity" in result.by_check and "hierarchy_sum" not in result.by_check
