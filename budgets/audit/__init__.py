@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from budgets.audit import (
     cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, year_over_year,
 )
-from budgets.audit.model import Disclosure, Finding
+from budgets.audit.model import THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import FINDING_COLUMNS, insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
 
@@ -153,6 +153,10 @@ def kinds_of(db, document_ids: list[str]) -> set:
                                            document_ids)}
     kinds |= {r[0] for r in db.conn.execute(
         f"SELECT DISTINCT table_kind FROM budget_lines WHERE document_id IN ({marks})", document_ids)}
+    three = ",".join(f"'{m}'" for m in THREE_PUBLIC_MEASURES)
+    if db.conn.execute(f"SELECT 1 FROM budget_lines WHERE document_id IN ({marks}) AND measure IN ({three}) LIMIT 1",
+                       document_ids).fetchone():
+        kinds.add("three_public_expenses")  # printed under a title the normaliser did not know
     return {k for k in kinds if k}
 
 
@@ -214,9 +218,12 @@ def write_completeness(db, key: tuple) -> None:
         return
     present = kinds_of(db, [m["id"] for m in members])
     score = missing_table.completeness(district, stage, present)
+    recognised = bool(present - {"other"})  # nothing recognised: a text-only file or a failed extraction
     insert_rows(db.conn, "completeness", COMPLETENESS_COLUMNS, [{
         "id": ident, "district": district, "department": department, "fiscal_year": year, "stage": stage,
-        "family": score["family"], "mandated": score["mandated"], "present": score["present"],
-        "missing": ", ".join(score["missing"]), "score": score["score"],
+        "family": score["family"], "mandated": score["mandated"],
+        "present": score["present"] if recognised else None,
+        "missing": ", ".join(score["missing"]) if recognised else "no table recognised in these documents",
+        "score": score["score"] if recognised else None,
         "documents": ", ".join(m["id"] for m in members),
     }])

@@ -20,6 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from budgets.audit.vocabulary import is_expenditure_total
 
 FEN_PER_WAN = 1_000_000
+THREE_PUBLIC_MEASURES = ("overseas_travel", "vehicles", "reception")
 
 # One unit of the last digit a table prints, in 分. Tables in 万元 print two decimals; tables in
 # 元 print whole 元 (some print 分, whose figures are then exact and only gain slack here).
@@ -162,6 +163,8 @@ class Disclosure:
         if self.disclosure_kinds is not None:
             return set(self.disclosure_kinds)
         kinds = {t.get("table_kind") for t in self.tables} | {l.get("table_kind") for l in self.lines}
+        if any(l.get("measure") in THREE_PUBLIC_MEASURES for l in self.lines):
+            kinds.add("three_public_expenses")  # printed under a title the normaliser did not know
         return {k for k in kinds if k}
 
     def table_info(self, table_index) -> dict:
