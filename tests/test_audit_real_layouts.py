@@ -35,6 +35,7 @@ def test_a_stated_item_ten_times_the_table_is_an_error():
     # 上海市普陀区财政局 2025: the text says 887.36万元 where the tables print 873,617元
     [finding] = narrative.check(shanghai_pension("887.36"))
     assert finding.severity == "error" and finding.expected.wan == 87.3617
+    assert finding.subject_code == "2080506"
 
 
 def test_against_tables_of_one_fund_scope_only_a_mismatch_is_a_warning():

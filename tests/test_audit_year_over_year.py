@@ -1,7 +1,5 @@
 """year_over_year: stated changes against the two years the tables print, and against last
 year's disclosure of the same department."""
-import copy
-
 from budgets.audit import year_over_year
 from budgets.audit.model import Disclosure
 from test_audit_seed_lines import DOCUMENT, make_table, replace_sentence, seed_disclosure

@@ -23,12 +23,14 @@ def check(disclosure: Disclosure) -> list[Finding]:
             + template_leftovers(disclosure))
 
 
-def finding(statement: Statement, severity: str, message: str, what: str, **amounts) -> Finding:
+def finding(statement: Statement, severity: str, message: str, what: str, subject_code: str = "",
+            **amounts) -> Finding:
     concept = statement.concept
+    subject = concept.measure in ("class", "path")
     return Finding(
         check=CHECK, severity=severity, message=message, evidence=statement.where,
-        subject_code=concept.subject if concept.measure == "class" else "",
-        measure=concept.measure if concept.measure != "class" else "total",
+        subject_code=subject_code or (concept.subject if concept.measure == "class" else ""),
+        measure="total" if subject else concept.measure,
         table_kind={"three": "three_public_expenses", "procurement": "procurement"}.get(concept.family, ""),
         year=statement.year,
         key=f"{statement.paragraph.get('id') or statement.paragraph.get('position')}|{statement.sentence}|{concept}|{what}",
@@ -62,7 +64,8 @@ def against_tables(disclosure: Disclosure, statements: list[Statement]) -> list[
             statement, severity,
             f"The text states {statement.concept.words} as {wan_text(statement.amount)}万元 but the tables print "
             f"{printed}" + (" — a rounding gap." if severity == "info" else "."),
-            "amount", expected=expected, actual=statement.amount,
+            "amount", subject_code=subject_key(witnesses[0]) if statement.concept.measure == "path" else "",
+            expected=expected, actual=statement.amount,
         ))
     return found
 
