@@ -99,3 +99,51 @@ def test_children_whose_codes_were_lost_leave_their_parent_unjudged():
         [("301", "工资福利支出", ["8828.2511"]), ("30101", "基本工资", ["587.3551"]), ("", "津贴补贴", ["1662.381"]),
          ("30199", "其他工资福利支出", ["6578.515"])], classification="economic")
     assert hierarchy_sum.check(Disclosure(DOCUMENT, lines, tables=[table])) == []
+
+
+def text_only(*lines: str, page: int = 21) -> Disclosure:
+    paragraphs = [{"id": f"p{n}", "position": n, "page": page, "text": line} for n, line in enumerate(lines)]
+    return Disclosure({**SHANGHAI, "stage": "final_account", "fiscal_year": 2024}, [], paragraphs)
+
+
+def test_a_sentence_broken_across_pdf_lines_is_read_whole():
+    # 规划和自然资源局 2024 决算 p.21, three lines of the PDF's text layer
+    disclosure = text_only("（一）一般公共预算财政拨款支出决算总体情况一般公共预算财政拨款支出9746.50万元。",
+                           "与2023年度相比，一般公共预算财政拨款支出增加",
+                           "1193.20万元，增长13.95。")
+    [finding] = narrative.check(disclosure)
+    assert finding.severity == "info" and "增长13.95" in finding.message
+    assert "支出增加1193.20万元，增长13.95。" in finding.evidence
+
+
+def test_a_completion_rate_must_follow_from_budget_and_outturn():
+    ok = text_only("年初预算为452.40万元，支出决算为", "446.11万元，完成年初预算的98.61%。")
+    assert narrative.check(ok) == []
+    cut = text_only("年初预算为10210.34万元，支出决算为9746.50万元，完成年初预算的95.45%。")  # 95.457: cut
+    assert narrative.check(cut) == []
+    wrong = text_only("年初预算为452.40万元，支出决算为446.11万元，完成年初预算的96.61%。")
+    [finding] = narrative.check(wrong)
+    assert finding.severity == "error" and "98.61%" in finding.message
+
+
+def test_a_share_must_follow_from_the_part_and_its_total():
+    ok = text_only("一般公共预算财政拨款支出9746.50万元，主要用于以下方面：社会保障和就业支出（类）754.75万元，占7.74%；",
+                   "卫生健康支出（类）236.63万元，占2.43%；")
+    assert narrative.check(ok) == []
+    wrong = text_only("一般公共预算财政拨款支出9746.50万元，主要用于以下方面：社会保障和就业支出（类）754.75万元，占7.74%；",
+                      "卫生健康支出（类）236.63万元，占3.43%；")
+    [finding] = narrative.check(wrong)
+    assert finding.severity == "error" and finding.subject_code == "210" and "2.43%" in finding.message
+
+
+def test_a_list_of_parts_with_an_amount_of_unknown_kind_is_not_called_incomplete():
+    # Jiangsu: 合计 = 基本支出 + 项目支出 + 单位预留机动经费
+    disclosure = text_only("本年支出预算合计17996.68万元，其中：基本支出12323.48万元，占68.48%；项目支出5533万元，"
+                           "占30.74%；单位预留机动经费140.2万元，占0.78%。")
+    assert narrative.check(disclosure) == []
+
+
+def test_a_budget_is_not_compared_with_the_sum_of_outturns():
+    disclosure = text_only("“三公”经费财政拨款支出年初预算为2.85万元，支出决算为0.39万元，完成预算的13.68%，其中：因公出国（境）费"
+                           "决算为0.00万元，公务用车购置及运行费决算为0.00万元，公务接待费决算为0.39万元。")
+    assert narrative.check(disclosure) == []

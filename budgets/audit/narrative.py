@@ -10,17 +10,22 @@ from decimal import Decimal
 from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Amount, Disclosure, Finding, judge, table_short, total, wan_text
-from budgets.audit.statements import CHILDREN, SENTENCES, TEMPLATE_LEFTOVER, Statement, group_parts, parse
+from budgets.audit.statements import (
+    CHILDREN, COMPLETION, SENTENCES, TEMPLATE_LEFTOVER, UNITLESS, UNKNOWN, Statement, group_parts, joined, parse,
+    stated,
+)
 from budgets.audit.vocabulary import subject_key
 
 CHECK = "narrative"
 
 
 def check(disclosure: Disclosure) -> list[Finding]:
-    statements = parse(disclosure.paragraphs, disclosure.fiscal_year)
-    return (against_tables(disclosure, statements) + parts(disclosure, statements)
-            + opposite_directions(statements) + percentages(disclosure, statements)
-            + template_leftovers(disclosure))
+    every = parse(disclosure.paragraphs, disclosure.fiscal_year, keep_unknown=True)
+    statements = [s for s in every if s.concept is not UNKNOWN]
+    heads = group_parts(every)
+    return (against_tables(disclosure, statements) + parts(disclosure, heads)
+            + shares(heads) + opposite_directions(statements) + percentages(disclosure, statements)
+            + completion_rates(disclosure) + template_leftovers(disclosure))
 
 
 def finding(statement: Statement, severity: str, message: str, what: str, subject_code: str = "",
@@ -95,18 +100,21 @@ def table_classes(disclosure: Disclosure) -> set[str]:
             and l.get("table_kind") in EXPENDITURE_KINDS and l.get("year") in (None, disclosure.fiscal_year)}
 
 
-def parts(disclosure: Disclosure, statements: list[Statement]) -> list[Finding]:
-    """A total and the parts the same passage breaks it into."""
+def parts(disclosure: Disclosure, heads: list[Statement]) -> list[Finding]:
+    """A total and the parts the same passage breaks it into (of the same basis: a 年初预算 is not
+    the sum of 决算 figures)."""
     found = []
-    for head in group_parts(statements):
+    for head in heads:
         for members in CHILDREN[(head.concept.family, head.concept.measure)]:
-            listed = [p for p in head.parts if p.concept.measure in members]
+            listed = [p for p in head.parts if p.concept.measure in members and p.basis == head.basis]
             if not listed:
                 continue
             if members == {"class"}:
-                complete = {p.concept.subject for p in listed} >= table_classes(disclosure)
+                printed = table_classes(disclosure)  # complete when it names every 类 the tables print
+                complete = bool(printed) and {p.concept.subject for p in listed} >= printed
             else:
                 complete = {p.concept.measure for p in listed} >= members
+            complete = complete and not head.incomplete
             names = "、".join(p.concept.words for p in listed)
             if head.amount is not None and all(p.amount is not None for p in listed):
                 summed = total(p.amount for p in listed)
@@ -132,6 +140,66 @@ def parts(disclosure: Disclosure, statements: list[Statement]) -> list[Finding]:
     return found
 
 
+def ratio_range(part: Amount, whole: Amount) -> tuple[Decimal, Decimal] | None:
+    """The percentages part / whole × 100 that the rounded amounts allow."""
+    low_whole, high_whole = whole.fen - whole.slack, whole.fen + whole.slack
+    if low_whole <= 0:
+        return None
+    return (Decimal(max(part.fen - part.slack, 0)) / high_whole * 100,
+            Decimal(part.fen + part.slack) / low_whole * 100)
+
+
+def percent_agrees(stated: Decimal, allowed: tuple[Decimal, Decimal]) -> bool:
+    """Within one unit of the stated percentage's last digit: rounded or cut, either will do."""
+    unit = Decimal(1).scaleb(min(stated.as_tuple().exponent, 0))
+    return allowed[0] - unit <= stated <= allowed[1] + unit
+
+
+def shares(heads: list[Statement]) -> list[Finding]:
+    """'…支出9746.50万元，主要用于：社会保障和就业支出（类）754.75万元，占7.74%': 754.75 / 9746.50."""
+    found = []
+    for head in heads:
+        if head.amount is None:
+            continue
+        for part in head.parts:
+            if part.share is None or part.amount is None:
+                continue
+            allowed = ratio_range(part.amount, head.amount)
+            if allowed is None or percent_agrees(part.share, allowed):
+                continue
+            computed = Decimal(part.amount.fen) / head.amount.fen * 100
+            found.append(finding(
+                part, "error",
+                f"The text gives {part.concept.words} {wan_text(part.amount)}万元 as “{part.share_words}” of "
+                f"{wan_text(head.amount)}万元, but it is {computed:.2f}%.",
+                "share",
+            ))
+    return found
+
+
+def completion_rates(disclosure: Disclosure) -> list[Finding]:
+    """'年初预算为452.40万元，支出决算为446.11万元，完成年初预算的98.61%': 446.11 / 452.40."""
+    found = []
+    for paragraph in joined(disclosure.paragraphs):
+        for sentence in SENTENCES.split(paragraph["text"]):
+            for match in COMPLETION.finditer(re.sub(r"\s+", "", sentence)):
+                budget, actual = stated(match.group(1), "万元"), stated(match.group(2), "万元")
+                rate = Decimal(match.group(3))
+                allowed = ratio_range(actual, budget)
+                if allowed is None or percent_agrees(rate, allowed):
+                    continue
+                computed = Decimal(actual.fen) / budget.fen * 100
+                page = paragraph.get("page")
+                found.append(Finding(
+                    check=CHECK, severity="error",
+                    message=(f"The text says {wan_text(actual)}万元 spent of a {wan_text(budget)}万元 budget is "
+                             f"{rate}% of it, but it is {computed:.2f}%."),
+                    evidence=f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”",
+                    year=disclosure.fiscal_year, key=f"{paragraph.get('id')}|{sentence}|completion|{match.start()}",
+                ))
+    return found
+
+
 def signed(amount: Amount) -> str:
     return ("+" if amount.fen > 0 else "") + wan_text(amount)
 
@@ -143,9 +211,9 @@ def opposite_directions(statements: list[Statement]) -> list[Finding]:
         if statement.change is not None and statement.change.fen:
             by_concept[statement.concept].append(statement)
     found = []
-    for concept, stated in by_concept.items():
+    for concept, said in by_concept.items():
         by_sign = defaultdict(list)
-        for statement in stated:
+        for statement in said:
             by_sign[statement.change.fen > 0].append(statement)
         if len(by_sign) < 2:
             continue
@@ -220,17 +288,24 @@ def percent_range(current: Amount, change: Amount) -> tuple[Decimal | None, Deci
 
 
 def template_leftovers(disclosure: Disclosure) -> list[Finding]:
+    """Wording left unfinished: '减少(或增加)', a change given without its unit ('增长13.95。')."""
     found = []
-    for paragraph in disclosure.paragraphs:
+    for paragraph in joined(disclosure.paragraphs):
         for sentence in SENTENCES.split(paragraph.get("text") or ""):
-            match = TEMPLATE_LEFTOVER.search(sentence)
-            if not match:
-                continue
             page = paragraph.get("page")
-            found.append(Finding(
-                check=CHECK, severity="info",
-                message=f"The text keeps the template's alternative “{match.group(0)}” instead of stating one direction.",
-                evidence=f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”",
-                key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|template",
-            ))
+            where = f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”"
+            match = TEMPLATE_LEFTOVER.search(sentence)
+            if match:
+                found.append(Finding(
+                    check=CHECK, severity="info", evidence=where,
+                    message=f"The text keeps the template's alternative “{match.group(0)}” instead of stating one direction.",
+                    key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|template",
+                ))
+            match = UNITLESS.search(re.sub(r"\s+", "", sentence))
+            if match:
+                found.append(Finding(
+                    check=CHECK, severity="info", evidence=where,
+                    message=f"The text gives a change as “{match.group(0)}” without its unit (% or 万元).",
+                    key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|unitless",
+                ))
     return found

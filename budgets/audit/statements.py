@@ -22,6 +22,12 @@ VERB = r"(增加|增长|上升|提高|减少|下降|降低)"
 ALTERNATIVE = r"(?:[（(]或(?:增加|减少|增长|下降)[)）])"
 CHANGE = re.compile(VERB + ALTERNATIVE + r"?\s*" + NUM + r"\s*" + UNIT)
 PERCENT = re.compile(VERB + r"\s*" + NUM + r"\s*[%％]")
+SHARE = re.compile(r"占[^0-9%％，,。；;]{0,12}?" + NUM + r"\s*[%％]")
+# '年初预算为452.40万元，支出决算为446.11万元，完成年初预算的98.61%'
+COMPLETION = re.compile(r"年初预算(?:数)?为?" + NUM + r"万元.{0,20}?决算(?:数)?为?" + NUM + r"万元.{0,12}?完成(?:年初)?预算的?"
+                        + NUM + r"\s*[%％]")
+# '增长13.95。': a change given without its unit
+UNITLESS = re.compile(r"(?:增长|下降|增加|减少)(\d+(?:,\d{3})*(?:\.\d+)?)(?=[。；;，]|,(?!\d)|$)")
 FLAT = re.compile(r"无增减|持平|无变化|没有变化|保持不变|与上年一致")
 COMPARE = re.compile(r"(?:比|较|与)(?:上年度?|去年|上一年度?|(20\d\d)年度?)(?:预算数?|决算数?)?(?:相比)?")
 TEMPLATE_LEFTOVER = re.compile(r"(增加|减少|增长|下降)[（(]或(增加|减少|增长|下降)[)）]")
@@ -98,6 +104,9 @@ class Concept:
         return names.get(self.measure) or measure_name(self.measure)
 
 
+UNKNOWN = Concept("unknown", "unknown")
+
+
 @dataclass
 class Statement:
     concept: Concept
@@ -109,9 +118,12 @@ class Statement:
     change_words: str = ""
     percent: Decimal | None = None
     percent_words: str = ""
+    share: Decimal | None = None  # '占7.74%': its share of the total it is part of
+    share_words: str = ""
     year: int | None = None
     basis: str | None = None
     parts: list["Statement"] = field(default_factory=list)
+    incomplete: bool = False  # its list of parts holds amounts whose subject is not known
 
     @property
     def where(self) -> str:
@@ -184,10 +196,31 @@ def clean_label(text: str) -> str:
     return LEADING.sub("", text).strip("“”\"")
 
 
-def parse(paragraphs: list[dict], fiscal_year: int | None) -> list[Statement]:
-    """Every statement in the text, in reading order."""
-    statements: list[Statement] = []
+TERMINAL = tuple("。!?！？")  # a list of items ending in ； goes on on the next line
+NUMBERED = re.compile(
+    r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、．]|\d{1,2}\.(?!\d)|第[一二三四五六七八九十]+)")
+
+
+def joined(paragraphs: list[dict]) -> list[dict]:
+    """Paragraphs in reading order, a sentence broken across lines (PDF text) joined again:
+    '…完成年初预算的' + '100.00%。' is one sentence. A numbered line starts a new one."""
+    result: list[dict] = []
     for paragraph in sorted(paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0)):
+        text = (paragraph.get("text") or "").strip()
+        if not text:
+            continue
+        if result and not result[-1]["text"].endswith(TERMINAL) and not NUMBERED.match(text):
+            result[-1] = {**result[-1], "text": result[-1]["text"] + text}
+        else:
+            result.append({**paragraph, "text": text})
+    return result
+
+
+def parse(paragraphs: list[dict], fiscal_year: int | None, keep_unknown: bool = False) -> list[Statement]:
+    """Every statement in the text, in reading order (with keep_unknown, also the amounts whose
+    subject is not known)."""
+    statements: list[Statement] = []
+    for paragraph in joined(paragraphs):
         for sentence in SENTENCES.split(paragraph.get("text") or ""):
             previous: Statement | None = None
             for clause in CLAUSES.split(sentence):
@@ -197,7 +230,7 @@ def parse(paragraphs: list[dict], fiscal_year: int | None) -> list[Statement]:
                 if statement is not previous:
                     statements.append(statement)
                 previous = statement
-    return statements
+    return statements if keep_unknown else [s for s in statements if s.concept is not UNKNOWN]
 
 
 def parse_clause(clause, sentence, paragraph, previous, fiscal_year) -> Statement | None:
@@ -209,12 +242,22 @@ def parse_clause(clause, sentence, paragraph, previous, fiscal_year) -> Statemen
     if amount and change and amount.start() >= change.start():
         amount = None  # the only amount is the change
     percent = PERCENT.search(text)
+    share = SHARE.search(text)
     if not (amount or change or flat or percent):
+        if share and previous is not None and previous.amount is not None and previous.share is None:
+            previous.share = Decimal(share.group(1).replace(",", ""))  # '…754.75万元，占7.74%'
+            previous.share_words = share.group(0)
+            return previous
         return None
     cut = min(m.start() for m in (amount, change, flat, compare, percent) if m)
     label = clean_label(text[:cut])
     concept = concept_of(label) if label else None
     if concept is None:
+        if amount and label:
+            # an amount this module cannot name ('单位预留机动经费140.2万元'): kept so that a list of
+            # parts it belongs to is known to be incomplete
+            return Statement(concept=UNKNOWN, label=label, sentence=sentence, paragraph=paragraph,
+                             amount=stated(amount.group(1), amount.group(2)), year=fiscal_year)
         if label or previous is None or amount:
             return None
         statement = previous  # '比2025年增加90.59万元' continues the clause before
@@ -235,6 +278,9 @@ def parse_clause(clause, sentence, paragraph, previous, fiscal_year) -> Statemen
         if percent.group(1) in DOWN:
             statement.percent = -statement.percent
         statement.percent_words = percent.group(0)
+    if share and amount:
+        statement.share = Decimal(share.group(1).replace(",", ""))
+        statement.share_words = share.group(0)
     return statement
 
 
@@ -244,13 +290,17 @@ def group_parts(statements: list[Statement]) -> list[Statement]:
     heads = []
     for index, head in enumerate(statements):
         sets = CHILDREN.get((head.concept.family, head.concept.measure))
-        if not sets or head.concept.subject != "合计":
+        if not sets or head.concept.subject != "合计" or head.concept is UNKNOWN:
             continue
         allowed = set().union(*sets)
         head.parts = []
+        head.incomplete = False
         for follower in statements[index + 1:]:
             if follower.paragraph is not head.paragraph:
                 break
+            if follower.concept is UNKNOWN:
+                head.incomplete = True  # an unnamed amount among the parts
+                continue
             if follower.concept.family != head.concept.family and not (
                     head.concept.family == "expenditure" and follower.concept.family == "expenditure"):
                 break
