@@ -16,7 +16,9 @@ def findings(tmp_path_factory):
     db = database.connect(tmp_path_factory.mktemp("corpus") / "budgets.db")
     for name in ["putuo-govbudgetchecker/unit_budget.pdf",
                  "putuo-tianbaoxitong/上海市普陀区财政局部门25年预算.pdf",
-                 "putuo-tianbaoxitong/1769321433314-826553525.pdf"]:
+                 "putuo-tianbaoxitong/1769321433314-826553525.pdf",
+                 "putuo-govbudgetchecker/上海市普陀区规划和自然资源局 2024 年度部门决算.pdf",
+                 "jiangsu-open-budget/江苏省人民检察院/2017年省检察院部门预算.pdf"]:
         path = CORPUS / name
         ingest_bytes(db, path.read_bytes(), Source(filename=path.name, raw_path=str(path)))
     reference.refresh(db)  # the official subject names, as `budgets ingest` loads them
@@ -50,3 +52,15 @@ def test_finance_bureau_text_states_a_pension_item_ten_times_too_large(findings)
 def test_welfare_home_prints_a_subject_name_retired_in_2019(findings):
     [finding] = [f for f in of(findings, "1769321433314-826553525.pdf", "warning") if f["check"] == "name_variant"]
     assert finding["subject_code"] == "210" and "医疗卫生与计划生育支出" in finding["message"]
+
+
+def test_planning_bureau_final_account_gives_a_growth_rate_without_its_percent_sign(findings):
+    # “与2023年度相比，一般公共预算财政拨款支出增加 / 1193.20万元，增长13.95。” (a file labelled “bad”)
+    infos = [f for f in of(findings, "规划和自然资源局 2024 年度部门决算.pdf", "info") if "增长13.95" in f["message"]]
+    assert len(infos) == 1
+
+
+def test_procuratorate_2017_growth_rate_does_not_follow_from_its_amounts(findings):
+    # “机关运行经费预算支出6032.55万元，比 2016 年增加 3401.59万元，增长129.97%”: it is 129.29%
+    [finding] = [f for f in of(findings, "2017年省检察院部门预算.pdf") if f["check"] == "narrative"]
+    assert "129.97%" in finding["message"] and "129.29%" in finding["message"]
