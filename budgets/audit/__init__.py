@@ -10,6 +10,7 @@ duplicates) and `completeness` (one row per disclosure).
 from __future__ import annotations
 
 import sys
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from budgets.audit import (
@@ -88,18 +89,19 @@ def audit_documents(db, document_ids) -> AuditResult:
     """Recompute the findings of these documents (and the completeness of their disclosures)."""
     ensure_schema(db)
     result = AuditResult()
+    catalogue = Catalogue(db)
     groups: set[tuple] = set()
     for document_id in dict.fromkeys(document_ids):
         document = row(db, "SELECT * FROM documents WHERE id = ?", [document_id])
         if document is None:
             continue
-        disclosure = load_disclosure(db, document)
-        rows = [f.row(document) for f in run_checks(disclosure, result)]
-        write_findings(db, document_id, rows)
-        result.add(rows)
+        disclosure = load_disclosure(db, document, catalogue=catalogue)
+        found = [f.row(document) for f in run_checks(disclosure, result)]
+        write_findings(db, document_id, found)
+        result.add(found)
         groups.add(disclosure_key(document))
     for key in groups:
-        write_completeness(db, key)
+        write_completeness(db, key, catalogue)
     return result
 
 
@@ -130,19 +132,25 @@ def disclosure_key(document: dict) -> tuple:
             document.get("fiscal_year"), document.get("stage") or "")
 
 
-def disclosure_documents(db, key: tuple) -> list[dict]:
-    """The current documents of one disclosure: same district, department, year and stage;
-    of several revisions at one URL only the latest."""
-    district, department, year, stage = key
-    if not department or not year:
-        return []
-    docs = rows(db, """SELECT id, url, fetched_at, status, tables FROM documents
-                       WHERE IFNULL(district, '') = ? AND department = ? AND fiscal_year = ? AND IFNULL(stage, '') = ?
-                       ORDER BY fetched_at DESC, id""", [district, department, year, stage])
-    latest: dict = {}
-    for doc in docs:
-        latest.setdefault(doc["url"] or doc["id"], doc)
-    return list(latest.values())
+class Catalogue:
+    """Every document's disclosure key, read once per audit run: which documents make up a
+    disclosure (same district, department, year and stage; of several revisions at one URL only
+    the latest), without a query per document."""
+
+    def __init__(self, db):
+        self.groups: dict[tuple, list[dict]] = defaultdict(list)
+        for doc in rows(db, """SELECT id, url, fetched_at, tables, district, department, fiscal_year, stage
+                               FROM documents ORDER BY fetched_at DESC, id"""):
+            self.groups[disclosure_key(doc)].append(doc)
+
+    def members(self, key: tuple) -> list[dict]:
+        district, department, year, stage = key
+        if not department or not year:
+            return []
+        latest: dict = {}
+        for doc in self.groups.get(key, []):
+            latest.setdefault(doc["url"] or doc["id"], doc)
+        return list(latest.values())
 
 
 def kinds_of(db, document_ids: list[str]) -> set:
@@ -160,7 +168,7 @@ def kinds_of(db, document_ids: list[str]) -> set:
     return {k for k in kinds if k}
 
 
-def load_disclosure(db, document: dict, with_context: bool = True) -> Disclosure:
+def load_disclosure(db, document: dict, with_context: bool = True, catalogue: Catalogue | None = None) -> Disclosure:
     doc_id = document["id"]
     disclosure = Disclosure(
         document=document,
@@ -179,7 +187,8 @@ def load_disclosure(db, document: dict, with_context: bool = True) -> Disclosure
                                  WHERE IFNULL(valid_from, 0) <= ? AND IFNULL(valid_to, 9999) >= ?
                                  AND IFNULL(source, '') != ?""", [year, year, SEEN])
         }
-    members = disclosure_documents(db, disclosure_key(document))
+    catalogue = catalogue or Catalogue(db)
+    members = catalogue.members(disclosure_key(document))
     if len(members) > 1:
         disclosure.disclosure_kinds = kinds_of(db, [m["id"] for m in members])
         primary = max(members, key=lambda m: (m["tables"] or 0, m["id"]))
@@ -187,7 +196,7 @@ def load_disclosure(db, document: dict, with_context: bool = True) -> Disclosure
     elif members and members[0]["id"] != doc_id:
         disclosure.reports_completeness = False  # an older revision at the same URL
     if year and document.get("department"):
-        earlier = disclosure_documents(db, disclosure_key({**document, "fiscal_year": year - 1}))
+        earlier = catalogue.members(disclosure_key({**document, "fiscal_year": year - 1}))
         if earlier:
             best = max(earlier, key=lambda m: (m["tables"] or 0, m["id"]))
             previous_doc = row(db, "SELECT * FROM documents WHERE id = ?", [best["id"]])
@@ -209,9 +218,9 @@ def write_findings(db, document_id: str, rows_: list[dict]) -> None:
     conn.execute("COMMIT")
 
 
-def write_completeness(db, key: tuple) -> None:
+def write_completeness(db, key: tuple, catalogue: Catalogue) -> None:
     district, department, year, stage = key
-    members = disclosure_documents(db, key)
+    members = catalogue.members(key)
     ident = "|".join(str(k) for k in key)
     db.conn.execute("DELETE FROM completeness WHERE id = ?", [ident])
     if not members or stage not in ("budget", "final_account"):

@@ -20,6 +20,12 @@ EXPENDITURE_KINDS = {
 
 def total_rows(disclosure: Disclosure) -> list[dict]:
     """The rows that total each table (one expenditure total per table, plus income totals)."""
+    if "total_rows" not in disclosure.memo:
+        disclosure.memo["total_rows"] = _total_rows(disclosure)
+    return disclosure.memo["total_rows"]
+
+
+def _total_rows(disclosure: Disclosure) -> list[dict]:
     found = []
     for group in table_groups(disclosure.lines):
         labels = {row_label(l) for l in group if not l.get("subject_code")}

@@ -154,6 +154,7 @@ class Disclosure:
     # sometimes published as separate files); None: just this document's
     disclosure_kinds: set | None = None
     reports_completeness: bool = True  # one document per disclosure carries the missing-table findings
+    memo: dict = field(default_factory=dict, repr=False, compare=False)  # derived views, computed once
 
     @property
     def fiscal_year(self) -> int | None:

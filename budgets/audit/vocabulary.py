@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 # Functional classification 类, current names and the names they had before (summary tables
 # print the name without the code).
@@ -27,6 +28,7 @@ _NUMBERING = re.compile(
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=65536)
 def plain(label: str | None) -> str:
     """A row label without spaces and leading numbering: '(八)社会保障和就业支出' → '社会保障和就业支出'."""
     text = _SPACES.sub("", label or "")
