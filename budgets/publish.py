@@ -11,6 +11,8 @@ import sys
 
 import sqlite_utils
 
+from budgets.audit import ensure_schema as audit_schema
+
 # Full-text search: table → indexed columns. The trigram tokenizer matches any run of three or
 # more characters, which is what Chinese text without spaces needs (the default tokenizer would
 # treat a whole sentence as one word). Shorter queries fall back to LIKE in the search query.
@@ -97,6 +99,7 @@ STATE_TABLE = "publish_state"
 def prepare(db: sqlite_utils.Database) -> None:
     """Foreign keys, full-text search, views and indexes; safe to run again."""
     add_document_foreign_keys(db)
+    audit_schema(db)  # the audit's completeness table, which a published query reads
     for table, columns in FTS_COLUMNS.items():
         ensure_fts(db, table, columns)
     db.create_view("older_revisions", VIEWS["older_revisions"].strip(), replace=True)

@@ -35,18 +35,6 @@ COMPLETENESS_COLUMNS = {
     "mandated": int, "present": int, "missing": str, "score": float, "documents": str,
 }
 
-VIEWS = {
-    # Disclosures ranked by how many contradictions the audit found in them.
-    "disclosure_errors": """
-        SELECT d.id AS document_id, d.district, d.department, d.fiscal_year, d.stage, d.title, d.url,
-               SUM(f.severity = 'error') AS errors, SUM(f.severity = 'warning') AS warnings,
-               SUM(f.severity = 'info') AS infos
-        FROM documents d JOIN findings f ON f.document_id = d.id
-        GROUP BY d.id ORDER BY errors DESC, warnings DESC
-    """,
-}
-
-
 @dataclass
 class AuditResult:
     documents: int = 0
@@ -78,11 +66,10 @@ def run_checks(disclosure: Disclosure, result: AuditResult | None = None) -> lis
 
 
 def ensure_schema(db) -> None:
+    """The `completeness` table beside `findings` (disclosures ranked by errors are the published
+    query disclosures_by_audit_errors)."""
     if not db["completeness"].exists():
         db["completeness"].create(COMPLETENESS_COLUMNS, pk="id", not_null=None)
-    for name, sql in VIEWS.items():
-        if name not in db.view_names():
-            db.conn.execute(f"CREATE VIEW [{name}] AS {sql}")
 
 
 def audit_documents(db, document_ids) -> AuditResult:
