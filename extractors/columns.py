@@ -69,8 +69,12 @@ def year_of(path: tuple[str, ...], fiscal_year: int | None) -> int | None:
     return fiscal_year
 
 
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
+
+
 def basis_of(path: tuple[str, ...], stage: str | None) -> str:
-    text = "".join(path)
+    """预算数 / 调整预算数 / 决算数 from the labels; a fund's name (一般公共预算) says nothing."""
+    text = _FUND_NAMES.sub("", "".join(path))
     if "调整预算" in text or "调整后预算" in text:
         return "adjusted_budget"
     if "决算" in text or "执行" in text:

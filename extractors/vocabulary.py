@@ -59,7 +59,7 @@ MEASURE_LABELS: dict[str, tuple[str, ...]] = {
     "reception": ("公务接待费", "公务接待"),
     "meeting": ("会议费",),
     "training": ("培训费",),
-    "admin_operating": ("机关运行经费",),
+    "admin_operating": ("机关运行经费", "机关运行经费预算数", "机关运行经费预算", "机关运行经费决算数"),
     "fiscal_appropriation": ("财政拨款", "财政拨款收入"),
     "carryover_end": ("年末结转和结余", "结转下年"),
     "procurement": ("政府采购", "政府采购预算"),
@@ -73,6 +73,8 @@ TRUNCATED_MEASURE_LABELS: dict[str, tuple[str, str]] = {
     # label: (measure, a sibling label that must be present under the same parent)
     "公务用车": ("vehicle_operation", "公务用车购置"),
     "公务": ("reception", "因公出国(境)费用"),
+    "购置费": ("vehicle_purchase", "运行费"),  # under 公务用车购置及运行费
+    "运行费": ("vehicle_operation", "购置费"),
 }
 
 SUBTOTAL_LABELS = ("小计",)

@@ -79,3 +79,20 @@ def test_performance_tables_yield_no_lines():
     table = Table(title="部门整体绩效目标表", unit="万元", header=[["指标名称", "指标值"]],
                   rows=[["满意度", "98"]])
     assert lines_of(table) == []
+
+
+def test_a_fund_name_in_a_final_account_column_is_not_a_budget_basis():
+    meta = parse_title("上海市普陀区规划和自然资源局 2024 年度部门决算")
+    table = Table(title="一般公共预算财政拨款支出决算表", unit="元",
+                  header=[["科目编码", "科目名称", "一般公共预算财政拨款"]],
+                  rows=[["2200101", "行政运行", "100"]])
+    assert lines_of(table, meta)[0]["basis"] == "actual"
+
+
+def test_shanghai_vehicle_columns_under_their_group():
+    table = Table(title="2026年“三公”经费预算表", unit="元",
+                  header=[["合计", "因公出国(境)费", "公务用车购置及运行费", "公务用车购置及运行费", "公务用车购置及运行费", "公务接待费"],
+                          ["合计", "因公出国(境)费", "小计", "购置费", "运行费", "公务接待费"]],
+                  rows=[["30", "0", "20", "5", "15", "10"]])
+    measures = [l["measure"] for l in lines_of(table)]
+    assert measures == ["total", "overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"]

@@ -6,9 +6,8 @@ from pathlib import Path
 
 from budgets import db as database
 from budgets.cli import CommandError
+from budgets.afterload import settle
 from budgets.pipeline import Source, ingest_bytes
-from budgets.publish import prepare
-from budgets.reference import refresh
 
 
 DISCLOSURE_SUFFIXES = {".html", ".htm", ".shtml", ".pdf", ".xls", ".xlsx", ".et", ".doc", ".docx",
@@ -31,15 +30,18 @@ def run(args) -> int:
     db = database.connect(args.db)
     files = list(iter_files(args.paths))
     counts: dict[str, int] = {}
+    loaded = []
     for number, path in enumerate(files, 1):
         doc = ingest_bytes(db, path.read_bytes(), Source(filename=path.name, raw_path=str(path)))
+        loaded.append(doc["id"])
         counts[doc["status"]] = counts.get(doc["status"], 0) + 1
         note = f" — {doc['error']}" if doc["error"] else ""
         print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines']:>5} lines  {path}{note}",
               file=sys.stderr, flush=True)
-    refresh(db)
-    prepare(db)  # search tables, views and indexes for `budgets serve`
+    audit = settle(db, loaded)  # reference tables, audit, search and views for `budgets serve`
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
+    if audit:
+        print(audit)
     failed = sum(n for s, n in counts.items() if s in ("failed", "unsupported", "needs_ocr"))
     return 1 if args.strict and failed else 0
