@@ -11,7 +11,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FAST = {
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_START_DELAY": "0.01",
-    "AUTOTHROTTLE_MAX_DELAY": "0.5",
+    "AUTOTHROTTLE_MAX_DELAY": "0.05",
     "DOWNLOAD_TIMEOUT": "1",
     "RETRY_TIMES": "1",
     "RETRY_BACKOFF_BASE": "0.1",

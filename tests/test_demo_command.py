@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import pytest
 
+from budgets.cli import main
 from crawling import ROOT
 
 
@@ -93,22 +94,26 @@ def test_running_the_demo_again_adds_no_duplicates(demo):
     assert len(runs) == 2 and runs[1]["documents_new"] == 0 and runs[1]["documents_unchanged"] == runs[0]["documents_new"]
 
 
-def test_sites_lists_every_config_with_its_last_crawl(demo):
-    result = budgets("sites", "--db", str(demo["db_path"]))
-    assert result.returncode == 0
-    lines = {line.split()[0]: line for line in result.stdout.splitlines()}
+def test_sites_lists_every_config_with_its_last_crawl(demo, capsys):
+    assert main(["sites", "--db", str(demo["db_path"])]) == 0
+    lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}
     assert {"demo", "cqtn", "cqjlp", "jiangjin", "rongchang", "shpt"} <= set(lines)
     assert "last crawl" in lines["demo"] and "partial" in lines["demo"]
     assert "never crawled" in lines["cqtn"]
 
 
-def test_crawl_of_an_unknown_site_fails_at_once_with_one_line(tmp_path):
-    result = budgets("crawl", "--site", "nowhere", "--db", str(tmp_path / "b.db"), timeout=60)
-    assert result.returncode == 2
-    assert result.stderr.strip().count("\n") == 0 and "nowhere" in result.stderr and "cqtn" in result.stderr
+def test_crawl_of_an_unknown_site_fails_at_once_with_one_line(tmp_path, capsys):
+    assert main(["crawl", "--site", "nowhere", "--db", str(tmp_path / "b.db")]) == 2
+    error = capsys.readouterr().err
+    assert error.strip().count("\n") == 0 and "nowhere" in error and "cqtn" in error
 
 
-def test_crawl_without_a_site_says_how_to_choose_one(tmp_path):
-    result = budgets("crawl", "--db", str(tmp_path / "b.db"), timeout=60)
-    assert result.returncode == 2 and "--site" in result.stderr
+def test_crawl_without_a_site_says_how_to_choose_one(tmp_path, capsys):
+    assert main(["crawl", "--db", str(tmp_path / "b.db")]) == 2
+    assert "--site" in capsys.readouterr().err
+
+
+def test_the_demo_site_is_crawled_by_budgets_demo_not_budgets_crawl(tmp_path, capsys):
+    assert main(["crawl", "--site", "demo", "--db", str(tmp_path / "b.db")]) == 2
+    assert "budgets demo" in capsys.readouterr().err
 

@@ -62,9 +62,9 @@ class Disclosure:
 PDF_PAGES = [
     Disclosure(
         path=f"{BUDGETS}/202602/t20260210_15400001.html", date="2026-02-10",
-        title="上海市普陀区司法局2026年部门预算", pdf="putuo-govbudgetchecker/shpt_sfj_2026_budget.pdf",
-        pdf_path=f"{BUDGETS}/202602/上海市普陀区司法局2026年部门预算.pdf",
-        official_url="https://www.shpt.gov.cn/zhengwu/sfjbb-sfj/2026/69/202297/ebec36673355426b8b8a4f47bae97d29.pdf",
+        title="上海市普陀区司法局2026年单位预算", pdf="putuo-govbudgetchecker/unit_budget.pdf",
+        pdf_path=f"{BUDGETS}/202602/上海市普陀区司法局2026年单位预算.pdf",
+        official_url="https://www.shpt.gov.cn/zhengwu/sfjbb-sfj/2026/69/202298/b0fd8c9eee7a4ce7b26cf9bcfa234254.pdf",
     ),
     Disclosure(
         path=f"{BUDGETS}/202402/t20240205_12800001.html", date="2024-02-05",
@@ -74,7 +74,8 @@ PDF_PAGES = [
     ),
     Disclosure(
         path=f"{FINALS}/202509/t20250915_15000001.html", date="2025-09-15",
-        title="中共上海市普陀区委社会工作部2024年度部门决算", pdf="putuo-govbudgetchecker/中共上海市普陀区委社会工作部 2024 年度部门决算.pdf",
+        title="中共上海市普陀区委社会工作部2024年度部门决算",
+        pdf="putuo-govbudgetchecker/中共上海市普陀区委社会工作部 2024 年度部门决算.pdf",
         pdf_path=f"{FINALS}/202509/P020250915615243780011.pdf", delay=SLOW_SECONDS,
     ),
 ]
