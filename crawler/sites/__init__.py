@@ -24,9 +24,9 @@ def names() -> list[str]:
     return list(config_classes())
 
 
-def load(name: str, **options) -> Site:
+def load(name: str) -> Site:
     """The config of site `name`, checked; KeyError names the sites there are."""
     classes = config_classes()
     if name not in classes:
         raise KeyError(f"no site called {name!r}; configured sites: {', '.join(classes)}")
-    return classes[name](**options)
+    return classes[name]()

@@ -12,6 +12,7 @@ from datetime import datetime, timezone
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.http import TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
@@ -54,7 +55,8 @@ class DisclosuresSpider(scrapy.Spider):
 
     async def start(self):
         for url in self.site.start_urls:
-            yield self._list_request(url)
+            if request := self._list_request(url):
+                yield request
 
     # list pages -----------------------------------------------------------------------------
 
@@ -67,7 +69,7 @@ class DisclosuresSpider(scrapy.Spider):
 
     def parse_list(self, response):
         self.crawler.stats.inc_value("budgets/pages")
-        if not hasattr(response, "text"):
+        if not isinstance(response, TextResponse):
             return
         for url in self.site.pager_urls(response.url, response.text):
             if request := self._list_request(url):
@@ -85,6 +87,9 @@ class DisclosuresSpider(scrapy.Spider):
     # disclosure pages and attachments --------------------------------------------------------
 
     def parse_detail(self, response):
+        if not isinstance(response, TextResponse):  # the "page" link served a file itself
+            yield self._document(response, kind="attachment")
+            return
         self.crawler.stats.inc_value("budgets/pages")
         title = response.meta["title_hint"] or self._page_title(response)
         yield self._document(response, kind="page")
