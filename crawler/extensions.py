@@ -68,7 +68,9 @@ class CrawlReport:
             self.loop.stop()
         c = self.counts()
         db = database.connect(db_path(self.crawler.settings))
-        whole_site = spider.year is None and reason == "finished"
+        # only a whole, complete walk of the site can tell that a document is no longer linked
+        whole_site = (spider.year is None and reason == "finished"
+                      and not self.crawler.stats.get_value("budgets/list_errors"))
         withdrawn = withdrawn_urls(db, spider.site.name, spider.urls_seen) if whole_site else 0
         status = run_status(c, reason)
         last_error = self.crawler.stats.get_value("budgets/last_error")

@@ -211,13 +211,13 @@ def test_disclosure_pages_load_budget_lines_from_their_html_tables(crawl):
 def test_a_missing_attachment_is_a_failed_document_with_its_reason(crawl):
     missing = one(crawl, demo.MISSING)
     assert missing["status"] == "failed"
-    assert missing["error"].startswith("HTTP 404")
+    assert missing["error"] == f"HTTP 404 fetching {URL}{demo.MISSING}"
     assert missing["parent_id"] == one(crawl, demo.SEED_PAGE)["id"]
 
 
 def test_an_attachment_answering_503_is_retried_then_a_failed_document(crawl):
     row = one(crawl, demo.UNAVAILABLE)
-    assert row["status"] == "failed" and row["error"].startswith("HTTP 503")
+    assert row["status"] == "failed" and row["error"].startswith("HTTP 503 (2 attempts) fetching")
     assert crawl["requests"].count(demo.UNAVAILABLE) == 2
 
 
@@ -225,7 +225,7 @@ def test_a_page_that_times_out_is_a_failed_document_and_the_crawl_goes_on(crawl)
     slow = next(d for d in demo.PDF_PAGES if d.delay)
     row = one(crawl, slow.path)
     assert row["status"] == "failed"
-    assert row["error"].startswith("timed out after 1 s")
+    assert row["error"].startswith("timed out after 1 s (2 attempts) fetching")
     assert crawl["requests"].count(slow.path) == 2  # tried again once before giving up
     assert [d for d in documents(crawl, format="pdf")], "attachments after the slow page were still fetched"
 

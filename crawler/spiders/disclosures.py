@@ -115,6 +115,7 @@ class DisclosuresSpider(scrapy.Spider):
         stats.set_value("budgets/last_error", reason)
         self.logger.warning("%s", reason)
         if request.meta.get("role") == "list":
+            stats.inc_value("budgets/list_errors")
             return
         yield FetchedDocument(
             url=request.url, site=self.site.name, district_hint=self.site.district,
@@ -124,15 +125,17 @@ class DisclosuresSpider(scrapy.Spider):
         )
 
     def _reason(self, failure) -> str:
+        """'HTTP 404 fetching URL', 'HTTP 503 (3 attempts) fetching URL', 'timed out after 60 s
+        (4 attempts) fetching URL', or the network error's own words."""
         url = failure.request.url
+        tries = failure.request.meta.get("retry_times", 0) + 1
+        attempts = f" ({tries} attempts)" if tries > 1 else ""
         if failure.check(HttpError):
-            response = failure.value.response
-            return f"HTTP {response.status} fetching {url}"
+            return f"HTTP {failure.value.response.status}{attempts} fetching {url}"
         if failure.check(TxTimeoutError) or "timeout" in type(failure.value).__name__.lower():
             timeout = failure.request.meta.get("download_timeout") or self.settings.getfloat("DOWNLOAD_TIMEOUT")
-            tries = failure.request.meta.get("retry_times", 0) + 1
-            return f"timed out after {timeout:g} s ({tries} attempts) fetching {url}"
-        return f"{type(failure.value).__name__} fetching {url}: {failure.getErrorMessage()}"
+            return f"timed out after {timeout:g} s{attempts} fetching {url}"
+        return f"{type(failure.value).__name__}{attempts} fetching {url}: {failure.getErrorMessage()}"
 
     # helpers ---------------------------------------------------------------------------------
 
