@@ -2,20 +2,16 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
 
 from scrapy import signals
 from twisted.internet import task
 
 from budgets import db as database
+from crawler.items import now
 from crawler.pipelines import db_path
 
 COUNTS = ("pages", "documents", "documents_new", "documents_changed", "documents_unchanged",
           "documents_failed", "errors", "refused", "bytes")
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 def run_status(counts: dict, reason: str) -> str:

@@ -2,6 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+
+def now() -> str:
+    """UTC, to the second, as every timestamp in the database."""
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 @dataclass

@@ -96,12 +96,9 @@ def change_of(db, url: str, doc_id: str) -> str:
 def already_read(db, doc_id: str) -> dict | None:
     """The row of a document read before by an extractor that could read it; such bytes are not
     extracted again (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
-    row = db.execute("SELECT * FROM documents WHERE id = ? AND status IN ('ok', 'partial', 'needs_ocr')",
-                     [doc_id]).fetchone()
-    if row is None:
-        return None
-    columns = [c[0] for c in db.execute("SELECT * FROM documents LIMIT 0").description]
-    return dict(zip(columns, row))
+    rows = db.query("SELECT * FROM documents WHERE id = ? AND status IN ('ok', 'partial', 'needs_ocr')",
+                    [doc_id])
+    return next(iter(rows), None)
 
 
 class IngestPipeline:

@@ -130,30 +130,32 @@ def _list(column: Column, n: int) -> str:
 
 
 def build(site: str) -> dict[str, Resource]:
+    from crawler import sites
+
+    config = sites.load(site)
+
+    def canonical_key(url: str) -> str:
+        """Where the copy keeps a URL: the host spelling the config records, and the path."""
+        parts = urlsplit(config.canonical(url))
+        return parts.netloc + parts.path
+
     resources: dict[str, Resource] = {}
     for column in SITES[site]:
         for n, items in enumerate(column.pages):
             name = "index.html" if n == 0 else f"index_{n}.html"
             list_url = urljoin(column.list_url, name)
-            resources[canonical_key(site, list_url)] = Resource(_list(column, n).encode("gbk"), "text/html")
+            resources[canonical_key(list_url)] = Resource(_list(column, n).encode("gbk"), "text/html")
             for page in items:
-                resources[canonical_key(site, page.url)] = Resource(_detail(page, column).encode("utf-8"),
+                resources[canonical_key(page.url)] = Resource(_detail(page, column).encode("utf-8"),
                                                                     "text/html; charset=utf-8")
                 for url, _text, corpus_file in page.attachments:
                     if (CORPUS / corpus_file).exists():
-                        resources[canonical_key(site, url)] = Resource((CORPUS / corpus_file).read_bytes(),
+                        resources[canonical_key(url)] = Resource((CORPUS / corpus_file).read_bytes(),
                                                                        "application/pdf")
         for url, title in column.notices:
-            resources[canonical_key(site, url)] = Resource(_detail(Page(url, title, "2026-01-05", 0, ""), column)
+            resources[canonical_key(url)] = Resource(_detail(Page(url, title, "2026-01-05", 0, ""), column)
                                                            .encode("utf-8"), "text/html; charset=utf-8")
     return resources
-
-
-def canonical_key(site: str, url: str) -> str:
-    from crawler import sites
-
-    parts = urlsplit(sites.load(site).canonical(url))
-    return parts.netloc + parts.path
 
 
 def build_all() -> dict[str, Resource]:

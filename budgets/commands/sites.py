@@ -10,12 +10,10 @@ def last_runs(db_path: Path) -> dict[str, dict]:
     if not Path(db_path).exists():
         return {}
     db = database.connect(db_path)
-    rows = db.execute(
-        "SELECT * FROM crawl_runs WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY site)"
-    ).fetchall()
-    columns = [c[0] for c in db.execute("SELECT * FROM crawl_runs LIMIT 0").description]
+    runs = {run["site"]: run for run in db.query(
+        "SELECT * FROM crawl_runs WHERE id IN (SELECT max(id) FROM crawl_runs GROUP BY site)")}
     db.conn.close()
-    return {row[columns.index("site")]: dict(zip(columns, row)) for row in rows}
+    return runs
 
 
 def describe(config_class, run: dict | None) -> str:

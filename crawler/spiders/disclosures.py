@@ -8,7 +8,6 @@ It only finds links; storing, extracting and reporting happen in pipelines and e
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timezone
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -17,13 +16,9 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from crawler import sites
-from crawler.items import FetchedDocument
+from crawler.items import FetchedDocument, now
 from crawler.links import attachment_type, clean_text, filename_from, host_allowed
 from crawler.replica import replica_settings
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
 class DisclosuresSpider(scrapy.Spider):
