@@ -8,6 +8,7 @@ import sys
 import pytest
 
 import replicas
+from crawler import sites
 from crawler.demo.server import SiteServer
 from crawling import FAST, ROOT, scrapy_crawl
 
@@ -36,14 +37,12 @@ def crawl(tmp_path_factory):
 
 
 def test_every_site_config_is_covered_by_a_replica():
-    from crawler import sites
-
     assert set(SITES) == set(sites.names()) - {"demo"}
 
 
 @pytest.mark.parametrize("site", SITES)
 def test_every_documented_disclosure_is_found_once_under_its_real_url(crawl, site):
-    config = __import__("crawler.sites", fromlist=["load"]).load(site)
+    config = sites.load(site)
     for page in replicas.expected_pages(site):
         rows = crawl["db"].execute("SELECT * FROM documents WHERE url = ?", [config.canonical(page.url)]).fetchall()
         assert len(rows) == 1, page.url
