@@ -36,6 +36,7 @@ class Column:
     list_url: str
     pages: list[list[Page]]  # list page → its items
     notices: list[tuple[str, str]] = field(default_factory=list)  # (url, title) to be skipped
+    cms: str = "trs"  # how its list pages are written: trs | hanweb
 
 
 CQ = "重庆市"
@@ -100,6 +101,16 @@ SITES: dict[str, list[Column]] = {
                  "上海市普陀区司法局2026年单位预算.pdf", "unit_budget.pdf")])]],
         notices=[("https://www.shpt.gov.cn/zhengwu/sfjbb-sfj/2026/12/199001.html", "普陀区司法局2026年工作会议召开")],
     )],
+    "shangyu": [Column(
+        "http://www.shangyu.gov.cn/col/col1229415861/index.html",
+        [[Page("http://www.shangyu.gov.cn/art/2022/9/7/art_1229415861_3955429.html",
+               "绍兴市上虞区统计局(汇总)2021年度部门决算", "2022-09-07", 2021, "final_account"),
+          Page("http://www.shangyu.gov.cn/art/2025/2/14/art_1229415861_4012345.html",
+               "绍兴市上虞区统计局2025年部门预算", "2025-02-14", 2025, "budget", invented=True)]],
+        notices=[("http://www.shangyu.gov.cn/art/2025/1/6/art_1229415861_4000001.html",
+                  "关于做好2025年度部门预算公开工作的通知")],
+        cms="hanweb",
+    )],
 }
 
 
@@ -122,11 +133,16 @@ def _list(column: Column, n: int) -> str:
     if n == 0:
         rows += [(u, t, "2026-01-05") for u, t in column.notices]
         rows += [(p.url.replace(".html", "_wap.html"), p.title, p.date) for p in items if "/t20" in p.url]
-    lis = "".join(f'<li><a href="{u}" title="{html.escape(t)}">{html.escape(t[:24])}</a><span>{d}</span></li>'
-                  for u, t, d in rows)
+    lis = [f'<li><a href="{u}" title="{html.escape(t)}" target="_blank">{html.escape(t[:24])}</a>'
+           f'<span>{d}</span></li>' for u, t, d in rows]
+    if column.cms == "hanweb":  # the items travel in an XML datastore that a script renders
+        records = "".join(f"<record><![CDATA[\n{li}\n]]></record>" for li in lis)
+        return ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>财政信息</title></head><body>'
+                '<div id="277"><script type="text/xml"><datastore><nextgroup><![CDATA[]]></nextgroup>'
+                f'<recordset>{records}</recordset></datastore></script></div></body></html>')
     pager = f'<script>createPageHTML({len(column.pages)}, {n}, "index", "html");</script>'
     return (f'<!DOCTYPE html><html><head><meta charset="gb2312"><title>预算/决算</title></head><body>'
-            f'<ul class="list">{lis}</ul><div class="page">{pager}</div></body></html>')
+            f'<ul class="list">{"".join(lis)}</ul><div class="page">{pager}</div></body></html>')
 
 
 def build(site: str) -> dict[str, Resource]:
@@ -144,7 +160,8 @@ def build(site: str) -> dict[str, Resource]:
         for n, items in enumerate(column.pages):
             name = "index.html" if n == 0 else f"index_{n}.html"
             list_url = urljoin(column.list_url, name)
-            resources[canonical_key(list_url)] = Resource(_list(column, n).encode("gbk"), "text/html")
+            encoding = "utf-8" if column.cms == "hanweb" else "gbk"
+            resources[canonical_key(list_url)] = Resource(_list(column, n).encode(encoding), "text/html")
             for page in items:
                 resources[canonical_key(page.url)] = Resource(_detail(page, column).encode("utf-8"),
                                                                     "text/html; charset=utf-8")

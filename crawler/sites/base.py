@@ -69,6 +69,11 @@ class Site:
     def pager_urls(self, page_url: str, html: str) -> list[str]:
         return []
 
+    def embedded_html(self, html: str) -> list[str]:
+        """HTML fragments a list page carries outside its markup (in a script), whose links
+        count as the page's own."""
+        return []
+
     def canonical(self, url: str) -> str:
         return canonical_url(url, self.host_aliases)
 
@@ -99,3 +104,19 @@ class ShanghaiZhengwuSite(Site):
     <id>.html` or a PDF `…/<32-hex>.pdf` linked straight from the list."""
 
     detail_url = re.compile(r"/zhengwu/[\w-]+/20\d\d/\d+/\d+\.html$")
+
+
+class HanwebSite(Site):
+    """Hanweb (大汉) JCMS sites (浙江, 山东): a column's list page `/col/col<colId>/index.html`
+    carries its items inside `<script type="text/xml"><datastore>…<record><![CDATA[<li><a …>]]>
+    </record>…`, which a browser's script turns into the list; detail pages are
+    `/art/YYYY/M/D/art_<colId>_<docId>.html` (month and day not zero-padded). Further list pages
+    come from a `dataproxy.jsp` POST that this base does not follow yet: the first page holds a
+    column's latest items."""
+
+    detail_url = re.compile(r"/art/20\d\d/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
+    list_url = re.compile(r"/col/col\d+/index\.html$")
+    _record = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+
+    def embedded_html(self, html: str) -> list[str]:
+        return self._record.findall(html)

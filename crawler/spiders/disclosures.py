@@ -12,6 +12,7 @@ import hashlib
 import scrapy
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import TextResponse
+from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
@@ -155,8 +156,12 @@ class DisclosuresSpider(scrapy.Spider):
         )
 
     def _links(self, response):
-        """(absolute URL, text) of every link on an allowed host."""
-        for anchor in response.css("a[href]"):
+        """(absolute URL, text) of every link on an allowed host, including those in HTML the
+        page carries inside scripts (Hanweb list pages)."""
+        anchors = list(response.css("a[href]"))
+        for fragment in self.site.embedded_html(response.text):
+            anchors += Selector(text=fragment).css("a[href]")
+        for anchor in anchors:
             href = anchor.attrib["href"].strip()
             if not href or href.startswith(("javascript:", "mailto:", "#")):
                 continue
