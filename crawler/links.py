@@ -8,9 +8,11 @@ from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 ATTACHMENT_EXTENSIONS = ("pdf", "xls", "xlsx", "doc", "docx", "zip", "et", "wps")
 
-# TRS list pages write their pager with `createPageHTML(countPage, currentPage, "index", "html")`.
+# TRS list pages write their pager with `createPageHTML(countPage, currentPage, "index", "html")`;
+# newer templates put the pager's element id first and the record count last, and some pass
+# variables (`var countPage = 5`) instead of numbers.
 _CREATE_PAGE_HTML = re.compile(
-    r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']"
+    r"createPageHTML\(\s*(?:[\"'][\w-]*[\"']\s*,\s*)?(\w+)\s*,\s*(\w+)\s*,\s*[\"']([\w-]+)[\"']\s*,\s*[\"'](\w+)[\"']"
 )
 _WAP = re.compile(r"_wap(\.s?html?)$", re.I)
 _SPACES = re.compile(r"\s+")
@@ -21,6 +23,11 @@ def js_pager_urls(page_url: str, html: str) -> list[str]:
     index.html, index_1.html … index_{n-1}.html, next to `page_url`."""
     urls: list[str] = []
     for count, _current, prefix, suffix in _CREATE_PAGE_HTML.findall(html):
+        if not count.isdigit():
+            declared = re.search(rf"\b{re.escape(count)}\s*=\s*(\d+)", html)
+            if not declared:
+                continue
+            count = declared.group(1)
         for n in range(int(count)):
             name = f"{prefix}.{suffix}" if n == 0 else f"{prefix}_{n}.{suffix}"
             urls.append(urljoin(page_url, name))

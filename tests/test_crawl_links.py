@@ -21,6 +21,14 @@ def test_trs_js_pager_stands_for_every_list_page_of_the_column():
     ]
 
 
+@pytest.mark.parametrize("script", [
+    "createPageHTML('page_div', 3, 1, 'index', 'html', 52);",  # newer TRS: element id first
+    "var countPage = 3; var currentPage = 0; createPageHTML(countPage, currentPage, \"index\", \"html\");",
+])
+def test_trs_js_pager_variants(script):
+    assert len(js_pager_urls(LIST, f"<script>{script}</script>")) == 3
+
+
 def test_a_page_without_js_pager_has_no_pager_urls():
     assert js_pager_urls(LIST, "<a href='index_1.html'>下一页</a>") == []
 
