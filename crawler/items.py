@@ -20,6 +20,7 @@ class FetchedDocument:
     kind: str = "page"  # page (an HTML disclosure) | attachment
     parent_id: str | None = None  # sha256 of the page that linked this attachment
     body: bytes = b""
+    id: str = ""  # sha256 of body: the documents.id it will have
     filename: str = ""
     content_type: str | None = None
     headers: dict[str, str] = field(default_factory=dict)

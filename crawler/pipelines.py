@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from budgets import db as database
-from budgets.pipeline import Source, document_id, ingest_bytes
+from budgets.pipeline import Source, ingest_bytes
 from crawler.items import FetchedDocument
 from crawler.links import ATTACHMENT_EXTENSIONS, extension_of
 from extractors.detect import detect_format
@@ -34,7 +34,7 @@ def raw_file_name(doc: FetchedDocument) -> str:
     if ext not in ATTACHMENT_EXTENSIONS + ("html", "htm", "shtml", "txt"):
         fmt = detect_format(doc.body, doc.filename, doc.content_type)
         ext = _EXTENSIONS.get(fmt, fmt)
-    return f"{hashlib.sha256(doc.body).hexdigest()}.{ext}"
+    return f"{doc.id}.{ext}"
 
 
 def write_atomically(path: Path, data: bytes) -> None:
@@ -138,11 +138,10 @@ class IngestPipeline:
             row = fetch_failure_row(item)
             database.load_document(db, row)
             return "failed", row
-        doc_id = document_id(item.body)
-        change = change_of(db, item.url, doc_id)
-        if change == "unchanged" and (row := already_read(db, doc_id)):
+        change = change_of(db, item.url, item.id)
+        if change == "unchanged" and (row := already_read(db, item.id)):
             if item.parent_id and row["parent_id"] != item.parent_id:  # its page was republished
-                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, doc_id])
+                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])
             return change, row
         # a URL that failed before and is fetched now: its failure row has served its turn
         db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])

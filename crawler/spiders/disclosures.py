@@ -7,7 +7,6 @@ It only finds links; storing, extracting and reporting happen in pipelines and e
 """
 from __future__ import annotations
 
-import hashlib
 
 import scrapy
 from scrapy.exceptions import IgnoreRequest, NotConfigured
@@ -16,6 +15,7 @@ from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
+from budgets.pipeline import document_id
 from crawler import sites
 from crawler.items import FetchedDocument, now
 from crawler.links import attachment_type, clean_text, filename_from, host_allowed
@@ -88,11 +88,11 @@ class DisclosuresSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("budgets/pages")
         title = response.meta["title_hint"] or self._page_title(response)
-        yield self._document(response, kind="page")
-        page_id = hashlib.sha256(response.body).hexdigest()
+        page = self._document(response, kind="page")
+        yield page
         for href, text in self._links(response):
             if attachment_type(href, text, self.site.attachment_extensions):
-                yield self._document_request(href, f"{title} {text}", parent_id=page_id)
+                yield self._document_request(href, f"{title} {text}", parent_id=page.id)
 
     def parse_attachment(self, response):
         yield self._document(response, kind="attachment")
@@ -150,7 +150,7 @@ class DisclosuresSpider(scrapy.Spider):
         return FetchedDocument(
             url=response.url, site=self.site.name, district_hint=self.site.district,
             title_hint=response.meta.get("title_hint", ""), fetched_at=now(), kind=kind,
-            parent_id=response.meta.get("parent_id"), body=response.body,
+            parent_id=response.meta.get("parent_id"), body=response.body, id=document_id(response.body),
             filename=filename_from(response.url, response.headers.get("Content-Disposition")),
             content_type=content_type, headers=headers,
         )
