@@ -17,7 +17,6 @@ class FetchedDocument:
     district_hint: str
     title_hint: str  # the link text that pointed here (and, for attachments, the page's title)
     fetched_at: str
-    kind: str = "page"  # page (an HTML disclosure) | attachment
     parent_id: str | None = None  # sha256 of the page that linked this attachment
     body: bytes = b""
     id: str = ""  # sha256 of body: the documents.id it will have

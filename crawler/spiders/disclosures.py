@@ -9,7 +9,7 @@ from __future__ import annotations
 
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
 from scrapy.http import TextResponse
 from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -84,18 +84,18 @@ class DisclosuresSpider(scrapy.Spider):
 
     def parse_detail(self, response):
         if not isinstance(response, TextResponse):  # the "page" link served a file itself
-            yield self._document(response, kind="attachment")
+            yield self._document(response)
             return
         self.crawler.stats.inc_value("budgets/pages")
         title = response.meta["title_hint"] or self._page_title(response)
-        page = self._document(response, kind="page")
+        page = self._document(response)
         yield page
         for href, text in self._links(response):
             if attachment_type(href, text, self.site.attachment_extensions):
                 yield self._document_request(href, f"{title} {text}", parent_id=page.id)
 
     def parse_attachment(self, response):
-        yield self._document(response, kind="attachment")
+        yield self._document(response)
 
     def failed(self, failure):
         """A request that got no usable response: a documents row with the reason, or for a
@@ -116,7 +116,7 @@ class DisclosuresSpider(scrapy.Spider):
         yield FetchedDocument(
             url=request.url, site=self.site.name, district_hint=self.site.district,
             title_hint=request.meta.get("title_hint", ""), fetched_at=now(),
-            kind=request.meta.get("role", "page"), parent_id=request.meta.get("parent_id"),
+            parent_id=request.meta.get("parent_id"),
             filename=filename_from(request.url), error=reason,
         )
 
@@ -128,7 +128,7 @@ class DisclosuresSpider(scrapy.Spider):
         attempts = f" ({tries} attempts)" if tries > 1 else ""
         if failure.check(HttpError):
             return f"HTTP {failure.value.response.status}{attempts} fetching {url}"
-        if failure.check(TxTimeoutError) or "timeout" in type(failure.value).__name__.lower():
+        if failure.check(DownloadTimeoutError, TxTimeoutError):
             timeout = failure.request.meta.get("download_timeout") or self.settings.getfloat("DOWNLOAD_TIMEOUT")
             return f"timed out after {timeout:g} s{attempts} fetching {url}"
         return f"{type(failure.value).__name__}{attempts} fetching {url}: {failure.getErrorMessage()}"
@@ -143,13 +143,13 @@ class DisclosuresSpider(scrapy.Spider):
         self.urls_seen.add(request.url)  # as requested: percent-encoded
         return request
 
-    def _document(self, response, kind: str) -> FetchedDocument:
+    def _document(self, response) -> FetchedDocument:
         headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1")
                    for k, v in response.headers.items()}
         content_type = response.headers.get("Content-Type", b"").decode("latin-1") or None
         return FetchedDocument(
             url=response.url, site=self.site.name, district_hint=self.site.district,
-            title_hint=response.meta.get("title_hint", ""), fetched_at=now(), kind=kind,
+            title_hint=response.meta.get("title_hint", ""), fetched_at=now(),
             parent_id=response.meta.get("parent_id"), body=response.body, id=document_id(response.body),
             filename=filename_from(response.url, response.headers.get("Content-Disposition")),
             content_type=content_type, headers=headers,
