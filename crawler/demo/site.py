@@ -3,7 +3,8 @@
 
 - the seed disclosure (重庆市潼南区大数据应用发展管理局2026年部门预算) as an HTML page with its tables,
   served in GBK under a wrong `charset=utf-8` label, as district sites do;
-- its XLSX/XLS/DOCX/DOC/ZIP renditions (tests/fixtures/renditions/) as attachments, when present;
+- its XLSX/XLS/DOCX/DOC/ZIP renditions (tests/fixtures/renditions/, each saying what it was made
+  from) as attachments;
 - real PDFs from ../shared/corpus/ (Shanghai 普陀区 disclosures) as attachments of their pages;
 
 and the traps a crawler meets: three list pages paged by `createPageHTML`, two by plain links,
@@ -106,14 +107,14 @@ def gbk(text: str) -> bytes:
     return text.encode("gbk", errors="xmlcharrefreplace")
 
 
-def renditions(folder: Path = RENDITIONS) -> list[Path]:
-    """The seed's office renditions in `folder` (XLSX first: it goes behind the download script)."""
+def renditions() -> list[Path]:
+    """The seed's office renditions (XLSX first: it goes behind the download script)."""
     kinds = [k for k in ATTACHMENT_EXTENSIONS if k != "pdf"]
     kinds.sort(key=lambda k: k != "xlsx")
-    return [p for kind in kinds for p in sorted(folder.glob(f"*.{kind}"))] if folder.exists() else []
+    return [p for kind in kinds for p in sorted(RENDITIONS.glob(f"*.{kind}"))]
 
 
-def build(renditions_folder: Path = RENDITIONS) -> dict[str, Resource]:
+def build() -> dict[str, Resource]:
     """Every resource of the demo site, by path."""
     r: dict[str, Resource] = {}
     r["/robots.txt"] = Resource(
@@ -122,7 +123,7 @@ def build(renditions_folder: Path = RENDITIONS) -> dict[str, Resource]:
     # the seed page and its attachments --------------------------------------------------------
     seed_html, seed_source = seed_page()
     attachments = []
-    for number, path in enumerate(renditions(renditions_folder)):
+    for number, path in enumerate(renditions()):
         label = f"附件{number + 1}：{path.name}"
         if path.suffix == ".xlsx" and DOWNLOAD not in r:  # behind a download script: only its
             # link text and Content-Disposition name it
