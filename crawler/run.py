@@ -10,6 +10,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from budgets import db as database
+from budgets.publish import prepare
+from budgets.reference import refresh
 
 
 def crawl_settings(db: Path, overrides: dict | None = None) -> Settings:
@@ -31,6 +33,8 @@ def run_crawls(sites: list[tuple[str, dict]], db: Path, year: int | None = None,
         process.crawl("disclosures", site=name, year=year, **options)
     process.start()
     conn = database.connect(db)
+    refresh(conn)
+    prepare(conn)  # search tables, views and indexes for `budgets serve`, as after `budgets ingest`
     rows = [dict(r) for r in conn["crawl_runs"].rows_where("id > ?", [before], order_by="id")]
     conn.conn.close()
     return rows

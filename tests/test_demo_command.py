@@ -11,7 +11,9 @@ from urllib.parse import quote
 
 import pytest
 
+from budgets import db as database
 from budgets.cli import main
+from budgets.publish import is_prepared
 from crawling import ROOT
 
 
@@ -53,15 +55,21 @@ def demo(tmp_path_factory):
     db = tmp_path_factory.mktemp("demo") / "budgets.db"
     first = budgets("demo", "--no-serve", "--db", str(db))
     counts = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
+    prepared = is_prepared(database.connect(db))
     served, _url = serve_and_ask(db, "select count(*) as n from documents")
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
-    return {"db_path": db, "db": conn, "first": first, "served": served, "documents_after_first": counts}
+    return {"db_path": db, "db": conn, "first": first, "served": served, "documents_after_first": counts,
+            "prepared_after_first": prepared}
 
 
 def test_demo_without_serving_exits_0(demo):
     assert demo["first"].returncode == 0, demo["first"].stderr[-3000:]
     assert "budget lines" in demo["first"].stdout
+
+
+def test_the_crawl_leaves_the_database_ready_to_publish(demo):
+    assert demo["prepared_after_first"]
 
 
 def test_demo_serves_what_it_loaded_with_datasette(demo):
