@@ -31,12 +31,17 @@ def loaded(db_path: Path) -> str:
 
 
 def audit(db_path: Path) -> None:
+    """Recompute the findings, then prepare the database again: the findings changed it."""
     from budgets.commands import audit as audit_command
+    from budgets.publish import prepare
 
     try:
         audit_command.run(Namespace(db=db_path, command="audit"))
     except CommandError as exc:
         print(f"audit skipped: {exc}")
+    db = database.connect(db_path)
+    prepare(db)
+    db.conn.close()
 
 
 def run(args) -> int:
