@@ -10,8 +10,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from budgets import db as database
-from budgets.publish import prepare
-from budgets.reference import refresh
+from budgets.afterload import settle
 
 
 def crawl_settings(db: Path, overrides: dict | None = None) -> Settings:
@@ -25,19 +24,28 @@ def crawl_settings(db: Path, overrides: dict | None = None) -> Settings:
 
 
 def run_crawls(sites: list[tuple[str, dict]], db: Path, year: int | None = None,
-               overrides: dict | None = None) -> list[dict]:
-    """Crawl each (site name, spider options) at once, politely; return their crawl_runs rows."""
+               overrides: dict | None = None) -> tuple[list[dict], str]:
+    """Crawl each (site name, spider options) at once, politely, then settle the database as
+    every loading command does. Returns the crawl_runs rows and the audit's summary line."""
     before = _last_run_id(db)
     process = CrawlerProcess(crawl_settings(db, overrides))
     for name, options in sites:
         process.crawl("disclosures", site=name, year=year, **options)
     process.start()
     conn = database.connect(db)
-    refresh(conn)
-    prepare(conn)  # search tables, views and indexes for `budgets serve`, as after `budgets ingest`
-    rows = [dict(r) for r in conn["crawl_runs"].rows_where("id > ?", [before], order_by="id")]
+    runs = [dict(r) for r in conn["crawl_runs"].rows_where("id > ?", [before], order_by="id")]
+    audit = settle(conn, loaded_since(conn, min((r["started_at"] for r in runs), default=None)))
     conn.conn.close()
-    return rows
+    return runs, audit
+
+
+def loaded_since(db, started_at: str | None) -> list[str]:
+    """Documents (re)loaded by these crawls: unchanged ones kept their earlier fetched_at, and
+    URLs that could not be fetched have nothing to audit."""
+    if not started_at:
+        return []
+    return [row[0] for row in db.execute(
+        "SELECT id FROM documents WHERE fetched_at >= ? AND bytes IS NOT NULL", [started_at])]
 
 
 def _last_run_id(db: Path) -> int:

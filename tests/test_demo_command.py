@@ -68,7 +68,9 @@ def test_demo_without_serving_exits_0(demo):
     assert "budget lines" in demo["first"].stdout
 
 
-def test_the_crawl_leaves_the_database_ready_to_publish(demo):
+def test_the_crawl_leaves_the_database_audited_and_ready_to_publish(demo):
+    assert "audited 12 documents" in demo["first"].stdout  # every document fetched, not the 2 failed
+    assert demo["db"].execute("SELECT count(*) FROM findings").fetchone()[0] > 0
     assert demo["prepared_after_first"]
 
 

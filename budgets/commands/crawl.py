@@ -35,8 +35,10 @@ def run(args) -> int:
     from crawler.run import run_crawls
 
     names = choose_sites(args.site, args.all)
-    runs = run_crawls([(name, {}) for name in names], args.db, year=args.year)
+    runs, audit = run_crawls([(name, {}) for name in names], args.db, year=args.year)
     print(summary(runs))
+    if audit:
+        print(audit)
     if len(runs) < len(names):
         raise CommandError("a crawl did not finish; see the messages above")
     if all(r["status"] == "failed" for r in runs):
