@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from budgets import db as database
@@ -35,9 +35,27 @@ def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+_PROVENANCE = ("url", "site", "fetched_at", "parent_id", "content_type")
+
+
+def with_known_provenance(db, doc_id: str, source: Source) -> Source:
+    """Re-reading stored bytes (`budgets ingest data/raw`) keeps where they were fetched from:
+    what the new source leaves empty is taken from the row already loaded."""
+    known = db.execute(
+        f"SELECT {', '.join(_PROVENANCE)}, http_headers FROM documents WHERE id = ?", [doc_id]).fetchone()
+    if known is None:
+        return source
+    values = dict(zip(_PROVENANCE, known))
+    changes = {k: values[k] for k in _PROVENANCE if not getattr(source, k) and values[k]}
+    if not source.headers and known[-1]:
+        changes["headers"] = json.loads(known[-1])
+    return replace(source, **changes)
+
+
 def ingest_bytes(db, data: bytes, source: Source) -> dict:
     """Extract, normalise and load one document; a bad document is recorded, never raised."""
     doc_id = document_id(data)
+    source = with_known_provenance(db, doc_id, source)
     fmt = detect_format(data, source.filename, source.content_type)
     try:
         extraction = extract(data, fmt, source.filename)

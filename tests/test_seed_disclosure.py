@@ -252,3 +252,14 @@ def test_reingesting_the_same_file_changes_nothing(seed_db, tmp_path):
     assert again["id"] == doc["id"]
     assert db.execute("SELECT count(*), sum(amount_fen) FROM budget_lines").fetchone() == before
     assert db.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+
+
+def test_reading_stored_bytes_again_keeps_where_they_were_fetched_from(tmp_path):
+    db = database.connect(tmp_path / "b.db")
+    data = SEED.read_bytes()
+    ingest_bytes(db, data, Source(filename="x.txt", url="http://www.cqtn.gov.cn/a.html", site="cqtn",
+                                  fetched_at="2026-01-30T00:00:00+00:00"))
+    again = ingest_bytes(db, data, Source(filename="x.txt", raw_path="data/raw/cqtn/x.txt"))
+    assert (again["url"], again["site"], again["fetched_at"]) == (
+        "http://www.cqtn.gov.cn/a.html", "cqtn", "2026-01-30T00:00:00+00:00")
+    assert {r[0] for r in db.execute("SELECT DISTINCT url FROM budget_lines")} == {"http://www.cqtn.gov.cn/a.html"}
