@@ -226,18 +226,18 @@ def agreement(total: Decimal, parts: list[Decimal]) -> float:
     return 0.5 if difference <= tolerance else -1
 
 
+def sum_check(total: Decimal | None, parts: list[Decimal]) -> float:
+    """How a printed total and its printed parts agree. Parts all blank say nothing (tables often
+    print only the subtotal); parts without a total count against."""
+    if total is None:
+        return -1 if parts else 0
+    return agreement(total, parts) if parts else 0
+
+
 def identity_score(values: dict[int, Decimal], identities) -> float:
-    """Each identity the row satisfies counts for it, each it breaks against it; an identity
-    whose parts are all blank says nothing (tables often print only the subtotal)."""
-    score = 0.0
-    for total_col, parts in identities:
-        present = [values[p] for p in parts if p in values]
-        if total_col in values:
-            if present:
-                score += agreement(values[total_col], present)
-        elif present:
-            score -= 1
-    return score
+    """The row's identities (合计 = 基本支出 + 项目支出 …) summed by `sum_check`."""
+    return sum(sum_check(values.get(total_col), [values[p] for p in parts if p in values])
+               for total_col, parts in identities)
 
 
 def _affinity(cells, placement, specs) -> float:
@@ -322,17 +322,11 @@ def _first_total(rows):
 
 
 def _relation_score(parent, kids, choice_of, rows, specs) -> float:
+    """A parent row against the sum of its child rows, column by column."""
     pv = rows[parent].values(choice_of[parent], specs)
     kid_values = [rows[k].values(choice_of[k], specs) for k in kids]
-    score = 0
-    for col in _amount_columns(specs):
-        present = [kv[col] for kv in kid_values if col in kv]
-        if col in pv:
-            if present:
-                score += agreement(pv[col], present)
-        elif present:
-            score -= 1
-    return score
+    return sum(sum_check(pv.get(col), [kv[col] for kv in kid_values if col in kv])
+               for col in _amount_columns(specs))
 
 
 def _amount_columns(specs) -> list[int]:
