@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -64,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         return int(run(args) or 0)
     except (CommandError, DatabaseError) as exc:
         print(f"budgets {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except (sqlite3.Error, OSError) as exc:  # disk full, database locked or corrupt mid-run
+        print(f"budgets {args.command}: cannot write {getattr(args, 'db', 'the database')}: {exc}. "
+              "Every document loaded before this one is intact; fix the cause and run the command "
+              "again.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"budgets {args.command}: interrupted", file=sys.stderr)

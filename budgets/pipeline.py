@@ -8,10 +8,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from budgets import db as database
+from budgets.worker import extract_document
 from extractors.detect import detect_format
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import normalise
-from extractors.registry import extract
 from extractors.titles import parse_title
 
 
@@ -58,7 +58,7 @@ def ingest_bytes(db, data: bytes, source: Source) -> dict:
     source = with_known_provenance(db, doc_id, source)
     fmt = detect_format(data, source.filename, source.content_type)
     try:
-        extraction = extract(data, fmt, source.filename)
+        extraction = extract_document(data, fmt, source.filename)
     except ExtractionError as exc:
         extraction = Extraction(status=exc.status, error=str(exc))
     except Exception as exc:  # a bug or a file no extractor foresaw: recorded, the run goes on

@@ -118,3 +118,125 @@ def open_container(data: bytes, what: str, limits: Limits = DEFAULT) -> zipfile.
         raise ExtractionError(f"{what} is not a readable ZIP container: {exc}") from exc
     check_members(archive.infolist(), what, limits)
     return archive
+
+
+# --- The extraction worker, checks before any extractor, and names from outside ----------------
+# Used by budgets/worker.py (every document, whatever its format) and the ingest command; the
+# container checks above stay the ones every ZIP-based extractor calls itself.
+# (Imported here, not at the top, so the two halves of this module merge without overlap.)
+import posixpath  # noqa: E402
+import re  # noqa: E402
+import unicodedata  # noqa: E402
+import zlib  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+def _env_number(name: str, default: float) -> float:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ValueError(f"{name}={value!r} is not a number") from exc
+
+
+# Wall-clock seconds and address space (RLIMIT_AS) one document's extraction may use.
+PARSE_TIMEOUT_S = _env_number("BUDGETS_PARSE_TIMEOUT_S", 300)
+WORKER_MEMORY_MB = _env_number("BUDGETS_WORKER_MEMORY_MB", 2048)
+
+
+def human_size(n: float) -> str:
+    for unit, size in (("GB", 1024 * MB), ("MB", MB), ("KB", 1024)):
+        if n >= size:
+            return f"{n / size:.1f} {unit}"
+    return f"{int(n)} bytes"
+
+
+def check_document_size(size: int, name: str, limits: Limits = DEFAULT) -> None:
+    """Refuse a file by its size alone, before anything reads it into memory."""
+    if size > limits.max_document_bytes:
+        raise LimitExceeded(
+            f"{name} is {human_size(size)}, larger than the {limits.max_document_bytes / MB:.0f} MB "
+            "limit for one document; raise BUDGETS_MAX_DOCUMENT_MB if it is a real disclosure"
+        )
+
+
+def check_archive(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
+    """Refuse a ZIP container (ZIP, XLSX, DOCX) that is damaged or would inflate too far."""
+    try:
+        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
+            NotImplementedError) as exc:
+        raise ExtractionError(
+            f"{name} is a damaged ZIP container ({exc}); the download may be truncated: fetch it again"
+        ) from exc
+    check_members(infos, name, limits)
+
+
+_DTD_MARKERS = [marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY")
+                for codec in ("utf-8", "utf-16-le", "utf-16-be")]
+
+
+def check_office_package(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
+    """Refuse an XLSX/DOCX whose XML declares a DTD: Office never writes one, and a DTD is how
+    entity bombs (billion laughs) and external entities (XXE) get in. Macros and external links
+    need no check: nothing here runs macros or fetches what a document links to."""
+    check_archive(data, name, limits)
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    for info in archive.infolist():
+        if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
+            continue
+        try:
+            with archive.open(info) as member:
+                prolog = member.read(64 * 1024)  # a DTD must come before the root element
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+                NotImplementedError) as exc:  # RuntimeError: an encrypted member
+            raise ExtractionError(
+                f"{name}: part {safe_member_name(info.filename)} cannot be read ({exc}); the file is "
+                "damaged or password-protected: fetch it again or open it by hand"
+            ) from exc
+        if any(marker in prolog for marker in _DTD_MARKERS):
+            raise ExtractionError(
+                f"{name}: part {info.filename} declares an XML DTD/entities (an entity bomb or "
+                "external-entity attack; Office files never contain one); not opened"
+            )
+
+
+_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
+_NAME_MAX = 180
+
+
+def safe_member_name(name: str, fallback: str = "member") -> str:
+    """A ZIP member or Content-Disposition name → a relative name with no way out of a folder:
+    no absolute paths, drive letters, '..', control characters or device names; at most 180
+    characters. '../../etc/passwd' → 'etc/passwd', 'C:\\x\\y.pdf' → 'x/y.pdf'."""
+    text = unicodedata.normalize("NFC", str(name)).replace("\\", "/")
+    text = re.sub(r"^/*[A-Za-z]:", "", text)  # a drive letter: 'C:\\x' or '/C:/x'
+    parts = []
+    for part in text.split("/"):
+        part = _UNSAFE_CHARS.sub("_", part).strip(" .")
+        if not part or part in (".", ".."):
+            continue
+        if re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?", part):
+            part = "_" + part
+        parts.append(part)
+    safe = posixpath.join(*parts) if parts else fallback
+    if len(safe) > _NAME_MAX:
+        stem, dot, ext = safe.rpartition(".")
+        safe = (stem[: _NAME_MAX - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else safe[:_NAME_MAX]
+        safe = safe_member_name(safe, fallback)  # the cut may leave a trailing '/' or '.'
+    return safe
+
+
+def safe_filename(name: str, fallback: str = "download") -> str:
+    """One path component (e.g. from Content-Disposition): the last part of a safe member name."""
+    return safe_member_name(name, fallback).rsplit("/", 1)[-1]
+
+
+def safe_join(root: Path | str, name: str) -> Path:
+    """Where to write `name` under `root`; never outside it, whatever `name` says."""
+    root = Path(root).resolve()
+    target = (root / safe_member_name(name)).resolve()
+    if target != root and root not in target.parents:  # e.g. through a symlink already there
+        raise ExtractionError(f"refusing to write {name!r} outside {root}")
+    return target

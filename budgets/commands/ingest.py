@@ -1,13 +1,18 @@
 """`budgets ingest PATH ...`: extract and load local files or folders without crawling."""
 from __future__ import annotations
 
+import hashlib
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from budgets import db as database
 from budgets.cli import CommandError
 from budgets.afterload import settle
 from budgets.pipeline import Source, ingest_bytes
+from extractors import limits
+from extractors.detect import detect_format
+from extractors.model import ExtractionError
 
 
 DISCLOSURE_SUFFIXES = {".html", ".htm", ".shtml", ".pdf", ".xls", ".xlsx", ".et", ".doc", ".docx",
@@ -32,16 +37,49 @@ def run(args) -> int:
     counts: dict[str, int] = {}
     loaded = []
     for number, path in enumerate(files, 1):
-        doc = ingest_bytes(db, path.read_bytes(), Source(filename=path.name, raw_path=str(path)))
-        loaded.append(doc["id"])
+        doc = ingest_file(db, path)
+        if "id" in doc:  # an unreadable file has no bytes, so no document
+            loaded.append(doc["id"])
         counts[doc["status"]] = counts.get(doc["status"], 0) + 1
         note = f" — {doc['error']}" if doc["error"] else ""
-        print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines']:>5} lines  {path}{note}",
+        print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines'] or 0:>5} lines  {path}{note}",
               file=sys.stderr, flush=True)
     audit = settle(db, loaded)  # reference tables, audit, search and views for `budgets serve`
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
     if audit:
         print(audit)
-    failed = sum(n for s, n in counts.items() if s in ("failed", "unsupported", "needs_ocr"))
+    failed = sum(n for s, n in counts.items() if s in ("failed", "unsupported", "needs_ocr", "unreadable"))
     return 1 if args.strict and failed else 0
+
+
+def ingest_file(db, path: Path) -> dict:
+    """One local file into the database; a file too large to read is recorded, not read."""
+    try:
+        size = path.stat().st_size
+        limits.check_document_size(size, path.name)
+        data = path.read_bytes()
+    except ExtractionError as exc:
+        return record_refused(db, path, size, str(exc))
+    except OSError as exc:  # vanished, unreadable, a device: no bytes, so no document row
+        return {"status": "unreadable", "lines": 0,
+                "error": f"cannot read {path}: {exc.strerror or exc}; check its permissions"}
+    return ingest_bytes(db, data, Source(filename=path.name, raw_path=str(path)))
+
+
+def record_refused(db, path: Path, size: int, error: str) -> dict:
+    """A document row for a file refused before reading: its id is the hash of its bytes, read
+    in chunks so the file never sits in memory."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        head = handle.read(2048)
+        digest.update(head)
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    document = {
+        "id": digest.hexdigest(), "title": path.name, "format": detect_format(head, path.name),
+        "bytes": size, "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "status": "failed", "error": error, "raw_path": str(path), "tables": 0, "lines": 0,
+    }
+    database.load_document(db, document)
+    return document

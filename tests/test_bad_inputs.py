@@ -1,0 +1,220 @@
+"""Bad inputs: every bad file gets a clear recorded error, the rest of the run loads, nothing
+escapes the data folder, and the whole run stays within 3 GB of address space and a time limit.
+
+The corpus is made by tests/badinputs.py at test time. One `budgets ingest` run over all of it
+(in a subprocess under `ulimit -v 3 GB`) is shared by the tests below; the table of what each
+input got is printed (pytest -s) and written to tests/artifacts/bad-inputs.txt.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import resource
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from badinputs import BAD, GB, bad_inputs, good_inputs, write_corpus, zip_of, seed_text
+from budgets.worker import extract_document, safe_children
+from extractors import limits
+from extractors.model import ExtractionError
+
+ROOT = Path(__file__).resolve().parents[1]
+MEMORY_LIMIT = 3 * GB
+TIME_LIMIT_S = 240
+INPUTS = {item.name: item for item in bad_inputs()}
+
+
+def available(module: str) -> bool:
+    return not module or importlib.util.find_spec(module) is not None
+
+
+def budgets_cli(args: list[str], cwd: Path, timeout: float = TIME_LIMIT_S, env: dict | None = None):
+    """`python -m budgets ...` from this checkout, under the memory limit."""
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT), "BUDGETS_PARSE_TIMEOUT_S": "60", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "budgets", *args], cwd=cwd, env=full_env,
+                          capture_output=True, text=True, timeout=timeout, preexec_fn=limit_memory)
+
+
+def files_under(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_size for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def bad_run(tmp_path_factory):
+    root = tmp_path_factory.mktemp("bad-run")
+    corpus = root / "corpus"
+    write_corpus(corpus)
+    work = root / "work"
+    (work / "data").mkdir(parents=True)
+    before = files_under(root)
+    result = budgets_cli(["ingest", str(corpus), "--db", "data/budgets.db"], cwd=work)
+    db = sqlite3.connect(work / "data" / "budgets.db")
+    db.row_factory = sqlite3.Row
+    documents = [dict(row) for row in db.execute("SELECT * FROM documents")]
+    by_name = {Path(d["raw_path"]).name: d for d in documents if d["raw_path"]}
+    lines = {row[0]: row[1] for row in db.execute(
+        "SELECT document_id, count(*) FROM budget_lines GROUP BY document_id")}
+    report = ["input                    status       lines  error"]
+    for name, doc in sorted(by_name.items()):
+        report.append(f"{name:<24} {doc['status']:<12} {lines.get(doc['id'], 0):>5}  {doc['error'] or ''}")
+        for child in (d for d in documents if d["parent_id"] == doc["id"]):
+            report.append(f"  └ {child['title'][:20]:<20} {child['status']:<12} "
+                          f"{lines.get(child['id'], 0):>5}  {child['error'] or ''}")
+    text = "\n".join(report)
+    print("\n" + text)
+    artifacts = ROOT / "tests" / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    (artifacts / "bad-inputs.txt").write_text(text + "\n", encoding="utf-8")
+    yield {"result": result, "root": root, "work": work, "corpus": corpus, "before": before,
+           "documents": documents, "by_name": by_name, "lines": lines, "db": db}
+    db.close()
+
+
+def test_the_run_survives_every_bad_input_and_exits_0_with_a_summary(bad_run):
+    result = bad_run["result"]
+    assert result.returncode == 0, result.stderr[-3000:]
+    total = len(INPUTS) + len(good_inputs())
+    assert f"ingested {total} files" in result.stdout
+    assert "Traceback" not in result.stderr
+    assert len(bad_run["by_name"]) == total  # every file has its row
+
+
+@pytest.mark.parametrize("name", sorted(INPUTS))
+def test_each_bad_input_is_recorded_with_a_clear_error(bad_run, name):
+    item, doc = INPUTS[name], bad_run["by_name"][name]
+    if not available(item.reader):  # that format's extractor is not installed yet
+        assert doc["status"] == "unsupported" or doc["status"] in item.statuses, doc
+    else:
+        assert doc["status"] in item.statuses, doc
+        for word in item.says:
+            assert word.lower() in (doc["error"] or "").lower(), doc
+    if doc["status"] in BAD:
+        error = doc["error"] or ""
+        assert name in error, "the error names the file"
+        assert "\n" not in error and "Traceback" not in error and len(error) < 600
+
+
+def test_bad_neighbours_do_not_change_how_good_documents_load(bad_run, tmp_path):
+    alone = tmp_path / "alone"
+    alone.mkdir()
+    for name, data in good_inputs():
+        (alone / name).write_bytes(data)
+    result = budgets_cli(["ingest", str(alone), "--db", str(tmp_path / "alone.db")], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    db = sqlite3.connect(tmp_path / "alone.db")
+    for name, _ in good_inputs():
+        status, document_id = db.execute(
+            "SELECT status, id FROM documents WHERE raw_path LIKE ?", [f"%/{name}"]).fetchone()
+        lines = db.execute("SELECT count(*) FROM budget_lines WHERE document_id = ?", [document_id]).fetchone()[0]
+        in_batch = bad_run["by_name"][name]
+        assert (in_batch["status"], bad_run["lines"].get(in_batch["id"], 0)) == (status, lines)
+    if available("extractors.textdump"):
+        assert bad_run["by_name"]["seed.txt"]["status"] in ("ok", "partial")
+
+
+def test_nothing_is_written_outside_the_data_folder(bad_run):
+    after = files_under(bad_run["root"])
+    new = {path for path in after if path not in bad_run["before"]}
+    assert all(path.startswith("work/data/") for path in new), new
+    assert {path for path in bad_run["before"] if after.get(path) != bad_run["before"][path]} == set()
+    assert not Path("/tmp/budgets-evil-absolute.txt").exists()
+    assert not any("evil" in path for path in after if not path.startswith("corpus/"))
+
+
+def test_archive_members_get_safe_names(bad_run):
+    traversal = bad_run["by_name"]["traversal.zip"]
+    children = [d for d in bad_run["documents"] if d["parent_id"] == traversal["id"]]
+    if not available("extractors.archive"):
+        pytest.skip("no ZIP extractor yet; test_member_names_are_made_safe_whatever_the_extractor covers the names")
+    assert len(children) == len(INPUTS["traversal.zip"].extra["members"])
+    for child in children:
+        name = child["url"] or child["title"]
+        assert ".." not in name.split("/") and not name.startswith("/") and "\\" not in name, name
+        assert ":" not in name
+
+
+def test_member_names_are_made_safe_whatever_the_extractor():
+    members = [(name, b"x") for name in INPUTS["traversal.zip"].extra["members"]] + [("", b"y"), ("a/b", b"z"), ("a\\b", b"w")]
+    names = [name for name, _ in safe_children(members, "traversal.zip")]
+    assert names == ["evil-relative.html", "tmp/budgets-evil-absolute.txt", "Windows/evil-drive.html",
+                     "evil-backslash.html", "good/预算.txt", "member-6", "a/b", "a/b~2"]
+
+
+def test_nested_archives_are_opened_only_to_the_nesting_limit(bad_run):
+    with pytest.raises(ExtractionError, match="levels deep"):
+        extract_document(zip_of([("seed.txt", seed_text())]), "zip", "deep.zip", depth=limits.MAX_NESTING)
+    if not available("extractors.archive"):
+        pytest.skip("no ZIP extractor yet")
+    by_id = {d["id"]: d for d in bad_run["documents"]}
+    depth = {}
+    for doc in bad_run["documents"]:
+        level, parent = 0, doc["parent_id"]
+        while parent:
+            level, parent = level + 1, by_id[parent]["parent_id"]
+        depth[doc["id"]] = level
+    nested = bad_run["by_name"]["nested.zip"]
+    chain = [d for d in bad_run["documents"] if d["id"] == nested["id"] or _descends(d, nested["id"], by_id)]
+    deepest = max(chain, key=lambda d: depth[d["id"]])
+    assert depth[deepest["id"]] == limits.MAX_NESTING
+    assert deepest["status"] == "failed" and "levels deep" in deepest["error"]
+
+
+def _descends(doc, ancestor, by_id):
+    parent = doc["parent_id"]
+    while parent:
+        if parent == ancestor:
+            return True
+        parent = by_id[parent]["parent_id"]
+    return False
+
+
+def test_gbk_only_characters_survive_a_gb2312_label(bad_run):
+    if not available("extractors.html"):
+        pytest.skip("no HTML extractor yet")
+    doc = bad_run["by_name"]["gb2312-gbk.html"]
+    db = bad_run["db"]
+    text = " ".join(filter(None, [doc["title"]] + [row[0] for row in db.execute(
+        "SELECT coalesce(subject_name, '') || coalesce(item, '') || coalesce(source_text, '') "
+        "FROM budget_lines WHERE document_id = ?", [doc["id"]])]))
+    assert "镕喆堃珺" in text
+
+
+def test_pages_that_are_not_disclosures_yield_no_budget_lines(bad_run):
+    for name in ("news.html", "listing.html", "error-page.pdf", "login-page.docx"):
+        assert bad_run["lines"].get(bad_run["by_name"][name]["id"], 0) == 0, name
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(bad_run):
+    huge = bad_run["by_name"]["huge.pdf"]
+    assert huge["bytes"] == 3 * GB and huge["status"] == "failed"
+    assert huge["id"] == "305b66a59d15b252092fbda9d09711230c429f351897cbd430e7b55a35fd3b97"  # sha256 of 3 GB of zeros
+
+
+def test_strict_makes_a_failed_document_an_error(tmp_path):
+    (tmp_path / "empty.pdf").write_bytes(b"")
+    (tmp_path / "seed.txt").write_bytes(seed_text())
+    relaxed = budgets_cli(["ingest", str(tmp_path / "empty.pdf"), "--db", "a.db"], cwd=tmp_path)
+    strict = budgets_cli(["ingest", str(tmp_path / "empty.pdf"), "--strict", "--db", "b.db"], cwd=tmp_path)
+    assert (relaxed.returncode, strict.returncode) == (0, 1)
+    assert "ingested 1 files" in strict.stdout and "1 failed" in strict.stdout
+
+
+def test_a_path_that_does_not_exist_is_a_bad_argument(tmp_path):
+    result = budgets_cli(["ingest", str(tmp_path / "nowhere.pdf"), "--db", "a.db"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "does not exist" in result.stderr
+
+
+def test_a_database_that_cannot_be_created_stops_the_run_with_one_line(tmp_path):
+    (tmp_path / "seed.txt").write_bytes(seed_text())
+    result = budgets_cli(["ingest", "seed.txt", "--db", "seed.txt/budgets.db"], cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0 and "seed.txt/budgets.db" in result.stderr
+    assert "Traceback" not in result.stderr
