@@ -67,7 +67,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"budgets {args.command}: {exc}", file=sys.stderr)
         return 2
     except (sqlite3.Error, OSError) as exc:  # disk full, database locked or corrupt mid-run
-        print(f"budgets {args.command}: cannot write {getattr(args, 'db', 'the database')}: {exc}. "
+        hint = " (another command is writing it: wait for that one to finish)" if "locked" in str(exc) else ""
+        print(f"budgets {args.command}: cannot write {getattr(args, 'db', 'the database')}: {exc}{hint}. "
               "Every document loaded before this one is intact; fix the cause and run the command "
               "again.", file=sys.stderr)
         return 2

@@ -144,10 +144,11 @@ def load_document(
         insert_rows(conn, "paragraphs", PARAGRAPH_COLUMNS, paragraphs)
         insert_rows(conn, "tables", TABLE_COLUMNS, tables)
         insert_rows(conn, "unplaced_cells", UNPLACED_COLUMNS, unplaced)
+        conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite has already rolled back after e.g. a full disk
+            conn.execute("ROLLBACK")
         raise
-    conn.execute("COMMIT")
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: dict, rows: Iterable[dict]) -> int:
