@@ -1,0 +1,191 @@
+"""Security: the published site cannot be written to, queries are time-limited, documents cannot
+make us fetch anything, and names from the outside world cannot point outside the data folder."""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from badinputs import external_links_docx, external_links_html, external_links_xlsx
+from budgets import db as database
+from budgets.cli import build_parser
+from budgets.pipeline import Source, ingest_bytes
+from extractors import limits
+from extractors.model import ExtractionError
+from faultserver import fault_server  # noqa: F401  (fixture)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """`budgets serve` on loopback over a small database."""
+    folder = tmp_path_factory.mktemp("site")
+    db_path = folder / "budgets.db"
+    db = database.connect(db_path)
+    database.load_document(db, {"id": "d1", "title": "2026年部门预算", "status": "ok"},
+                           [{"id": "l1", "document_id": "d1", "amount_fen": 120784000000}])
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.close()
+    digest = _sha256(db_path)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "budgets", "serve", "--db", str(db_path), "--port", str(port)],
+                              cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        os.killpg(server.pid, signal.SIGKILL)
+        pytest.fail("budgets serve did not start")
+    yield {"base": base, "db": db_path, "digest": digest}
+    os.killpg(server.pid, signal.SIGTERM)  # serve and the Datasette it started
+    try:
+        server.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+
+
+def _request(url: str, method: str = "GET", data: bytes | None = None, headers: dict | None = None):
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _sql(site, sql: str):
+    return _request(site["base"] + "/budgets.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "objects"}))
+
+
+def test_the_database_is_served_immutable(site):
+    status, body = _request(site["base"] + "/-/databases.json")
+    assert status == 200
+    assert [d["is_mutable"] for d in json.loads(body) if d["name"] == "budgets"] == [False]
+
+
+def test_serve_listens_on_loopback_unless_told_otherwise():
+    args = build_parser().parse_args(["serve"])
+    assert args.host == "127.0.0.1"
+
+
+@pytest.mark.parametrize("sql", [
+    "INSERT INTO documents (id) VALUES ('x')",
+    "UPDATE budget_lines SET amount_fen = 0",
+    "DELETE FROM documents",
+    "DROP TABLE documents",
+    "ATTACH DATABASE '/tmp/elsewhere.db' AS elsewhere",
+    "PRAGMA writable_schema = 1",
+    "SELECT load_extension('/tmp/evil.so')",
+    "SELECT 1; DELETE FROM documents",
+    "WITH x AS (SELECT 1) DELETE FROM documents",
+])
+def test_sql_that_writes_is_refused(site, sql):
+    status, body = _sql(site, sql)
+    assert status >= 400, body[:300]
+    assert not Path("/tmp/elsewhere.db").exists()
+
+
+@pytest.mark.parametrize("path", [
+    "/budgets", "/budgets/documents", "/budgets/documents/-/insert", "/budgets/documents/-/upsert",
+    "/budgets/documents/-/drop", "/budgets/documents/d1/-/update", "/budgets/documents/d1/-/delete",
+    "/budgets/-/create", "/-/create-token", "/budgets/-/query",
+])
+def test_no_post_endpoint_writes(site, path):
+    for body, content_type in [
+        (urllib.parse.urlencode({"sql": "DELETE FROM documents"}).encode(), "application/x-www-form-urlencoded"),
+        (json.dumps({"row": {"id": "x"}, "rows": [{"id": "x"}]}).encode(), "application/json"),
+    ]:
+        status, answer = _request(site["base"] + path, "POST", body,
+                                  {"Content-Type": content_type, "Origin": "https://attacker.example"})
+        assert status >= 400, (path, status, answer[:200])
+
+
+def test_nothing_anyone_sent_changed_the_database(site):
+    # Runs after the write attempts above (file order); also stands alone.
+    status, body = _sql(site, "SELECT count(*) AS n FROM documents")
+    assert status == 200 and json.loads(body)["rows"] == [{"n": 1}]
+    assert _sha256(site["db"]) == site["digest"]
+
+
+def test_a_runaway_query_is_stopped_by_the_time_limit(site):
+    started = time.monotonic()
+    status, body = _sql(site, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
+                              "SELECT count(*) FROM c")
+    assert status >= 400 and b"too long" in body
+    assert time.monotonic() - started < 15
+    assert _sql(site, "SELECT 1 AS one")[0] == 200  # and the site still answers
+
+
+# --- documents cannot make us fetch anything ----------------------------------------------------
+
+@pytest.mark.parametrize("name, make", [
+    ("linked.docx", external_links_docx),
+    ("linked.xlsx", external_links_xlsx),
+    ("linked.html", external_links_html),
+])
+def test_links_macros_and_templates_in_documents_are_never_followed(fault_server, tmp_db, name, make):
+    doc = ingest_bytes(tmp_db, make(fault_server.base), Source(filename=name))
+    assert doc["status"] in ("ok", "partial", "failed", "unsupported")
+    assert fault_server.requests == []
+
+
+# --- names from outside -------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name, safe", [
+    ("../../etc/passwd", "etc/passwd"),
+    ("/etc/cron.d/evil", "etc/cron.d/evil"),
+    ("C:\\Windows\\System32\\evil.dll", "Windows/System32/evil.dll"),
+    ("..\\..\\预算.pdf", "预算.pdf"),
+    ("a/./b/../c.pdf", "a/b/c.pdf"),
+    ("CON.pdf", "_CON.pdf"),
+    ("new\nline\x00.pdf", "new_line_.pdf"),
+    ("", "member"),
+    ("../..", "member"),
+])
+def test_member_names_cannot_leave_their_folder(name, safe):
+    assert limits.safe_member_name(name) == safe
+
+
+def test_a_content_disposition_name_is_one_plain_file_name():
+    assert limits.safe_filename("../../evil.pdf") == "evil.pdf"
+    assert limits.safe_filename(urllib.parse.unquote("..%2F..%2F%E9%A2%84%E7%AE%97.pdf")) == "预算.pdf"
+    assert limits.safe_filename("") == "download"
+
+
+def test_safe_join_stays_inside_the_data_folder_even_through_a_symlink(tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    assert limits.safe_join(data, "../../x.pdf") == (data / "x.pdf").resolve()
+    (data / "escape").symlink_to(tmp_path)
+    with pytest.raises(ExtractionError, match="outside"):
+        limits.safe_join(data, "escape/x.pdf")
