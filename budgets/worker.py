@@ -36,17 +36,10 @@ _MAGIC = [  # formats this tool does not read, for a clearer message than "unkno
 ]
 
 
-def extract_document(data: bytes, fmt: str, filename: str = "", depth: int = 0) -> Extraction:
-    """Extract one document within the limits; raises ExtractionError for anything that fails.
-
-    `depth` is how many archives the document sits inside (0 for a downloaded file)."""
+def extract_document(data: bytes, fmt: str, filename: str = "") -> Extraction:
+    """Extract one document within the limits; raises ExtractionError for anything that fails."""
     name = filename or "the document"
     limits.check_document_size(len(data), name)
-    if fmt == "zip" and depth >= limits.MAX_NESTING:
-        raise ExtractionError(
-            f"{name} is a ZIP inside {depth} other archives; archives are opened at most "
-            f"{limits.MAX_NESTING} levels deep (BUDGETS_MAX_NESTING), so this one was not"
-        )
     if os.environ.get("BUDGETS_NO_WORKER"):
         return extract_checked(data, fmt, filename)
     return _in_child(data, fmt, filename)
@@ -81,13 +74,14 @@ def extract_checked(data: bytes, fmt: str, filename: str = "") -> Extraction:
 def safe_children(children: list[tuple[str, bytes]], parent: str) -> list[tuple[str, bytes]]:
     """Archive members as the pipeline may store them: safe, unique names, bounded in number and
     in total size, whatever the archive's own directory claimed."""
-    if len(children) > limits.MAX_MEMBERS:
+    bounds = limits.DEFAULT
+    if len(children) > bounds.max_members:
         raise ExtractionError(f"{parent} yielded {len(children)} members, more than the "
-                              f"{limits.MAX_MEMBERS} limit (BUDGETS_MAX_MEMBERS)")
+                              f"{bounds.max_members} limit (BUDGETS_ZIP_MAX_MEMBERS)")
     total = sum(len(member) for _, member in children)
-    if total > limits.MAX_INFLATED_MB * limits.MB:
+    if total > bounds.max_total_bytes:
         raise ExtractionError(f"{parent} inflated to {limits.human_size(total)}, more than the "
-                              f"{limits.MAX_INFLATED_MB:g} MB limit (BUDGETS_MAX_INFLATED_MB)")
+                              f"{limits.human_size(bounds.max_total_bytes)} limit (BUDGETS_ZIP_MAX_MB)")
     seen: set[str] = set()
     safe = []
     for number, (member_name, member) in enumerate(children, 1):
