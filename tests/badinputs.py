@@ -348,12 +348,13 @@ def bad_inputs() -> list[BadInput]:
     xlsx, docx = small_xlsx(), small_docx()
     many = zip_of([(f"f{n}.txt", b"") for n in range(6000)])
     bomb, bomb_crc = deflated_zeros(2 * GB)
+    # Every member's bytes differ from every other input's: the same bytes are the same document.
     traversal_members = [
-        ("../../evil-relative.html", good_html_table()),
-        ("/tmp/budgets-evil-absolute.txt", seed_text()),
-        ("C:\\Windows\\evil-drive.html", NEWS_PAGE),
-        ("..\\..\\evil-backslash.html", NEWS_PAGE),
-        ("good/预算.txt", seed_text()),
+        ("../../evil-relative.html", good_html_table() + b"<!-- relative -->"),
+        ("/tmp/budgets-evil-absolute.txt", seed_text() + "\n附：绝对路径\n".encode()),
+        ("C:\\Windows\\evil-drive.html", NEWS_PAGE + b"<!-- drive -->"),
+        ("..\\..\\evil-backslash.html", NEWS_PAGE + b"<!-- backslash -->"),
+        ("good/预算.txt", seed_text() + "\n附：正常\n".encode()),
     ]
     return [
         BadInput("empty.pdf", "an empty file named .pdf", b"", ("failed",), ("empty",)),
@@ -391,7 +392,7 @@ def bad_inputs() -> list[BadInput]:
                  zip_of(traversal_members), ("ok", "partial", "unsupported"), reader="extractors.archive",
                  extra={"members": [name for name, _ in traversal_members]}),
         BadInput("nested.zip", "ZIPs nested six deep with the seed at the bottom",
-                 nested_zip(6, ("seed.txt", seed_text())), ("ok", "partial", "unsupported"),
+                 nested_zip(6, ("seed.txt", seed_text() + "\n附：嵌套\n".encode())), ("ok", "partial", "unsupported"),
                  reader="extractors.archive"),
         BadInput("archive.rar", "a RAR archive", b"Rar!\x1a\x07\x01\x00" + _random(500, 7), ("unsupported",),
                  ("rar",)),

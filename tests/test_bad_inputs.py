@@ -66,7 +66,7 @@ def bad_run(tmp_path_factory):
     for name, doc in sorted(by_name.items()):
         report.append(f"{name:<24} {doc['status']:<12} {lines.get(doc['id'], 0):>5}  {doc['error'] or ''}")
         for child in (d for d in documents if d["parent_id"] == doc["id"]):
-            report.append(f"  └ {child['title'][:20]:<20} {child['status']:<12} "
+            report.append(f"  └ {(child['url'] or child['title'])[:20]:<20} {child['status']:<12} "
                           f"{lines.get(child['id'], 0):>5}  {child['error'] or ''}")
     text = "\n".join(report)
     print("\n" + text)
