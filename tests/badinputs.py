@@ -351,10 +351,10 @@ def bad_inputs() -> list[BadInput]:
     # Every member's bytes differ from every other input's: the same bytes are the same document.
     traversal_members = [
         ("../../evil-relative.html", good_html_table() + b"<!-- relative -->"),
-        ("/tmp/budgets-evil-absolute.txt", seed_text() + "\n附：绝对路径\n".encode()),
+        ("/tmp/budgets-evil-absolute.html", good_html_table() + b"<!-- absolute -->"),
         ("C:\\Windows\\evil-drive.html", NEWS_PAGE + b"<!-- drive -->"),
         ("..\\..\\evil-backslash.html", NEWS_PAGE + b"<!-- backslash -->"),
-        ("good/预算.txt", seed_text() + "\n附：正常\n".encode()),
+        ("good/预算.html", good_html_table() + b"<!-- plain -->"),
     ]
     return [
         BadInput("empty.pdf", "an empty file named .pdf", b"", ("failed",), ("empty",)),
@@ -410,8 +410,8 @@ def bad_inputs() -> list[BadInput]:
                  ("ok", *BAD, "partial"), reader="extractors.html"),
         BadInput("listing.html", "a list of links to disclosures, not a disclosure", LISTING_PAGE,
                  ("ok", *BAD, "partial"), reader="extractors.html"),
-        BadInput("huge.pdf", "a 3 GB file (sparse on disk)", sparse_size=3 * GB, statuses=("failed",),
-                 says=("3.0 gb", "limit")),
+        BadInput("huge.pdf", "a 300 MB file (sparse on disk), over the document size limit",
+                 sparse_size=300 * MB, statuses=("failed",), says=("300.0 mb", "limit")),
     ]
 
 

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from badinputs import BAD, GB, bad_inputs, good_inputs, seed_text, write_corpus
+from badinputs import BAD, GB, MB, bad_inputs, good_inputs, seed_text, write_corpus
+from budgets.commands.ingest import ingest_file
 from budgets.worker import safe_children
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -144,8 +145,8 @@ def test_archive_members_get_safe_names(bad_run):
 def test_member_names_are_made_safe_whatever_the_extractor():
     members = [(name, b"x") for name in INPUTS["traversal.zip"].extra["members"]] + [("", b"y"), ("a/b", b"z"), ("a\\b", b"w")]
     names = [name for name, _ in safe_children(members, "traversal.zip")]
-    assert names == ["evil-relative.html", "tmp/budgets-evil-absolute.txt", "Windows/evil-drive.html",
-                     "evil-backslash.html", "good/预算.txt", "member-6", "a/b", "a/b~2"]
+    assert names == ["evil-relative.html", "tmp/budgets-evil-absolute.html", "Windows/evil-drive.html",
+                     "evil-backslash.html", "good/预算.html", "member-6", "a/b", "a/b~2"]
 
 
 def test_nested_archives_are_opened_only_to_the_nesting_limit(bad_run):
@@ -176,10 +177,20 @@ def test_pages_that_are_not_disclosures_yield_no_budget_lines(bad_run, name):
     assert bad_run["lines"].get(bad_run["by_name"][name]["id"], 0) == 0
 
 
-def test_a_file_over_the_size_limit_is_refused_before_it_is_read(bad_run):
+def test_a_file_over_the_size_limit_is_recorded_under_the_hash_of_its_bytes(bad_run):
     huge = bad_run["by_name"]["huge.pdf"]
-    assert huge["bytes"] == 3 * GB and huge["status"] == "failed"
-    assert huge["id"] == "305b66a59d15b252092fbda9d09711230c429f351897cbd430e7b55a35fd3b97"  # sha256 of 3 GB of zeros
+    assert huge["bytes"] == 300 * MB and huge["status"] == "failed"
+    assert huge["id"] == "17a88af83717f68b8bd97873ffcf022c8aed703416fe9b08e0fa9e3287692bf0"  # sha256 of 300 MB of zeros
+
+
+def test_a_file_over_the_size_limit_is_never_read_into_memory(tmp_path, tmp_db, monkeypatch):
+    huge = tmp_path / "huge.zip"
+    with open(huge, "wb") as handle:
+        handle.truncate(150 * MB)  # sparse, so the test costs no disk
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read whole"))
+    doc = ingest_file(tmp_db, huge)
+    assert doc["status"] == "failed" and "huge.zip is 150.0 MB, larger than the 100 MB limit" in doc["error"]
+    assert tmp_db.execute("SELECT bytes FROM documents WHERE id = ?", [doc["id"]]).fetchone()[0] == 150 * MB
 
 
 def test_strict_makes_a_failed_document_an_error(tmp_path):
