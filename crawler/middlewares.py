@@ -2,6 +2,7 @@
 back-off."""
 from __future__ import annotations
 
+from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -41,3 +42,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
             await maybe_deferred_to_future(task.deferLater(reactor, delay, lambda: None))
         return None
+
+
+class RedirectLoopMiddleware(RedirectMiddleware):
+    """A redirect back to a URL of its own chain (a login or error page bouncing back) would be
+    dropped silently by the duplicate filter; letting it through makes REDIRECT_MAX_TIMES turn
+    the loop into an error the spider records."""
+
+    def _redirect(self, redirected, request, *args):
+        redirected = super()._redirect(redirected, request, *args)
+        if redirected.url in redirected.meta.get("redirect_urls", ()):
+            redirected.dont_filter = True
+        return redirected

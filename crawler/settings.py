@@ -32,6 +32,8 @@ LOG_LEVEL = "INFO"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
+    "crawler.middlewares.RedirectLoopMiddleware": 600,  # a loop becomes a recorded error
     "crawler.middlewares.EncodingMiddleware": 120,  # after decompression (590)
 }
 ITEM_PIPELINES = {

@@ -12,6 +12,7 @@ Faults (all bounded in time; the server stops by itself when the test ends):
   /status/<code>          that status with a small HTML body (500, 503, 403, 404 ...)
   /redirect-loop/a        302 → /redirect-loop/b → 302 → /redirect-loop/a ...
   /redirect-chain/<n>     n redirects, then a small PDF-named page
+  /redirect-to?to=URL     302 to URL (another host: an off-site redirect)
   /slow-body              headers at once, then 1 byte every 0.5 s, never complete
   /no-response            reads the request, answers nothing
   /wrong-length           Content-Length 100000, sends 1000 bytes and closes
@@ -29,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -106,6 +108,9 @@ class _FaultHandler(BaseHTTPRequestHandler):
             return self._send(code, f"<html><title>{code}</title><h1>Error {code}</h1></html>".encode())
         if path.startswith("/redirect-loop/"):
             target = "/redirect-loop/b" if path.endswith("/a") else "/redirect-loop/a"
+            return self._send(302, b"", {"Location": target})
+        if path == "/redirect-to":  # /redirect-to?to=URL: a redirect anywhere, e.g. off-site
+            target = parse_qs(urlsplit(self.path).query).get("to", ["/"])[0]
             return self._send(302, b"", {"Location": target})
         if path.startswith("/redirect-chain/"):
             left = int(path.rsplit("/", 1)[1])

@@ -23,6 +23,7 @@ from budgets.pipeline import Source, ingest_bytes
 from budgets.worker import extract_document
 from extractors import limits, registry
 from extractors.model import Extraction, ExtractionError
+from faultserver import fault_server  # noqa: F401  (fixture)
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD_HTML = good_html_table()
@@ -402,3 +403,71 @@ def test_a_database_that_reaches_its_size_limit_mid_run_keeps_the_previous_state
         probe.close()
 
     _fill_and_check(db_path, tmp_path, fill, lambda: limit.update(pages=0), capsys)
+
+
+# --- the crawler against a misbehaving site ------------------------------------------------------
+
+CQTN_LIST = "/bm/qwsjkw/zwgk_25192/fdzdgknr/ysjs_117571/ys_bm/index.html"
+CQTN_DETAIL = "/bm/qwsjkw/zwgk_25192/fdzdgknr/ysjs_117571/ys_bm/202601/t20260130_{n}.html"
+FAULTS = {  # link on the list page → what its documents row must say
+    "/status/500": "HTTP 500",
+    "/redirect-loop/a": "redirect loop: more than 20 redirects",
+    "/slow-body": "timed out",
+    "/no-response": "timed out",
+    "/wrong-length": "connection cut before the end",
+    "/huge": "larger than download max size",
+    "/html-as-pdf.pdf": "holds an HTML page titled '404 Not Found'",
+}
+
+
+def _fault_site(server, pages: int = 1) -> None:
+    """The cqtn config's list page on the fault server: good disclosure pages, every fault as an
+    attachment, and links off the site that must never be followed."""
+    links = [f'<li><a href="202601/t20260130_{n}.html">重庆市潼南区卫生健康委员会2026年部门预算情况说明（{n}）</a></li>'
+             for n in range(pages)]
+    links += [f'<li><a href="{path}">潼南区2026年部门预算公开表（{n}）.pdf</a></li>' for n, path in enumerate(FAULTS)]
+    links += ['<li><a href="/disposition">潼南区2026年部门预算附件.pdf</a></li>',
+              '<li><a href="http://evil.example.com/steal/2026年部门预算.pdf">2026年部门预算（外站）.pdf</a></li>',
+              '<li><a href="/redirect-to?to=http%3A%2F%2Fevil.example.com%2Fredirected.pdf">'
+              '2026年部门预算（转外站）.pdf</a></li>']
+    server.add(CQTN_LIST, '<html><head><meta charset="utf-8"><title>预算</title></head><body><ul>'
+               + "".join(links) + "</ul></body></html>")
+    for n in range(pages):
+        server.add(CQTN_DETAIL.format(n=n), GOOD_HTML.replace(b"</body>", f"<p>第{n}页</p></body>".encode()))
+
+
+def _crawl(server, db: Path, timeout: float = 120):
+    from crawling import FAST
+
+    command = [sys.executable, "-m", "scrapy", "crawl", "disclosures", "-a", "site=cqtn",
+               "-a", f"replica=127.0.0.1:{server.port}", "-s", f"BUDGETS_DB={db}"]
+    for name, value in {**FAST, "LOG_LEVEL": "WARNING"}.items():
+        command += ["-s", f"{name}={value}"]
+    return subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def test_a_crawl_of_a_misbehaving_site_records_every_fault_and_finishes(fault_server, tmp_path):
+    _fault_site(fault_server)
+    db = tmp_path / "data" / "budgets.db"
+    started = time.monotonic()
+    crawl = _crawl(fault_server, db)
+    out, err = crawl.communicate(timeout=120)
+    assert crawl.returncode == 0, err[-3000:]
+    assert time.monotonic() - started < 90, "slow and endless bodies do not stall the crawl"
+    conn = sqlite3.connect(db)
+    rows = {url: (status, error) for url, status, error in conn.execute("SELECT url, status, error FROM documents")}
+    good = [s for url, (s, _) in rows.items() if "t20260130_0" in url]
+    assert good == ["ok"]
+    for path, says in FAULTS.items():
+        row = rows.get(f"http://www.cqtn.gov.cn{path}")
+        assert row and row[0] == "failed" and says in row[1], (path, row, rows)
+    hosts = {r.headers.get("Host") for r in fault_server.requests}
+    assert hosts == {"www.cqtn.gov.cn"}, "no request left the site, not even through a redirect"
+    outside = [p for p in files_below(tmp_path) if not p.startswith("data/")]
+    assert outside == []
+    assert not any(".." in p for p in files_below(tmp_path / "data"))
+
+
+def files_below(folder: Path) -> list[str]:
+    return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()]

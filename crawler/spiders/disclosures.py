@@ -102,7 +102,7 @@ class DisclosuresSpider(scrapy.Spider):
         list page a counted error; requests refused by robots.txt are only counted."""
         request = failure.request
         stats = self.crawler.stats
-        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+        if failure.check(IgnoreRequest) and not failure.check(HttpError) and not _redirect_loop(failure):
             stats.inc_value("budgets/refused")
             self.logger.info("not fetched (robots.txt or off-site): %s", request.url)
             return
@@ -131,6 +131,15 @@ class DisclosuresSpider(scrapy.Spider):
         if failure.check(DownloadTimeoutError, TxTimeoutError):
             timeout = failure.request.meta.get("download_timeout") or self.settings.getfloat("DOWNLOAD_TIMEOUT")
             return f"timed out after {timeout:g} s{attempts} fetching {url}"
+        if _redirect_loop(failure):
+            return f"redirect loop: more than {self.settings.getint('REDIRECT_MAX_TIMES')} redirects fetching {url}"
+        if "download max size" in str(failure.value):
+            limit = self.settings.getint("DOWNLOAD_MAXSIZE") / 1024 / 1024
+            return (f"larger than the {limit:.0f} MB download limit, not downloaded: {url} "
+                    "(raise BUDGETS_MAX_DOCUMENT_MB if it is a real disclosure)")
+        if "DataLoss" in type(failure.value).__name__:
+            return (f"connection cut before the end{attempts} fetching {url} (fewer bytes than its "
+                    "Content-Length); the site may be overloaded: the next crawl tries again")
         return f"{type(failure.value).__name__}{attempts} fetching {url}: {failure.getErrorMessage()}"
 
     # helpers ---------------------------------------------------------------------------------
@@ -176,3 +185,9 @@ class DisclosuresSpider(scrapy.Spider):
     @staticmethod
     def _page_title(response) -> str:
         return clean_text(response.css("title::text").get() or response.css("h1::text").get() or "")
+
+
+def _redirect_loop(failure) -> bool:
+    """Scrapy gives up a redirect loop with IgnoreRequest, as it does an off-site link; a loop is
+    an error to record, not a refusal."""
+    return failure.check(IgnoreRequest) is not None and "max redirections" in str(failure.value)
