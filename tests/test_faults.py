@@ -195,7 +195,7 @@ def _kill_corpus(folder: Path, copies: int) -> None:
         (folder / f"{n:03d}-error.pdf").write_bytes(ERROR_PAGE + str(n).encode())
         (folder / f"{n:03d}-error.xlsx").write_bytes(CHINESE_ERROR_PAGE + str(n).encode())
         (folder / f"{n:03d}-report.pdf").write_bytes(text_pdf([f"Report {n}", "Total 12.50"]))
-        if n % 10 == 9:  # late in the run: the slow text dump is parsed by the clean run and the rerun
+        if n == copies - 2:  # late in the run: the slow text dump is parsed by the clean run and the rerun
             (folder / f"{n:03d}-seed.txt").write_bytes(seed + f"\n附：第{n}份\n".encode())
 
 
@@ -220,7 +220,7 @@ def _contents(db_path: Path) -> dict[str, list[tuple]]:
 
 def test_sigkill_during_ingest_then_rerun_leaves_exactly_one_clean_copy(tmp_path):
     corpus = tmp_path / "corpus"
-    _kill_corpus(corpus, copies=12)
+    _kill_corpus(corpus, copies=8)
     total = len(list(corpus.iterdir()))
     clean = _ingest(corpus, tmp_path / "clean.db")
     assert clean.wait(timeout=300) == 0, clean.stderr.read()
@@ -471,3 +471,47 @@ def test_a_crawl_of_a_misbehaving_site_records_every_fault_and_finishes(fault_se
 
 def files_below(folder: Path) -> list[str]:
     return [str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file()]
+
+
+def _crawl_contents(db_path: Path) -> dict[str, list[tuple]]:
+    """What a crawl stored, comparable across runs: the time of fetching, the Date header and
+    where the raw file sits (absolute) aside."""
+    db = sqlite3.connect(db_path)
+    assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    contents = {}
+    for table in ("documents", "budget_lines", "paragraphs", "tables", "unplaced_cells"):
+        columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")
+                   if row[1] not in ("fetched_at", "http_headers", "raw_path")]
+        contents[table] = sorted(db.execute(f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{table}]"),
+                                 key=repr)
+    db.close()
+    raw = db_path.parent / "raw"
+    contents["raw files"] = sorted(p.name for p in raw.rglob("*") if p.is_file() and not p.name.startswith(".part-"))
+    return contents
+
+
+def test_sigkill_during_a_crawl_then_rerun_leaves_exactly_one_clean_copy(fault_server, tmp_path):
+    pages = 16
+    _fault_site(fault_server, pages=pages)
+    for path in FAULTS:  # only good pages here: this is about the kill, not the faults
+        fault_server.add(path, GOOD_HTML.replace(b"</body>", path.encode() + b"</body>"))
+    clean_db = tmp_path / "clean" / "data" / "budgets.db"
+    clean = _crawl(fault_server, clean_db)
+    assert clean.wait(timeout=180) == 0, clean.stderr.read()[-3000:]
+
+    killed_db = tmp_path / "killed" / "data" / "budgets.db"
+    for stop_after in (pages // 2,):
+        run = _crawl(fault_server, killed_db)
+        seen = 0
+        for line in run.stderr:
+            seen += line.startswith("[cqtn] ")
+            if seen >= stop_after:
+                break
+        time.sleep(random.Random(stop_after).uniform(0, 0.1))
+        run.kill()
+        run.wait()
+        assert run.returncode == -signal.SIGKILL, "the crawl was killed before it finished"
+        assert _gone(lambda: _processes_mentioning(str(killed_db))), "no worker outlives the crawl"
+    rerun = _crawl(fault_server, killed_db)
+    assert rerun.wait(timeout=180) == 0, rerun.stderr.read()[-3000:]
+    assert _crawl_contents(killed_db) == _crawl_contents(clean_db)
