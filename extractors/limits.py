@@ -127,7 +127,6 @@ def open_container(data: bytes, what: str, limits: Limits = DEFAULT) -> zipfile.
 import posixpath  # noqa: E402
 import re  # noqa: E402
 import unicodedata  # noqa: E402
-
 from pathlib import Path  # noqa: E402
 
 def _env_number(name: str, default: float) -> float:

@@ -49,7 +49,6 @@ def site(tmp_path_factory):
                            [{"id": "l1", "document_id": "d1", "amount_fen": 120784000000}])
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
-    digest = _sha256(db_path)
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "budgets", "serve", "--db", str(db_path), "--port", str(port)],
                               cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
@@ -65,6 +64,7 @@ def site(tmp_path_factory):
     else:
         os.killpg(server.pid, signal.SIGKILL)
         pytest.fail("budgets serve did not start")
+    digest = _sha256(db_path)  # once serving: `serve` may prepare the file before it starts
     yield {"base": base, "db": db_path, "digest": digest}
     os.killpg(server.pid, signal.SIGTERM)  # serve and the Datasette it started
     try:
