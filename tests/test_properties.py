@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from badinputs import small_docx, small_xlsx
+from budgets.worker import safe_children
 from extractors import limits
 from extractors.detect import FORMATS, detect_format
 from extractors.model import Extraction, ExtractionError
@@ -123,6 +124,16 @@ def test_a_safe_member_name_is_relative_plain_and_short(name):
     assert not any(ord(c) < 32 for c in safe)
     assert posixpath.normpath(safe) == safe
     assert limits.safe_member_name(safe) == safe
+
+
+@QUICK
+@given(st.lists(st.text(max_size=40) | st.sampled_from(["../a.pdf", "a.pdf", "/a.pdf", "a\\..\\a.pdf", "", ".."]),
+                max_size=20))
+def test_archive_members_leave_the_worker_with_unique_safe_names(names):
+    safe = [name for name, _ in safe_children([(name, b"") for name in names], "fuzz.zip")]
+    assert len(safe) == len(names) and len(set(safe)) == len(safe)
+    for name in safe:
+        assert name and not name.startswith("/") and "\\" not in name and ".." not in name.split("/")
 
 
 @QUICK
