@@ -216,3 +216,26 @@ def test_the_fuzzed_packages_are_real_office_files():
     for package in (small_xlsx(), small_docx()):
         assert zipfile.ZipFile(io.BytesIO(package)).testzip() is None
         limits.check_office_package(package, "real.xlsx")
+
+
+def _pdf_mutations():
+    from badinputs import text_pdf
+
+    pdf = text_pdf(["Budget 2026", "Total 1207.84"])
+    return st.tuples(st.just(pdf), st.lists(st.tuples(st.integers(0, 10 ** 5), st.integers(0, 255)), max_size=8),
+                     st.integers(9, 10 ** 5))
+
+
+@SLOW
+@given(_pdf_mutations())
+def test_damaged_pdfs_extract_or_raise_extraction_error(mutation):
+    extract = _extractor("extractors.pdf")
+    pdf, flips, cut = mutation
+    data = bytearray(pdf)
+    for position, value in flips:
+        data[position % len(data)] = value
+    try:
+        result = extract(bytes(data[:cut]), "damaged.pdf")
+    except ExtractionError:
+        return
+    assert isinstance(result, Extraction)
