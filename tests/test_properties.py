@@ -1,10 +1,13 @@
 """Property-based tests: whatever text or bytes arrive, the parsers either return a result or raise
-the project's own error (NumberError, ExtractionError), never anything else."""
+the project's own error (NumberError, ExtractionError), never anything else.
+
+Example counts stay moderate so the suite is fast; FUZZ_EXAMPLES=1000 runs the slow ones longer."""
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import io
+import os
 import posixpath
 import zipfile
 from decimal import Decimal
@@ -22,7 +25,7 @@ from extractors.model import Extraction, ExtractionError
 from extractors.numbers import NumberError, clean, is_amount, parse_amount, to_fen
 
 QUICK = settings(max_examples=200, deadline=None)
-SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SLOW = settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", 40)), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # What amounts on disclosure pages are made of, plus the odd stray character.
 AMOUNT_ALPHABET = "0123456789,.-()（）０１２３４５６７８９．，－＋+ \u00a0—…/万元合计e"
@@ -236,6 +239,26 @@ def test_damaged_pdfs_extract_or_raise_extraction_error(mutation):
         data[position % len(data)] = value
     try:
         result = extract(bytes(data[:cut]), "damaged.pdf")
+    except ExtractionError:
+        return
+    assert isinstance(result, Extraction)
+
+
+OFFICE = st.sampled_from([("extractors.spreadsheet", "damaged.xlsx", small_xlsx()),
+                           ("extractors.wordprocessing", "damaged.docx", small_docx())])
+
+
+@SLOW
+@given(OFFICE, st.lists(st.tuples(st.integers(0, 10 ** 6), st.integers(0, 255)), min_size=1, max_size=6),
+       st.none() | st.integers(30, 10 ** 6))
+def test_damaged_office_files_extract_or_raise_extraction_error(office, flips, cut):
+    module, name, package = office
+    extract = _extractor(module)
+    data = bytearray(package)
+    for position, value in flips:
+        data[position % len(data)] = value
+    try:
+        result = extract(bytes(data[:cut]), name)
     except ExtractionError:
         return
     assert isinstance(result, Extraction)
