@@ -1,6 +1,8 @@
 """Scrapy settings: polite by default. Tests and the demo override a few (delays, timeouts)."""
 import os
 
+from extractors import limits as _limits
+
 BOT_NAME = "district-budgets"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -18,7 +20,7 @@ AUTOTHROTTLE_START_DELAY = 2.0
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 60
-DOWNLOAD_MAXSIZE = 200 * 1024 * 1024
+DOWNLOAD_MAXSIZE = _limits.DEFAULT.max_document_bytes  # BUDGETS_MAX_DOCUMENT_MB: one limit for crawl and ingest
 
 RETRY_ENABLED = True
 RETRY_TIMES = 3

@@ -415,7 +415,7 @@ FAULTS = {  # link on the list page → what its documents row must say
     "/slow-body": "timed out",
     "/no-response": "timed out",
     "/wrong-length": "connection cut before the end",
-    "/huge": "larger than download max size",
+    "/huge": "larger than the 100 MB download limit",
     "/html-as-pdf.pdf": "holds an HTML page titled '404 Not Found'",
 }
 
