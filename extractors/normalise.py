@@ -92,6 +92,8 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                 if spec.is_label:
                     owner = _owner_with(owner, spec, cell, col, specs, row, headings)
                 continue
+            if kind == "other" and spec.measure == "other":
+                continue  # a table that is neither a known kind nor labelled with a known measure
             try:
                 amount = parse_amount(cell)
             except NumberError:

@@ -96,3 +96,14 @@ def test_shanghai_vehicle_columns_under_their_group():
                   rows=[["30", "0", "20", "5", "15", "10"]])
     measures = [l["measure"] for l in lines_of(table)]
     assert measures == ["total", "overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"]
+
+
+def test_a_table_of_no_known_kind_and_no_known_measure_yields_no_lines():
+    table = Table(title="今日天气", header=[["城市", "最高气温", "最低气温"]], rows=[["潼南", "18", "9"]])
+    assert lines_of(table) == []
+
+
+def test_a_table_of_unknown_title_still_yields_its_known_measures():
+    table = Table(title="附表", unit="万元", header=[["科目编码", "科目名称", "基本支出"]],
+                  rows=[["201", "一般公共服务支出", "5"]])
+    assert [l["measure"] for l in lines_of(table)] == ["basic"]
