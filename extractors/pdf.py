@@ -12,6 +12,8 @@ import io
 import re
 from dataclasses import dataclass, field
 
+from pdfplumber.utils import extract_text as chars_to_text
+
 from extractors.model import Extraction, ExtractionError, Paragraph, Table
 from extractors.pdf_grid import Layout, build_grid, cell_text, cells_from_boxes, is_body_row, split_layout, stack_halves
 
@@ -138,9 +140,13 @@ def read_page(page, number: int) -> tuple[list[PageTable], list[Line], bool]:
     has_text = any(not _PAGE_NUMBER.match(w["text"]) for w in words) or not page.images
     found = []
     boxes = []
+    chars = [c for c in ruled.chars if c.get("text", "").strip()]
     for table in ruled.find_tables(TABLE_SETTINGS):
-        cell_boxes = [c for c in table.cells]
-        texts = [cell_text(ruled.crop(_inside(c, page)).extract_text(x_tolerance=1.5)) for c in cell_boxes]
+        cell_boxes = list(table.cells)
+        inside = [c for c in chars if _centre_within(c, table.bbox)]
+        # a glyph belongs to the cell its centre is in: tall glyphs overhang the rule below them
+        texts = [cell_text(chars_to_text([c for c in inside if _centre_within(c, box)], x_tolerance=1.5))
+                 for box in cell_boxes]
         cells, columns = cells_from_boxes(cell_boxes, texts)
         grid = build_grid(cells, columns)
         if grid.width < 2 or len(grid.texts) < 1:
@@ -212,15 +218,13 @@ def _row_from_words(words: list[dict], columns: list[tuple[float, float]]) -> li
     return row
 
 
-def _inside(bbox, page):
-    x0, top, x1, bottom = bbox
-    return (max(x0, page.bbox[0]), max(top, page.bbox[1]), min(x1, page.bbox[2]), min(bottom, page.bbox[3]))
-
-
-def _within(word, bbox) -> bool:
-    cx = (word["x0"] + word["x1"]) / 2
-    cy = (word["top"] + word["bottom"]) / 2
+def _centre_within(obj, bbox) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
     return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+_within = _centre_within
 
 
 def text_lines(words: list[dict]) -> list[Line]:

@@ -119,38 +119,34 @@ def build_grid(cells: list[Cell], columns: list[tuple[float, float]] | None = No
     return _drop_empty_rows(_fuse_columns(Grid(texts, ids, columns)))
 
 
-def _absorbable(grid: Grid, r: int, k: int, left: int) -> bool:
-    """True when position (r, k) adds nothing next to column `left`: empty, or the same cell."""
-    return not grid.texts[r][k] or grid.ids[r][k] == grid.ids[r][left]
+HAIRLINE = 8.0  # points: a column this narrow holds no text of its own; doubled rules make it
 
 
 def _fuse_columns(grid: Grid) -> Grid:
-    if not any(is_body_row(row) is False and any(row) for row in grid.texts):
-        return grid  # no header rows (a continuation page): nothing tells spare columns from empty ones
-    """Fuse neighbouring columns that never hold two different texts in one row.
+    """Fuse neighbouring grid columns that are one printed column.
 
     Doubled or misaligned rules split one printed column into two grid columns: a hairline
-    column of empty cells, or a header cell spanning columns 0–1 above body cells spanning 1–2.
-    Two columns fuse when in every row one of them is empty or both are the same merged cell
-    (or, for the misaligned case, the left one repeats the cell to its own left).
+    column between two rules, or a header cell spanning columns 0–1 above body cells spanning
+    1–2. Two neighbours fuse when in every row one of them adds nothing: it is the same merged
+    cell as its left neighbour, or it is empty and one of the two columns is a hairline. Real columns that merely happen to be empty on a page (an
+    unused amount column on a continuation page) are wider than a hairline and stay.
     """
     k = 1
     while k < grid.width:
         a, b = k - 1, k
+        rows = range(len(grid.texts))
+        narrow = min(_width(grid, a), _width(grid, b)) < HAIRLINE
 
-        def one_is_spare(r: int) -> bool:
-            if _absorbable(grid, r, b, a):
-                return True
-            if not grid.texts[r][a]:
-                return True
-            return a > 0 and grid.ids[r][a] == grid.ids[r][a - 1]
+        def spare_b(r: int) -> bool:
+            return grid.ids[r][b] == grid.ids[r][a] or (not grid.texts[r][b] and narrow)
 
-        if all(one_is_spare(r) for r in range(len(grid.texts))):
-            for r in range(len(grid.texts)):
-                keep_b = not _absorbable(grid, r, b, a) and (
-                    not grid.texts[r][a] or (a > 0 and grid.ids[r][a] == grid.ids[r][a - 1])
-                )
-                if keep_b:
+        def spare_a(r: int) -> bool:
+            return (a > 0 and grid.ids[r][a] == grid.ids[r][a - 1]) or (
+                not grid.texts[r][a] and narrow)
+
+        if all(spare_b(r) or spare_a(r) for r in rows):
+            for r in rows:
+                if not spare_b(r):
                     grid.texts[r][a] = grid.texts[r][b]
                     grid.ids[r][a] = grid.ids[r][b]
                 del grid.texts[r][b]
@@ -160,6 +156,11 @@ def _fuse_columns(grid: Grid) -> Grid:
         else:
             k += 1
     return grid
+
+
+def _width(grid: Grid, k: int) -> float:
+    x0, x1 = grid.columns[k]
+    return x1 - x0
 
 
 def _drop_empty_rows(grid: Grid) -> Grid:
