@@ -74,7 +74,7 @@ def extract(data: bytes, filename: str = "") -> Extraction:
         raise ExtractionError(_open_error(exc, filename)) from exc
     with pdf:
         try:
-            return _extract_pages(pdf, filename, n_pages)
+            return _extract_pages(pdf, filename, n_pages, data)
         except ExtractionError:
             raise
         except Exception as exc:
@@ -90,12 +90,14 @@ def _open_error(exc: Exception, filename: str) -> str:
     return f"{name} is not a readable PDF ({type(exc).__name__}: {exc or 'damaged file'})"
 
 
-def _extract_pages(pdf, filename: str, n_pages: int) -> Extraction:
+def _extract_pages(pdf, filename: str, n_pages: int, data: bytes) -> Extraction:
     page_tables: list[PageTable] = []
     narrative: list[tuple[int, list[Line]]] = []
     textless: list[int] = []
     first_lines: list[Line] = []
     for number, page in enumerate(pdf.pages, start=1):
+        if reading_order_score(page) < 0.5:
+            page = upright_page(data, number - 1) or page
         found, lines, has_text = read_page(page, number)
         if not has_text:
             textless.append(number)
@@ -122,6 +124,42 @@ def _extract_pages(pdf, filename: str, n_pages: int) -> Extraction:
         extraction.status = "partial"
         extraction.error = f"pages {', '.join(map(str, inner))} have no text layer (scanned); their content is missing"
     return extraction
+
+
+def reading_order_score(page) -> float:
+    """Share of the page's text that reads left to right on upright lines (1.0 for a normal page).
+
+    A table printed sideways (or a page whose /Rotate disagrees with its content) reads top to
+    bottom or right to left; its glyphs are not upright, or advance leftwards.
+    """
+    chars = [c for c in page.chars if c.get("text", "").strip()]
+    if len(chars) < 20:
+        return 1.0
+    upright = sum(1 for c in chars if c.get("upright", True)) / len(chars)
+    pairs = [(a, b) for a, b in zip(chars, chars[1:]) if abs(a["top"] - b["top"]) < 2]
+    forward = sum(1 for a, b in pairs if b["x0"] >= a["x0"]) / len(pairs) if pairs else 1.0
+    return min(upright, forward)
+
+
+def upright_page(data: bytes, index: int):
+    """The page turned so that its text reads normally, or None if no quarter turn does that."""
+    try:
+        import pdfplumber
+        import pypdf
+    except ModuleNotFoundError:  # pragma: no cover - both are dependencies
+        return None
+    best, best_score = None, 0.5
+    for turn in (90, 270, 180):
+        writer = pypdf.PdfWriter()
+        writer.add_page(pypdf.PdfReader(io.BytesIO(data)).pages[index])
+        writer.pages[0].rotate(turn)
+        out = io.BytesIO()
+        writer.write(out)
+        page = pdfplumber.open(io.BytesIO(out.getvalue())).pages[0]
+        score = reading_order_score(page)
+        if score > best_score:
+            best, best_score = page, score
+    return best
 
 
 def _is_fill(obj) -> bool:
