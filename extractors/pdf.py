@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pdfplumber.utils import extract_text as chars_to_text
 
 from extractors.model import Extraction, ExtractionError, Paragraph, Table
+from extractors.pdf_camelot import better_reading
 from extractors.pdf_grid import Layout, build_grid, cell_text, cells_from_boxes, is_body_row, split_layout, stack_halves
 
 TABLE_SETTINGS = {
@@ -62,7 +63,9 @@ class PageTable:
     after: list[Line] = field(default_factory=list)  # lines below the page's last table
 
 
-def extract(data: bytes, filename: str = "") -> Extraction:
+def extract(data: bytes, filename: str = "", *, second_opinion: bool = True) -> Extraction:
+    """A PDF's bytes → its tables, narrative and title. `second_opinion` lets camelot re-read a
+    one-page table whose arithmetic fails, keeping camelot's grid only where it agrees better."""
     try:
         import pdfplumber
     except ModuleNotFoundError as exc:  # pragma: no cover - a dependency of the project
@@ -74,11 +77,11 @@ def extract(data: bytes, filename: str = "") -> Extraction:
         raise ExtractionError(_open_error(exc, filename)) from exc
     with pdf:
         try:
-            return _extract_pages(pdf, filename, n_pages, data)
+            return _extract_pages(pdf, filename, n_pages, data, second_opinion)
         except ExtractionError:
             raise
         except Exception as exc:
-            raise ExtractionError(f"{filename or 'PDF'}: could not be read past a damaged part ({type(exc).__name__}: {exc})") from exc
+            raise ExtractionError(f"{filename or 'PDF'}: could not be read ({type(exc).__name__}: {exc})") from exc
 
 
 def _open_error(exc: Exception, filename: str) -> str:
@@ -90,7 +93,7 @@ def _open_error(exc: Exception, filename: str) -> str:
     return f"{name} is not a readable PDF ({type(exc).__name__}: {exc or 'damaged file'})"
 
 
-def _extract_pages(pdf, filename: str, n_pages: int, data: bytes) -> Extraction:
+def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion: bool) -> Extraction:
     page_tables: list[PageTable] = []
     narrative: list[tuple[int, list[Line]]] = []
     textless: list[int] = []
@@ -114,7 +117,13 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes) -> Extraction:
             title=_title_from_filename(filename), status="needs_ocr", pages=n_pages,
             error=f"none of the {n_pages} pages has a text layer (a scan); OCR is needed",
         )
-    tables = join_tables(page_tables)
+    tables, spans = join_tables(page_tables)
+    if second_opinion:
+        for i, table in enumerate(tables):
+            if table.rows and len(spans.get(i, {table.page})) == 1:
+                rival = better_reading(data, table)
+                if rival is not None:
+                    tables[i] = rival
     paragraphs = [Paragraph(text, number) for number, lines in narrative for text in paragraphs_of(lines)]
     extraction = Extraction(
         title=document_title(first_lines, filename), tables=tables, paragraphs=paragraphs, pages=n_pages,
@@ -337,8 +346,11 @@ def unit_of(lines: list[Line], frame_rows: list[str]) -> str | None:
 
 # ---- joining pages --------------------------------------------------------------------------
 
-def join_tables(page_tables: list[PageTable]) -> list[Table]:
+def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, set[int]]]:
+    """Page tables → document tables, and the pages each table was printed on."""
     tables: list[Table] = []
+    spans: dict[int, set[int]] = {}
+    foot: list[Line] = []  # lines below the last table of the previous page (a label printed early)
     start: PageTable | None = None  # the page table the current table started with
     last_page = 0
     carried: list[Line] = []  # a title printed at the foot of a page whose table starts overleaf
@@ -348,11 +360,16 @@ def join_tables(page_tables: list[PageTable]) -> list[Table]:
         if first_on_page and carried and pt.page == last_page + 1 and not title_of(pt.above, frame):
             pt.above = carried + pt.above
         carried = []
+        previous_foot = foot if first_on_page and pt.page == last_page + 1 else []
+        if first_on_page:
+            foot = []
         last_page = pt.page
         title = title_of(pt.above, frame)
         notes = [squeeze(ln.text) for ln in pt.below]
         if pt.after and title_of(pt.after, []):
             carried = pt.after[-3:]
+        if pt.after:
+            foot = pt.after
         if not title and tables and start is not None and first_on_page:
             table = tables[-1]
             rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width)
@@ -364,6 +381,7 @@ def join_tables(page_tables: list[PageTable]) -> list[Table]:
                 table.rows.extend(rows)
                 table.source_rows.extend(" ".join(dict.fromkeys(c for c in r if c)) for r in rows)
                 table.notes.extend(n for n in notes if n not in table.notes)
+                spans[len(tables) - 1].add(pt.page)
                 continue
         layout = pt.layout
         tables.append(Table(
@@ -373,12 +391,13 @@ def join_tables(page_tables: list[PageTable]) -> list[Table]:
             unit=unit_of(pt.above, frame),
             page=pt.page,
             index=len(tables),
-            label=label_of(pt.above, frame),
+            label=label_of(pt.above, frame) or label_of(previous_foot[-2:], []),
             source_rows=list(layout.source_rows),
             notes=notes,
         ))
+        spans[len(tables) - 1] = {pt.page}
         start = pt
-    return tables
+    return tables, spans
 
 
 def realign(reference: list[tuple[float, float]], columns: list[tuple[float, float]],

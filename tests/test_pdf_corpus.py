@@ -17,7 +17,7 @@ import pytest
 
 from extractors.model import Extraction, Table
 from extractors.pdf import extract
-from scripts.self_consistency import check_extraction, row_codes
+from extractors.pdf_checks import check_extraction, row_codes
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 EXPECTED = Path(__file__).parent / "fixtures" / "pdf_expected" / "cells.csv"
@@ -237,3 +237,13 @@ def test_pdf_through_the_pipeline_gives_budget_lines(tmp_path):
         "where subject_code = '2040601' and table_kind = 'dept_expenditure' and measure = 'basic'"
     ).fetchall()
     assert lines == [("dept_expenditure", "2040601", "basic", 1672672544, "元", 12)]
+
+
+def test_camelot_second_opinion_keeps_our_grid_when_the_document_itself_is_inconsistent():
+    from extractors.pdf_camelot import agreement, better_reading
+
+    name = "putuo-govbudgetchecker/unit_budget.pdf"
+    table = find_table(extracted(name), "2026年预算单位财务收支预算总表", 8)
+    ok, n = agreement(table)
+    assert 0 < ok < n  # the publication prints 人员经费 without its decimals (…,173 for …,173.34)
+    assert better_reading((CORPUS / name).read_bytes(), table) is None
