@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pdfplumber.utils import extract_text as chars_to_text
 
 from extractors.model import Extraction, ExtractionError, Paragraph, Table
+from extractors import pdf_ocr
 from extractors.pdf_camelot import better_reading
 from extractors.pdf_grid import Layout, build_grid, cell_text, cells_from_boxes, is_body_row, split_layout, stack_halves
 
@@ -63,9 +64,13 @@ class PageTable:
     after: list[Line] = field(default_factory=list)  # lines below the page's last table
 
 
-def extract(data: bytes, filename: str = "", *, second_opinion: bool = True) -> Extraction:
-    """A PDF's bytes → its tables, narrative and title. `second_opinion` lets camelot re-read a
-    one-page table whose arithmetic fails, keeping camelot's grid only where it agrees better."""
+def extract(data: bytes, filename: str = "", *, second_opinion: bool = True, ocr: bool | None = None) -> Extraction:
+    """A PDF's bytes → its tables, narrative and title.
+
+    `second_opinion` lets camelot re-read a one-page table whose arithmetic fails, keeping
+    camelot's grid only where it agrees better. `ocr` reads pages without a text layer with
+    RapidOCR (default: the BUDGETS_OCR environment variable; see extractors.pdf_ocr).
+    """
     try:
         import pdfplumber
     except ModuleNotFoundError as exc:  # pragma: no cover - a dependency of the project
@@ -77,7 +82,7 @@ def extract(data: bytes, filename: str = "", *, second_opinion: bool = True) -> 
         raise ExtractionError(_open_error(exc, filename)) from exc
     with pdf:
         try:
-            return _extract_pages(pdf, filename, n_pages, data, second_opinion)
+            return _extract_pages(pdf, filename, n_pages, data, second_opinion, pdf_ocr.enabled(ocr))
         except ExtractionError:
             raise
         except Exception as exc:
@@ -93,16 +98,22 @@ def _open_error(exc: Exception, filename: str) -> str:
     return f"{name} is not a readable PDF ({type(exc).__name__}: {exc or 'damaged file'})"
 
 
-def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion: bool) -> Extraction:
+def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion: bool,
+                   ocr: bool) -> Extraction:
     page_tables: list[PageTable] = []
     narrative: list[tuple[int, list[Line]]] = []
     textless: list[int] = []
+    read_by_ocr: list[int] = []
     first_lines: list[Line] = []
+    ocr = ocr and pdf_ocr.available()
     for number, page in enumerate(pdf.pages, start=1):
         if reading_order_score(page) < 0.5:
             page = upright_page(data, number - 1) or page
         found, lines, has_text = read_page(page, number)
-        if not has_text:
+        if not has_text and ocr:
+            lines = text_lines(pdf_ocr.ocr_words(data, number - 1))
+            read_by_ocr.append(number)
+        elif not has_text:
             textless.append(number)
         if number == 1:
             first_lines = lines
@@ -129,9 +140,15 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
         title=document_title(first_lines, filename), tables=tables, paragraphs=paragraphs, pages=n_pages,
     )
     inner = [n for n in textless if n != 1]
+    problems = []
     if inner:
+        problems.append(f"pages {', '.join(map(str, inner))} have no text layer (scanned); their content is missing")
+    if read_by_ocr:
+        problems.append(f"pages {', '.join(map(str, read_by_ocr))} were read by OCR: their text is kept, "
+                        "their tables are not extracted")
+    if problems:
         extraction.status = "partial"
-        extraction.error = f"pages {', '.join(map(str, inner))} have no text layer (scanned); their content is missing"
+        extraction.error = "; ".join(problems)
     return extraction
 
 

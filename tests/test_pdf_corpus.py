@@ -293,3 +293,13 @@ def test_every_annotated_table_is_classified(loaded):
         titles = {row["table_title"] for row in csv.DictReader(fh) if row["expected"] != "EMPTY"}
     unclassified = sorted(t for t in titles if kinds.get(t, "other") == "other")
     assert unclassified == []
+
+
+def test_camelot_second_opinion_keeps_our_grid_when_the_document_itself_is_inconsistent():
+    from extractors.pdf_camelot import agreement, better_reading
+
+    name = "putuo-govbudgetchecker/unit_budget.pdf"
+    table = find_table(extracted(name), "2026年预算单位财务收支预算总表", 8)
+    ok, n = agreement(table)
+    assert 0 < ok < n  # the publication prints 人员经费 without its decimals (…,173 for …,173.34)
+    assert better_reading((CORPUS / name).read_bytes(), table) is None

@@ -156,3 +156,17 @@ def test_income_and_expenditure_sides_are_not_stacked():
     ])
     layout = stack_halves(split_layout(grid))
     assert len(layout.header[0]) == 4 and len(layout.rows) == 1
+
+
+@needs_corpus
+def test_a_scan_is_read_by_ocr_when_asked_and_marked_partial():
+    pytest.importorskip("rapidocr_onnxruntime")
+    import pypdfium2 as pdfium
+    from PIL import Image  # noqa: F401  (the scan is written with Pillow)
+
+    page = pdfium.PdfDocument(SFJ.read_bytes())[21].render(scale=1.5).to_pil().convert("RGB")
+    out = io.BytesIO()
+    page.save(out, "PDF", resolution=108)
+    result = extract(out.getvalue(), "scan.pdf", ocr=True)
+    assert result.status == "partial" and "read by OCR" in result.error
+    assert any("2026年“三公”经费预算数为10.81万元" in p.text for p in result.paragraphs)
