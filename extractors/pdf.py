@@ -358,6 +358,8 @@ def unit_of(lines: list[Line], frame_rows: list[str]) -> str | None:
         m = _UNIT.search(squeeze(text))
         if m:
             return m.group(1)
+        if re.search(r"单位[：:]万$", squeeze(text)):
+            return "万元"  # '单位：万' with '元' wrapped onto the next line
     return None
 
 
@@ -389,6 +391,17 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             foot = pt.after
         if not title and tables and start is not None and first_on_page:
             table = tables[-1]
+            if not table.rows and pt.layout.rows and len(pt.columns) > table.width:
+                # only the top of the header fitted on the previous page: the finer grid overleaf
+                # is the table's; the earlier header rows spread over the columns they cover
+                above = realign(pt.columns, start.columns, table.header, len(pt.columns), spread=True)
+                table.header = above + pt.layout.header
+                table.rows = list(pt.layout.rows)
+                table.source_rows = list(pt.layout.source_rows)
+                table.notes.extend(n for n in notes if n not in table.notes)
+                spans[len(tables) - 1].add(pt.page)
+                start = pt
+                continue
             rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width)
             header_rows = [list(h) for h in table.header]
             while rows and rows[0] in header_rows:
@@ -418,7 +431,7 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
 
 
 def realign(reference: list[tuple[float, float]], columns: list[tuple[float, float]],
-            rows: list[list[str]], width: int) -> list[list[str]]:
+            rows: list[list[str]], width: int, spread: bool = False) -> list[list[str]]:
     """Rows of a continuation page re-cut to the columns of the page the table started on.
 
     Each column goes to the earlier page's column it overlaps most; the two pages' rules rarely
@@ -426,6 +439,12 @@ def realign(reference: list[tuple[float, float]], columns: list[tuple[float, flo
     """
     if len(columns) == width and _same_columns(reference, columns):
         return [list(r) for r in rows]
+    if spread:  # coarse rows onto a finer grid: each cell repeated over the columns it covers
+        owner = []
+        for x0, x1 in reference:
+            overlaps = [max(0.0, min(x1, c1) - max(x0, c0)) for c0, c1 in columns]
+            owner.append(max(range(len(overlaps)), key=overlaps.__getitem__) if overlaps else 0)
+        return [[row[owner[k]] if owner[k] < len(row) else "" for k in range(width)] for row in rows]
     mapping = []
     for x0, x1 in columns:
         overlaps = [max(0.0, min(x1, p1) - max(x0, p0)) for p0, p1 in reference]
