@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from pdfplumber.utils import extract_text as chars_to_text
 
-from extractors.model import Extraction, ExtractionError, Paragraph, Table
+from extractors.model import Extraction, ExtractionError, Paragraph, Table, Unplaced
 from extractors import pdf_ocr
 from extractors.pdf_camelot import better_reading
 from extractors.pdf_grid import Layout, build_grid, cell_text, cells_from_boxes, is_body_row, split_layout, stack_halves
@@ -402,12 +402,16 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
                 spans[len(tables) - 1].add(pt.page)
                 start = pt
                 continue
-            rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width)
+            lost: list[tuple[int, str]] = []
+            rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width, lost=lost)
             header_rows = [list(h) for h in table.header]
             while rows and rows[0] in header_rows:
                 rows.pop(0)  # the header repeated on the continuation page
             rows = [r for r in rows if any(c.strip() for c in r)]
             if table.rows or any(is_body_row(r) for r in rows):
+                table.unplaced.extend(
+                    Unplaced(len(table.rows), text, [], f"page {pt.page}: printed outside the columns of page {start.page}")
+                    for _, text in lost)
                 table.rows.extend(rows)
                 table.source_rows.extend(" ".join(dict.fromkeys(c for c in r if c)) for r in rows)
                 table.notes.extend(n for n in notes if n not in table.notes)
@@ -431,7 +435,8 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
 
 
 def realign(reference: list[tuple[float, float]], columns: list[tuple[float, float]],
-            rows: list[list[str]], width: int, spread: bool = False) -> list[list[str]]:
+            rows: list[list[str]], width: int, spread: bool = False,
+            lost: list[tuple[int, str]] | None = None) -> list[list[str]]:
     """Rows of a continuation page re-cut to the columns of the page the table started on.
 
     Each column goes to the earlier page's column it overlaps most; the two pages' rules rarely
@@ -451,10 +456,12 @@ def realign(reference: list[tuple[float, float]], columns: list[tuple[float, flo
         best = max(range(len(overlaps)), key=overlaps.__getitem__) if overlaps else None
         mapping.append(best if best is not None and overlaps[best] > 0 and best < width else None)
     out = []
-    for row in rows:
+    for r, row in enumerate(rows):
         new = [""] * width
         for k, text in enumerate(row):
             target = mapping[k] if k < len(mapping) else None
+            if target is None and text and lost is not None:
+                lost.append((r, text))  # printed where the first page has no column
             if target is None or not text or new[target] == text:
                 continue
             new[target] = new[target] + text if new[target] else text
@@ -485,6 +492,9 @@ def paragraphs_of(lines: list[Line]) -> list[str]:
             if current:
                 blocks.append(current)
             current = text
+            if _HEADING.match(text) and len(text) <= 30 and not text.endswith(("。", "，", "、")):
+                blocks.append(current)  # a heading line stands alone
+                current = ""
         else:
             current += text
     if current:
