@@ -232,7 +232,7 @@ def test_corpus_tables_agree_with_their_own_arithmetic():
 def loaded(tmp_path_factory):
     """The annotated documents through budgets.pipeline.ingest_bytes into one database.
 
-    The pipeline's extractor call is pointed at the session's cached extractions, so each PDF
+    The pipeline's extractor call (budgets.worker's child process) is pointed at the session's cached extractions, so each PDF
     is still parsed once; everything after the bytes is the real pipeline.
     """
     from budgets import db
@@ -244,7 +244,7 @@ def loaded(tmp_path_factory):
     path = tmp_path_factory.mktemp("pdf") / "budgets.db"
     conn = db.connect(path)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(pipeline, "extract", lambda data, fmt, filename="": extracted(by_bytes[data]))
+        mp.setattr(pipeline, "extract_document", lambda data, fmt, filename="": extracted(by_bytes[data]))
         for data, name in by_bytes.items():
             pipeline.ingest_bytes(conn, data, pipeline.Source(filename=Path(name).name))
     return sqlite3.connect(path)
