@@ -170,3 +170,49 @@ def test_a_scan_is_read_by_ocr_when_asked_and_marked_partial():
     result = extract(out.getvalue(), "scan.pdf", ocr=True)
     assert result.status == "partial" and "read by OCR" in result.error
     assert any("2026年“三公”经费预算数为10.81万元" in p.text for p in result.paragraphs)
+
+
+# ---- tables across pages --------------------------------------------------------------------------
+
+def page_table(page, header, rows, columns, above=()):
+    from extractors.pdf import Line, PageTable
+    from extractors.pdf_grid import Layout
+
+    lines = [Line(text, 0, 10, 0, 100) for text in above]
+    return PageTable(page, 100, 500, Layout(header, rows, [" ".join(r) for r in rows]), columns, above=lines)
+
+
+def test_continuation_without_title_appends_rows_and_drops_the_repeated_header():
+    from extractors.pdf import join_tables
+
+    cols = [(0, 50), (50, 200), (200, 300)]
+    first = page_table(3, [["科目编码", "科目名称", "金额"]], [["201", "一般公共服务支出", "5.00"]], cols,
+                       above=["财政拨款支出预算表", "单位：万元"])
+    second = page_table(4, [["科目编码", "科目名称", "金额"]], [["221", "住房保障支出", "2.00"]],
+                        [(1, 51), (51, 199), (199, 301)])
+    [table], spans = join_tables([first, second])
+    assert table.title == "财政拨款支出预算表" and table.unit == "万元" and table.page == 3
+    assert table.rows == [["201", "一般公共服务支出", "5.00"], ["221", "住房保障支出", "2.00"]]
+    assert spans == {0: {3, 4}}
+
+
+def test_continuation_columns_are_matched_by_position_not_by_index():
+    from extractors.pdf import join_tables
+
+    first = page_table(8, [["科目编码", "基本支出", "项目支出"]], [["201", "1.00", "2.00"]],
+                       [(0, 50), (50, 100), (100, 150)], above=["支出决算表"])
+    # overleaf the rules sit a little apart and a doubled rule adds a hairline column
+    second = page_table(9, [], [["221", "", "", "3.00"]], [(2, 52), (52, 55), (55, 103), (103, 151)])
+    [table], _ = join_tables([first, second])
+    assert table.rows[-1] == ["221", "", "3.00"]
+
+
+def test_header_cut_by_the_page_break_joins_the_finer_grid_overleaf():
+    from extractors.pdf import join_tables
+
+    first = page_table(10, [["收入", "支出"]], [], [(0, 200), (200, 400)], above=["财政拨款收支预算总表"])
+    second = page_table(11, [["项目名称", "金额", "项目名称", "金额"]], [["一、一般公共预算", "9.00", "一、基本支出", "9.00"]],
+                        [(0, 150), (150, 200), (200, 350), (350, 400)])
+    [table], _ = join_tables([first, second])
+    assert table.header == [["收入", "收入", "支出", "支出"], ["项目名称", "金额", "项目名称", "金额"]]
+    assert table.rows == [["一、一般公共预算", "9.00", "一、基本支出", "9.00"]]
