@@ -18,11 +18,9 @@ def enabled(requested: bool | None) -> bool:
 
 
 def available() -> bool:
-    try:
-        import rapidocr_onnxruntime  # noqa: F401
-    except ModuleNotFoundError:
-        return False
-    return True
+    import importlib.util
+
+    return importlib.util.find_spec("rapidocr_onnxruntime") is not None
 
 
 @lru_cache(maxsize=1)

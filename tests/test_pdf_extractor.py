@@ -162,7 +162,6 @@ def test_income_and_expenditure_sides_are_not_stacked():
 def test_a_scan_is_read_by_ocr_when_asked_and_marked_partial():
     pytest.importorskip("rapidocr_onnxruntime")
     import pypdfium2 as pdfium
-    from PIL import Image  # noqa: F401  (the scan is written with Pillow)
 
     page = pdfium.PdfDocument(SFJ.read_bytes())[21].render(scale=1.5).to_pil().convert("RGB")
     out = io.BytesIO()
