@@ -118,8 +118,8 @@ def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headin
         elif text:
             owner["item"] = owner["item"] or text
     elif spec.role == "code_part":
-        if text:
-            owner["code_parts"][spec.part] = text
+        if text:  # 款 and 项 are two digits; some tables print 款 2 as '2'
+            owner["code_parts"][spec.part] = text.zfill(2) if spec.part else text
     elif spec.role == "name":
         owner["name"] = text
     elif spec.role in ("item", "project", "unit"):

@@ -107,3 +107,10 @@ def test_a_table_of_unknown_title_still_yields_its_known_measures():
     table = Table(title="附表", unit="万元", header=[["科目编码", "科目名称", "基本支出"]],
                   rows=[["201", "一般公共服务支出", "5"]])
     assert [l["measure"] for l in lines_of(table)] == ["basic"]
+
+
+def test_a_section_printed_without_its_leading_zero_is_padded():
+    table = Table(title="一般公共预算支出表", unit="元",
+                  header=[["类", "款", "项", "科目名称", "合计"]],
+                  rows=[["201", "3", "1", "行政运行", "5"]])
+    assert lines_of(table)[0]["subject_code"] == "2010301"
