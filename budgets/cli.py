@@ -48,6 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run="budgets.commands.demo:run")
 
     p = command("nightly", "incremental crawl of all sites, extract, audit, summary")
+    p.add_argument("--site", action="append", default=[], help="only this site (repeatable; default: all)")
+    p.add_argument("--replica", action="append", default=[], metavar="SITE=HOST:PORT",
+                   help="crawl a rebuilt copy of SITE served at HOST:PORT (tests, the demo)")
+    p.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE",
+                   help="a Scrapy setting for this run (repeatable)")
+    p.add_argument("--redis", metavar="URL",
+                   help="share the frontier with other crawler processes through Redis (scrapy-redis)")
     p.set_defaults(run="budgets.commands.nightly:run")
 
     p = command("sites", "list configured sites and their last crawl")

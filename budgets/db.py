@@ -19,6 +19,9 @@ DOCUMENT_COLUMNS = {
     "fiscal_year": int, "stage": str, "format": str, "bytes": int, "fetched_at": str,
     "parent_id": str, "status": str, "error": str, "raw_path": str,
     "pages": int, "tables": int, "lines": int, "content_type": str, "http_headers": str,
+    # revisions (budgets/revisions.py): the newer document at the same URL, when this one was
+    # replaced, when a crawl last found these bytes at `url`, when the site stopped linking it
+    "superseded_by": str, "superseded_at": str, "last_seen_at": str, "withdrawn_at": str,
 }
 
 LINE_COLUMNS = {
@@ -55,6 +58,9 @@ CRAWL_RUN_COLUMNS = {
     "documents_new": int, "documents_changed": int, "documents_unchanged": int,
     "documents_withdrawn": int, "documents_failed": int, "bytes": int, "status": str,
     "message": str,
+    # what a run cost and what needs a person (budgets nightly)
+    "requests": int, "responses_not_modified": int, "bytes_downloaded": int, "errors": int,
+    "documents_extracted": int, "duration_s": float, "resumed": int, "alerts": str,
 }
 
 SUBJECT_COLUMNS = {
@@ -112,8 +118,23 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         ("tables", ["document_id"]),
         ("unplaced_cells", ["document_id"]),
         ("documents", ["url"]),
+        ("documents", ["superseded_by"]),
     ]:
         db[table].create_index(columns, if_not_exists=True)
+    for name, sql in VIEWS.items():
+        db.execute(f"CREATE VIEW IF NOT EXISTS [{name}] AS {sql}")
+
+
+# Views over the revision history. A document whose URL later served other bytes keeps its
+# row and its lines, marked by documents.superseded_by; these views show only what is current.
+# A withdrawn document (no longer linked by its site) stays current: it is the last version the
+# government published, and documents.withdrawn_at says it was taken down.
+VIEWS = {
+    "current_budget_lines": (
+        "SELECT l.* FROM budget_lines l JOIN documents d ON d.id = l.document_id "
+        "WHERE d.superseded_by IS NULL"
+    ),
+}
 
 
 def _table(db, name, columns, pk, foreign_keys=None):

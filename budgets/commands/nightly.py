@@ -1,6 +1,318 @@
-"""`budgets nightly`: not built yet."""
+"""`budgets nightly`: crawl every configured site incrementally, extract only what is new or
+changed, audit the disclosures it touched, publish, and say whether anything needs a person.
+
+    budgets nightly [--site NAME ...] [--replica NAME=HOST:PORT ...] [-s SETTING=VALUE ...]
+
+- Incremental: documents are asked for with If-None-Match / If-Modified-Since and list pages
+  go through Scrapy's HTTP cache (crawler/incremental.py); bytes already stored are not
+  extracted again; changed bytes at a URL become a new revision, unlinked documents are marked
+  withdrawn (budgets/revisions.py).
+- Build, then swap: the run loads into `<db>.building` (a copy of the published database) and
+  replaces the published file with one atomic rename at the end, so `budgets serve` (Datasette,
+  immutable) never reads a database that is being written.
+- Safe to kill: each site's frontier is kept in `<db dir>/jobs/<site>` (Scrapy JOBDIR) and each
+  document loads in one transaction. A run started after a killed one continues the same
+  `.building` database and frontier, then sweeps the site once more (cheap: conditional
+  requests), so nothing a killed run had in flight is lost.
+- Exit status: 0 when all is well, 1 when a monitor (crawler/monitors.py) raised an alert or a
+  crawl did not finish; the summary says which site and why.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import sqlite3
+import sys
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from budgets import db as database
 from budgets.cli import CommandError
 
+SUMMARY_COUNTS = ("requests", "responses_not_modified", "bytes_downloaded", "documents_new",
+                  "documents_changed", "documents_unchanged", "documents_withdrawn", "documents_failed",
+                  "documents_extracted", "duration_s")
 
-def run(args):
-    raise CommandError("'nightly' is not built yet")
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class Paths:
+    """Where one database's nightly runs keep their state."""
+
+    published: Path
+
+    @property
+    def building(self) -> Path:
+        return self.published.with_name(self.published.name + ".building")
+
+    @property
+    def state(self) -> Path:  # when the run that made `building` started, and its first run id
+        return self.published.with_name(self.published.name + ".building.json")
+
+    @property
+    def lock(self) -> Path:
+        return self.published.with_name(self.published.name + ".nightly.lock")
+
+    @property
+    def jobs(self) -> Path:
+        return self.published.parent / "jobs"
+
+    @property
+    def httpcache(self) -> Path:
+        return self.published.parent / "httpcache"
+
+    def jobdir(self, site: str) -> Path:
+        return self.jobs / site
+
+
+# --- the database being built ------------------------------------------------------------------
+
+@contextmanager
+def exclusive(lock_path: Path):
+    """One nightly run per database at a time."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CommandError(f"another nightly run is working on {lock_path.parent}") from None
+        yield
+
+
+def start_building(paths: Paths) -> dict:
+    """Open (or, after a killed run, reopen) `<db>.building`; returns the run state."""
+    if paths.building.exists() and paths.state.exists():
+        state = json.loads(paths.state.read_text())
+        state["resumed"] = True
+        return state
+    paths.building.unlink(missing_ok=True)
+    if paths.published.exists():
+        copy_database(paths.published, paths.building)
+    db = database.connect(paths.building)  # creates the schema, or adds what a newer one has
+    first_run = db.execute("SELECT coalesce(max(id), 0) + 1 FROM crawl_runs").fetchone()[0]
+    db.conn.close()
+    state = {"started_at": now(), "first_run_id": first_run, "resumed": False}
+    paths.state.write_text(json.dumps(state))
+    return state
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """A consistent copy, even while another connection reads `source`."""
+    src = sqlite3.connect(f"file:{source.resolve()}?mode=ro", uri=True)
+    dst = sqlite3.connect(str(target))
+    try:
+        src.backup(dst)
+    finally:
+        dst.close()
+        src.close()
+
+
+def publish(paths: Paths) -> None:
+    """Replace the published database with a snapshot of the built one in one rename. Readers
+    that have the old file open keep reading it whole; whoever opens the path next gets the new
+    one. (A snapshot, not the built file itself: the crawl's connections may still be open.)"""
+    ready = paths.published.with_name(paths.published.name + ".ready")
+    ready.unlink(missing_ok=True)
+    copy_database(paths.building, ready)
+    conn = sqlite3.connect(str(ready))
+    conn.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, as Datasette -i wants
+    conn.close()
+    if paths.published.exists():  # no write-ahead log may outlive the file it belongs to
+        old = sqlite3.connect(str(paths.published))
+        old.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        old.close()
+    for suffix in ("-wal", "-shm"):
+        paths.published.with_name(paths.published.name + suffix).unlink(missing_ok=True)
+    os.replace(ready, paths.published)
+    for leftover in (paths.building, paths.state, *(paths.building.with_name(paths.building.name + s)
+                                                    for s in ("-wal", "-shm"))):
+        leftover.unlink(missing_ok=True)
+
+
+# --- crawling ----------------------------------------------------------------------------------
+
+def parse_assignments(values: list[str], what: str) -> dict[str, str]:
+    """['NAME=VALUE', ...] → {NAME: VALUE}."""
+    out = {}
+    for value in values:
+        name, sep, rest = value.partition("=")
+        if not sep or not name:
+            raise CommandError(f"{what} takes NAME=VALUE, not {value!r}")
+        out[name.strip()] = rest.strip()
+    return out
+
+
+def choose_sites(names: list[str]) -> list[str]:
+    from crawler import sites
+
+    configured = sites.names()
+    if not names:
+        return [n for n in configured if n != "demo"]  # the demo has no host of its own
+    unknown = [n for n in names if n not in configured]
+    if unknown:
+        raise CommandError(f"no site called {', '.join(unknown)}; configured: {', '.join(configured)}")
+    return names
+
+
+def nightly_settings(paths: Paths, overrides: dict[str, str], redis_url: str | None = None) -> dict:
+    settings = {
+        "HTTPCACHE_ENABLED": True,
+        "HTTPCACHE_DIR": str(paths.httpcache.resolve()),
+        "BUDGETS_RAW_DIR": str((paths.published.parent / "raw").resolve()),
+    }
+    if redis_url:
+        from crawler.scaleout import redis_settings
+
+        settings.update(redis_settings(redis_url))
+    settings.update(overrides)
+    return settings
+
+
+def site_spider(site: str, jobdir: Path | None):
+    """The disclosures spider with this site's frontier kept in `jobdir`."""
+    from crawler.spiders.disclosures import DisclosuresSpider
+
+    custom = {"JOBDIR": str(jobdir)} if jobdir else {}
+    return type(f"DisclosuresSpider_{site}", (DisclosuresSpider,), {"custom_settings": custom})
+
+
+def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settings: dict,
+                use_jobdir: bool = True) -> dict[str, str]:
+    """Crawl every site at once (politely: per-site limits apply). A site whose frontier a
+    killed run left behind is resumed, then swept once more. Returns site → finish reason."""
+    from crawler.run import crawl_settings
+    from scrapy.crawler import CrawlerProcess
+
+    process = CrawlerProcess(crawl_settings(paths.building, settings), install_root_handler=False)
+    reasons: dict[str, str] = {}
+
+    def run(name: str, sweep_after: bool):
+        jobdir = paths.jobdir(name) if use_jobdir else None
+        options = {"replica": replicas[name]} if name in replicas else {}
+        spidercls = site_spider(name, jobdir)
+        crawler = process.create_crawler(spidercls)
+        deferred = process.crawl(crawler, site=name, **options)
+
+        def finished(_):
+            reason = crawler.stats.get_value("finish_reason") or "failed"
+            reasons[name] = reason
+            if reason == "finished" and jobdir:
+                shutil.rmtree(jobdir, ignore_errors=True)
+            if reason == "finished" and sweep_after:
+                print(f"[{name}] resumed crawl finished; sweeping the site once more", file=sys.stderr,
+                      flush=True)
+                return run(name, sweep_after=False)
+            return None
+
+        return deferred.addCallback(finished)
+
+    for name in names:
+        resumed = use_jobdir and (paths.jobdir(name) / "requests.seen").exists()
+        run(name, sweep_after=resumed)
+    process.start()
+    return reasons
+
+
+# --- after the crawl ---------------------------------------------------------------------------
+
+def touched_documents(conn, since: str) -> list[str]:
+    """Documents loaded by this run (new or changed bytes), current ones only."""
+    return [r[0] for r in conn.execute(
+        "SELECT id FROM documents WHERE fetched_at >= ? AND bytes IS NOT NULL AND superseded_by IS NULL",
+        [since])]
+
+
+def audit(db, document_ids: list[str]) -> str:
+    """Rerun the audit for the documents this run touched, if this checkout has the audit."""
+    try:
+        from budgets.audit import audit_documents
+    except ImportError:
+        return "audit skipped: budgets.audit is not in this checkout"
+    if not document_ids:
+        return "audit: nothing new to check"
+    audit_documents(db, document_ids)
+    return f"audit rerun for {len(document_ids)} documents"
+
+
+def prepare_for_publishing(db) -> None:
+    """What `budgets ingest` does after loading: reference lists, and Datasette's extras when
+    this checkout has them."""
+    from budgets.reference import refresh
+
+    refresh(db)
+    try:
+        from budgets.publish import prepare
+    except ImportError:
+        return
+    prepare(db)
+
+
+def this_run(conn, first_run_id: int) -> list[dict]:
+    cursor = conn.execute("SELECT * FROM crawl_runs WHERE id >= ? ORDER BY id", [first_run_id])
+    columns = [c[0] for c in cursor.description]
+    return [dict(zip(columns, row)) for row in cursor.fetchall()]
+
+
+def alerts_of(runs: list[dict], reasons: dict[str, str]) -> list[str]:
+    out = []
+    for site, reason in reasons.items():
+        if reason != "finished":
+            out.append(f"{site}: the crawl did not finish ({reason}); the next run continues it")
+    for run in runs:
+        for alert in json.loads(run.get("alerts") or "[]"):
+            out.append(f"{run['site']}: {alert}")
+    return out
+
+
+def summary(runs: list[dict]) -> str:
+    """One line per site crawl, then the totals."""
+    def line(label: str, r: dict) -> str:
+        return (f"{label:<12} {r['requests'] or 0:>6} requests ({r['responses_not_modified'] or 0} not "
+                f"modified), {(r['bytes_downloaded'] or 0) / 1e6:8.2f} MB, documents "
+                f"{r['documents_new'] or 0} new / {r['documents_changed'] or 0} changed / "
+                f"{r['documents_unchanged'] or 0} unchanged / {r['documents_withdrawn'] or 0} withdrawn / "
+                f"{r['documents_failed'] or 0} failed, {r['documents_extracted'] or 0} extracted, "
+                f"{r['duration_s'] or 0:.1f} s")
+    lines = [line(f"{r['site']}{' (resumed)' if r.get('resumed') else ''}", r) for r in runs]
+    if len(runs) > 1:
+        total = {k: sum(r.get(k) or 0 for r in runs) for k in SUMMARY_COUNTS}
+        lines.append(line("total", total))
+    return "\n".join(lines)
+
+
+def run(args) -> int:
+    paths = Paths(Path(args.db))
+    names = choose_sites(args.site)
+    replicas = parse_assignments(args.replica, "--replica")
+    overrides = parse_assignments(args.set, "-s/--set")
+    with exclusive(paths.lock):
+        state = start_building(paths)
+        if state["resumed"]:
+            print(f"continuing the run started {state['started_at']} (it was interrupted)", flush=True)
+        reasons = crawl_sites(paths, names, replicas, nightly_settings(paths, overrides, args.redis),
+                              use_jobdir=not args.redis)
+        db = database.connect(paths.building)
+        runs = this_run(db.conn, state["first_run_id"])
+        print(audit(db, touched_documents(db.conn, state["started_at"])), flush=True)
+        prepare_for_publishing(db)
+        db.conn.close()
+        print(summary(runs), flush=True)
+        alerts = alerts_of(runs, reasons)
+        if all(reason == "finished" for reason in reasons.values()):
+            publish(paths)
+            print(f"published {paths.published}", flush=True)
+        else:
+            print(f"not published: {paths.building} is kept for the next run", flush=True)
+    if alerts:
+        print(f"budgets nightly: {len(alerts)} problem(s) need a person:", file=sys.stderr)
+        for alert in alerts:
+            print(f"  - {alert}", file=sys.stderr)
+        return 1
+    return 0

@@ -1,0 +1,257 @@
+"""Incremental crawling: ask only for what changed, keep the revision history, and record what a
+run cost. Scrapy components, switched on in crawler/settings.py:
+
+- `ConditionalRequestMiddleware` (downloader): a disclosure page or attachment fetched before is
+  asked for with If-None-Match / If-Modified-Since; a 304 is answered from the raw-file store,
+  so the spider and the pipelines see the same bytes without the site sending them again. List
+  pages go through Scrapy's HTTP cache (HttpCacheMiddleware, RFC 2616 policy), which revalidates
+  the same way.
+- `ListPageShapeMiddleware` (spider): counts list pages that yield no link at all (the column's
+  layout changed under us), for the monitors in crawler/monitors.py.
+- `RevisionsPipeline` (item pipeline, after the ingest pipeline): records that a URL served
+  these bytes now (budgets/revisions.py: superseded, current, withdrawn).
+- `RunLedger` (extension, after CrawlReport): adds a run's cost (requests, 304s, bytes on the
+  wire, seconds, documents extracted) and the monitors' alerts to its `crawl_runs` row, and marks
+  withdrawn the documents a complete crawl no longer found linked.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from scrapy import signals
+from scrapy.http import Headers
+from scrapy.responsetypes import responsetypes
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet import threads
+
+from budgets import db as database
+from budgets import revisions
+from budgets.pipeline import document_id
+from crawler.pipelines import db_path
+
+DOCUMENT_ROLES = ("page", "attachment")
+
+
+def stored_headers(http_headers: str | None) -> dict[str, str]:
+    try:
+        headers = json.loads(http_headers or "{}")
+    except ValueError:
+        return {}
+    return headers if isinstance(headers, dict) else {}
+
+
+def validators(headers: dict[str, str]) -> dict[str, str]:
+    """The conditional-request headers a stored response allows: {'If-None-Match': etag, ...}."""
+    lower = {k.lower(): v for k, v in headers.items()}
+    out = {}
+    if lower.get("etag"):
+        out["If-None-Match"] = lower["etag"]
+    if lower.get("last-modified"):
+        out["If-Modified-Since"] = lower["last-modified"]
+    return out
+
+
+class ConditionalRequestMiddleware:
+    """A document fetched before is asked for only if it changed (see the module docstring)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.path = db_path(crawler.settings)
+        self.db = None
+        self.list_pages: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        middleware = cls(crawler)
+        crawler.signals.connect(middleware.spider_closed, signal=signals.spider_closed)
+        return middleware
+
+    def spider_closed(self, spider):
+        self.crawler.stats.set_value("budgets/list_pages_requested", len(self.list_pages))
+        if self.db is not None:
+            self.db.conn.close()
+            self.db = None
+
+    def known(self, url: str) -> dict | None:
+        """The current document at `url` whose bytes are in the raw store, if any."""
+        if self.db is None:
+            self.db = database.connect(self.path)
+        row = self.db.execute(
+            "SELECT id, raw_path, http_headers FROM documents WHERE url = ? AND bytes IS NOT NULL "
+            "AND superseded_by IS NULL AND coalesce(raw_path, '') != '' "
+            "ORDER BY coalesce(last_seen_at, fetched_at) DESC LIMIT 1", [url]).fetchone()
+        if row is None or not Path(row[1]).is_file():
+            return None
+        return {"id": row[0], "raw_path": row[1], "headers": stored_headers(row[2])}
+
+    def process_request(self, request):
+        role = request.meta.get("role")
+        if role == "list":
+            self.list_pages.add(request.url)
+            # the HTTP cache must ask the site every time, however fresh the page says it is
+            request.headers.setdefault("Cache-Control", "max-age=0")
+            return None
+        if role not in DOCUMENT_ROLES:
+            return None
+        request.meta["dont_cache"] = True  # documents live in the raw store, not the HTTP cache
+        if "known_document" in request.meta:  # a retry: already prepared
+            return None
+        known = self.known(request.url)
+        if known is None:
+            return None
+        conditions = validators(known["headers"])
+        if not conditions:
+            return None
+        request.meta["known_document"] = known
+        for name, value in conditions.items():
+            request.headers.setdefault(name, value)
+        return None
+
+    def process_response(self, request, response):
+        known = request.meta.get("known_document")
+        if response.status != 304 or not known:
+            return response
+        stats = self.crawler.stats
+        try:
+            body = Path(known["raw_path"]).read_bytes()
+        except OSError:  # the raw file went missing since: ask again without conditions
+            meta = {k: v for k, v in request.meta.items() if k != "known_document"}
+            retry = request.replace(meta=meta, dont_filter=True)
+            for name in ("If-None-Match", "If-Modified-Since"):
+                retry.headers.pop(name, None)
+            return retry
+        stats.inc_value("budgets/not_modified")
+        headers = Headers(known["headers"])
+        for name in ("ETag", "Last-Modified", "Date", "Expires", "Cache-Control"):
+            if name in response.headers:
+                headers[name] = response.headers[name]
+        cls = responsetypes.from_args(headers=headers, url=response.url, body=body)
+        return cls(url=response.url, status=200, headers=headers, body=body, request=request,
+                   flags=[*response.flags, "not_modified"], protocol=response.protocol)
+
+
+class ListPageShapeMiddleware:
+    """A list page that answered 200 and yielded nothing (no disclosure, no next page) means
+    the column changed its layout; the monitors turn these into an alert."""
+
+    def __init__(self, stats):
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.stats)
+
+    def _count(self, response, count: int) -> None:
+        if response.request is None or response.request.meta.get("role") != "list":
+            return
+        self.stats.inc_value("budgets/list_pages_read")
+        self.stats.inc_value("budgets/list_links", count)
+        if count == 0 and response.status == 200:
+            self.stats.inc_value("budgets/list_pages_empty")
+            empty = self.stats.get_value("budgets/list_pages_empty_urls") or []
+            self.stats.set_value("budgets/list_pages_empty_urls", [*empty, response.url])
+
+    def process_spider_output(self, response, result):
+        count = 0
+        for output in result:
+            count += 1
+            yield output
+        self._count(response, count)
+
+    async def process_spider_output_async(self, response, result):
+        count = 0
+        async for output in result:
+            count += 1
+            yield output
+        self._count(response, count)
+
+
+class RevisionsPipeline:
+    """After the ingest pipeline: the fetched bytes are what their URL serves now."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.db = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(db_path(crawler.settings))
+
+    def _observe(self, url: str, doc_id: str, seen_at: str) -> None:
+        if self.db is None:
+            self.db = database.connect(self.path)
+        if self.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
+            revisions.observe(self.db.conn, url, doc_id, seen_at)
+
+    async def process_item(self, item):
+        if not item.error and item.body:
+            await maybe_deferred_to_future(threads.deferToThread(
+                self._observe, item.url, document_id(item.body), item.fetched_at))
+        return item
+
+    def close_spider(self):
+        if self.db is not None:
+            self.db.conn.close()
+
+
+def was_resumed(settings) -> bool:
+    """Does this crawl continue a frontier a killed run left in JOBDIR?"""
+    jobdir = settings.get("JOBDIR")
+    seen = Path(jobdir) / "requests.seen" if jobdir else None
+    return bool(seen and seen.exists() and seen.stat().st_size)
+
+
+class RunLedger:
+    """Completes the `crawl_runs` row CrawlReport wrote: cost, alerts, withdrawals."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+        self.resumed = was_resumed(crawler.settings)
+        crawler.stats.set_value("budgets/resumed", int(self.resumed))
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def complete(self, spider, reason: str) -> bool:
+        """Did this crawl see the whole site? Only then can a missing link mean withdrawal."""
+        stats = self.crawler.stats
+        requested = stats.get_value("budgets/list_pages_requested", 0)
+        read = stats.get_value("budgets/list_pages_read", 0)
+        return (reason == "finished" and getattr(spider, "year", None) is None and not self.resumed
+                and requested > 0 and read >= requested and stats.get_value("budgets/documents", 0) > 0
+                and not stats.get_value("budgets/alerts"))
+
+    def spider_closed(self, spider, reason):
+        stats = self.crawler.stats
+        db = database.connect(db_path(self.crawler.settings))
+        try:
+            site = spider.site.name
+            withdrawn = (revisions.withdraw_unlinked(db.conn, site, spider.urls_seen)
+                         if self.complete(spider, reason) else [])
+            revisions.reconcile(db.conn)
+            alerts = stats.get_value("budgets/alerts") or []
+            row = db.execute("SELECT max(id) FROM crawl_runs WHERE site = ?", [site]).fetchone()
+            cost = {
+                "requests": stats.get_value("downloader/request_count", 0),
+                "responses_not_modified": (stats.get_value("budgets/not_modified", 0)
+                                           + stats.get_value("httpcache/revalidate", 0)),
+                "bytes_downloaded": stats.get_value("downloader/response_bytes", 0),
+                "errors": stats.get_value("budgets/errors", 0),
+                "documents_extracted": stats.get_value("budgets/documents_extracted", 0),
+                "duration_s": round(stats.get_value("elapsed_time_seconds", 0.0), 3),
+                "resumed": int(self.resumed),
+                "alerts": json.dumps(alerts, ensure_ascii=False) if alerts else None,
+                "documents_withdrawn": len(withdrawn),
+            }
+            if row and row[0]:
+                db["crawl_runs"].update(row[0], cost)
+        finally:
+            db.conn.close()
+        for url in withdrawn:
+            print(f"[{site}] withdrawn {url}", file=sys.stderr, flush=True)
+        for alert in alerts:
+            print(f"[{site}] ALERT {alert}", file=sys.stderr, flush=True)

@@ -1,0 +1,117 @@
+"""Spidermon monitors run when a crawl closes: they decide whether a run needs a person.
+
+A site that yields no documents, far fewer than its last complete crawl, an error rate that
+jumps, or list pages that no longer yield links all mean the site changed under us. Failed
+monitors are recorded by `RecordAlerts` in the crawl's stats (`budgets/alerts`); RunLedger
+stores them in `crawl_runs.alerts` and `budgets nightly` exits non-zero when there are any.
+
+Thresholds are settings: BUDGETS_ALERT_MIN_SHARE (documents this run / last complete run,
+default 0.5), BUDGETS_ALERT_ERROR_RATE (fetch errors / requests, default 0.2) and
+BUDGETS_ALERT_ERROR_JUMP (rise over the last run's rate, default 0.1).
+"""
+from __future__ import annotations
+
+from spidermon import Monitor, MonitorSuite, monitors
+from spidermon.contrib.scrapy.monitors import FinishReasonMonitor
+from spidermon.core.actions import Action
+
+from budgets import db as database
+from crawler.pipelines import db_path
+
+
+def last_complete_run(crawler, site: str) -> dict | None:
+    """The site's last crawl that finished whole (not resumed, not a single year)."""
+    db = database.connect(db_path(crawler.settings))
+    try:
+        cursor = db.execute(
+            "SELECT * FROM crawl_runs WHERE site = ? AND status != 'failed' AND coalesce(resumed, 0) = 0 "
+            "ORDER BY id DESC LIMIT 1", [site])
+        row = cursor.fetchone()
+        return dict(zip([c[0] for c in cursor.description], row)) if row else None
+    finally:
+        db.conn.close()
+
+
+def documents_of(run: dict) -> int:
+    return sum(run.get(k) or 0 for k in ("documents_new", "documents_changed", "documents_unchanged",
+                                         "documents_failed"))
+
+
+def error_rate(errors: int, requests: int) -> float:
+    return errors / requests if requests else 0.0
+
+
+class SiteMonitor(Monitor):
+    @property
+    def site(self) -> str:
+        return self.data.spider.site.name
+
+    def stat(self, name: str, default=0):
+        return self.data.stats.get(name, default)
+
+    def setting(self, name: str, default: float) -> float:
+        return self.data.crawler.settings.getfloat(name, default)
+
+
+@monitors.name("documents")
+class DocumentsMonitor(SiteMonitor):
+    @monitors.name("the site yields documents")
+    def test_site_yields_documents(self):
+        pages = self.stat("budgets/pages")
+        self.assertTrue(self.stat("budgets/documents") > 0,
+                        f"{self.site} yielded no documents ({pages} pages read): its columns may have "
+                        "moved or changed their layout; check the site config")
+
+    @monitors.name("no far fewer documents than last time")
+    def test_not_far_fewer_than_last_time(self):
+        if self.stat("budgets/resumed") or getattr(self.data.spider, "year", None):
+            self.skipTest("a resumed or single-year crawl sees part of the site")
+        last = last_complete_run(self.data.crawler, self.site)
+        if last is None:
+            self.skipTest("no earlier complete crawl")
+        before, now = documents_of(last), self.stat("budgets/documents")
+        share = self.setting("BUDGETS_ALERT_MIN_SHARE", 0.5)
+        self.assertFalse(before and now < share * before,
+                         f"{self.site} yielded {now} documents, last complete crawl {before} "
+                         f"(run {last['id']}, {last['finished_at']}): fewer than {share:.0%}")
+
+
+@monitors.name("errors")
+class ErrorRateMonitor(SiteMonitor):
+    @monitors.name("the error rate does not jump")
+    def test_error_rate_does_not_jump(self):
+        errors, requests = self.stat("budgets/errors"), self.stat("downloader/request_count")
+        rate = error_rate(errors, requests)
+        last = last_complete_run(self.data.crawler, self.site)
+        before = error_rate(last.get("errors") or 0, last.get("requests") or 0) if last else 0.0
+        limit = self.setting("BUDGETS_ALERT_ERROR_RATE", 0.2)
+        jump = self.setting("BUDGETS_ALERT_ERROR_JUMP", 0.1)
+        self.assertFalse(rate > limit and rate > before + jump,
+                         f"{self.site}: {errors} of {requests} requests failed ({rate:.0%}, last complete "
+                         f"crawl {before:.0%})")
+
+
+@monitors.name("list pages")
+class ListPagesMonitor(SiteMonitor):
+    @monitors.name("list pages keep their shape")
+    def test_list_pages_yield_links(self):
+        empty = self.stat("budgets/list_pages_empty_urls", []) or []
+        self.assertFalse(empty, f"{self.site}: {len(empty)} list page(s) answered but yielded no link "
+                                f"(layout changed?): {', '.join(empty[:3])}")
+
+
+class RecordAlerts(Action):
+    """Puts one line per failed monitor into the crawl's stats."""
+
+    def run_action(self):
+        alerts = []
+        for result in self.result.monitors_failed_results:
+            reason = (result.error or "").strip().splitlines()[-1] if result.error else ""
+            reason = reason.split("AssertionError: ", 1)[-1]
+            alerts.append(f"{result.monitor.name}: {reason}")
+        self.data.stats.set_value("budgets/alerts", alerts)
+
+
+class CrawlMonitors(MonitorSuite):
+    monitors = [FinishReasonMonitor, DocumentsMonitor, ErrorRateMonitor, ListPagesMonitor]
+    monitors_failed_actions = [RecordAlerts]
