@@ -62,7 +62,7 @@ def withdraw_unlinked(conn, site: str, linked_urls: set[str], at: str | None = N
     at = at or now()
     rows = conn.execute(
         "SELECT id, url FROM documents WHERE site = ? AND bytes IS NOT NULL AND superseded_by IS NULL "
-        "AND withdrawn_at IS NULL AND parent_id IS NULL AND instr(url, '#') = 0 AND url != ''",
+        "AND withdrawn_at IS NULL AND instr(url, '#') = 0 AND url != ''",
         [site]).fetchall()
     gone = [(doc_id, url) for doc_id, url in rows if url not in linked_urls]
     if gone:

@@ -69,7 +69,6 @@ class ConditionalRequestMiddleware:
         return middleware
 
     def spider_closed(self, spider):
-        self.crawler.stats.set_value("budgets/list_pages_requested", len(self.list_pages))
         if self.db is not None:
             self.db.conn.close()
             self.db = None
@@ -90,6 +89,7 @@ class ConditionalRequestMiddleware:
         role = request.meta.get("role")
         if role == "list":
             self.list_pages.add(request.url)
+            self.crawler.stats.set_value("budgets/list_pages_requested", len(self.list_pages))
             # the HTTP cache must ask the site every time, however fresh the page says it is
             request.headers.setdefault("Cache-Control", "max-age=0")
             return None

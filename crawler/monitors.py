@@ -42,6 +42,8 @@ def error_rate(errors: int, requests: int) -> float:
 
 
 class SiteMonitor(Monitor):
+    longMessage = False  # the message alone, not "True is not false : …"
+
     @property
     def site(self) -> str:
         return self.data.spider.site.name
@@ -109,7 +111,7 @@ class RecordAlerts(Action):
             reason = (result.error or "").strip().splitlines()[-1] if result.error else ""
             reason = reason.split("AssertionError: ", 1)[-1]
             alerts.append(f"{result.monitor.name}: {reason}")
-        self.data.stats.set_value("budgets/alerts", alerts)
+        self.data.crawler.stats.set_value("budgets/alerts", alerts)
 
 
 class CrawlMonitors(MonitorSuite):
