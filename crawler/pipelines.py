@@ -94,10 +94,10 @@ def change_of(db, url: str, doc_id: str) -> str:
 
 
 def already_read(db, doc_id: str) -> dict | None:
-    """The row of a document read before by an extractor that could read it; such bytes are not
-    extracted again (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
-    rows = db.query("SELECT * FROM documents WHERE id = ? AND status IN ('ok', 'partial', 'needs_ocr')",
-                    [doc_id])
+    """The row of a document whose bytes were read before, whatever the extractors made of them;
+    such bytes are not extracted again, so an unchanged nightly crawl extracts nothing
+    (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
+    rows = db.query("SELECT * FROM documents WHERE id = ? AND bytes IS NOT NULL", [doc_id])
     return next(iter(rows), None)
 
 
@@ -150,6 +150,7 @@ class IngestPipeline:
             parent_id=item.parent_id, raw_path=item.raw_path, content_type=item.content_type,
             headers=item.headers, title_hint=item.title_hint, district_hint=item.district_hint,
         )
+        self.crawler.stats.inc_value("budgets/documents_extracted")
         return change, ingest_bytes(db, item.body, source)
 
     async def process_item(self, item: FetchedDocument):

@@ -37,14 +37,36 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.RedirectLoopMiddleware": 600,  # a loop becomes a recorded error
     "crawler.middlewares.EncodingMiddleware": 120,  # after decompression (590)
+    "crawler.incremental.ConditionalRequestMiddleware": 840,  # before the HTTP cache (900), and
+    # after the download stats (850) on the way back: a 304 counts as the few bytes it is
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.incremental.ListPageShapeMiddleware": 950,  # sees what the spider yields
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.RawFilesPipeline": 100,
     "crawler.pipelines.IngestPipeline": 300,
+    "crawler.incremental.RevisionsPipeline": 400,
 }
 EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 450,  # before the report: alerts go in it
     "crawler.extensions.CrawlReport": 500,
+    "crawler.incremental.RunLedger": 600,  # completes the report's crawl_runs row
 }
+
+# Incremental crawls (crawler/incremental.py). Documents are asked for with If-None-Match /
+# If-Modified-Since; list pages go through the HTTP cache, revalidated on every crawl
+# (`budgets nightly` switches it on, with the cache beside the database).
+HTTPCACHE_ENABLED = False
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_DIR = "httpcache"
+
+# Monitors (crawler/monitors.py): when a crawl needs a person.
+SPIDERMON_ENABLED = True
+SPIDERMON_SPIDER_CLOSE_MONITORS = ("crawler.monitors.CrawlMonitors",)
+BUDGETS_ALERT_MIN_SHARE = 0.5  # fewer documents than this share of the last complete crawl
+BUDGETS_ALERT_ERROR_RATE = 0.2  # fetch errors per request above this …
+BUDGETS_ALERT_ERROR_JUMP = 0.1  # … and this much above the last complete crawl's rate
 
 # Where the raw files and the database go (`budgets crawl --db PATH` sets both).
 BUDGETS_DB = os.environ.get("BUDGETS_DB", "data/budgets.db")

@@ -299,7 +299,7 @@ def test_prepare_twice_changes_nothing(tmp_path):
     before = counts()
     prepare(db)
     assert counts() == before
-    assert sorted(db.view_names()) == ["current_documents", "current_lines", "older_revisions", "superseded_documents"]
+    assert {"current_documents", "current_lines", "older_revisions", "superseded_documents"} <= set(db.view_names())
 
 
 def test_prepare_adds_document_foreign_keys_to_an_older_database(tmp_path):

@@ -85,13 +85,13 @@ def current_lines(db: Path) -> set[tuple]:
 
 
 def bodies_sent(server: SiteServer, since: int, since_304: int) -> list[str]:
-    """Paths the server answered with their bytes (not 304, not 404) after request `since`."""
+    """Paths the server answered with their bytes (200, not 304 or an error) after request `since`."""
     not_modified = list(server.not_modified[since_304:])
     sent = []
     for path in server.requests[since:]:
         if path in not_modified:
             not_modified.remove(path)
-        elif server.lookup(demo.HOST, path) is not None:
+        elif (resource := server.lookup(demo.HOST, path)) is not None and resource.status == 200:
             sent.append(path)
     return sent
 

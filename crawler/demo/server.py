@@ -2,11 +2,15 @@
 some of them slow or missing on purpose, and remembers every path it was asked for."""
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote, urlsplit
+
+
+LAST_MODIFIED = "Thu, 29 Jan 2026 08:00:00 GMT"
 
 
 @dataclass
@@ -27,6 +31,7 @@ class SiteServer:
         self.resources = resources
         self.requests: list[str] = []  # '/path?query' as asked (percent-decoded), in order
         self.requested_urls: list[str] = []  # 'host/path?query', for replicas of several hosts
+        self.not_modified: list[str] = []  # requests answered 304 (If-None-Match matched)
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
         self._thread: threading.Thread | None = None
@@ -80,9 +85,20 @@ class SiteServer:
                     resource = Resource(b"<html><body><h1>404 Not Found</h1></body></html>", status=404)
                 if resource.delay:
                     time.sleep(resource.delay)
+                # validators as a static web server sends them, so crawls can ask "changed?"
+                etag = f'"{hashlib.sha256(resource.body).hexdigest()[:16]}"'
                 try:
+                    if resource.status == 200 and self.headers.get("If-None-Match") == etag:
+                        site.not_modified.append(target)
+                        self.send_response(304)
+                        self.send_header("ETag", etag)
+                        self.end_headers()
+                        return
                     self.send_response(resource.status)
                     self.send_header("Content-Type", resource.content_type)
+                    if resource.status == 200:
+                        self.send_header("ETag", etag)
+                        self.send_header("Last-Modified", LAST_MODIFIED)
                     self.send_header("Content-Length", str(len(resource.body)))
                     for name, value in resource.headers.items():
                         if isinstance(value, bytes):  # raw header bytes, as some servers send
