@@ -55,6 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="a Scrapy setting for this run (repeatable)")
     p.add_argument("--redis", metavar="URL",
                    help="share the frontier with other crawler processes through Redis (scrapy-redis)")
+    p.add_argument("--workers", type=int, default=1,
+                   help="crawler processes per site on the shared frontier (with --redis)")
     p.set_defaults(run="budgets.commands.nightly:run")
 
     p = command("sites", "list configured sites and their last crawl")

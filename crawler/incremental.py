@@ -222,6 +222,7 @@ class RunLedger:
         requested = stats.get_value("budgets/list_pages_requested", 0)
         read = stats.get_value("budgets/list_pages_read", 0)
         return (reason == "finished" and getattr(spider, "year", None) is None and not self.resumed
+                and not self.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER")
                 and requested > 0 and read >= requested and stats.get_value("budgets/documents", 0) > 0
                 and not stats.get_value("budgets/alerts"))
 

@@ -183,14 +183,33 @@ def site_spider(site: str, jobdir: Path | None):
     return type(f"DisclosuresSpider_{site}", (DisclosuresSpider,), {"custom_settings": custom})
 
 
+def worker_command(site: str, db: Path, replica: str | None, settings: dict) -> list[str]:
+    """Another crawler process on the same shared frontier (`--workers`)."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "disclosures", "-a", f"site={site}",
+               "-s", f"BUDGETS_DB={db}"]
+    if replica:
+        command += ["-a", f"replica={replica}"]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    return command
+
+
 def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settings: dict,
-                use_jobdir: bool = True) -> dict[str, str]:
+                use_jobdir: bool = True, workers: int = 1) -> dict[str, str]:
     """Crawl every site at once (politely: per-site limits apply). A site whose frontier a
-    killed run left behind is resumed, then swept once more. Returns site → finish reason."""
+    killed run left behind is resumed, then swept once more. With a shared frontier (Redis),
+    `workers - 1` more crawler processes per site pull from the same queue. Returns site →
+    finish reason."""
+    import subprocess
+
     from crawler.run import crawl_settings
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(crawl_settings(paths.building, settings), install_root_handler=False)
+    root = Path(__file__).resolve().parents[2]
+    helpers = [subprocess.Popen(worker_command(name, paths.building, replicas.get(name),
+                                               {"LOG_LEVEL": "WARNING", **settings}), cwd=root)
+               for name in names for _ in range(workers - 1)]
     reasons: dict[str, str] = {}
 
     def run(name: str, sweep_after: bool):
@@ -217,6 +236,9 @@ def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settin
         resumed = use_jobdir and (paths.jobdir(name) / "requests.seen").exists()
         run(name, sweep_after=resumed)
     process.start()
+    for helper in helpers:
+        if helper.wait() != 0:
+            reasons[f"worker {helper.pid}"] = f"exit status {helper.returncode}"
     return reasons
 
 
@@ -268,6 +290,13 @@ def alerts_of(runs: list[dict], reasons: dict[str, str]) -> list[str]:
     for run in runs:
         for alert in json.loads(run.get("alerts") or "[]"):
             out.append(f"{run['site']}: {alert}")
+    found: dict[str, int] = {}
+    for run in runs:  # several rows per site when several workers shared its frontier
+        found[run["site"]] = found.get(run["site"], 0) + sum(
+            run.get(k) or 0 for k in ("documents_new", "documents_changed", "documents_unchanged",
+                                      "documents_failed"))
+    out += [f"{site}: no documents at all this run" for site, n in found.items()
+            if n == 0 and not any(site in a for a in out)]
     return out
 
 
@@ -296,8 +325,10 @@ def run(args) -> int:
         state = start_building(paths)
         if state["resumed"]:
             print(f"continuing the run started {state['started_at']} (it was interrupted)", flush=True)
+        if args.workers > 1 and not args.redis:
+            raise CommandError("--workers needs --redis URL: the workers share their frontier there")
         reasons = crawl_sites(paths, names, replicas, nightly_settings(paths, overrides, args.redis),
-                              use_jobdir=not args.redis)
+                              use_jobdir=not args.redis, workers=args.workers)
         db = database.connect(paths.building)
         runs = this_run(db.conn, state["first_run_id"])
         print(audit(db, touched_documents(db.conn, state["started_at"])), flush=True)

@@ -1,0 +1,91 @@
+"""Scale-out: two crawler processes share one frontier through a real Redis server (started
+here on 127.0.0.1 at a free port, stopped after) and crawl the demo site between them without
+fetching any page twice."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+
+from crawler.demo.server import SiteServer
+from crawling import FAST, ROOT
+from test_nightly import demo_site, query
+
+pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
+                                reason="redis-server is not installed (scripts/install.sh --test)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def redis_url(tmp_path_factory):
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+                               "--appendonly", "no", "--dir", str(folder)],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    import redis
+
+    client = redis.Redis(host="127.0.0.1", port=port)
+    deadline = time.time() + 10
+    while True:
+        try:
+            client.ping()
+            break
+        except redis.ConnectionError:
+            assert server.poll() is None and time.time() < deadline, "redis-server did not start"
+            time.sleep(0.05)
+    yield f"redis://127.0.0.1:{port}/0"
+    server.terminate()
+    server.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def shared_crawl(redis_url, tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("scaleout")
+    db = tmp / "budgets.db"
+    resources = demo_site(tmp)
+    for resource in resources.values():
+        resource.delay = 0.4  # slow enough that both workers find work in the queue
+    with SiteServer(resources) as server:
+        command = [sys.executable, "-m", "budgets", "nightly", "--db", str(db), "--site", "demo",
+                   "--replica", f"demo=127.0.0.1:{server.port}", "--redis", redis_url, "--workers", "2"]
+        for name, value in {**FAST, "DOWNLOAD_TIMEOUT": "5", "BUDGETS_FRONTIER_GRACE": "1.5",
+                            "LOG_LEVEL": "WARNING"}.items():
+            command += ["-s", f"{name}={value}"]
+        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=90)
+        answered = [p for p in server.requests if (r := server.lookup("", p)) is not None and r.status == 200]
+    return {"result": result, "answered": answered, "db": db}
+
+
+def test_two_workers_finish_the_crawl(shared_crawl):
+    assert shared_crawl["result"].returncode == 0, shared_crawl["result"].stderr[-3000:]
+    runs = query(shared_crawl["db"], "SELECT * FROM crawl_runs")
+    assert len(runs) == 2, "one crawl_runs row per worker"
+
+
+def test_no_page_is_fetched_twice(shared_crawl):
+    # each worker reads robots.txt; a URL that answers 503 is retried, which is not fetching it twice
+    pages = Counter(p for p in shared_crawl["answered"] if p != "/robots.txt")
+    assert pages and max(pages.values()) == 1, [p for p, n in pages.items() if n > 1]
+
+
+def test_both_workers_did_part_of_the_work(shared_crawl):
+    runs = query(shared_crawl["db"], "SELECT requests, documents_new FROM crawl_runs")
+    assert all(r["requests"] > 1 for r in runs), runs
+
+
+def test_everything_a_single_crawl_loads_is_loaded(shared_crawl):
+    documents = query(shared_crawl["db"], "SELECT url FROM documents WHERE bytes IS NOT NULL")
+    # the demo site: the seed page and its spreadsheet, three PDF pages and their PDFs, and the
+    # seed page's copies behind the download script
+    assert len(documents) == len({d["url"] for d in documents}) >= 8
