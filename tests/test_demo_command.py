@@ -56,11 +56,12 @@ def demo(tmp_path_factory):
     first = budgets("demo", "--no-serve", "--db", str(db))
     counts = sqlite3.connect(db).execute("SELECT count(*) FROM documents").fetchone()[0]
     prepared = is_prepared(database.connect(db))
+    lines = sqlite3.connect(db).execute("SELECT count(*) FROM budget_lines").fetchone()[0]
     served, _url = serve_and_ask(db, "select count(*) as n from documents")
     conn = sqlite3.connect(db)
     conn.row_factory = sqlite3.Row
     return {"db_path": db, "db": conn, "first": first, "served": served, "documents_after_first": counts,
-            "prepared_after_first": prepared}
+            "prepared_after_first": prepared, "lines_after_first": lines}
 
 
 def test_demo_without_serving_exits_0(demo):
@@ -102,6 +103,13 @@ def test_running_the_demo_again_adds_no_duplicates(demo):
     assert documents[0] == documents[1] == demo["documents_after_first"]
     runs = demo["db"].execute("SELECT documents_new, documents_unchanged FROM crawl_runs ORDER BY id").fetchall()
     assert len(runs) == 2 and runs[1]["documents_new"] == 0 and runs[1]["documents_unchanged"] == runs[0]["documents_new"]
+
+
+def test_running_the_demo_again_extracts_nothing_and_keeps_the_same_lines(demo):
+    second = demo["db"].execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
+    assert second["documents_new"] == 0 and second["documents_extracted"] == 0
+    lines = demo["db"].execute("SELECT count(*) FROM budget_lines").fetchone()[0]
+    assert lines == demo["lines_after_first"] > 0
 
 
 def test_sites_lists_every_config_with_its_last_crawl(demo, capsys):
