@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 # libreoffice-writer-nogui: converts legacy .doc/.wps attachments to DOCX (extractors/wordprocessing.py)
 apt_packages=(fonts-noto-cjk ghostscript libreoffice-writer-nogui)
 if [[ "${1:-}" == "--test" ]]; then
-  apt_packages+=(chromium chromium-driver)
+  apt_packages+=(chromium chromium-driver redis-server)  # redis-server: the scale-out tests start one
 fi
 
 missing=()
