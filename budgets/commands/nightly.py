@@ -3,6 +3,8 @@ changed, audit the disclosures it touched, publish, and say whether anything nee
 
     budgets nightly [--site NAME ...] [--replica NAME=HOST:PORT ...] [-s SETTING=VALUE ...]
 
+- Then, as every loading command does (budgets/afterload.py): reference tables, the audit of the
+  documents this run loaded, Datasette's extras.
 - Incremental: documents are asked for with If-None-Match / If-Modified-Since and list pages
   go through Scrapy's HTTP cache (crawler/incremental.py); bytes already stored are not
   extracted again; changed bytes at a URL become a new revision, unlinked documents are marked
@@ -31,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from budgets import db as database
+from budgets.afterload import settle
 from budgets.cli import CommandError
 
 SUMMARY_COUNTS = ("requests", "responses_not_modified", "bytes_downloaded", "documents_new",
@@ -251,31 +254,6 @@ def touched_documents(conn, since: str) -> list[str]:
         [since])]
 
 
-def audit(db, document_ids: list[str]) -> str:
-    """Rerun the audit for the documents this run touched, if this checkout has the audit."""
-    try:
-        from budgets.audit import audit_documents
-    except ImportError:
-        return "audit skipped: budgets.audit is not in this checkout"
-    if not document_ids:
-        return "audit: nothing new to check"
-    audit_documents(db, document_ids)
-    return f"audit rerun for {len(document_ids)} documents"
-
-
-def prepare_for_publishing(db) -> None:
-    """What `budgets ingest` does after loading: reference lists, and Datasette's extras when
-    this checkout has them."""
-    from budgets.reference import refresh
-
-    refresh(db)
-    try:
-        from budgets.publish import prepare
-    except ImportError:
-        return
-    prepare(db)
-
-
 def this_run(conn, first_run_id: int) -> list[dict]:
     cursor = conn.execute("SELECT * FROM crawl_runs WHERE id >= ? ORDER BY id", [first_run_id])
     columns = [c[0] for c in cursor.description]
@@ -331,8 +309,9 @@ def run(args) -> int:
                               use_jobdir=not args.redis, workers=args.workers)
         db = database.connect(paths.building)
         runs = this_run(db.conn, state["first_run_id"])
-        print(audit(db, touched_documents(db.conn, state["started_at"])), flush=True)
-        prepare_for_publishing(db)
+        touched = touched_documents(db.conn, state["started_at"])
+        # reference tables, audit of what this run loaded, publishing prep: as every command does
+        print(settle(db, touched) or "audit: nothing new to check", flush=True)
         db.conn.close()
         print(summary(runs), flush=True)
         alerts = alerts_of(runs, reasons)
