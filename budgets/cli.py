@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="share the frontier with other crawler processes through Redis (scrapy-redis)")
     p.add_argument("--workers", type=int, default=1,
                    help="crawler processes per site on the shared frontier (with --redis)")
+    p.add_argument("--processes", type=int, default=0,
+                   help="extract documents in a pool of this many processes (default: one thread)")
     p.set_defaults(run="budgets.commands.nightly:run")
 
     p = command("sites", "list configured sites and their last crawl")

@@ -52,10 +52,39 @@ def with_known_provenance(db, doc_id: str, source: Source) -> Source:
     return replace(source, **changes)
 
 
+@dataclass
+class Reading:
+    """What the extractors made of one document's bytes, ready to load: its row, its lines and
+    the rest, and the readings of its members (ZIP)."""
+
+    document: dict
+    lines: list = field(default_factory=list)
+    paragraphs: list = field(default_factory=list)
+    tables: list = field(default_factory=list)
+    unplaced: list = field(default_factory=list)
+    children: list = field(default_factory=list)
+
+
 def ingest_bytes(db, data: bytes, source: Source) -> dict:
     """Extract, normalise and load one document; a bad document is recorded, never raised."""
+    source = with_known_provenance(db, document_id(data), source)
+    return load_reading(db, read_bytes(data, source))
+
+
+def load_reading(db, reading: Reading) -> dict:
+    """Members first, the archive last: a document's row is there only once all of it is, so
+    a run killed half-way through an archive reads it again next time."""
+    for child in reading.children:
+        load_reading(db, child)
+    database.load_document(db, reading.document, reading.lines, reading.paragraphs, reading.tables,
+                           reading.unplaced)
+    return reading.document
+
+
+def read_bytes(data: bytes, source: Source) -> Reading:
+    """Extract and normalise one document without touching the database (so it can run in
+    another process); a bad document is a Reading with its status and error, never raised."""
     doc_id = document_id(data)
-    source = with_known_provenance(db, doc_id, source)
     fmt = detect_format(data, source.filename, source.content_type)
     try:
         extraction = extract_document(data, fmt, source.filename)
@@ -98,10 +127,10 @@ def ingest_bytes(db, data: bytes, source: Source) -> dict:
         "content_type": source.content_type,
         "http_headers": json.dumps(source.headers, ensure_ascii=False) if source.headers else None,
     }
-    database.load_document(db, document, result.lines, result.paragraphs, result.tables, result.unplaced)
-    for name, member in extraction.children:
-        child = Source(filename=name, url=f"{source.url}#{name}" if source.url else name,
-                       site=source.site, fetched_at=document["fetched_at"], parent_id=doc_id,
-                       district_hint=meta.district, title_hint=source.title_hint or title)
-        ingest_bytes(db, member, child)
-    return document
+    children = [
+        read_bytes(member, Source(filename=name, url=f"{source.url}#{name}" if source.url else name,
+                                  site=source.site, fetched_at=document["fetched_at"], parent_id=doc_id,
+                                  district_hint=meta.district, title_hint=source.title_hint or title))
+        for name, member in extraction.children
+    ]
+    return Reading(document, result.lines, result.paragraphs, result.tables, result.unplaced, children)

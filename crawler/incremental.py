@@ -16,15 +16,15 @@ run cost. Scrapy components, switched on in crawler/settings.py:
 """
 from __future__ import annotations
 
+import asyncio
 import json
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from scrapy import signals
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet import threads
 
 from budgets import db as database
 from budgets import revisions
@@ -169,11 +169,13 @@ class ListPageShapeMiddleware:
 
 
 class RevisionsPipeline:
-    """After the ingest pipeline: the fetched bytes are what their URL serves now."""
+    """After the ingest pipeline: the fetched bytes are what their URL serves now. (One worker
+    thread owns the connection: SQLite connections stay in the thread that opened them.)"""
 
     def __init__(self, path: Path):
         self.path = path
         self.db = None
+        self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="revisions")
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -187,13 +189,18 @@ class RevisionsPipeline:
 
     async def process_item(self, item):
         if not item.error and item.body:
-            await maybe_deferred_to_future(threads.deferToThread(
+            await asyncio.wrap_future(self.worker.submit(
                 self._observe, item.url, document_id(item.body), item.fetched_at))
         return item
 
-    def close_spider(self):
+    def _close(self):
         if self.db is not None:
             self.db.conn.close()
+            self.db = None
+
+    async def close_spider(self):
+        await asyncio.wrap_future(self.worker.submit(self._close))
+        self.worker.shutdown()
 
 
 def was_resumed(settings) -> bool:

@@ -101,6 +101,14 @@ def already_read(db, doc_id: str) -> dict | None:
     return next(iter(rows), None)
 
 
+def source_of(item: FetchedDocument) -> Source:
+    return Source(
+        filename=item.filename, url=item.url, site=item.site, fetched_at=item.fetched_at,
+        parent_id=item.parent_id, raw_path=item.raw_path, content_type=item.content_type,
+        headers=item.headers, title_hint=item.title_hint, district_hint=item.district_hint,
+    )
+
+
 class IngestPipeline:
     """Hands every fetched document to `ingest_bytes` in one worker thread (so a long PDF does
     not stall downloads, and documents go into SQLite one at a time over one connection),
@@ -145,13 +153,12 @@ class IngestPipeline:
             return change, row
         # a URL that failed before and is fetched now: its failure row has served its turn
         db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
-        source = Source(
-            filename=item.filename, url=item.url, site=item.site, fetched_at=item.fetched_at,
-            parent_id=item.parent_id, raw_path=item.raw_path, content_type=item.content_type,
-            headers=item.headers, title_hint=item.title_hint, district_hint=item.district_hint,
-        )
         self.crawler.stats.inc_value("budgets/documents_extracted")
-        return change, ingest_bytes(db, item.body, source)
+        return change, self.ingest(db, item)
+
+    def ingest(self, db, item: FetchedDocument) -> dict:
+        """Read and load the bytes (crawler/scaleout.py reads them in a process pool instead)."""
+        return ingest_bytes(db, item.body, source_of(item))
 
     async def process_item(self, item: FetchedDocument):
         change, row = await self._in_worker(self._ingest, item)

@@ -9,14 +9,27 @@ or `budgets nightly --redis redis://host:6379/0`, which sets the same (`redis_se
 Keys are `budgets:<run>:<site>:requests` and `…:seen`; they persist while workers come and go
 (a worker killed mid-run loses only what it had in flight), and expire a week after the last
 worker closed.
+
+Extraction is the other half of the work: `PooledIngestPipeline` reads documents in a pool of
+BUDGETS_EXTRACT_PROCESSES processes (`budgets nightly --processes N`) and loads what they read
+one document at a time, as the ingest pipeline does.
 """
 from __future__ import annotations
 
 import time
 from datetime import datetime, timezone
 
+import asyncio
+import multiprocessing
+import sys
+from concurrent.futures import ProcessPoolExecutor
+
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+
+from budgets import db as database
+from budgets.pipeline import document_id, load_reading, read_bytes
+from crawler.pipelines import IngestPipeline, source_of
 
 KEEP_SECONDS = 7 * 24 * 3600
 
@@ -83,3 +96,54 @@ class SharedFrontier(Scheduler):
         for key in (self.queue_key, self.df.key):
             self.server.expire(key, KEEP_SECONDS)
         return result
+
+
+class PooledIngestPipeline(IngestPipeline):
+    """The ingest pipeline with extraction in a pool of processes: bytes not read before are
+    extracted and normalised by `budgets.pipeline.read_bytes` in the pool (several at once), then
+    loaded by the pipeline's one database worker. Everything else is the ingest pipeline's."""
+
+    def __init__(self, crawler):
+        super().__init__(crawler)
+        processes = crawler.settings.getint("BUDGETS_EXTRACT_PROCESSES", 2)
+        # spawn: forking a process that runs a reactor and threads is not safe
+        self.pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+        self.processes = processes
+        self.readings: dict[int, object] = {}
+        self.reader = None  # a read-only look-up connection, in the reactor thread
+
+    def _read_before(self, doc_id: str) -> bool:
+        if self.reader is None:
+            self.reader = database.connect(self.path)
+        return self.reader.execute("SELECT 1 FROM documents WHERE id = ? AND bytes IS NOT NULL",
+                                   [doc_id]).fetchone() is not None
+
+    async def process_item(self, item):
+        if not item.error and item.body and not self._read_before(document_id(item.body)):
+            future = self.pool.submit(read_bytes, item.body, source_of(item))
+            self.readings[id(item)] = await asyncio.wrap_future(future)
+            self.crawler.stats.inc_value("budgets/documents_read_in_pool")
+        try:
+            return await super().process_item(item)
+        finally:
+            self.readings.pop(id(item), None)
+
+    def ingest(self, db, item) -> dict:
+        reading = self.readings.get(id(item))
+        return load_reading(db, reading) if reading is not None else super().ingest(db, item)
+
+    async def close_spider(self):
+        await super().close_spider()
+        self.pool.shutdown(wait=True)
+        if self.reader is not None:
+            self.reader.conn.close()
+        read = self.crawler.stats.get_value("budgets/documents_read_in_pool", 0)
+        print(f"read {read} documents in a pool of {self.processes} processes", file=sys.stderr, flush=True)
+
+
+def pooled_pipelines(settings) -> dict:
+    """ITEM_PIPELINES with the ingest pipeline replaced by the pooled one."""
+    pipelines = dict(settings.getdict("ITEM_PIPELINES"))
+    order = pipelines.pop("crawler.pipelines.IngestPipeline", 300)
+    pipelines["crawler.scaleout.PooledIngestPipeline"] = order
+    return pipelines

@@ -211,6 +211,8 @@ def test_a_first_run_loads_the_site_and_records_what_it_cost(nights):
     assert run["documents_new"] >= 5 and run["documents_extracted"] == run["documents_new"]
     assert run["requests"] >= 10 and run["bytes_downloaded"] > 100_000 and run["duration_s"] > 0
     assert "demo" in nights["first"]["result"].stdout and "published" in nights["first"]["result"].stdout
+    for night in ("first", "second", "third"):
+        assert "Traceback" not in nights[night]["result"].stderr, nights[night]["result"].stderr[-3000:]
 
 
 def test_the_audit_reruns_for_what_changed_and_only_then(nights):

@@ -1,8 +1,9 @@
 """Scale-out: two crawler processes share one frontier through a real Redis server (started
 here on 127.0.0.1 at a free port, stopped after) and crawl the demo site between them without
-fetching any page twice."""
+fetching any page twice, each reading documents in a pool of two processes."""
 from __future__ import annotations
 
+import re
 import shutil
 import socket
 import subprocess
@@ -58,7 +59,8 @@ def shared_crawl(redis_url, tmp_path_factory):
         resource.delay = 0.4  # slow enough that both workers find work in the queue
     with SiteServer(resources) as server:
         command = [sys.executable, "-m", "budgets", "nightly", "--db", str(db), "--site", "demo",
-                   "--replica", f"demo=127.0.0.1:{server.port}", "--redis", redis_url, "--workers", "2"]
+                   "--replica", f"demo=127.0.0.1:{server.port}", "--redis", redis_url, "--workers", "2",
+                   "--processes", "2"]
         for name, value in {**FAST, "DOWNLOAD_TIMEOUT": "5", "BUDGETS_FRONTIER_GRACE": "1.5",
                             "LOG_LEVEL": "WARNING"}.items():
             command += ["-s", f"{name}={value}"]
@@ -89,3 +91,13 @@ def test_everything_a_single_crawl_loads_is_loaded(shared_crawl):
     # the demo site: the seed page and its spreadsheet, three PDF pages and their PDFs, and the
     # seed page's copies behind the download script
     assert len(documents) == len({d["url"] for d in documents}) >= 8
+
+
+def test_documents_are_read_in_a_process_pool_and_loaded_whole(shared_crawl):
+    assert "documents in a pool of 2 processes" in shared_crawl["result"].stderr
+    read = sum(int(n) for n in re.findall(r"read (\d+) documents in a pool", shared_crawl["result"].stderr))
+    assert read >= 8
+    half_loaded = query(shared_crawl["db"], "SELECT id FROM documents d WHERE lines != (SELECT count(*) "
+                                            "FROM budget_lines l WHERE l.document_id = d.id)")
+    assert half_loaded == []
+    assert query(shared_crawl["db"], "SELECT max(lines) AS n FROM documents")[0]["n"] > 200  # the seed page

@@ -164,12 +164,22 @@ def choose_sites(names: list[str]) -> list[str]:
     return names
 
 
-def nightly_settings(paths: Paths, overrides: dict[str, str], redis_url: str | None = None) -> dict:
+def nightly_settings(paths: Paths, overrides: dict[str, str], redis_url: str | None = None,
+                     processes: int = 0) -> dict:
     settings = {
         "HTTPCACHE_ENABLED": True,
         "HTTPCACHE_DIR": str(paths.httpcache.resolve()),
         "BUDGETS_RAW_DIR": str((paths.published.parent / "raw").resolve()),
     }
+    if processes > 0:
+        from scrapy.settings import Settings
+
+        from crawler.scaleout import pooled_pipelines
+
+        project = Settings()
+        project.setmodule("crawler.settings")
+        settings["ITEM_PIPELINES"] = pooled_pipelines(project)
+        settings["BUDGETS_EXTRACT_PROCESSES"] = processes
     if redis_url:
         from crawler.scaleout import redis_settings
 
@@ -193,7 +203,7 @@ def worker_command(site: str, db: Path, replica: str | None, settings: dict) -> 
     if replica:
         command += ["-a", f"replica={replica}"]
     for name, value in settings.items():
-        command += ["-s", f"{name}={value}"]
+        command += ["-s", f"{name}={json.dumps(value) if isinstance(value, dict) else value}"]
     return command
 
 
@@ -305,7 +315,8 @@ def run(args) -> int:
             print(f"continuing the run started {state['started_at']} (it was interrupted)", flush=True)
         if args.workers > 1 and not args.redis:
             raise CommandError("--workers needs --redis URL: the workers share their frontier there")
-        reasons = crawl_sites(paths, names, replicas, nightly_settings(paths, overrides, args.redis),
+        settings = nightly_settings(paths, overrides, args.redis, args.processes)
+        reasons = crawl_sites(paths, names, replicas, settings,
                               use_jobdir=not args.redis, workers=args.workers)
         db = database.connect(paths.building)
         runs = this_run(db.conn, state["first_run_id"])
