@@ -94,6 +94,8 @@ def start_building(paths: Paths) -> dict:
     if paths.building.exists() and paths.state.exists():
         state = json.loads(paths.state.read_text())
         state["resumed"] = True
+        state["attempt"] = state.get("attempt", 1) + 1
+        paths.state.write_text(json.dumps(state))
         return state
     paths.building.unlink(missing_ok=True)
     if paths.published.exists():
@@ -101,7 +103,7 @@ def start_building(paths: Paths) -> dict:
     db = database.connect(paths.building)  # creates the schema, or adds what a newer one has
     first_run = db.execute("SELECT coalesce(max(id), 0) + 1 FROM crawl_runs").fetchone()[0]
     db.conn.close()
-    state = {"started_at": now(), "first_run_id": first_run, "resumed": False}
+    state = {"started_at": now(), "first_run_id": first_run, "resumed": False, "attempt": 1}
     paths.state.write_text(json.dumps(state))
     return state
 
@@ -165,7 +167,7 @@ def choose_sites(names: list[str]) -> list[str]:
 
 
 def nightly_settings(paths: Paths, overrides: dict[str, str], redis_url: str | None = None,
-                     processes: int = 0) -> dict:
+                     processes: int = 0, frontier_run: str | None = None) -> dict:
     settings = {
         "HTTPCACHE_ENABLED": True,
         "HTTPCACHE_DIR": str(paths.httpcache.resolve()),
@@ -183,7 +185,9 @@ def nightly_settings(paths: Paths, overrides: dict[str, str], redis_url: str | N
     if redis_url:
         from crawler.scaleout import redis_settings
 
-        settings.update(redis_settings(redis_url))
+        # a run started again after being killed gets a fresh shared frontier: what the killed
+        # run had in flight is lost from the old one, and the re-crawl costs only 304s
+        settings.update(redis_settings(redis_url, frontier_run))
     settings.update(overrides)
     return settings
 
@@ -315,7 +319,8 @@ def run(args) -> int:
             print(f"continuing the run started {state['started_at']} (it was interrupted)", flush=True)
         if args.workers > 1 and not args.redis:
             raise CommandError("--workers needs --redis URL: the workers share their frontier there")
-        settings = nightly_settings(paths, overrides, args.redis, args.processes)
+        settings = nightly_settings(paths, overrides, args.redis, args.processes,
+                                    frontier_run=f"{state['started_at']}-{state['attempt']}")
         reasons = crawl_sites(paths, names, replicas, settings,
                               use_jobdir=not args.redis, workers=args.workers)
         db = database.connect(paths.building)
