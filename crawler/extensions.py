@@ -76,12 +76,13 @@ class CrawlReport:
                    f"{c['refused']} links refused by robots.txt or off-site")
         if status == "failed" and last_error:
             message += f"; last error: {last_error}"
-        db["crawl_runs"].insert({
+        runs = db["crawl_runs"].insert({
             "site": spider.site.name, "started_at": self.started_at, "finished_at": now(),
             "pages": c["pages"], "documents_new": c["documents_new"],
             "documents_changed": c["documents_changed"], "documents_unchanged": c["documents_unchanged"],
             "documents_withdrawn": withdrawn, "documents_failed": c["documents_failed"],
             "bytes": c["bytes"], "status": status, "message": message,
         })
+        self.crawler.stats.set_value("budgets/crawl_run_id", runs.last_pk)  # for RunLedger
         db.conn.close()
         print(f"[{spider.site.name}] crawl {status}: {message}", file=sys.stderr, flush=True)

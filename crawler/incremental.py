@@ -242,7 +242,7 @@ class RunLedger:
                          if self.complete(spider, reason) else [])
             revisions.reconcile(db.conn)
             alerts = stats.get_value("budgets/alerts") or []
-            row = db.execute("SELECT max(id) FROM crawl_runs WHERE site = ?", [site]).fetchone()
+            run_id = stats.get_value("budgets/crawl_run_id")  # the row CrawlReport wrote
             cost = {
                 "requests": stats.get_value("downloader/request_count", 0),
                 "responses_not_modified": (stats.get_value("budgets/not_modified", 0)
@@ -255,8 +255,8 @@ class RunLedger:
                 "alerts": json.dumps(alerts, ensure_ascii=False) if alerts else None,
                 "documents_withdrawn": len(withdrawn),
             }
-            if row and row[0]:
-                db["crawl_runs"].update(row[0], cost)
+            if run_id:
+                db["crawl_runs"].update(run_id, cost)
         finally:
             db.conn.close()
         for url in withdrawn:

@@ -36,6 +36,7 @@ from budgets import db as database
 from budgets.afterload import settle
 from budgets.cli import CommandError
 
+ERROR_RATE = 0.2  # as the monitors' BUDGETS_ALERT_ERROR_RATE, for crawls shared by several workers
 SUMMARY_COUNTS = ("requests", "responses_not_modified", "bytes_downloaded", "documents_new",
                   "documents_changed", "documents_unchanged", "documents_withdrawn", "documents_failed",
                   "documents_extracted", "duration_s")
@@ -212,21 +213,14 @@ def worker_command(site: str, db: Path, replica: str | None, settings: dict) -> 
 
 
 def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settings: dict,
-                use_jobdir: bool = True, workers: int = 1) -> dict[str, str]:
-    """Crawl every site at once (politely: per-site limits apply). A site whose frontier a
-    killed run left behind is resumed, then swept once more. With a shared frontier (Redis),
-    `workers - 1` more crawler processes per site pull from the same queue. Returns site →
+                use_jobdir: bool = True) -> dict[str, str]:
+    """Crawl every site at once, in this process (politely: per-site limits apply). A site
+    whose frontier a killed run left behind is resumed, then swept once more. Returns site →
     finish reason."""
-    import subprocess
-
     from crawler.run import crawl_settings
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(crawl_settings(paths.building, settings), install_root_handler=False)
-    root = Path(__file__).resolve().parents[2]
-    helpers = [subprocess.Popen(worker_command(name, paths.building, replicas.get(name),
-                                               {"LOG_LEVEL": "WARNING", **settings}), cwd=root)
-               for name in names for _ in range(workers - 1)]
     reasons: dict[str, str] = {}
 
     def run(name: str, sweep_after: bool):
@@ -253,9 +247,31 @@ def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settin
         resumed = use_jobdir and (paths.jobdir(name) / "requests.seen").exists()
         run(name, sweep_after=resumed)
     process.start()
-    for helper in helpers:
-        if helper.wait() != 0:
-            reasons[f"worker {helper.pid}"] = f"exit status {helper.returncode}"
+    return reasons
+
+
+def crawl_with_workers(paths: Paths, names: list[str], replicas: dict[str, str], settings: dict,
+                       workers: int, first_run_id: int) -> dict[str, str]:
+    """`workers` crawler processes per site, started together on the shared frontier (so none
+    has a head start that leaves the others nothing). Returns site → finish reason: finished
+    when every worker's crawl finished."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[2]
+    processes = [subprocess.Popen(worker_command(name, paths.building, replicas.get(name),
+                                                 {"LOG_LEVEL": "WARNING", **settings}), cwd=root)
+                 for name in names for _ in range(workers)]
+    failed = [p for p in processes if p.wait() != 0]
+    conn = sqlite3.connect(str(paths.building))
+    try:
+        rows = this_run(conn, first_run_id)
+    finally:
+        conn.close()
+    reasons = {}
+    for name in names:
+        mine = [r for r in rows if r["site"] == name]
+        finished = len(mine) == workers and all((r["message"] or "").startswith("finished") for r in mine)
+        reasons[name] = "finished" if finished and not failed else "a worker did not finish"
     return reasons
 
 
@@ -289,6 +305,11 @@ def alerts_of(runs: list[dict], reasons: dict[str, str]) -> list[str]:
                                       "documents_failed"))
     out += [f"{site}: no documents at all this run" for site, n in found.items()
             if n == 0 and not any(site in a for a in out)]
+    for site in found:  # several workers: their error rates only mean something summed
+        rows = [r for r in runs if r["site"] == site]
+        errors, requests = (sum(r.get(k) or 0 for r in rows) for k in ("errors", "requests"))
+        if len(rows) > 1 and requests and errors / requests > ERROR_RATE:
+            out.append(f"{site}: {errors} of {requests} requests failed ({errors / requests:.0%})")
     return out
 
 
@@ -321,8 +342,11 @@ def run(args) -> int:
             raise CommandError("--workers needs --redis URL: the workers share their frontier there")
         settings = nightly_settings(paths, overrides, args.redis, args.processes,
                                     frontier_run=f"{state['started_at']}-{state['attempt']}")
-        reasons = crawl_sites(paths, names, replicas, settings,
-                              use_jobdir=not args.redis, workers=args.workers)
+        if args.workers > 1:
+            reasons = crawl_with_workers(paths, names, replicas, settings, args.workers,
+                                         state["first_run_id"])
+        else:
+            reasons = crawl_sites(paths, names, replicas, settings, use_jobdir=not args.redis)
         db = database.connect(paths.building)
         runs = this_run(db.conn, state["first_run_id"])
         touched = touched_documents(db.conn, state["started_at"])
