@@ -474,14 +474,15 @@ def files_below(folder: Path) -> list[str]:
 
 
 def _crawl_contents(db_path: Path) -> dict[str, list[tuple]]:
-    """What a crawl stored, comparable across runs: the time of fetching, the Date header and
-    where the raw file sits (absolute) aside."""
+    """What a crawl stored, comparable across runs: the times of fetching (and of being seen,
+    superseded or withdrawn), the Date header and where the raw file sits (absolute) aside."""
     db = sqlite3.connect(db_path)
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     contents = {}
     for table in ("documents", "budget_lines", "paragraphs", "tables", "unplaced_cells"):
         columns = [row[1] for row in db.execute(f"PRAGMA table_info([{table}])")
-                   if row[1] not in ("fetched_at", "http_headers", "raw_path")]
+                   if row[1] not in ("fetched_at", "http_headers", "raw_path",
+                                     "last_seen_at", "superseded_at", "withdrawn_at")]
         contents[table] = sorted(db.execute(f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM [{table}]"),
                                  key=repr)
     db.close()
