@@ -1,7 +1,7 @@
 """What an unchanged night costs against a full crawl: requests, bytes on the wire, seconds.
 
     python scripts/nightly_cost.py             # the demo site, then a generated replica of 400 disclosures
-    python scripts/nightly_cost.py --pages 1000
+    python scripts/nightly_cost.py --pages 1000 --processes 2
 
 Each site is served on 127.0.0.1 (with ETag / Last-Modified, as a static web server sends them)
 and crawled twice by `budgets nightly` into a fresh database; the numbers are its crawl_runs rows.
@@ -72,9 +72,9 @@ def replica(pages: int) -> dict[str, Resource]:
     return r
 
 
-def night(db: Path, server: SiteServer) -> tuple[dict, float]:
+def night(db: Path, server: SiteServer, processes: int = 0) -> tuple[dict, float]:
     command = [sys.executable, "-m", "budgets", "nightly", "--db", str(db), "--site", "demo",
-               "--replica", f"demo=127.0.0.1:{server.port}"]
+               "--replica", f"demo=127.0.0.1:{server.port}", "--processes", str(processes)]
     for name, value in LOOPBACK.items():
         command += ["-s", f"{name}={value}"]
     started = time.monotonic()
@@ -89,12 +89,12 @@ def night(db: Path, server: SiteServer) -> tuple[dict, float]:
     return run, wall
 
 
-def measure(label: str, resources: dict[str, Resource]) -> None:
+def measure(label: str, resources: dict[str, Resource], processes: int = 0) -> None:
     with tempfile.TemporaryDirectory() as tmp, SiteServer(resources) as server:
         db = Path(tmp) / "budgets.db"
         print(f"{label}: {len(resources)} resources")
         for name in ("full crawl", "unchanged night"):
-            run, wall = night(db, server)
+            run, wall = night(db, server, processes)
             print(f"  {name:<16} {run['requests']:>6} requests  {run['responses_not_modified']:>5} answered 304  "
                   f"{run['bytes_downloaded']:>11,} bytes  {run['documents_extracted']:>5} extracted  "
                   f"crawl {run['duration_s']:6.1f} s  whole command {wall:6.1f} s")
@@ -103,9 +103,10 @@ def measure(label: str, resources: dict[str, Resource]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--pages", type=int, default=400)
+    parser.add_argument("--processes", type=int, default=0, help="extraction pool (budgets nightly --processes)")
     args = parser.parse_args()
-    measure("demo site", demo.build())
-    measure(f"generated replica ({args.pages} disclosures + {args.pages} XLSX)", replica(args.pages))
+    measure("demo site", demo.build(), args.processes)
+    measure(f"generated replica ({args.pages} disclosures + {args.pages} XLSX)", replica(args.pages), args.processes)
 
 
 if __name__ == "__main__":
