@@ -97,7 +97,7 @@ def test_scrapyd_runs_the_spider_from_the_project_egg(tmp_path):
                 assert scrapyd.poll() is None and time.time() < deadline, "scrapyd did not start"
                 time.sleep(0.1)
         added = api(port, "addversion.json", {"project": "budgets", "version": "1"}, {"egg": egg.read_bytes()})
-        assert added["status"] == "ok" and "disclosures" in api(port, f"listspiders.json?project=budgets")["spiders"]
+        assert added["status"] == "ok" and "disclosures" in api(port, "listspiders.json?project=budgets")["spiders"]
         with SiteServer(demo_site(tmp_path)) as server:
             settings = [f"BUDGETS_DB={db}", "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_START_DELAY=0.01",
                         "BUDGETS_PROGRESS_INTERVAL=0", "RETRY_TIMES=0"]

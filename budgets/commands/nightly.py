@@ -334,12 +334,12 @@ def run(args) -> int:
     names = choose_sites(args.site)
     replicas = parse_assignments(args.replica, "--replica")
     overrides = parse_assignments(args.set, "-s/--set")
+    if args.workers > 1 and not args.redis:
+        raise CommandError("--workers needs --redis URL: the workers share their frontier there")
     with exclusive(paths.lock):
         state = start_building(paths)
         if state["resumed"]:
             print(f"continuing the run started {state['started_at']} (it was interrupted)", flush=True)
-        if args.workers > 1 and not args.redis:
-            raise CommandError("--workers needs --redis URL: the workers share their frontier there")
         settings = nightly_settings(paths, overrides, args.redis, args.processes,
                                     frontier_run=f"{state['started_at']}-{state['attempt']}")
         if args.workers > 1:
