@@ -331,7 +331,7 @@ def test_a_run_killed_mid_way_and_started_again_leaves_the_lines_of_one_clean_ru
         assert not db.exists(), "a killed run published"
         assert (tmp_path / "jobs" / "demo").exists(), "the frontier was not kept"
 
-        again = nightly(db, server)
+        again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert again.returncode == 0, again.stderr[-3000:]
     assert "continuing the run" in again.stdout
     assert current_lines(db) == nights["first"]["lines"]
