@@ -6,6 +6,7 @@ from __future__ import annotations
 import configparser
 import importlib.util
 import json
+import os
 import shutil
 import subprocess
 import time
@@ -85,8 +86,10 @@ def test_scrapyd_runs_the_spider_from_the_project_egg(tmp_path):
     (tmp_path / "scrapyd.conf").write_text(config)
     egg = load_egg_builder().build_egg(tmp_path / "district-budgets.egg")
     db = tmp_path / "budgets.db"
+    # budgets/ and extractors/ are installed where scrapyd runs (here: this checkout on the path)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
     scrapyd = subprocess.Popen([shutil.which("scrapyd")], cwd=tmp_path, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+                               stderr=subprocess.DEVNULL, env=env)
     try:
         deadline = time.time() + 20
         while True:

@@ -1,5 +1,8 @@
 """Build the egg scrapyd runs, without the setup.py that `scrapyd-deploy` would write into the
-repository: the three packages, and the entry point naming the Scrapy settings.
+repository: the Scrapy project (`crawler/`) and the entry point naming its settings. The rest of
+the tool (`budgets/`, `extractors/`) reads data files that a zipped egg cannot hand out, so it is
+installed on the scrapyd machine as usual (`pip install .` or scripts/install.sh), as any
+dependency of a scrapyd project is.
 
     python deploy/scrapyd/egg.py build/district-budgets.egg
     curl http://127.0.0.1:6800/addversion.json -F project=budgets -F version=$(date +%s) \
@@ -14,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("budgets", "crawler", "extractors")
+PACKAGES = ("crawler",)
 
 
 def build_egg(target: Path, version: str = "1.0", root: Path = ROOT) -> Path:
