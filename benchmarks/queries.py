@@ -1,0 +1,212 @@
+"""Benchmark 3: the questions researchers ask most — one subject across departments, and a
+department's figures year over year — on databases of generated budget lines shaped like the seed
+(benchmarks/synth.py), timed with our indexes (budgets.db.ensure_schema, plus the publishing
+indexes when budgets/publish.py is present) against the same database without them.
+
+The canned queries of metadata.yml (Datasette) are timed too when they are there."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from benchmarks import synth
+from benchmarks.common import ROOT, Context, Result, Timer, best_of, fresh, ms
+
+TARGET_SECONDS = 0.100
+
+# The canned questions, as a researcher writes them against the contract's columns.
+QUERIES = {
+    # One subject in every department of every district, for one year (cross-department comparison).
+    "subject_across_departments": """
+        SELECT district, department, subject_name, amount_fen / 1000000.0 AS amount_wan
+        FROM budget_lines
+        WHERE subject_code = :code AND fiscal_year = :year AND year = :year
+          AND table_kind = 'general_budget_expenditure' AND measure = 'total'
+        ORDER BY amount_fen DESC""",
+    # Each department of one district for one year: total, basic and project spending side by side.
+    "departments_of_a_district": """
+        SELECT department,
+               SUM(CASE WHEN measure = 'total' THEN amount_fen END) / 1000000.0 AS total_wan,
+               SUM(CASE WHEN measure = 'basic' THEN amount_fen END) / 1000000.0 AS basic_wan,
+               SUM(CASE WHEN measure = 'project' THEN amount_fen END) / 1000000.0 AS project_wan
+        FROM budget_lines
+        WHERE district = :district AND fiscal_year = :year AND year = :year
+          AND table_kind = 'general_budget_expenditure' AND subject_code = ''
+        GROUP BY department ORDER BY total_wan DESC""",
+    # Every subject of one department year by year, with the change from the year before.
+    "department_year_over_year": """
+        WITH picked AS (
+          SELECT subject_code, subject_name, year, amount_fen,
+                 row_number() OVER (PARTITION BY subject_code, year ORDER BY fiscal_year DESC) AS pick
+          FROM budget_lines
+          WHERE district = :district AND department = :department
+            AND table_kind = 'general_budget_expenditure' AND measure = 'total' AND stage = 'budget'
+        )
+        SELECT subject_code, subject_name, year, amount_fen / 1000000.0 AS amount_wan,
+               (amount_fen - lag(amount_fen) OVER w) / 1000000.0 AS change_wan
+        FROM picked WHERE pick = 1
+        WINDOW w AS (PARTITION BY subject_code ORDER BY year)
+        ORDER BY subject_code, year""",
+    # One district's departments, this year's total against last year's.
+    "district_year_over_year": """
+        SELECT cur.department, cur.amount_fen / 1000000.0 AS this_year_wan,
+               prev.amount_fen / 1000000.0 AS last_year_wan,
+               (cur.amount_fen - prev.amount_fen) / 1000000.0 AS change_wan
+        FROM budget_lines cur
+        LEFT JOIN budget_lines prev
+          ON prev.district = cur.district AND prev.department = cur.department
+         AND prev.fiscal_year = cur.fiscal_year - 1 AND prev.year = prev.fiscal_year
+         AND prev.table_kind = cur.table_kind AND prev.measure = 'total' AND prev.subject_code = ''
+         AND prev.item = cur.item
+        WHERE cur.district = :district AND cur.fiscal_year = :year AND cur.year = :year
+          AND cur.table_kind = 'general_budget_expenditure' AND cur.measure = 'total'
+          AND cur.subject_code = '' AND cur.item IN ('合计', '总计')
+        ORDER BY change_wan DESC""",
+}
+
+
+def run(ctx: Context) -> list[Result]:
+    sizes = ctx.pick([30_000], [200_000], [1_000_000, 10_000_000])
+    if ctx.mode != "full":
+        ctx.note(f"queries: {sizes[0]:,} lines only in a {ctx.mode} run (the full run measures 1M and 10M)")
+    seed = synth.seed_lines(ctx.tmp / "cache", fast=ctx.mode == "smoke")
+    results = []
+    for size in sizes:
+        results += measure(ctx, seed, size)
+    return results
+
+
+def measure(ctx: Context, seed: list[dict], size: int) -> list[Result]:
+    path = fresh(ctx.tmp / f"queries-{size}.db")
+    with Timer() as gen:
+        n, params = generate(path, seed, size)
+    label = f"{n / 1e6:g}M" if n >= 1_000_000 else f"{n // 1000}k"
+    canned = canned_queries()
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA cache_size=-262144")  # 256 MiB, the same with and without indexes
+    views_ok = create_views(conn)
+    queries = dict(QUERIES)
+    if canned and views_ok:
+        queries.update({f"metadata.yml:{k}": v for k, v in canned.items()})
+    repeat = 5 if n <= 1_000_000 else 3
+    scan_repeat = 2 if n <= 1_000_000 else 1
+
+    without = {}
+    for name, sql in queries.items():
+        without[name] = timed(conn, sql, params, scan_repeat)
+    conn.close()
+
+    with Timer() as build:
+        add_indexes(path)
+    conn = sqlite3.connect(str(path))
+    conn.execute("PRAGMA cache_size=-262144")
+    ctx.note(f"queries {label}: generated {n:,} lines in {gen.wall:.1f} s, built indexes in {build.wall:.1f} s; "
+             f"parameters {params}")
+    results = []
+    for name, sql in queries.items():
+        ours = timed(conn, sql, params, repeat)
+        base = without[name]
+        plan = " / ".join(r[-1] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, params))
+        results.append(Result(
+            name=f"query {name} ({label} lines)", ours=f"{ms(ours[0])} with our indexes ({ours[1]} rows)",
+            baseline=f"{ms(base[0])} without indexes", ratio=base[0] / ours[0],
+            target="< 100 ms at 10M" if n >= 10_000_000 else "", met=ours[0] < TARGET_SECONDS if n >= 10_000_000 else None,
+            detail=f"plan: {plan}",
+        ))
+    conn.close()
+    path.unlink(missing_ok=True)
+    return results
+
+
+def timed(conn, sql, params, repeat) -> tuple[float, int]:
+    rows = conn.execute(sql, params).fetchall()  # warm the page cache; both sides get the same
+    return best_of(lambda: conn.execute(sql, params).fetchall(), repeat), len(rows)
+
+
+def generate(path: Path, seed: list[dict], size: int) -> tuple[int, dict]:
+    """Our schema without the secondary indexes, filled fast (one connection, no sync, batches)."""
+    import sqlite_utils
+
+    from budgets import db as database
+
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    database.ensure_schema(sqlite_utils.Database(conn))
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL").fetchall():
+        conn.execute(f"DROP INDEX [{name}]")
+    conn.execute("PRAGMA journal_mode=OFF")
+    conn.execute("PRAGMA synchronous=OFF")
+    conn.execute("PRAGMA cache_size=-1048576")
+    columns = list(database.LINE_COLUMNS)
+    doc_columns = list(database.DOCUMENT_COLUMNS)
+    line_sql = f"INSERT INTO budget_lines ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' for _ in columns)})"
+    doc_sql = f"INSERT INTO documents ({', '.join(f'[{c}]' for c in doc_columns)}) VALUES ({', '.join('?' for _ in doc_columns)})"
+    n, batch, docs = 0, [], []
+    first = None
+    conn.execute("BEGIN")
+    for document, lines in synth.documents(seed, size):
+        first = first or (document, lines)
+        docs.append(tuple(document.get(c) for c in doc_columns))
+        batch.extend(tuple(line.get(c) for c in columns) for line in lines)
+        if len(batch) >= 50_000:
+            conn.executemany(line_sql, batch)
+            conn.executemany(doc_sql, docs)
+            n += len(batch)
+            batch, docs = [], []
+    conn.executemany(line_sql, batch)
+    conn.executemany(doc_sql, docs)
+    n += len(batch)
+    conn.execute("COMMIT")
+    conn.close()
+    document, lines = first
+    code = next((l["subject_code"] for l in lines if l["table_kind"] == "general_budget_expenditure"
+                 and len(l["subject_code"] or "") == 7 and l["measure"] == "total"), "")
+    params = {"district": document["district"], "department": document["department"], "code": code,
+              "year": max(synth.YEARS), "stage": "budget", "table_kind": "general_budget_expenditure"}
+    return n, params
+
+
+def add_indexes(path: Path) -> None:
+    """What a database built by `budgets ingest` has: ensure_schema's indexes, and the
+    publishing indexes when the publishing module is in this checkout."""
+    import sqlite_utils
+
+    from budgets import db as database
+
+    conn = sqlite3.connect(str(path), isolation_level=None)
+    conn.execute("PRAGMA cache_size=-1048576")
+    db = sqlite_utils.Database(conn)
+    database.ensure_schema(db)
+    try:
+        from budgets import publish
+    except ImportError:
+        publish = None
+    for table, columns in getattr(publish, "INDEXES", []):
+        db[table].create_index(columns, if_not_exists=True)
+    conn.close()
+
+
+def canned_queries() -> dict[str, str]:
+    """Datasette's canned queries we can time with fixed parameters, when metadata.yml has them."""
+    path = ROOT / "metadata.yml"
+    if not path.exists():
+        return {}
+    import yaml
+
+    meta = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    found = {}
+    for database in (meta.get("databases") or {}).values():
+        for name, query in (database.get("queries") or {}).items():
+            if name in ("subject_across_departments", "department_year_over_year", "subject_over_years"):
+                found[name] = query["sql"] if isinstance(query, dict) else query
+    return found
+
+
+def create_views(conn) -> bool:
+    """The views the canned queries read (current_lines …), from the publishing module."""
+    try:
+        from budgets import publish
+    except ImportError:
+        return False
+    for name, sql in getattr(publish, "VIEWS", {}).items():
+        conn.execute(f"CREATE VIEW IF NOT EXISTS [{name}] AS {sql.strip()}")
+    return True
