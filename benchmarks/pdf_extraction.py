@@ -1,0 +1,227 @@
+"""Benchmark 1: PDF table extraction on the real corpus — pages per second and cell accuracy —
+ours (extractors/pdf.py) against what a researcher would run by hand: camelot lattice, camelot
+stream and pdfplumber `extract_tables`, each with its defaults, on the same pages.
+
+Ground truth: tests/fixtures/pdf_expected/cells.csv (document, page, table_title, row, column,
+expected), cells annotated by hand from the printed pages (row `#N` is the N-th body row, column
+`*` the last amount column, EMPTY a table printed without rows). One tool-neutral rule decides whether a
+tool got a cell: some table it extracted from that document has a row whose label starts with the
+annotated row label (subject code or row name; cells of a split code 类|款|项 are read together),
+and to the right of that label a cell whose amount equals the expected one exactly, in a column
+whose header (the cells above it) contains the annotated column's last header label.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import defaultdict
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from benchmarks.common import CORPUS, ROOT, Context, Result, Timer, module_present, rate
+
+EXPECTED = ROOT / "tests" / "fixtures" / "pdf_expected" / "cells.csv"
+TARGET_SPEEDUP = 10.0
+BASELINES = ("camelot lattice", "camelot stream", "pdfplumber")
+
+
+def run(ctx: Context) -> list[Result]:
+    if not EXPECTED.exists():
+        return [Result(name="pdf tables", skipped=f"no ground truth yet ({EXPECTED.relative_to(ROOT)} is not in this checkout)")]
+    expected = read_expected(EXPECTED)
+    documents = pick_documents(ctx, expected)
+    have_ours = module_present("extractors.pdf")
+    tools = ([("ours", ours)] if have_ours else []) + [
+        ("camelot lattice", lambda path, pages: camelot_tables(path, pages, "lattice")),
+        ("camelot stream", lambda path, pages: camelot_tables(path, pages, "stream")),
+        ("pdfplumber", plumber_tables),
+    ]
+    _warm_imports(have_ours)
+    n_pages = 0
+    seconds = defaultdict(float)
+    found = defaultdict(int)
+    total = 0
+    for name, pages in documents:
+        path = CORPUS / name
+        page_count = count_pages(path)
+        doc_pages = pages or list(range(1, page_count + 1))
+        n_pages += len(doc_pages)
+        cells = [c for c in expected[name] if scored(c) and (not pages or c["page"] in pages)]
+        total += len(cells)
+        for tool, extract in tools:
+            with Timer() as t:
+                grids = extract(path, pages)
+            seconds[tool] += t.wall
+            found[tool] += sum(cell_found(cell, grids) for cell in cells)
+    docs = len(documents)
+    ctx.note(f"pdf: {n_pages} pages of {docs} corpus document{'s' * (docs != 1)}, {total} annotated cells; "
+             f"{'whole documents' if ctx.mode == 'full' else 'some annotated pages of one document (a ' + ctx.mode + ' run)'}")
+    speed = {tool: n_pages / seconds[tool] for tool in seconds}
+    accuracy = {tool: found[tool] / total if total else 0.0 for tool in seconds}
+    summary = "; ".join(f"{tool} {rate(speed[tool], 'pages/s')}, {found[tool]}/{total} cells"
+                        for tool in seconds)
+    ctx.note(f"pdf: {summary}")
+    if not have_ours:
+        return [Result(name="pdf tables (ours)", skipped="extractors/pdf.py is not in this checkout; "
+                       f"baselines alone: {summary}")]
+    results = []
+    for base in BASELINES:
+        results.append(Result(
+            name=f"pdf speed vs {base} ({n_pages} pages)", ours=rate(speed["ours"], "pages/s"),
+            baseline=f"{rate(speed[base], 'pages/s')} ({base})", ratio=speed["ours"] / speed[base],
+            target=f">= {TARGET_SPEEDUP:g}x camelot lattice" if base == "camelot lattice" else "",
+            met=speed["ours"] / speed[base] >= TARGET_SPEEDUP if base == "camelot lattice" else None,
+        ))
+        results.append(Result(
+            name=f"pdf cell accuracy vs {base} ({total} cells)",
+            ours=f"{accuracy['ours']:.1%} ({found['ours']}/{total})",
+            baseline=f"{accuracy[base]:.1%} ({found[base]}/{total}, {base})",
+            ratio=accuracy["ours"] / accuracy[base] if accuracy[base] else None,
+            target="equal or better than camelot lattice" if base == "camelot lattice" else "",
+            met=accuracy["ours"] >= accuracy[base] if base == "camelot lattice" else None,
+        ))
+    return results
+
+
+# -- which pages ---------------------------------------------------------------------------------
+
+def read_expected(path: Path) -> dict[str, list[dict]]:
+    by_document = defaultdict(list)
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            row["page"] = int(row["page"])
+            by_document[row["document"]].append(row)
+    return dict(by_document)
+
+
+def pick_documents(ctx: Context, expected: dict) -> list[tuple[str, list[int] | None]]:
+    """Full run: every annotated document, all of its pages (None). Quick run: four annotated
+    pages of the smallest annotated document; smoke run: one (camelot lattice takes 1–2 s a page)."""
+    present = [name for name in expected if (CORPUS / name).exists()]
+    if ctx.mode == "full":
+        return [(name, None) for name in sorted(present)]
+    smallest = min(present, key=lambda name: count_pages(CORPUS / name))
+    pages = sorted({c["page"] for c in expected[smallest] if scored(c)})[:ctx.pick(1, 4, None)]
+    return [(smallest, pages)]
+
+
+def count_pages(path: Path) -> int:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(str(path))
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
+
+
+# -- the tools: each returns the grids it found (lists of rows of cell text) ---------------------
+
+def ours(path: Path, pages: list[int] | None) -> list[list[list[str]]]:
+    from extractors.pdf import extract
+
+    data = path.read_bytes() if pages is None else only_pages(path, pages)
+    extraction = extract(data, path.name)
+    return [t.header + t.rows for t in extraction.tables]
+
+
+def camelot_tables(path: Path, pages: list[int] | None, flavor: str):
+    import camelot
+
+    spec = "all" if pages is None else ",".join(map(str, pages))
+    tables = camelot.read_pdf(str(path), pages=spec, flavor=flavor)
+    return [t.df.astype(str).values.tolist() for t in tables]
+
+
+def plumber_tables(path: Path, pages: list[int] | None):
+    import pdfplumber
+
+    grids = []
+    with pdfplumber.open(str(path)) as pdf:
+        for number in pages or range(1, len(pdf.pages) + 1):
+            for table in pdf.pages[number - 1].extract_tables():
+                grids.append([[cell or "" for cell in row] for row in table])
+    return grids
+
+
+def only_pages(path: Path, pages: list[int]) -> bytes:
+    """The same pages as a PDF of their own (ours reads whole documents)."""
+    from pypdf import PdfReader, PdfWriter
+
+    reader, writer = PdfReader(str(path)), PdfWriter()
+    for number in pages:
+        writer.add_page(reader.pages[number - 1])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _warm_imports(have_ours: bool) -> None:
+    """Import time is not extraction time: load every library before the clock starts."""
+    import camelot  # noqa: F401
+    import pdfplumber  # noqa: F401
+
+    if have_ours:
+        import extractors.pdf  # noqa: F401
+
+
+# -- the scoring rule ----------------------------------------------------------------------------
+
+_SPACE = re.compile(r"\s+")
+
+
+def norm(text) -> str:
+    return _SPACE.sub("", str(text or ""))
+
+
+def amount(text) -> Decimal | None:
+    t = norm(text).replace(",", "").replace("，", "")
+    if not t or not re.fullmatch(r"-?\d+(\.\d+)?", t):
+        return None
+    try:
+        return Decimal(t)
+    except InvalidOperation:
+        return None
+
+
+def scored(cell: dict) -> bool:
+    """EMPTY marks a mandated table printed without rows: only a tool that keeps the table's
+    frame and note can get it, so it is left out of the comparison."""
+    return cell["expected"] != "EMPTY"
+
+
+def cell_found(cell: dict, grids: list[list[list[str]]]) -> bool:
+    """Row `#N` (the N-th body row of a one-row table) matches any row; column `*` (the last
+    amount column) any column to the right of the row label."""
+    label, want = norm(cell["row"]), amount(cell["expected"])
+    column = "" if cell["column"] == "*" else norm(cell["column"].split("/")[-1])
+    if want is None:
+        return False
+    for grid in grids:
+        rows = [[norm(c) for c in row] for row in grid]
+        for r, row in enumerate(rows):
+            ends = [-1] if label.startswith("#") else label_ends(row, label)
+            for end in ends:
+                for c in range(end + 1, len(row)):
+                    if amount(row[c]) == want and column in "".join(
+                            rows[i][c] for i in range(r) if c < len(rows[i])):
+                        return True
+    return False
+
+
+def label_ends(row: list[str], label: str) -> list[int]:
+    """Columns where a label that begins with `label` ends (a label may run over several cells,
+    as a code split into 类 | 款 | 项 does); not when a code runs on with more digits."""
+    ends = []
+    for i in range(len(row)):
+        if not row[i]:
+            continue
+        text = ""
+        for j in range(i, len(row)):
+            text += row[j]
+            if len(text) >= len(label):
+                if text.startswith(label) and not (label[-1:].isdigit() and text[len(label):len(label) + 1].isdigit()):
+                    ends.append(j)
+                break
+    return ends
