@@ -52,7 +52,7 @@ class Crawl:
 
 
 def run(ctx: Context) -> list[Result]:
-    n = ctx.pick(20, 100, 1000)
+    n = ctx.pick(20, 50, 1000)
     ours_present = module_present("crawler.spiders.disclosures")
     columns, hosts = columns_for(SITE) if ours_present else ([replica.DEFAULT_COLUMN], [])
     site = replica.build(n, columns)

@@ -96,13 +96,13 @@ def read_expected(path: Path) -> dict[str, list[dict]]:
 
 
 def pick_documents(ctx: Context, expected: dict) -> list[tuple[str, list[int] | None]]:
-    """Full run: every annotated document, all of its pages (None). Quick run: four annotated
+    """Full run: every annotated document, all of its pages (None). Quick run: three annotated
     pages of the smallest annotated document; smoke run: one (camelot lattice takes 1–2 s a page)."""
     present = [name for name in expected if (CORPUS / name).exists()]
     if ctx.mode == "full":
         return [(name, None) for name in sorted(present)]
     smallest = min(present, key=lambda name: count_pages(CORPUS / name))
-    pages = sorted({c["page"] for c in expected[smallest] if scored(c)})[:ctx.pick(1, 4, None)]
+    pages = sorted({c["page"] for c in expected[smallest] if scored(c)})[:ctx.pick(1, 3, None)]
     return [(smallest, pages)]
 
 

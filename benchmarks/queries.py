@@ -49,18 +49,18 @@ QUERIES = {
         ORDER BY subject_code, year""",
     # One district's departments, this year's total against last year's.
     "district_year_over_year": """
+        WITH totals AS (
+          SELECT department, fiscal_year, amount_fen FROM budget_lines
+          WHERE district = :district AND fiscal_year IN (:year, :year - 1) AND year = fiscal_year
+            AND table_kind = 'general_budget_expenditure' AND measure = 'total'
+            AND subject_code = '' AND item IN ('合计', '总计')
+        )
         SELECT cur.department, cur.amount_fen / 1000000.0 AS this_year_wan,
                prev.amount_fen / 1000000.0 AS last_year_wan,
                (cur.amount_fen - prev.amount_fen) / 1000000.0 AS change_wan
-        FROM budget_lines cur
-        LEFT JOIN budget_lines prev
-          ON prev.district = cur.district AND prev.department = cur.department
-         AND prev.fiscal_year = cur.fiscal_year - 1 AND prev.year = prev.fiscal_year
-         AND prev.table_kind = cur.table_kind AND prev.measure = 'total' AND prev.subject_code = ''
-         AND prev.item = cur.item
-        WHERE cur.district = :district AND cur.fiscal_year = :year AND cur.year = :year
-          AND cur.table_kind = 'general_budget_expenditure' AND cur.measure = 'total'
-          AND cur.subject_code = '' AND cur.item IN ('合计', '总计')
+        FROM totals cur LEFT JOIN totals prev
+          ON prev.department = cur.department AND prev.fiscal_year = cur.fiscal_year - 1
+        WHERE cur.fiscal_year = :year
         ORDER BY change_wan DESC""",
 }
 

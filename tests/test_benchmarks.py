@@ -1,0 +1,38 @@
+"""The benchmark runner works end to end: `python benchmarks/run.py --smoke` measures every
+benchmark whose part of the program is present at tiny sizes, prints one comparison per line in the
+documented form, writes its report and exits 0."""
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RATIO_LINE = re.compile(r"^(?P<name>[^:\n]+): ours .+, baseline .+, ratio (?P<ratio>[\d.]+x|n/a)", re.M)
+
+
+def run_smoke(tmp_path: Path) -> tuple[subprocess.CompletedProcess, Path]:
+    report = tmp_path / "RESULTS-smoke.md"
+    proc = subprocess.run([sys.executable, "benchmarks/run.py", "--smoke", "--out", str(report)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=240)
+    return proc, report
+
+
+def test_smoke_run_prints_ratio_lines_and_writes_its_report(tmp_path):
+    proc, report = run_smoke(tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    lines = [m for m in RATIO_LINE.finditer(proc.stdout) if m["ratio"] != "n/a"]
+    assert len(lines) >= 3, proc.stdout
+    names = {m["name"] for m in lines}
+    assert any(n.startswith("load") for n in names) and any(n.startswith("query") for n in names), names
+    assert all(float(m["ratio"][:-1]) > 0 for m in lines)
+    # anything not measured says why, on a line of its own
+    for line in proc.stdout.splitlines():
+        if ": skipped" in line:
+            assert re.match(r"^[^:]+: skipped — \S", line), line
+    text = report.read_text(encoding="utf-8")
+    assert "## Machine" in text and "cores" in text and "memory" in text
+    assert "## Library versions" in text and "camelot-py" in text
+    for m in lines:
+        assert m.group(0) in text
