@@ -15,7 +15,7 @@ TARGET_WITHIN = 2.0
 def run(ctx: Context) -> list[Result]:
     from budgets import db as database
 
-    n = ctx.pick(20_000, 200_000, 1_000_000)
+    n = ctx.pick(20_000, 100_000, 500_000)
     seed = synth.seed_lines(ctx.tmp / "cache", fast=ctx.mode == "smoke")
     docs = list(synth.documents(seed, n))
     n_rows = sum(len(lines) for _, lines in docs)
@@ -27,7 +27,7 @@ def run(ctx: Context) -> list[Result]:
 
     best_ours = best_raw = float("inf")
     cpu_ours = cpu_raw = 0.0
-    for attempt in range(ctx.pick(1, 2, 3)):
+    for attempt in range(ctx.pick(1, 1, 2)):
         db = database.connect(fresh(ctx.tmp / f"load-ours-{attempt}.db"))
         gc.collect()
         with Timer() as t:

@@ -141,12 +141,10 @@ def generate(path: Path, seed: list[dict], size: int) -> tuple[int, dict]:
     line_sql = f"INSERT INTO budget_lines ({', '.join(f'[{c}]' for c in columns)}) VALUES ({', '.join('?' for _ in columns)})"
     doc_sql = f"INSERT INTO documents ({', '.join(f'[{c}]' for c in doc_columns)}) VALUES ({', '.join('?' for _ in doc_columns)})"
     n, batch, docs = 0, [], []
-    first = None
     conn.execute("BEGIN")
-    for document, lines in synth.documents(seed, size):
-        first = first or (document, lines)
-        docs.append(tuple(document.get(c) for c in doc_columns))
-        batch.extend(tuple(line.get(c) for c in columns) for line in lines)
+    for document, lines in synth.line_tuples(seed, size, columns, doc_columns):
+        docs.append(document)
+        batch.extend(lines)
         if len(batch) >= 50_000:
             conn.executemany(line_sql, batch)
             conn.executemany(doc_sql, docs)
@@ -157,10 +155,10 @@ def generate(path: Path, seed: list[dict], size: int) -> tuple[int, dict]:
     n += len(batch)
     conn.execute("COMMIT")
     conn.close()
-    document, lines = first
-    code = next((l["subject_code"] for l in lines if l["table_kind"] == "general_budget_expenditure"
+    first = synth.plan(seed, size)[0]
+    code = next((l["subject_code"] for l in seed if l["table_kind"] == "general_budget_expenditure"
                  and len(l["subject_code"] or "") == 7 and l["measure"] == "total"), "")
-    params = {"district": document["district"], "department": document["department"], "code": code,
+    params = {"district": first["district"], "department": first["department"], "code": code,
               "year": max(synth.YEARS), "stage": "budget", "table_kind": "general_budget_expenditure"}
     return n, params
 
@@ -174,6 +172,7 @@ def add_indexes(path: Path) -> None:
 
     conn = sqlite3.connect(str(path), isolation_level=None)
     conn.execute("PRAGMA cache_size=-1048576")
+    conn.execute("PRAGMA threads=2")  # sorting for CREATE INDEX may use a helper thread
     db = sqlite_utils.Database(conn)
     database.ensure_schema(db)
     try:

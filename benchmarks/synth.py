@@ -101,44 +101,85 @@ def shape(n_lines: int, per_document: int) -> tuple[list[str], list[str], list[i
     return districts, DEPARTMENTS[:n_depts], YEARS
 
 
-def documents(seed: list[dict], n_lines: int, rng_seed: int = 20260129):
-    """Yield (document dict, list of line dicts) until n_lines lines are made."""
+def plan(seed: list[dict], n_lines: int, rng_seed: int = 20260129) -> list[dict]:
+    """The documents to make: district, department, year, id, and the department's size."""
     rng = random.Random(rng_seed)
     districts, departments, years = shape(n_lines, len(seed))
     fiscal0 = seed[0]["fiscal_year"] or 2026
-    made = 0
+    out, made = [], 0
     for district in districts:
         for department in departments:
             size = math.exp(rng.gauss(0, 1.0))  # departments differ by orders of magnitude
             for fiscal_year in years:
                 if made >= n_lines:
-                    return
-                growth = (1.04 ** (fiscal_year - fiscal0)) * math.exp(rng.gauss(0, 0.1))
+                    return out
                 doc_id = hashlib.sha256(f"{district}|{department}|{fiscal_year}".encode()).hexdigest()
-                document = {"id": doc_id, "url": f"https://example.gov.cn/{doc_id[:12]}.pdf", "site": "bench",
-                            "district": district, "department": department,
-                            "title": f"{district}{department}{fiscal_year}年部门预算", "fiscal_year": fiscal_year,
-                            "stage": "budget", "format": "pdf", "bytes": 200_000,
-                            "fetched_at": f"{fiscal_year}-02-01T00:00:00+00:00", "status": "ok"}
-                lines = []
-                for i, src in enumerate(seed[: n_lines - made]):
-                    line = dict(src)
-                    fen = src["amount_fen"] or 0
-                    fen = int(fen * size * growth * math.exp(rng.gauss(0, 0.2)))
-                    line.update(
-                        id=f"{doc_id[:16]}:{src['table_index']}:{src['row_index']}:{src.get('column_index') or 0}:{i}",
-                        document_id=doc_id, district=district, department=department,
-                        department_raw=department, fiscal_year=fiscal_year,
-                        year=(src["year"] or fiscal0) - fiscal0 + fiscal_year,
-                        amount_fen=fen, amount_wan=fen / 1_000_000, url=document["url"],
-                    )
-                    lines.append(line)
-                made += len(lines)
-                yield document, lines
+                count = min(len(seed), n_lines - made)
+                out.append({"id": doc_id, "district": district, "department": department,
+                            "fiscal_year": fiscal_year, "lines": count,
+                            "scale": size * (1.04 ** (fiscal_year - fiscal0)) * math.exp(rng.gauss(0, 0.1))})
+                made += count
+    return out
 
 
-def rows(seed: list[dict], n_lines: int, columns: list[str]):
-    """The same lines as tuples in `columns` order (for fast bulk generation)."""
-    for _, lines in documents(seed, n_lines):
-        for line in lines:
-            yield tuple(line.get(c) for c in columns)
+def document_row(doc: dict) -> dict:
+    return {"id": doc["id"], "url": f"https://example.gov.cn/{doc['id'][:12]}.pdf", "site": "bench",
+            "district": doc["district"], "department": doc["department"],
+            "title": f"{doc['district']}{doc['department']}{doc['fiscal_year']}年部门预算",
+            "fiscal_year": doc["fiscal_year"], "stage": "budget", "format": "pdf", "bytes": 200_000,
+            "fetched_at": f"{doc['fiscal_year']}-02-01T00:00:00+00:00", "status": "ok"}
+
+
+def documents(seed: list[dict], n_lines: int, rng_seed: int = 20260129):
+    """Yield (document dict, list of line dicts) until n_lines lines are made."""
+    rng = random.Random(rng_seed + 1)
+    fiscal0 = seed[0]["fiscal_year"] or 2026
+    for doc in plan(seed, n_lines, rng_seed):
+        document = document_row(doc)
+        lines = []
+        for i, src in enumerate(seed[: doc["lines"]]):
+            line = dict(src)
+            fen = int((src["amount_fen"] or 0) * doc["scale"] * math.exp(rng.gauss(0, 0.2)))
+            line.update(
+                id=f"{doc['id'][:16]}:{src['table_index']}:{src['row_index']}:{src.get('column_index') or 0}:{i}",
+                document_id=doc["id"], district=doc["district"], department=doc["department"],
+                department_raw=doc["department"], fiscal_year=doc["fiscal_year"],
+                year=(src["year"] or fiscal0) - fiscal0 + doc["fiscal_year"],
+                amount_fen=fen, amount_wan=fen / 1_000_000, url=document["url"],
+            )
+            lines.append(line)
+        yield document, lines
+
+
+def line_tuples(seed: list[dict], n_lines: int, columns: list[str], doc_columns: list[str], rng_seed: int = 20260129):
+    """The same kind of lines as `documents`, as tuples in `columns` order, documents in id order
+    (so the primary key grows at its end): yields (document tuple, [line tuples]). Several times
+    faster than building dicts, for the 10M-line databases."""
+    rng = random.Random(rng_seed + 1)
+    fiscal0 = seed[0]["fiscal_year"] or 2026
+    at = {c: i for i, c in enumerate(columns)}
+    templates = [[src.get(c) for c in columns] for src in seed]
+    suffixes = [f":{src['table_index']}:{src['row_index']}:{src.get('column_index') or 0}:{i}" for i, src in enumerate(seed)]
+    fens = [src["amount_fen"] or 0 for src in seed]
+    years = [(src["year"] or fiscal0) - fiscal0 for src in seed]
+    i_id, i_doc, i_district, i_dept, i_raw = at["id"], at["document_id"], at["district"], at["department"], at["department_raw"]
+    i_fy, i_year, i_fen, i_wan, i_url = at["fiscal_year"], at["year"], at["amount_fen"], at["amount_wan"], at["url"]
+    gauss, exp = rng.gauss, math.exp
+    for doc in sorted(plan(seed, n_lines, rng_seed), key=lambda d: d["id"]):
+        document = document_row(doc)
+        prefix, scale, fy = doc["id"][:16], doc["scale"], doc["fiscal_year"]
+        out = []
+        for k in range(doc["lines"]):
+            row = templates[k][:]
+            fen = int(fens[k] * scale * exp(gauss(0, 0.2)))
+            row[i_id] = prefix + suffixes[k]
+            row[i_doc] = doc["id"]
+            row[i_district] = doc["district"]
+            row[i_dept] = row[i_raw] = doc["department"]
+            row[i_fy] = fy
+            row[i_year] = years[k] + fy
+            row[i_fen] = fen
+            row[i_wan] = fen / 1_000_000
+            row[i_url] = document["url"]
+            out.append(tuple(row))
+        yield tuple(document.get(c) for c in doc_columns), out
