@@ -119,6 +119,9 @@ def report(mode: str, info: dict, sections, total: float) -> str:
             lines.extend(f"- {text}" for text in log)
             lines.extend(details)
         lines.append("")
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    if mode == "full" and notes.exists():  # the analysis, written by hand after a full run
+        lines += ["", notes.read_text(encoding="utf-8").strip()]
     return "\n".join(lines) + "\n"
 
 
