@@ -13,7 +13,9 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+# The project's shared material (seed, corpus) sits beside the repository; BUDGETS_SHARED points
+# elsewhere when the checkout is not there.
+SHARED = Path(os.environ.get("BUDGETS_SHARED") or ROOT.parent / "shared")
 SEED = SHARED / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 SEED_HTML = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.html"
 CORPUS = SHARED / "corpus"

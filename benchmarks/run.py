@@ -85,12 +85,27 @@ def main(argv: list[str] | None = None) -> int:
     return 1 if failed else 0
 
 
+def checkout() -> str:
+    """Which code was measured: the commit, and whether files differed from it."""
+    import subprocess
+
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
+                               capture_output=True, text=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "a copy of the code outside git"
+    return f"commit {head}" + (" with local changes" if dirty else "")
+
+
 def report(mode: str, info: dict, sections, total: float) -> str:
     now = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
         "# Benchmark results",
         "",
-        f"`python benchmarks/run.py{'' if mode == 'full' else ' --' + mode}` — {mode} run, {now}, {total:.0f} s in all.",
+        f"`python benchmarks/run.py{'' if mode == 'full' else ' --' + mode}` — {mode} run, {now}, {total:.0f} s in all,",
+        f"on {checkout()}.",
         "Each comparison ran ours and its baseline in the same run on the same machine. The ratio is how many",
         "times better ours is (> 1: ours wins): baseline time / our time, or our rate / baseline rate.",
         "Wall-clock figures are the best of several repeats where affordable; the machine may be shared,",
