@@ -164,8 +164,10 @@ def generate(path: Path, seed: list[dict], size: int) -> tuple[int, dict]:
 
 
 def add_indexes(path: Path) -> None:
-    """What a database built by `budgets ingest` has: ensure_schema's indexes, and the
-    publishing indexes when the publishing module is in this checkout."""
+    """What a database built by `budgets ingest` and published has: ensure_schema's indexes and,
+    when the publishing module is in this checkout, its indexes and planner statistics (ANALYZE,
+    as publish.prepare runs it; without statistics SQLite picks the wrong index for the canned
+    year-over-year queries)."""
     import sqlite_utils
 
     from budgets import db as database
@@ -175,13 +177,22 @@ def add_indexes(path: Path) -> None:
     conn.execute("PRAGMA threads=2")  # sorting for CREATE INDEX may use a helper thread
     db = sqlite_utils.Database(conn)
     database.ensure_schema(db)
+    publish = _publish()
+    if publish is not None:
+        for table, columns in getattr(publish, "INDEXES", []):
+            db[table].create_index(columns, if_not_exists=True)
+        if db["current_tables"].exists():
+            db["current_tables"].create_index(["document_id", "table_kind"], if_not_exists=True)
+        conn.execute("ANALYZE")
+    conn.close()
+
+
+def _publish():
     try:
         from budgets import publish
     except ImportError:
-        publish = None
-    for table, columns in getattr(publish, "INDEXES", []):
-        db[table].create_index(columns, if_not_exists=True)
-    conn.close()
+        return None
+    return publish
 
 
 def canned_queries() -> dict[str, str]:
@@ -201,11 +212,21 @@ def canned_queries() -> dict[str, str]:
 
 
 def create_views(conn) -> bool:
-    """The views the canned queries read (current_lines …), from the publishing module."""
-    try:
-        from budgets import publish
-    except ImportError:
+    """The views the canned queries read (current_lines …) and the small table behind them
+    (current_tables), from the publishing module, without any index."""
+    import sqlite_utils
+
+    publish = _publish()
+    if publish is None or not hasattr(publish, "VIEWS"):
         return False
-    for name, sql in getattr(publish, "VIEWS", {}).items():
-        conn.execute(f"CREATE VIEW IF NOT EXISTS [{name}] AS {sql.strip()}")
+    db = sqlite_utils.Database(conn)
+    if "older_revisions" in publish.VIEWS:
+        db.create_view("older_revisions", publish.VIEWS["older_revisions"].strip(), replace=True)
+    if hasattr(publish, "refresh_current_tables"):
+        publish.refresh_current_tables(db)
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                    "AND tbl_name = 'current_tables' AND sql IS NOT NULL").fetchall():
+            conn.execute(f"DROP INDEX [{name}]")
+    for name, sql in publish.VIEWS.items():
+        db.create_view(name, sql.strip(), replace=True)
     return True

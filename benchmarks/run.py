@@ -92,11 +92,14 @@ def checkout() -> str:
     try:
         head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
                               text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=ROOT,
-                               capture_output=True, text=True).stdout.strip()
+        status = subprocess.run(["git", "status", "--porcelain", "--untracked-files=all", "--", "budgets",
+                                 "extractors", "crawler", "tests/fixtures"], cwd=ROOT,
+                                capture_output=True, text=True).stdout.splitlines()
     except (OSError, subprocess.CalledProcessError):
         return "a copy of the code outside git"
-    return f"commit {head}" + (" with local changes" if dirty else "")
+    changed = sorted({line[3:].split("/")[0] + "/" + line[3:].split("/")[1] if line[3:].startswith("tests/")
+                      else line[3:] for line in status})
+    return f"commit {head}" + (f" plus files not committed here: {', '.join(changed)}" if changed else "")
 
 
 def report(mode: str, info: dict, sections, total: float) -> str:
