@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from extractors import vocabulary as v
+from extractors.numbers import is_amount
 
 _YEAR = re.compile(r"(20\d\d)\s*年")
 _PRIOR_YEAR = re.compile(r"^上年(度)?(预算|决算|执行)?数?$|^上年(预算|决算)")
@@ -178,3 +179,18 @@ def amount_groups(specs: list[ColumnSpec]) -> list[list[int]]:
             current.setdefault((owner, spec.year), []).append(col)
     groups.extend(current.values())
     return groups
+
+
+def is_data_row(cells: list[str]) -> bool:
+    """Whether a row's non-empty cells (in order) are body rather than column labels: it holds
+    an amount or begins with a subject code, or it is a total row (合计 with no labels beside it;
+    a row of column labels can begin with 总计 too)."""
+    if not cells:
+        return False
+    if any(is_amount(c) and not v.SUBJECT_CODE.match(c) for c in cells):
+        return True
+    first = v.label_key(cells[0])
+    if v.SUBJECT_CODE.match(first):
+        return True
+    known = sum(1 for c in cells if measure_of(c) or leaf_role(c) or v.label_key(c) in v.SUBTOTAL_LABELS)
+    return first in v.TOTAL_ROW_LABELS and not (len(cells) >= 3 and known * 2 >= len(cells))

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractors import vocabulary as v
-from extractors.layout import Layout, RowChoice, _values, resolve_by_shape, resolve_rows
+from extractors.layout import Layout, RowChoice, resolve_by_shape, resolve_rows
 from extractors.numbers import is_amount, parse_amount
 
 FUND_OF_KIND = {

@@ -12,15 +12,10 @@ import lxml.html
 from lxml import etree
 
 from extractors import vocabulary as v
-from extractors.columns import leaf_role, measure_of
+from extractors.columns import is_data_row
 from extractors.model import Extraction, ExtractionError, Paragraph, Table
-from extractors.numbers import is_amount
 
-_UNIT = re.compile(r"单位[:：]\s*(万元|元|亿元)")
-_LABEL = re.compile(r"^(附件\s*\d+(?:-\d+)?|附表\s*\d+|表\s*\d+|公开\s*\d+\s*表)")
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
-_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
-_NOTE = re.compile(r"^[(（]?(备注|注)[:：]")
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "li", "td", "span")
 MAX_SPAN = 200
 
@@ -101,16 +96,7 @@ def _distinct(row: list[str]) -> list[str]:
 
 
 def _is_data_row(row: list[str]) -> bool:
-    cells = _distinct(row)
-    if not cells:
-        return False
-    if any(is_amount(c) and not _CODE.match(c) for c in cells):
-        return True
-    first = v.label_key(cells[0])
-    if _CODE.match(first.replace(" ", "")):
-        return True
-    known = sum(1 for c in cells if measure_of(c) or leaf_role(c) or v.label_key(c) in v.SUBTOTAL_LABELS)
-    return first in v.TOTAL_ROW_LABELS and not (len(cells) >= 3 and known * 2 >= len(cells))
+    return is_data_row(_distinct(row))
 
 
 def split_table(grid: list[list[str]], before: list[str]) -> Table | None:
@@ -120,32 +106,32 @@ def split_table(grid: list[list[str]], before: list[str]) -> Table | None:
     while rows:
         cells = _distinct(rows[0])
         joined = " ".join(cells)
-        if len(cells) == 1 and _UNIT.search(joined):
-            unit = _UNIT.search(joined).group(1)
+        if len(cells) == 1 and v.UNIT_LINE.search(joined):
+            unit = v.UNIT_LINE.search(joined).group(1)
             rows.pop(0)
-        elif len(cells) <= 2 and _UNIT.search(joined) and not title:
-            unit = _UNIT.search(joined).group(1)
+        elif len(cells) <= 2 and v.UNIT_LINE.search(joined) and not title:
+            unit = v.UNIT_LINE.search(joined).group(1)
             rows.pop(0)
-        elif len(cells) == 1 and not title and ("表" in joined or _LABEL.match(joined)):
+        elif len(cells) == 1 and not title and ("表" in joined or v.TABLE_LABEL.match(joined)):
             title = joined
             rows.pop(0)
         else:
             break
     for text in reversed(before[-3:]):
-        if not unit and _UNIT.search(text):
-            unit = _UNIT.search(text).group(1)
+        if not unit and v.UNIT_LINE.search(text):
+            unit = v.UNIT_LINE.search(text).group(1)
         elif not title and "表" in text and len(text) < 80:
             title = text
-        elif not label and _LABEL.match(text) and len(text) <= 12:
-            label = re.sub(r"\s+", "", _LABEL.match(text).group(1))
-    m = _LABEL.match(title)
+        elif not label and v.TABLE_LABEL.match(text) and len(text) <= 12:
+            label = re.sub(r"\s+", "", v.TABLE_LABEL.match(text).group(1))
+    m = v.TABLE_LABEL.match(title)
     if m:
         label = label or re.sub(r"\s+", "", m.group(1))
         title = title[m.end():].strip()
     header, body, source = [], [], []
     for row in rows:
         cells = _distinct(row)
-        if len(cells) == 1 and _NOTE.match(cells[0]):
+        if len(cells) == 1 and v.TABLE_NOTE.match(cells[0]):
             notes.append(cells[0])
         elif not body and not _is_data_row(row):
             header.append(row)
@@ -181,7 +167,7 @@ def extract(data: bytes, filename: str = "") -> Extraction:
                 tables.append(table)
             recent = []
             after = element.getnext()
-            if after is not None and isinstance(after.tag, str) and _NOTE.match(cell_text(after)) and tables:
+            if after is not None and isinstance(after.tag, str) and v.TABLE_NOTE.match(cell_text(after)) and tables:
                 tables[-1].notes.append(cell_text(after))
         elif tag in ("p", "h1", "h2", "h3", "h4", "li") or (tag == "div" and not element.xpath(".//p|.//div|.//table")):
             owner = _owning_table(element)
@@ -190,7 +176,7 @@ def extract(data: bytes, filename: str = "") -> Extraction:
             line = cell_text(element)
             if line:
                 recent.append(line)
-                if not tables and not _LABEL.match(line):
+                if not tables and not v.TABLE_LABEL.match(line):
                     paragraphs.append(Paragraph(line))
     if not tables and not paragraphs:
         raise ExtractionError(f"{filename or 'the page'} has no text or tables: is it a disclosure page?",

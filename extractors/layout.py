@@ -22,13 +22,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractors import vocabulary as v
-from extractors.columns import ColumnSpec, interpret_columns, leaf_role, measure_of, row_identities
+from extractors.columns import ColumnSpec, interpret_columns, leaf_role, row_identities
 from extractors.model import Table, Unplaced
 from extractors.numbers import is_amount, parse_amount
 
 MAX_PLACEMENTS = 20000
 MAX_COMBINATIONS = 4096
-_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -56,8 +55,6 @@ def header_candidates(header_rows: list[list[str]], min_width: int) -> list[list
     above that can head them (科目 over codes, a year or a measure group over measures)."""
     if not header_rows:
         return [[("",)] * min_width] if min_width else [[]]
-    levels = [[((label,), False) for label in header_rows[0]]]
-    candidates = [[(label,) for label in header_rows[0]]]
     frontier = [(0.0, [[(label,), False] for label in header_rows[0]])]
     for row in header_rows[1:]:
         runs = _runs(row)
@@ -168,7 +165,7 @@ def _fits(cell: str, spec: ColumnSpec) -> bool:
     if role == "amount":
         return is_amount(text)
     if role == "code":
-        return bool(_CODE.match(text.replace(" ", ""))) or v.label_key(text) in v.TOTAL_ROW_LABELS
+        return bool(v.SUBJECT_CODE.match(text.replace(" ", ""))) or v.label_key(text) in v.TOTAL_ROW_LABELS
     if role == "code_part":
         return bool(re.match(r"^\d{2,3}$", text))
     if role in ("seq", "unit_code"):
@@ -293,7 +290,7 @@ def rank_row(cells, specs, identities) -> RowChoice:
 
 def _row_code(cells) -> str:
     first = cells[0].replace(" ", "") if cells else ""
-    return first if _CODE.match(first) else ""
+    return first if v.SUBJECT_CODE.match(first) else ""
 
 
 # ---------------------------------------------------------------- columns of rows
@@ -421,7 +418,7 @@ def resolve_by_shape(rows: list[RowChoice]) -> None:
 
 
 def _kinds(cells) -> tuple:
-    return tuple("n" if is_amount(c) else "c" if _CODE.match(c.replace(" ", "")) else "t" for c in cells)
+    return tuple("n" if is_amount(c) else "c" if v.SUBJECT_CODE.match(c.replace(" ", "")) else "t" for c in cells)
 
 
 # ---------------------------------------------------------------- whole table

@@ -9,17 +9,13 @@ from __future__ import annotations
 import re
 
 from extractors import vocabulary as v
-from extractors.columns import leaf_role, measure_of
+from extractors.columns import is_data_row
 from extractors.evidence import place_with_evidence
 from extractors.layout import RawTable, as_ragged_table, plan, unplaceable
 from extractors.model import Extraction, ExtractionError, Paragraph
-from extractors.numbers import is_amount
 from extractors.tablekinds import table_kind
 from extractors.titles import parse_title
 
-_UNIT = re.compile(r"单位[:：]\s*(万元|元|亿元)")
-_ATTACHMENT = re.compile(r"^(附件\s*\d+(?:-\d+)?|附表\s*\d+|表\s*\d+|公开\s*\d+\s*表)")
-_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 
 
 def decode(data: bytes) -> str:
@@ -60,22 +56,7 @@ def split_rows(text: str) -> list[tuple[str, object]]:
 
 
 def _is_title(cells: list[str]) -> bool:
-    return len(cells) == 1 and ("表" in cells[0] or _ATTACHMENT.match(cells[0])) and not _UNIT.search(cells[0])
-
-
-def _is_data_row(cells: list[str]) -> bool:
-    if any(is_amount(c) and not _CODE.match(c) for c in cells):
-        return True
-    first = v.label_key(cells[0]) if cells else ""
-    if _CODE.match(first):
-        return True
-    # a row of column labels can begin with 总计 too: a total row has no other label beside it
-    return first in v.TOTAL_ROW_LABELS and not _looks_like_header(cells)
-
-
-def _looks_like_header(cells: list[str]) -> bool:
-    known = sum(1 for c in cells if measure_of(c) or leaf_role(c) or v.label_key(c) in v.SUBTOTAL_LABELS)
-    return len(cells) >= 3 and known * 2 >= len(cells)
+    return len(cells) == 1 and ("表" in cells[0] or v.TABLE_LABEL.match(cells[0])) and not v.UNIT_LINE.search(cells[0])
 
 
 def parse_dump(text: str) -> tuple[list[RawTable], list[str], str]:
@@ -90,12 +71,12 @@ def parse_dump(text: str) -> tuple[list[RawTable], list[str], str]:
     for kind, payload in items:
         if kind == "text":
             line = payload
-            m = _ATTACHMENT.match(line)
+            m = v.TABLE_LABEL.match(line)
             if m and len(line) <= 12:
                 pending_label = re.sub(r"\s+", "", m.group(1))
                 current = None
                 continue
-            if current is not None and re.match(r"^[(（]?(备注|注)[:：]", line):
+            if current is not None and v.TABLE_NOTE.match(line):
                 current.notes.append(line)
                 continue
             if current is None and not tables:
@@ -106,7 +87,7 @@ def parse_dump(text: str) -> tuple[list[RawTable], list[str], str]:
         cells, raw_lines = payload
         if not cells:
             continue
-        if len(cells) == 1 and re.match(r"^[(（]?(备注|注)[:：]", cells[0]) and current is not None:
+        if len(cells) == 1 and v.TABLE_NOTE.match(cells[0]) and current is not None:
             current.notes.append(cells[0])
             continue
         if current is None or _is_title(cells) and current.body_rows:
@@ -115,7 +96,7 @@ def parse_dump(text: str) -> tuple[list[RawTable], list[str], str]:
             else:
                 table_title = last_text if "表" in last_text else pending_label
             label = pending_label
-            m = _ATTACHMENT.match(table_title)
+            m = v.TABLE_LABEL.match(table_title)
             if m:
                 label = label or re.sub(r"\s+", "", m.group(1))
                 table_title = table_title[m.end():].strip()
@@ -125,11 +106,11 @@ def parse_dump(text: str) -> tuple[list[RawTable], list[str], str]:
             pending_label = ""
             if cells is None:
                 continue
-        unit = _UNIT.search(" ".join(cells))
+        unit = v.UNIT_LINE.search(" ".join(cells))
         if unit and len(cells) <= 2 and not current.body_rows:
             current.unit = unit.group(1)
             continue
-        if not current.body_rows and not _is_data_row(cells):
+        if not current.body_rows and not is_data_row(cells):
             current.header_rows.append(cells)
         else:
             current.body_rows.append(cells)

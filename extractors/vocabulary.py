@@ -118,6 +118,12 @@ DECOMPOSITIONS: list[tuple[str, tuple[str, ...]]] = [
 # Row labels on the expenditure side of a two-sided summary table.
 EXPENDITURE_SIDE = re.compile(r"支出|结转下年|年末结转|结余")
 
+# How tables print their unit, their number and their notes, and what a subject code looks like.
+UNIT_LINE = re.compile(r"单位[:：]\s*(万元|元|亿元)")
+TABLE_LABEL = re.compile(r"^(附件\s*\d+(?:-\d+)?|附表\s*\d+|表\s*\d+|公开\s*\d+\s*表)")
+TABLE_NOTE = re.compile(r"^[(（]?(备注|注)[:：]")
+SUBJECT_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+
 _CN_NUMERAL = "一二三四五六七八九十"
 ITEM_HEADING = re.compile(rf"^[{_CN_NUMERAL}]+[、.．]")
 ITEM_SUBHEADING = re.compile(rf"^[(（][{_CN_NUMERAL}]+[)）]")
