@@ -11,7 +11,7 @@ from budgets import db as database
 from budgets.worker import extract_document
 from extractors.detect import detect_format
 from extractors.model import Extraction, ExtractionError
-from extractors.normalise import normalise
+from extractors.normalise import Normalised, normalise
 from extractors.titles import parse_title
 
 
@@ -99,9 +99,15 @@ def read_bytes(data: bytes, source: Source) -> Reading:
     meta = parse_title(title, fallback=source.title_hint or source.filename)
     if source.district_hint and not meta.district:
         meta.district = source.district_hint
-    result = normalise(extraction, meta, doc_id, url=source.url)
     status = extraction.status
     error = extraction.error
+    try:
+        result = normalise(extraction, meta, doc_id, url=source.url)
+    except Exception as exc:  # the tables were read but could not be turned into lines
+        result = Normalised()
+        status = "failed"
+        error = (f"{type(exc).__name__} while normalising the tables of "
+                 f"{source.filename or source.url}: {exc}; the raw file is kept, report it as a bug")
     if status == "ok" and result.unplaced:
         status = "partial"
         error = f"{len(result.unplaced)} cells could not be placed in a column with certainty (see unplaced_cells)"

@@ -100,9 +100,11 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                 continue
             if amount is None:
                 continue
-            subject = owner or {}
-            lines.append(_line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec,
-                               subject, amount, row))
+            try:
+                lines.append(_line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec,
+                                   owner or {}, amount, row))
+            except NumberError:
+                continue  # finer than 1 分 (a ratio or a share printed in an amount column)
     return lines
 
 

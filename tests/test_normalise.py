@@ -114,3 +114,9 @@ def test_a_section_printed_without_its_leading_zero_is_padded():
                   header=[["类", "款", "项", "科目名称", "合计"]],
                   rows=[["201", "3", "1", "行政运行", "5"]])
     assert lines_of(table)[0]["subject_code"] == "2010301"
+
+
+def test_a_figure_finer_than_one_fen_is_no_amount():
+    table = Table(title="部门支出总表", unit="万元", header=[["科目编码", "科目名称", "合计", "基本支出"]],
+                  rows=[["201", "一般公共服务支出", "1.0000001", "2"]])
+    assert [l["column_label"] for l in lines_of(table)] == ["基本支出"]
