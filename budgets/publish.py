@@ -53,7 +53,7 @@ CURRENT_TABLES_SQL = """
 # keeps the planner from walking every current document's lines through that list instead).
 VIEWS = {
     "older_revisions": """
-        select * from documents where id in (
+        select * from documents where superseded_by is not null or id in (
           select id from (
             select id, row_number() over (
               partition by coalesce(nullif(url, ''), id) order by fetched_at desc, id) as newest
