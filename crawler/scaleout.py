@@ -16,22 +16,25 @@ one document at a time, as the ingest pipeline does.
 """
 from __future__ import annotations
 
-import time
-from datetime import datetime, timezone
-
 import asyncio
 import multiprocessing
 import sys
+import time
+import uuid
 from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
+from twisted.internet import task
 
 from budgets import db as database
 from budgets.pipeline import document_id, load_reading, read_bytes
 from crawler.pipelines import IngestPipeline, source_of
 
 KEEP_SECONDS = 7 * 24 * 3600
+BEAT_SECONDS = 0.5  # how often a worker says it is busy, and looks for work while idle
+BUSY_TTL_MS = 5000  # a busy key outlives a few missed beats (a loaded machine), not a killed worker
 
 
 def today() -> str:
@@ -64,10 +67,19 @@ class SharedFrontier(Scheduler):
     """scrapy-redis's scheduler, with keys per site and per run (every site is crawled by the
     one `disclosures` spider, so the spider's name cannot tell their frontiers apart).
 
-    A worker whose queue is empty does not close at once: another worker may be reading a list
-    page that fills it. It keeps polling (without blocking the reactor, unlike scrapy-redis's
-    SCHEDULER_IDLE_BEFORE_CLOSE) until the shared queue has stayed empty for
-    BUDGETS_FRONTIER_GRACE seconds."""
+    The shared queue being empty does not mean the crawl is over: another worker may be
+    reading a list page that will fill it. So every worker with a request in flight keeps a
+    short-lived `…:busy:<worker>` key alive, and a worker whose queue is empty stays open while
+    any other worker's key exists, then until the queue has stayed empty for
+    BUDGETS_FRONTIER_GRACE seconds (a killed worker's key expires by itself). An idle worker
+    looks at the queue every BEAT_SECONDS, rather than at the engine's 5-second heartbeat, so it
+    takes its share of what the others find."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        instance = super().from_crawler(crawler)
+        instance.crawler = crawler
+        return instance
 
     def open(self, spider):
         self.grace = spider.settings.getfloat("BUDGETS_FRONTIER_GRACE", 30.0)
@@ -75,23 +87,52 @@ class SharedFrontier(Scheduler):
         run = spider.settings.get("BUDGETS_FRONTIER_RUN") or today()
         self.prefix = frontier_prefix(run, spider.site.name)
         self.queue_key = f"{self.prefix}:requests"
+        self.busy_key = f"{self.prefix}:busy:{uuid.uuid4().hex}"
         self.df = RFPDupeFilter(self.server, key=f"{self.prefix}:seen",
                                 debug=spider.settings.getbool("DUPEFILTER_DEBUG"))
-        return super().open(spider)
+        result = super().open(spider)
+        self.beat = task.LoopingCall(self._beat)
+        self.beat.start(BEAT_SECONDS, now=False)
+        return result
+
+    def _say_busy(self):
+        self.server.set(self.busy_key, 1, px=BUSY_TTL_MS)
+
+    def _engine_busy(self) -> bool:
+        engine = self.crawler.engine
+        return bool(engine.downloader.active) or not engine.scraper.slot.is_idle()
+
+    def _beat(self):
+        if self._engine_busy():
+            self._say_busy()
+            return
+        self.server.delete(self.busy_key)
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if len(self) > 0 and slot is not None:
+            # the engine only asks for the next request after a response or at its heartbeat
+            slot.nextcall.schedule()
+
+    def others_busy(self) -> bool:
+        return any(key.decode() != self.busy_key
+                   for key in self.server.scan_iter(match=f"{self.prefix}:busy:*", count=100))
 
     def next_request(self):
         request = super().next_request()
         if request is not None:
             self.last_busy = time.monotonic()
+            self._say_busy()
         return request
 
     def has_pending_requests(self):
-        if len(self) > 0:
+        if len(self) > 0 or self.others_busy():
             self.last_busy = time.monotonic()
             return True
         return time.monotonic() - self.last_busy < self.grace
 
     def close(self, reason):
+        if self.beat.running:
+            self.beat.stop()
+        self.server.delete(self.busy_key)
         result = super().close(reason)
         for key in (self.queue_key, self.df.key):
             self.server.expire(key, KEEP_SECONDS)

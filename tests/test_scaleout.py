@@ -101,3 +101,47 @@ def test_documents_are_read_in_a_process_pool_and_loaded_whole(shared_crawl):
                                             "FROM budget_lines l WHERE l.document_id = d.id)")
     assert half_loaded == []
     assert query(shared_crawl["db"], "SELECT max(lines) AS n FROM documents")[0]["n"] > 200  # the seed page
+
+
+@pytest.fixture
+def frontier(redis_url):
+    """A SharedFrontier opened for the demo site on its own run key, with no crawl running."""
+    from types import SimpleNamespace
+
+    from scrapy import Spider
+    from scrapy.utils.test import get_crawler
+
+    from crawler.scaleout import SharedFrontier, redis_settings
+
+    settings = {**redis_settings(redis_url, run=f"test-{time.time_ns()}"), "BUDGETS_FRONTIER_GRACE": 0.2}
+    crawler = get_crawler(Spider, settings)
+    spider = Spider.from_crawler(crawler, name="disclosures")
+    spider.site = SimpleNamespace(name="demo")
+    scheduler = SharedFrontier.from_crawler(crawler)
+    scheduler.open(spider)
+    yield scheduler
+    scheduler.close("finished")
+
+
+def test_an_idle_worker_waits_while_another_worker_is_busy(frontier):
+    frontier.server.set(f"{frontier.prefix}:busy:other-worker", 1, px=60_000)
+    time.sleep(0.3)  # past the grace: the queue has stayed empty, but the other worker may fill it
+    assert frontier.has_pending_requests()
+    frontier.server.delete(f"{frontier.prefix}:busy:other-worker")
+    time.sleep(0.3)
+    assert not frontier.has_pending_requests()
+
+
+def test_a_worker_killed_while_busy_holds_the_others_only_briefly(frontier):
+    from crawler.scaleout import BUSY_TTL_MS
+
+    assert BUSY_TTL_MS <= 10_000
+    frontier.server.set(f"{frontier.prefix}:busy:killed-worker", 1, px=300)
+    time.sleep(0.7)  # the key expired and the grace passed
+    assert not frontier.has_pending_requests()
+
+
+def test_a_worker_does_not_count_its_own_busy_key(frontier):
+    frontier._say_busy()
+    time.sleep(0.3)
+    assert not frontier.has_pending_requests()
