@@ -210,6 +210,20 @@ def was_resumed(settings) -> bool:
     return bool(seen and seen.exists() and seen.stat().st_size)
 
 
+COVERAGE_STATS = ("list_pages_requested", "list_pages_read", "documents")
+
+
+def coverage_counts(stats) -> dict[str, int]:
+    return {name: int(stats.get_value(f"budgets/{name}", 0)) for name in COVERAGE_STATS}
+
+
+def covered_the_site(list_pages_requested: int, list_pages_read: int, documents: int) -> bool:
+    """Only a crawl that read every list page it asked for, and found documents, can take a
+    missing link to mean a withdrawal: a list page that failed would make everything it links
+    look withdrawn."""
+    return list_pages_requested > 0 and list_pages_read >= list_pages_requested and documents > 0
+
+
 class RunLedger:
     """Completes the `crawl_runs` row CrawlReport wrote: cost, alerts, withdrawals."""
 
@@ -223,23 +237,28 @@ class RunLedger:
     def from_crawler(cls, crawler):
         return cls(crawler)
 
-    def complete(self, spider, reason: str) -> bool:
-        """Did this crawl see the whole site? Only then can a missing link mean withdrawal."""
-        stats = self.crawler.stats
-        requested = stats.get_value("budgets/list_pages_requested", 0)
-        read = stats.get_value("budgets/list_pages_read", 0)
+    def whole_walk(self, spider, reason: str) -> bool:
+        """Did this crawl walk the whole site to its end, without alerts? (A worker of a shared
+        frontier walks only part of it: see `covered_the_site` for the rest.)"""
         return (reason == "finished" and getattr(spider, "year", None) is None and not self.resumed
-                and not self.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER")
-                and requested > 0 and read >= requested and stats.get_value("budgets/documents", 0) > 0
-                and not stats.get_value("budgets/alerts"))
+                and not self.crawler.stats.get_value("budgets/alerts"))
 
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats
         db = database.connect(db_path(self.crawler.settings))
         try:
             site = spider.site.name
-            withdrawn = (revisions.withdraw_unlinked(db.conn, site, spider.urls_seen)
-                         if self.complete(spider, reason) else [])
+            whole = self.whole_walk(spider, reason)
+            if self.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER"):
+                # the workers' links are only complete together: `budgets nightly` withdraws
+                from crawler.scaleout import report_coverage
+
+                report_coverage(self.crawler.settings, site, spider.urls_seen, whole, stats)
+                withdrawn = []
+            elif whole and covered_the_site(**coverage_counts(stats)):
+                withdrawn = revisions.withdraw_unlinked(db.conn, site, spider.urls_seen)
+            else:
+                withdrawn = []
             revisions.reconcile(db.conn)
             alerts = stats.get_value("budgets/alerts") or []
             run_id = stats.get_value("budgets/crawl_run_id")  # the row CrawlReport wrote

@@ -8,7 +8,8 @@ shared set, so no page is fetched twice however many workers pull from it.
 or `budgets nightly --redis redis://host:6379/0`, which sets the same (`redis_settings`).
 Keys are `budgets:<run>:<site>:requests` and `…:seen`; they persist while workers come and go
 (a worker killed mid-run loses only what it had in flight), and expire a week after the last
-worker closed.
+worker closed. `…:busy:<worker>` says a worker has requests in flight; `…:linked` and `…:tally`
+collect what the closing workers saw, for `shared_withdrawals`.
 
 Extraction is the other half of the work: `PooledIngestPipeline` reads documents in a pool of
 BUDGETS_EXTRACT_PROCESSES processes (`budgets nightly --processes N`) and loads what they read
@@ -24,12 +25,16 @@ import uuid
 from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
 
+import redis
+from scrapy_redis.connection import get_redis_from_settings
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.scheduler import Scheduler
 from twisted.internet import task
 
 from budgets import db as database
+from budgets import revisions
 from budgets.pipeline import document_id, load_reading, read_bytes
+from crawler.incremental import COVERAGE_STATS, covered_the_site
 from crawler.pipelines import IngestPipeline, source_of
 
 KEEP_SECONDS = 7 * 24 * 3600
@@ -137,6 +142,37 @@ class SharedFrontier(Scheduler):
         for key in (self.queue_key, self.df.key):
             self.server.expire(key, KEEP_SECONDS)
         return result
+
+
+def report_coverage(settings, site: str, linked: set[str], whole_walk: bool, stats) -> None:
+    """A closing worker's share of what `shared_withdrawals` needs: the document URLs it saw
+    linked, whether it walked to the end without alerts, and its list-page and document counts."""
+    server = get_redis_from_settings(settings)
+    prefix = frontier_prefix(settings.get("BUDGETS_FRONTIER_RUN") or today(), site)
+    pipe = server.pipeline()
+    if linked:
+        pipe.sadd(f"{prefix}:linked", *linked)
+    pipe.hincrby(f"{prefix}:tally", "workers", 1)
+    pipe.hincrby(f"{prefix}:tally", "whole_walks", int(whole_walk))
+    for name in COVERAGE_STATS:
+        pipe.hincrby(f"{prefix}:tally", name, int(stats.get_value(f"budgets/{name}", 0)))
+    for key in ("linked", "tally"):
+        pipe.expire(f"{prefix}:{key}", KEEP_SECONDS)
+    pipe.execute()
+
+
+def shared_withdrawals(conn, redis_url: str, run: str, site: str, workers: int) -> list[str]:
+    """After every worker of a shared crawl of `site` closed: if together they walked the whole
+    site, mark withdrawn the documents none of them saw linked, and return their URLs. A worker
+    that was killed, stopped early or raised an alert leaves the documents as they were."""
+    server = redis.Redis.from_url(redis_url)
+    prefix = frontier_prefix(run, site)
+    tally = {key.decode(): int(value) for key, value in server.hgetall(f"{prefix}:tally").items()}
+    if not (tally.get("workers") == tally.get("whole_walks") == workers
+            and covered_the_site(**{name: tally.get(name, 0) for name in COVERAGE_STATS})):
+        return []
+    linked = {url.decode() for url in server.smembers(f"{prefix}:linked")}
+    return revisions.withdraw_unlinked(conn, site, linked)
 
 
 class PooledIngestPipeline(IngestPipeline):

@@ -277,6 +277,28 @@ def crawl_with_workers(paths: Paths, names: list[str], replicas: dict[str, str],
 
 # --- after the crawl ---------------------------------------------------------------------------
 
+def withdraw_after_shared_crawl(paths: Paths, reasons: dict[str, str], settings: dict, workers: int,
+                                first_run_id: int) -> None:
+    """Each worker of a shared crawl saw only part of the site; together they saw all of it when
+    every one finished its walk (crawler.scaleout.shared_withdrawals). The withdrawals are counted
+    on the site's last crawl_runs row of this run."""
+    from crawler.scaleout import shared_withdrawals
+
+    db = database.connect(paths.building)
+    try:
+        for site in (name for name, reason in reasons.items() if reason == "finished"):
+            withdrawn = shared_withdrawals(db.conn, settings["REDIS_URL"], settings["BUDGETS_FRONTIER_RUN"],
+                                           site, workers)
+            last = db.execute("SELECT max(id) FROM crawl_runs WHERE site = ? AND id >= ?",
+                              [site, first_run_id]).fetchone()[0]
+            if last is not None:
+                db["crawl_runs"].update(last, {"documents_withdrawn": len(withdrawn)})
+            for url in withdrawn:
+                print(f"[{site}] withdrawn {url}", file=sys.stderr, flush=True)
+    finally:
+        db.conn.close()
+
+
 def touched_documents(conn, since: str) -> list[str]:
     """Documents loaded by this run (new or changed bytes), current ones only."""
     return [r[0] for r in conn.execute(
@@ -347,6 +369,8 @@ def run(args) -> int:
                                          state["first_run_id"])
         else:
             reasons = crawl_sites(paths, names, replicas, settings, use_jobdir=not args.redis)
+        if args.redis:
+            withdraw_after_shared_crawl(paths, reasons, settings, args.workers, state["first_run_id"])
         db = database.connect(paths.building)
         runs = this_run(db.conn, state["first_run_id"])
         touched = touched_documents(db.conn, state["started_at"])
