@@ -34,7 +34,7 @@ from twisted.internet import task
 from budgets import db as database
 from budgets import revisions
 from budgets.pipeline import document_id, load_reading, read_bytes
-from crawler.incremental import COVERAGE_STATS, covered_the_site
+from crawler.incremental import COVERAGE_STATS, coverage_counts, covered_the_site
 from crawler.pipelines import IngestPipeline, source_of
 
 KEEP_SECONDS = 7 * 24 * 3600
@@ -154,8 +154,8 @@ def report_coverage(settings, site: str, linked: set[str], whole_walk: bool, sta
         pipe.sadd(f"{prefix}:linked", *linked)
     pipe.hincrby(f"{prefix}:tally", "workers", 1)
     pipe.hincrby(f"{prefix}:tally", "whole_walks", int(whole_walk))
-    for name in COVERAGE_STATS:
-        pipe.hincrby(f"{prefix}:tally", name, int(stats.get_value(f"budgets/{name}", 0)))
+    for name, count in coverage_counts(stats).items():
+        pipe.hincrby(f"{prefix}:tally", name, count)
     for key in ("linked", "tally"):
         pipe.expire(f"{prefix}:{key}", KEEP_SECONDS)
     pipe.execute()
