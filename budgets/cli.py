@@ -61,6 +61,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="extract documents in a pool of this many processes (default: one thread)")
     p.set_defaults(run="budgets.commands.nightly:run")
 
+    p = command("merge", "merge other budgets databases (e.g. other crawler machines') into --db")
+    p.add_argument("sources", nargs="+", type=Path, metavar="SOURCE.db")
+    p.set_defaults(run="budgets.commands.merge:run")
+
     p = command("sites", "list configured sites and their last crawl")
     p.set_defaults(run="budgets.commands.sites:run")
     return parser
