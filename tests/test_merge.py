@@ -2,7 +2,6 @@
 merged, they give one database with every document once, however often the merge is run."""
 from __future__ import annotations
 
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +13,6 @@ from budgets import db as database
 from crawler.demo.server import SiteServer
 from crawling import FAST, ROOT
 from test_nightly import demo_site, query
-from test_scaleout import redis_url  # noqa: F401  (the fixture: a real redis-server on loopback)
 
 SEED = ROOT.parent / "shared" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
@@ -33,11 +31,9 @@ def counts(db) -> dict[str, int]:
 # --- two machines on one frontier --------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def machines(redis_url, tmp_path_factory):  # noqa: F811
+def machines(redis_url, tmp_path_factory):
     """Two crawler processes on a shared frontier, each with its own database and raw store (as
     on two machines), then both merged into a third database, twice."""
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server is not installed (scripts/install.sh --test)")
     from crawler.scaleout import redis_settings
 
     tmp = tmp_path_factory.mktemp("machines")
