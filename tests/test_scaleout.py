@@ -1,6 +1,7 @@
-"""Scale-out: two crawler processes share one frontier through a real Redis server (started
-here on 127.0.0.1 at a free port, stopped after) and crawl the demo site between them without
-fetching any page twice, each reading documents in a pool of two processes."""
+"""Scale-out: two crawler processes share one frontier through a real Redis server (conftest's
+`redis_url`, on 127.0.0.1 at a free port) and crawl the demo site between them without fetching
+any page twice, each reading documents in a pool of two processes; together they mark what the
+site took down as withdrawn."""
 from __future__ import annotations
 
 import re
