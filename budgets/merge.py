@@ -98,9 +98,11 @@ def _copy(conn: sqlite3.Connection, children: list[str], has_runs: bool) -> Merg
             lines = cursor.rowcount
     runs = 0
     if has_runs:
+        # a run has no id that holds across databases: it is recorded when every column matches
+        # (two workers of one crawl can start and finish in the same second)
         cols = shared_columns(conn, "crawl_runs", without=("id",))
+        same = " AND ".join(f"m.{c} IS s.{c}" for c in cols.split(", "))
         runs = conn.execute(
             f"INSERT INTO main.crawl_runs ({cols}) SELECT {cols} FROM source.crawl_runs s WHERE NOT EXISTS "
-            "(SELECT 1 FROM main.crawl_runs m WHERE m.site IS s.site AND m.started_at IS s.started_at "
-            "AND m.finished_at IS s.finished_at) ORDER BY s.id").rowcount
+            f"(SELECT 1 FROM main.crawl_runs m WHERE {same}) ORDER BY s.id").rowcount
     return Merged(new, lines, runs, 0)

@@ -162,3 +162,18 @@ def test_a_failure_while_copying_leaves_the_target_as_it_was(tmp_path, monkeypat
         merge.merge_database(target.conn, source)
     assert target.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
     assert not any(row[1] == "source" for row in target.execute("PRAGMA database_list"))
+
+
+def test_crawl_runs_that_started_and_finished_in_the_same_second_are_both_kept(tmp_path):
+    runs = [{"site": "demo", "started_at": "2026-11-30T01:00:00+00:00", "finished_at": "2026-11-30T01:00:09+00:00",
+             "pages": pages, "status": "ok"} for pages in (4, 5)]
+    sources = []
+    for n, run in enumerate(runs):
+        db = database.connect(tmp_path / f"machine{n}.db")
+        db["crawl_runs"].insert(run)
+        db.conn.close()
+        sources.append(tmp_path / f"machine{n}.db")
+    target = tmp_path / "merged.db"
+    for _ in range(2):
+        assert budgets("merge", "--db", target, *sources).returncode == 0
+    assert sorted(r["pages"] for r in query(target, "SELECT pages FROM crawl_runs")) == [4, 5]
