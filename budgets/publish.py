@@ -56,7 +56,8 @@ VIEWS = {
         select * from documents where superseded_by is not null or id in (
           select id from (
             select id, row_number() over (
-              partition by coalesce(nullif(url, ''), id) order by fetched_at desc, id) as newest
+              partition by coalesce(nullif(url, ''), id)
+              order by superseded_by is null desc, coalesce(last_seen_at, fetched_at) desc, id) as newest
             from documents)
           where newest > 1)
     """,

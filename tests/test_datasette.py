@@ -356,6 +356,26 @@ def test_a_changed_document_at_the_same_url_replaces_the_old_figures_in_the_quer
     assert site.rows("/budgets.json", sql=f"select count(*) n from budget_lines where document_id = '{old['id']}'")[0]["n"]
 
 
+
+def test_a_url_that_goes_back_to_bytes_it_served_before_shows_those_again(tmp_path):
+    path = tmp_path / "budgets.db"
+    db = sample.build(path)
+    first = sample.document(sample.TONGNAN, "财政局", 2026)
+    # the bytes first fetched on 12 February were replaced on the 20th; in March the site served
+    # the first bytes again, so the nightly run marked the replacement superseded (budgets/revisions.py)
+    replacement = dict(first, id="f" * 64, fetched_at="2026-02-20T09:00:00+00:00")
+    rows = [(c, n, p, "60.00" if c.startswith("221") else t, b, pr)
+            for c, n, p, t, b, pr in sample.OTHER_BUDGETS[0][3]]
+    database.load_document(db, dict(replacement, superseded_by=first["id"]),
+                           sample.general_budget_lines(replacement, rows))
+    db["documents"].update(first["id"], {"last_seen_at": "2026-03-01T09:00:00+00:00"})
+    prepare(db)
+    site = Site(build_datasette(path))
+    rows = site.rows("/budgets/subject_across_departments.json", code="2210201", year="2026")
+    assert [r["document_id"] for r in rows if r["department"] == "财政局" and r["district"] == sample.TONGNAN] == \
+        [first["id"]]
+    assert [r["id"] for r in site.rows("/budgets/older_revisions.json")] == [replacement["id"]]
+
 # ---- drawing and rendering ------------------------------------------------------------------
 
 def load_plugin():
