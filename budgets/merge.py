@@ -10,7 +10,7 @@ again over what came in. Raw files stay on the machine that fetched them (`raw_p
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from budgets import revisions
@@ -68,8 +68,7 @@ def merge_database(conn: sqlite3.Connection, source: Path) -> Merged:
             raise
     finally:
         _detach(conn)
-    superseded = revisions.reconcile(conn)
-    return Merged(merged.documents, merged.lines, merged.crawl_runs, superseded)
+    return replace(merged, revisions=revisions.reconcile(conn))
 
 
 def _detach(conn: sqlite3.Connection) -> None:
