@@ -337,14 +337,18 @@ def test_serve_refuses_a_missing_database(tmp_path, capsys):
 
 # ---- revisions ------------------------------------------------------------------------------
 
+def revised_rows() -> list[tuple]:
+    """潼南 财政局's 2026 rows with every 221 (housing) figure changed to 60.00."""
+    return [(c, n, p, "60.00" if c.startswith("221") else t, b, pr)
+            for c, n, p, t, b, pr in sample.OTHER_BUDGETS[0][3]]
+
+
 def test_a_changed_document_at_the_same_url_replaces_the_old_figures_in_the_queries(tmp_path):
     path = tmp_path / "budgets.db"
     db = sample.build(path)
     old = sample.document(sample.TONGNAN, "财政局", 2026)
     revised = dict(old, id="f" * 64, fetched_at="2026-03-01T09:00:00+00:00")
-    rows = [(c, n, p, "60.00" if c.startswith("221") else t, b, pr)
-            for c, n, p, t, b, pr in sample.OTHER_BUDGETS[0][3]]
-    database.load_document(db, revised, sample.general_budget_lines(revised, rows))
+    database.load_document(db, revised, sample.general_budget_lines(revised, revised_rows()))
     prepare(db)
     site = Site(build_datasette(path))
     rows = site.rows("/budgets/subject_across_departments.json", code="2210201", year="2026")
@@ -356,7 +360,6 @@ def test_a_changed_document_at_the_same_url_replaces_the_old_figures_in_the_quer
     assert site.rows("/budgets.json", sql=f"select count(*) n from budget_lines where document_id = '{old['id']}'")[0]["n"]
 
 
-
 def test_a_url_that_goes_back_to_bytes_it_served_before_shows_those_again(tmp_path):
     path = tmp_path / "budgets.db"
     db = sample.build(path)
@@ -364,10 +367,8 @@ def test_a_url_that_goes_back_to_bytes_it_served_before_shows_those_again(tmp_pa
     # the bytes first fetched on 12 February were replaced on the 20th; in March the site served
     # the first bytes again, so the nightly run marked the replacement superseded (budgets/revisions.py)
     replacement = dict(first, id="f" * 64, fetched_at="2026-02-20T09:00:00+00:00")
-    rows = [(c, n, p, "60.00" if c.startswith("221") else t, b, pr)
-            for c, n, p, t, b, pr in sample.OTHER_BUDGETS[0][3]]
     database.load_document(db, dict(replacement, superseded_by=first["id"]),
-                           sample.general_budget_lines(replacement, rows))
+                           sample.general_budget_lines(replacement, revised_rows()))
     db["documents"].update(first["id"], {"last_seen_at": "2026-03-01T09:00:00+00:00"})
     prepare(db)
     site = Site(build_datasette(path))
