@@ -34,11 +34,11 @@ def columns(conn: sqlite3.Connection, schema: str, table: str) -> list[str]:
     return [row[1] for row in conn.execute(f"PRAGMA [{schema}].table_info([{table}])")]
 
 
-def shared_columns(conn: sqlite3.Connection, table: str, *, without: tuple[str, ...] = ()) -> str:
+def shared_columns(conn: sqlite3.Connection, table: str, *, without: tuple[str, ...] = ()) -> list[str]:
     """The columns `table` has in both databases (a source written by an older version may
-    lack some), as a list for INSERT … SELECT."""
+    lack some), quoted for INSERT … SELECT."""
     theirs = set(columns(conn, "source", table))
-    return ", ".join(f"[{c}]" for c in columns(conn, "main", table) if c in theirs and c not in without)
+    return [f"[{c}]" for c in columns(conn, "main", table) if c in theirs and c not in without]
 
 
 def merge_database(conn: sqlite3.Connection, source: Path) -> Merged:
@@ -82,7 +82,7 @@ def _copy(conn: sqlite3.Connection, children: list[str], has_runs: bool) -> Merg
     conn.execute("INSERT INTO temp.merging SELECT id FROM source.documents "
                  "WHERE id NOT IN (SELECT id FROM main.documents)")
     new = [r[0] for r in conn.execute("SELECT id FROM temp.merging ORDER BY id")]
-    cols = shared_columns(conn, "documents")
+    cols = ", ".join(shared_columns(conn, "documents"))
     conn.execute(f"INSERT INTO main.documents ({cols}) SELECT {cols} FROM source.documents "
                  "WHERE id IN (SELECT id FROM temp.merging)")
     # the same bytes on both machines: the later sighting is the one that counts
@@ -90,7 +90,7 @@ def _copy(conn: sqlite3.Connection, children: list[str], has_runs: bool) -> Merg
                  "WHERE s.id = main.documents.id AND s.last_seen_at > coalesce(main.documents.last_seen_at, '')")
     lines = 0
     for table in children:
-        cols = shared_columns(conn, table)
+        cols = ", ".join(shared_columns(conn, table))
         cursor = conn.execute(f"INSERT OR IGNORE INTO main.[{table}] ({cols}) SELECT {cols} FROM source.[{table}] "
                               "WHERE document_id IN (SELECT id FROM temp.merging)")
         if table == "budget_lines":
@@ -99,8 +99,9 @@ def _copy(conn: sqlite3.Connection, children: list[str], has_runs: bool) -> Merg
     if has_runs:
         # a run has no id that holds across databases: it is recorded when every column matches
         # (two workers of one crawl can start and finish in the same second)
-        cols = shared_columns(conn, "crawl_runs", without=("id",))
-        same = " AND ".join(f"m.{c} IS s.{c}" for c in cols.split(", "))
+        names = shared_columns(conn, "crawl_runs", without=("id",))
+        cols = ", ".join(names)
+        same = " AND ".join(f"m.{c} IS s.{c}" for c in names)
         runs = conn.execute(
             f"INSERT INTO main.crawl_runs ({cols}) SELECT {cols} FROM source.crawl_runs s WHERE NOT EXISTS "
             f"(SELECT 1 FROM main.crawl_runs m WHERE {same}) ORDER BY s.id").rowcount
