@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from extractors import vocabulary as v
 from extractors.columns import ColumnSpec, interpret_columns, leaf_role, row_identities
+from extractors.identities import EXACT, MISMATCH, ROUNDING, holds_printed
 from extractors.model import Table, Unplaced
 from extractors.numbers import is_amount, parse_amount
 
@@ -211,16 +212,14 @@ def _values(cells, placement, specs) -> dict[int, Decimal]:
     return {col: parse_amount(cells[i]) for i, col in enumerate(placement) if specs[col].is_amount}
 
 
+# A placement's score for one identity: exact beats a rounding gap beats a contradiction.
+AGREEMENT = {EXACT: 1, ROUNDING: 0.5, MISMATCH: -1}
+
+
 def agreement(total: Decimal, parts: list[Decimal]) -> float:
-    """1 when the parts add up to the total, 0.5 when they differ only by rounding (each printed
-    figure rounded to its last decimal), -1 otherwise."""
-    difference = abs(total - sum(parts, Decimal(0)))
-    if difference == 0:
-        return 1
-    decimals = max(max(-x.as_tuple().exponent for x in [total, *parts]), 0)
-    step = Decimal(1).scaleb(-decimals)
-    tolerance = step * max(1, (len(parts) + 1) // 2)
-    return 0.5 if difference <= tolerance else -1
+    """1 when the parts add up to the total, 0.5 when they differ only by what rounding the
+    printed figures explains, -1 otherwise (`extractors.identities`)."""
+    return AGREEMENT[holds_printed(total, parts)]
 
 
 def sum_check(total: Decimal | None, parts: list[Decimal]) -> float:

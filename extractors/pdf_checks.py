@@ -2,7 +2,8 @@
 
 Used to choose between extraction methods for one table (the grid whose identities hold is
 the right one) and by scripts/self_consistency.py to report over a corpus. A check that fails
-is either an extraction bug or a real inconsistency in the published document.
+is either an extraction bug or a real inconsistency in the published document; whether a gap
+is the document's rounding is decided by `extractors.identities`, as everywhere else.
 """
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from extractors.identities import EXACT, ROUNDING, holds_printed
 from extractors.model import Table
 from extractors.numbers import NumberError, parse_amount
 
@@ -27,18 +29,24 @@ class Check:
     table: str
     row: str
     column: str
-    expected: Decimal
-    actual: Decimal
+    expected: Decimal  # the printed total
+    actual: Decimal  # the sum of its printed parts
+    parts: tuple[Decimal, ...] = ()
+    unit: str | None = None
+
+    @property
+    def verdict(self) -> str:
+        """EXACT, ROUNDING or MISMATCH, as `extractors.identities` judges every table."""
+        return holds_printed(self.expected, list(self.parts) or [self.actual], self.unit)
 
     @property
     def ok(self) -> bool:
-        return self.expected == self.actual
+        return self.verdict == EXACT
 
     @property
     def rounding(self) -> bool:
-        """Off by at most one unit of the last printed digit: the document rounded its parts."""
-        places = max(-self.expected.as_tuple().exponent, -self.actual.as_tuple().exponent, 0)
-        return abs(self.expected - self.actual) <= Decimal(1).scaleb(-places)
+        """The gap is one the rounding of the printed figures explains."""
+        return self.verdict == ROUNDING
 
 
 @dataclass
@@ -96,6 +104,9 @@ def amount_columns(table: Table) -> list[int]:
 def check_table(table: Table) -> list[Check]:
     checks: list[Check] = []
     name = f"p{table.page} {table.title or '(untitled)'}"
+
+    def _check(kind, table_name, row, column, whole, parts) -> Check:
+        return Check(kind, table_name, row, column, whole, sum(parts, Decimal(0)), tuple(parts), table.unit)
     codes = row_codes(table)
     columns = amount_columns(table)
     labels = _leaf_labels(table)
@@ -112,13 +123,13 @@ def check_table(table: Table) -> list[Check]:
         if not children:
             continue
         for k in columns:
-            checks.append(Check("hierarchy", name, code, labels[k], value(r, k), sum(value(i, k) for i in children)))
+            checks.append(_check("hierarchy", name, code, labels[k], value(r, k), [value(i, k) for i in children]))
     tops = [i for c, i in index.items() if len(c) == 3]
     for r, row in enumerate(table.rows):
         label = next((c.replace(" ", "") for c in row if c.strip()), "")
         if label in _TOTAL_LABELS and tops and not codes[r]:
             for k in columns:
-                checks.append(Check("hierarchy", name, label, labels[k], value(r, k), sum(value(i, k) for i in tops)))
+                checks.append(_check("hierarchy", name, label, labels[k], value(r, k), [value(i, k) for i in tops]))
 
     # row identity: 合计 = 基本支出 + 项目支出 (人员经费 + 公用经费)
     paths = [tuple(re.sub(r"\s+", "", p) for p in path) for path in table.column_paths()]
@@ -147,8 +158,8 @@ def check_table(table: Table) -> list[Check]:
             if all(amount(row[k]) is None for k in [t] + parts_at):
                 continue
             label = codes[r] or next((c for c in row if c.strip()), "")
-            checks.append(Check("identity", name, f"{r}:{label}", labels[t], value(r, t),
-                                sum((value(r, k) for k in parts_at), Decimal(0))))
+            checks.append(_check("identity", name, f"{r}:{label}", labels[t], value(r, t),
+                                 [value(r, k) for k in parts_at]))
     return checks
 
 

@@ -11,7 +11,9 @@ must satisfy wherever the document itself is consistent:
 
 prints per document the share of parent rows and of identity rows that hold, and the totals.
 A miss is either a real inconsistency in the published document or an extraction bug; --misses
-lists each with its table, row and the two numbers.
+lists each with its table, row and the two numbers. "Within the document's rounding" is the
+rounding `extractors.identities` defines for the whole project (each printed figure within one
+unit of its last digit), the rule column reconstruction and the audit use too.
 """
 from __future__ import annotations
 

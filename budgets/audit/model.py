@@ -4,10 +4,10 @@ A check is a pure function ``check(disclosure) -> list[Finding]``. The disclosur
 document (its row, its budget lines, its paragraphs, its tables) plus what the database knows
 around it (the previous year's disclosure of the same department, the official subject names).
 
-Amounts are compared as exact integers (分) together with the precision they were printed at, so
-that a rounding gap is told apart from a contradiction: two figures that agree once rounded to
-the coarser printed precision agree; a gap no larger than the rounding of the figures involved
-is `info`; anything larger is `error`.
+Amounts are compared by `extractors.identities` (exact 分 with the slack of their printed
+precision), the same arithmetic the extractors use: two figures that agree once rounded to the
+coarser printed precision agree; a gap no larger than the rounding of the figures involved is
+`info`; anything larger is `error`.
 """
 from __future__ import annotations
 
@@ -15,73 +15,22 @@ import hashlib
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from budgets.audit.vocabulary import is_expenditure_total
+from extractors.identities import EXACT, MISMATCH, ROUNDING, Amount, compare
 
 FEN_PER_WAN = 1_000_000
 THREE_PUBLIC_MEASURES = ("overseas_travel", "vehicles", "reception")
 
-# One unit of the last digit a table prints, in 分. Tables in 万元 print two decimals; tables in
-# 元 print whole 元 (some print 分, whose figures are then exact and only gain slack here).
-UNIT_STEP = {"万元": 10_000, "元": 100, "亿元": 1_000_000}
-
-
-@dataclass(frozen=True)
-class Amount:
-    """An exact amount in 分 and how much rounding it may carry (slack, in 分)."""
-
-    fen: int
-    step: int = 1  # one unit of the last printed digit
-    slack: int = 0  # the largest rounding error the figure may carry
-
-    @classmethod
-    def printed(cls, fen: int, step: int) -> "Amount":
-        # up to one unit of the last digit: publishers round half up, round down or truncate
-        return cls(fen, step, step)
-
-    @classmethod
-    def of_line(cls, line: dict) -> "Amount":
-        return cls.printed(int(line["amount_fen"]), UNIT_STEP.get(line.get("unit_printed") or "", 10_000))
-
-    def __add__(self, other: "Amount") -> "Amount":
-        return Amount(self.fen + other.fen, max(self.step, other.step), self.slack + other.slack)
-
-    def __sub__(self, other: "Amount") -> "Amount":
-        return Amount(self.fen - other.fen, max(self.step, other.step), self.slack + other.slack)
-
-    def __neg__(self) -> "Amount":
-        return Amount(-self.fen, self.step, self.slack)
-
-    @property
-    def wan(self) -> float:
-        return fen_to_wan(self.fen)
-
-
-ZERO = Amount(0, 1, 0)
-
-
-def total(amounts) -> Amount:
-    result = ZERO
-    for amount in amounts:
-        result = result + amount
-    return result
-
-
-def quantize(fen: int, step: int) -> int:
-    if step <= 1:
-        return fen
-    return int((Decimal(fen) / step).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * step
+# How serious a gap is: what `extractors.identities` calls a rounding gap is `info`, anything
+# larger an `error` (a check may lower an error it is not sure of to `warning`).
+SEVERITY = {EXACT: None, ROUNDING: "info", MISMATCH: "error"}
 
 
 def judge(expected: Amount, actual: Amount) -> str | None:
     """None when the two figures agree, 'info' for a rounding gap, 'error' for a contradiction."""
-    step = max(expected.step, actual.step)
-    if quantize(expected.fen, step) == quantize(actual.fen, step):
-        return None
-    if abs(expected.fen - actual.fen) <= expected.slack + actual.slack:
-        return "info"
-    return "error"
+    return SEVERITY[compare(expected, actual)]
 
 
 def fen_to_wan(fen: int) -> float:

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
-from budgets.audit.model import Amount, Disclosure, Finding, judge, table_short, total, wan_text
+from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
 from budgets.audit.statements import (
     CHILDREN, COMPLETION, SENTENCES, TEMPLATE_LEFTOVER, UNITLESS, UNKNOWN, Statement, group_parts, joined, parse,
     stated,
 )
 from budgets.audit.vocabulary import subject_key
+from extractors.identities import Amount, total
 
 CHECK = "narrative"
 

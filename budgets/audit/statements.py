@@ -10,8 +10,8 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgets.audit.model import Amount
 from budgets.audit.vocabulary import CLASS_NAMES, measure_name
+from extractors.identities import Amount
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(亿元|万元|元)"
