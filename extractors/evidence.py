@@ -8,12 +8,13 @@ the rest of the disclosure wins; an option that contradicts it loses.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractors import vocabulary as v
+from extractors.identities import FEN_PER_UNIT
 from extractors.layout import Layout, RowChoice, resolve_by_shape, resolve_rows
+from extractors.narrative import parse
 from extractors.numbers import is_amount, parse_amount
 
 FUND_OF_KIND = {
@@ -30,17 +31,8 @@ INCOME_KINDS = {"fiscal_appropriation_summary", "dept_summary", "dept_income"}
 DEPARTMENT_WIDE = "*"
 _TOTAL_KEYS = {v.label_key(x) for x in v.TOTAL_ROW_LABELS} | {"本年支出", "本年收入"}
 
-# "公务接待费2.5万元,比2025年增加0.5万元"
-_NARRATIVE_ITEM = re.compile(
-    r"(因公出国\(境\)费用?|因公出国（境）费用?|公务接待费|公务用车运行维护费|公务用车购置费|公务用车购置及运行维护费)"
-    r"(?:预算)?\s*(\d+(?:\.\d+)?)\s*万元[,，]?\s*(?:比(20\d\d)年(增加|减少|增长|下降)(?:\(或增加\))?\s*(\d+(?:\.\d+)?)\s*万元)?"
-)
-_NARRATIVE_MEASURE = {
-    "因公出国(境)费用": "overseas_travel", "因公出国(境)费": "overseas_travel",
-    "因公出国（境）费用": "overseas_travel", "因公出国（境）费": "overseas_travel",
-    "公务接待费": "reception", "公务用车运行维护费": "vehicle_operation",
-    "公务用车购置费": "vehicle_purchase", "公务用车购置及运行维护费": "vehicles",
-}
+# 三公 items the narrative states (the 三公 total and the table's other columns are not placed by it)
+NARRATIVE_ITEMS = {"overseas_travel", "reception", "vehicle_operation", "vehicle_purchase", "vehicles"}
 
 
 @dataclass
@@ -135,17 +127,19 @@ def _income_sources(row, option, specs, zero, nonzero):
 
 
 def narrative_facts(text: str, fiscal_year: int | None):
-    """三公 items as the narrative states them, this year's and (from the stated change) last year's."""
-    for m in _NARRATIVE_ITEM.finditer(text or ""):
-        label, amount, prior_year, direction, change = m.groups()
-        measure = _NARRATIVE_MEASURE.get(label) or _NARRATIVE_MEASURE.get(label.replace("费用", "费"))
-        if not measure:
+    """三公 items as the narrative states them in 万元 (the unit of the tables they place), this
+    year's and, from a stated change against a year, that year's."""
+    paragraphs = [{"text": line, "position": n} for n, line in enumerate((text or "").splitlines())]
+    for statement in parse(paragraphs, fiscal_year):
+        concept = statement.concept
+        if concept.family != "three" or concept.measure not in NARRATIVE_ITEMS:
             continue
-        current = Decimal(amount)
-        yield measure, fiscal_year, current
-        if prior_year and change is not None:
-            sign = -1 if direction in ("增加", "增长") else 1
-            yield measure, int(prior_year), current + sign * Decimal(change)
+        if statement.amount is None or statement.unit != "万元":
+            continue
+        current = Decimal(statement.amount.fen) / FEN_PER_UNIT["万元"]
+        yield concept.measure, fiscal_year, current
+        if statement.change is not None and statement.compared_to is not None:
+            yield concept.measure, statement.compared_to, current - Decimal(statement.change.fen) / FEN_PER_UNIT["万元"]
 
 
 def option_score(row: RowChoice, option, layout: Layout, kind: str, facts: Facts, names) -> int:

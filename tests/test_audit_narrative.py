@@ -1,6 +1,6 @@
 """narrative: figures stated in the text against the tables, and the text against itself."""
 from budgets.audit import narrative
-from budgets.audit.statements import Concept, parse
+from extractors.narrative import Concept, parse
 from test_audit_seed_lines import seed_disclosure, replace_sentence, seed_paragraphs
 
 

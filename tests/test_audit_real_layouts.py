@@ -2,7 +2,7 @@
 without calling their ordinary features contradictions."""
 from budgets.audit import hierarchy_sum, narrative, row_identity
 from budgets.audit.model import Disclosure
-from budgets.audit.statements import Concept, concept_of
+from extractors.narrative import Concept, concept_of
 from test_audit_seed_lines import DOCUMENT, make_table
 
 SHANGHAI = {**DOCUMENT, "district": "上海市普陀区", "department": "财政局", "fiscal_year": 2025}

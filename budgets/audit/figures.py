@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from budgets.audit.model import Disclosure, table_groups
-from budgets.audit.statements import Concept
 from budgets.audit.vocabulary import EXPENDITURE_TOTALS, INCOME_TOTALS, row_label, subject_key
+from extractors.narrative import Concept
 
 EXPENDITURE_KINDS = {
     "dept_expenditure", "dept_summary", "dept_income", "general_budget_expenditure",

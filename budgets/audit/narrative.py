@@ -10,14 +10,27 @@ from decimal import Decimal
 from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
-from budgets.audit.statements import (
-    CHILDREN, COMPLETION, SENTENCES, TEMPLATE_LEFTOVER, UNITLESS, UNKNOWN, Statement, group_parts, joined, parse,
+from budgets.audit.vocabulary import CLASS_NAMES, measure_name, subject_key
+from extractors.identities import Amount, total
+from extractors.narrative import (
+    CHILDREN, COMPLETION, TEMPLATE_LEFTOVER, UNITLESS, UNKNOWN, Concept, Statement, group_parts, parse, sentences,
     stated,
 )
-from budgets.audit.vocabulary import subject_key
-from extractors.identities import Amount, total
 
 CHECK = "narrative"
+
+
+def concept_words(concept: Concept) -> str:
+    """A concept in the words a finding uses: 卫生健康支出 (210), “三公”经费, 基本支出 …"""
+    if concept.measure == "class":
+        name = next((n for n, c in CLASS_NAMES.items() if c == concept.subject), "")
+        return f"{name} ({concept.subject})" if name else f"subject {concept.subject}"
+    if concept.measure == "path":
+        return "-".join(concept.subject.split("|")[1:])
+    names = {"goods": "政府采购货物", "works": "政府采购工程", "services": "政府采购服务", "fiscal": "财政拨款",
+             "general_budget": "一般公共预算拨款政府采购" if concept.family == "procurement" else "一般公共预算",
+             "total": {"three": "“三公”经费", "procurement": "政府采购"}.get(concept.family, "支出合计")}
+    return names.get(concept.measure) or measure_name(concept.measure)
 
 
 def check(disclosure: Disclosure) -> list[Finding]:
@@ -68,7 +81,7 @@ def against_tables(disclosure: Disclosure, statements: list[Statement]) -> list[
             for group in ([c for c in cells if c["amount_fen"] == value] for value, _ in counts.most_common()))
         found.append(finding(
             statement, severity,
-            f"The text states {statement.concept.words} as {wan_text(statement.amount)}万元 but the tables print "
+            f"The text states {concept_words(statement.concept)} as {wan_text(statement.amount)}万元 but the tables print "
             f"{printed}" + (" — a rounding gap." if severity == "info" else "."),
             "amount", subject_code=subject_key(witnesses[0]) if statement.concept.measure == "path" else "",
             expected=expected, actual=statement.amount,
@@ -116,14 +129,14 @@ def parts(disclosure: Disclosure, heads: list[Statement]) -> list[Finding]:
             else:
                 complete = {p.concept.measure for p in listed} >= members
             complete = complete and not head.incomplete
-            names = "、".join(p.concept.words for p in listed)
+            names = "、".join(concept_words(p.concept) for p in listed)
             if head.amount is not None and all(p.amount is not None for p in listed):
                 summed = total(p.amount for p in listed)
                 severity = judge(summed, head.amount)
                 if severity and (complete or summed.fen > head.amount.fen):
                     found.append(finding(
                         head, severity,
-                        f"The text states {head.concept.words} as {wan_text(head.amount)}万元 but the parts it lists "
+                        f"The text states {concept_words(head.concept)} as {wan_text(head.amount)}万元 but the parts it lists "
                         f"({names}) add up to {wan_text(summed)}万元.",
                         f"parts:{sorted(members)}", expected=summed, actual=head.amount,
                     ))
@@ -131,10 +144,10 @@ def parts(disclosure: Disclosure, heads: list[Statement]) -> list[Finding]:
                 summed = total(p.change for p in listed)
                 severity = judge(summed, head.change)
                 if severity:
-                    steps = ", ".join(f"{p.concept.words} {signed(p.change)}" for p in listed)
+                    steps = ", ".join(f"{concept_words(p.concept)} {signed(p.change)}" for p in listed)
                     found.append(finding(
                         head, severity,
-                        f"The text states the change in {head.concept.words} as {signed(head.change)}万元 but "
+                        f"The text states the change in {concept_words(head.concept)} as {signed(head.change)}万元 but "
                         f"the changes it gives for its parts ({steps}) add up to {signed(summed)}万元.",
                         f"change-parts:{sorted(members)}", expected=summed, actual=head.change,
                     ))
@@ -171,7 +184,7 @@ def shares(heads: list[Statement]) -> list[Finding]:
             computed = Decimal(part.amount.fen) / head.amount.fen * 100
             found.append(finding(
                 part, "error",
-                f"The text gives {part.concept.words} {wan_text(part.amount)}万元 as “{part.share_words}” of "
+                f"The text gives {concept_words(part.concept)} {wan_text(part.amount)}万元 as “{part.share_words}” of "
                 f"{wan_text(head.amount)}万元, but it is {computed:.2f}%.",
                 "share",
             ))
@@ -181,23 +194,22 @@ def shares(heads: list[Statement]) -> list[Finding]:
 def completion_rates(disclosure: Disclosure) -> list[Finding]:
     """'年初预算为452.40万元，支出决算为446.11万元，完成年初预算的98.61%': 446.11 / 452.40."""
     found = []
-    for paragraph in joined(disclosure.paragraphs):
-        for sentence in SENTENCES.split(paragraph["text"]):
-            for match in COMPLETION.finditer(re.sub(r"\s+", "", sentence)):
-                budget, actual = stated(match.group(1), "万元"), stated(match.group(2), "万元")
-                rate = Decimal(match.group(3))
-                allowed = ratio_range(actual, budget)
-                if allowed is None or percent_agrees(rate, allowed):
-                    continue
-                computed = Decimal(actual.fen) / budget.fen * 100
-                page = paragraph.get("page")
-                found.append(Finding(
-                    check=CHECK, severity="error",
-                    message=(f"The text says {wan_text(actual)}万元 spent of a {wan_text(budget)}万元 budget is "
-                             f"{rate}% of it, but it is {computed:.2f}%."),
-                    evidence=f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”",
-                    year=disclosure.fiscal_year, key=f"{paragraph.get('id')}|{sentence}|completion|{match.start()}",
-                ))
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        for match in COMPLETION.finditer(re.sub(r"\s+", "", sentence)):
+            budget, actual = stated(match.group(1), "万元"), stated(match.group(2), "万元")
+            rate = Decimal(match.group(3))
+            allowed = ratio_range(actual, budget)
+            if allowed is None or percent_agrees(rate, allowed):
+                continue
+            computed = Decimal(actual.fen) / budget.fen * 100
+            page = paragraph.get("page")
+            found.append(Finding(
+                check=CHECK, severity="error",
+                message=(f"The text says {wan_text(actual)}万元 spent of a {wan_text(budget)}万元 budget is "
+                         f"{rate}% of it, but it is {computed:.2f}%."),
+                evidence=f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”",
+                year=disclosure.fiscal_year, key=f"{paragraph.get('id')}|{sentence}|completion|{match.start()}",
+            ))
     return found
 
 
@@ -226,7 +238,7 @@ def opposite_directions(statements: list[Statement]) -> list[Finding]:
                 continue  # different figures: possibly different scopes, not a direction conflict
             found.append(finding(
                 statement, "error",
-                f"The text says {concept.words} {'rose' if statement.change.fen > 0 else 'fell'} by "
+                f"The text says {concept_words(concept)} {'rose' if statement.change.fen > 0 else 'fell'} by "
                 f"{wan_text(abs(statement.change.fen))}万元 here (“{statement.change_words}”) but "
                 f"{'fell' if statement.change.fen > 0 else 'rose'} by the same amount in "
                 f"{len(majority)} other place(s) (“{other.change_words}” in “{other.sentence.strip()}”).",
@@ -244,7 +256,7 @@ def percentages(disclosure: Disclosure, statements: list[Statement]) -> list[Fin
         if (statement.percent > 0) != (statement.change.fen > 0) and statement.change.fen and statement.percent:
             found.append(finding(
                 statement, "error",
-                f"The text gives {statement.concept.words} a change of {signed(statement.change)}万元 but calls it "
+                f"The text gives {concept_words(statement.concept)} a change of {signed(statement.change)}万元 but calls it "
                 f"“{statement.percent_words}”: the direction contradicts itself.",
                 "percent-direction", actual=statement.change,
             ))
@@ -268,7 +280,7 @@ def percentages(disclosure: Disclosure, statements: list[Statement]) -> list[Fin
         computed = (low + high) / 2
         found.append(finding(
             statement, "error",
-            f"The text says {statement.concept.words} changed by {signed(statement.change)}万元 to "
+            f"The text says {concept_words(statement.concept)} changed by {signed(statement.change)}万元 to "
             f"{wan_text(current)}万元, which is {computed:+.2f}% of the year before, but it states "
             f"“{statement.percent_words}”.",
             "percent",
@@ -291,22 +303,21 @@ def percent_range(current: Amount, change: Amount) -> tuple[Decimal | None, Deci
 def template_leftovers(disclosure: Disclosure) -> list[Finding]:
     """Wording left unfinished: '减少(或增加)', a change given without its unit ('增长13.95。')."""
     found = []
-    for paragraph in joined(disclosure.paragraphs):
-        for sentence in SENTENCES.split(paragraph.get("text") or ""):
-            page = paragraph.get("page")
-            where = f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”"
-            match = TEMPLATE_LEFTOVER.search(sentence)
-            if match:
-                found.append(Finding(
-                    check=CHECK, severity="info", evidence=where,
-                    message=f"The text keeps the template's alternative “{match.group(0)}” instead of stating one direction.",
-                    key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|template",
-                ))
-            match = UNITLESS.search(re.sub(r"\s+", "", sentence))
-            if match:
-                found.append(Finding(
-                    check=CHECK, severity="info", evidence=where,
-                    message=f"The text gives a change as “{match.group(0)}” without its unit (% or 万元).",
-                    key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|unitless",
-                ))
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        page = paragraph.get("page")
+        where = f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”"
+        match = TEMPLATE_LEFTOVER.search(sentence)
+        if match:
+            found.append(Finding(
+                check=CHECK, severity="info", evidence=where,
+                message=f"The text keeps the template's alternative “{match.group(0)}” instead of stating one direction.",
+                key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|template",
+            ))
+        match = UNITLESS.search(re.sub(r"\s+", "", sentence))
+        if match:
+            found.append(Finding(
+                check=CHECK, severity="info", evidence=where,
+                message=f"The text gives a change as “{match.group(0)}” without its unit (% or 万元).",
+                key=f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|unitless",
+            ))
     return found

@@ -6,12 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 from budgets.audit.cross_table import single_fund
-from budgets.audit.narrative import certain
 from budgets.audit.figures import figures, total_rows, year_pairs
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, table_name, wan_text
-from budgets.audit.statements import parse
+from budgets.audit.narrative import certain, concept_words
 from budgets.audit.vocabulary import measure_name, row_label, subject_key
 from extractors.identities import Amount
+from extractors.narrative import parse
 
 CHECK = "year_over_year"
 
@@ -58,7 +58,7 @@ def stated_changes(disclosure: Disclosure) -> list[Finding]:
         prior_where = table_name(source, before) + ("" if source is disclosure else " in last year's disclosure")
         found.append(Finding(
             check=CHECK, severity=severity,
-            message=(f"The text says {statement.concept.words} changed by {statement.change_words} "
+            message=(f"The text says {concept_words(statement.concept)} changed by {statement.change_words} "
                      f"({'+' if statement.change.fen > 0 else ''}{wan_text(statement.change)}万元), but the tables print "
                      f"{wan_text(Amount.of_line(now))}万元 for {disclosure.fiscal_year} and {wan_text(Amount.of_line(before))}万元 "
                      f"for {disclosure.fiscal_year - 1} ({prior_where}), a change of {wan_text(expected)}万元."),

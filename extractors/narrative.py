@@ -1,17 +1,22 @@
-"""Figures stated in a disclosure's text → statements the checks can hold against the tables.
+"""A disclosure's narrative → statements: the figures its sentences state.
 
 '其中:基本支出404.68万元,比2025年增加90.59万元' yields one statement: concept 基本支出 (basic
-expenditure, whole department), amount 404.68万元, change +90.59万元. A clause that only states a
-change ('比2025年减少0.5万元') belongs to the subject of the clause before it.
+expenditure, whole department), amount 404.68万元 (an exact `Amount` with the slack of its printed
+precision), change +90.59万元 against 2025. A clause that only states a change
+('比2025年减少0.5万元') belongs to the subject of the clause before it.
+
+One parser for everyone who reads the narrative: the text-dump reader uses the 三公 figures it
+states to place cells (`extractors.evidence`), the audit holds every statement against the
+tables and against the text itself (`budgets.audit.narrative`, `year_over_year`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Iterator
 
-from budgets.audit.vocabulary import CLASS_NAMES, measure_name
-from extractors.identities import Amount
+from extractors.identities import FEN_PER_UNIT, Amount, step_of
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(亿元|万元|元)"
@@ -35,7 +40,6 @@ SENTENCES = re.compile(r"(?<=[。;；!?！？])")
 CLAUSES = re.compile(r"[,，:：、]")
 LEADING = re.compile(r"^(?:其中|主要是|主要原因是|主要用于|包括|分别是|另外|此外|同时|以及|和|及|为|共计|共)+")
 YEAR = re.compile(r"20\d\d年度?")
-UNIT_FEN = {"元": 100, "万元": 1_000_000, "亿元": 100_000_000}
 
 # Text where an amount is not a budget figure the tables print.
 SKIP = re.compile(r"涉及|绩效|资产|指标|标准|\*")
@@ -70,6 +74,8 @@ CONCEPTS_AFTER_CLASSES = [
      "expenditure", "total"),
 ]
 
+
+# What a total the text states may be broken into, in the same passage.
 CHILDREN = {
     ("three", "total"): [{"overseas_travel", "reception", "vehicles"},
                          {"overseas_travel", "reception", "vehicle_purchase", "vehicle_operation"}],
@@ -91,18 +97,6 @@ class Concept:
     # held against one table on its own
     generic: bool = field(default=False, compare=False)
 
-    @property
-    def words(self) -> str:
-        if self.measure == "class":
-            name = next((n for n, c in CLASS_NAMES.items() if c == self.subject), "")
-            return f"{name} ({self.subject})" if name else f"subject {self.subject}"
-        if self.measure == "path":
-            return "-".join(self.subject.split("|")[1:])
-        names = {"goods": "政府采购货物", "works": "政府采购工程", "services": "政府采购服务", "fiscal": "财政拨款",
-                 "general_budget": "一般公共预算拨款政府采购" if self.family == "procurement" else "一般公共预算",
-                 "total": {"three": "“三公”经费", "procurement": "政府采购"}.get(self.family, "支出合计")}
-        return names.get(self.measure) or measure_name(self.measure)
-
 
 UNKNOWN = Concept("unknown", "unknown")
 
@@ -114,7 +108,9 @@ class Statement:
     sentence: str
     paragraph: dict
     amount: Amount | None = None
+    unit: str = ""  # the unit the amount is stated in
     change: Amount | None = None  # signed
+    compared_to: int | None = None  # the year the change is measured against
     change_words: str = ""
     percent: Decimal | None = None
     percent_words: str = ""
@@ -132,11 +128,19 @@ class Statement:
 
 
 def stated(number: str, unit: str) -> Amount:
+    """A figure as a sentence states it: '404.7', '万元' → 404.70万元, precise to 0.1万元."""
     value = Decimal(number.replace(",", ""))
     decimals = max(-value.as_tuple().exponent, 0)
-    fen = int(value * UNIT_FEN[unit])
-    step = max(UNIT_FEN[unit] // (10 ** decimals), 1)
-    return Amount.printed(fen, step)
+    return Amount.printed(int(value * FEN_PER_UNIT[unit]), step_of(unit, decimals))
+
+
+def class_names() -> dict[str, str]:
+    """类 name → code, with the older and informal names disclosures print."""
+    # imported here, not at the top: the audit's vocabulary moves into extractors.vocabulary
+    # (issue 13), and until then a top-level import would run the audit package's __init__,
+    # which imports this module
+    from budgets.audit.vocabulary import CLASS_NAMES
+    return CLASS_NAMES
 
 
 # '公共安全支出（204类）司法（06款）行政运行（01项）' names the 项 2040601
@@ -154,7 +158,7 @@ def concept_of(label: str) -> Concept | None:
     for pattern, family, measure in CONCEPTS_BEFORE_CLASSES:
         if re.search(pattern, label):
             return Concept(family, measure)
-    for name, code in sorted(CLASS_NAMES.items(), key=lambda kv: -len(kv[0])):
+    for name, code in sorted(class_names().items(), key=lambda kv: -len(kv[0])):
         if name in label:
             path = subject_path(label, name)
             if len(path) > 1:
@@ -216,20 +220,26 @@ def joined(paragraphs: list[dict]) -> list[dict]:
     return result
 
 
-def parse(paragraphs: list[dict], fiscal_year: int | None, keep_unknown: bool = False) -> list[Statement]:
-    """Every statement in the text, in reading order (with keep_unknown, also the amounts whose
-    subject is not known)."""
-    statements: list[Statement] = []
+def sentences(paragraphs: list[dict]) -> Iterator[tuple[dict, str]]:
+    """(paragraph, sentence) in reading order, with sentences broken across lines joined again."""
     for paragraph in joined(paragraphs):
         for sentence in SENTENCES.split(paragraph.get("text") or ""):
-            previous: Statement | None = None
-            for clause in CLAUSES.split(sentence):
-                statement = parse_clause(clause, sentence, paragraph, previous, fiscal_year)
-                if statement is None:
-                    continue
-                if statement is not previous:
-                    statements.append(statement)
-                previous = statement
+            yield paragraph, sentence
+
+
+def parse(paragraphs: list[dict], fiscal_year: int | None, keep_unknown: bool = False) -> list[Statement]:
+    """Every statement in the text, in reading order (with keep_unknown, also the amounts whose
+    subject is not known). Paragraphs are dicts with `text` (and `page`, `position`, `id`)."""
+    statements: list[Statement] = []
+    for paragraph, sentence in sentences(paragraphs):
+        previous: Statement | None = None
+        for clause in CLAUSES.split(sentence):
+            statement = parse_clause(clause, sentence, paragraph, previous, fiscal_year)
+            if statement is None:
+                continue
+            if statement is not previous:
+                statements.append(statement)
+            previous = statement
     return statements if keep_unknown else [s for s in statements if s.concept is not UNKNOWN]
 
 
@@ -257,7 +267,8 @@ def parse_clause(clause, sentence, paragraph, previous, fiscal_year) -> Statemen
             # an amount this module cannot name ('单位预留机动经费140.2万元'): kept so that a list of
             # parts it belongs to is known to be incomplete
             return Statement(concept=UNKNOWN, label=label, sentence=sentence, paragraph=paragraph,
-                             amount=stated(amount.group(1), amount.group(2)), year=fiscal_year)
+                             amount=stated(amount.group(1), amount.group(2)), unit=amount.group(2),
+                             year=fiscal_year)
         if label or previous is None or amount:
             return None
         statement = previous  # '比2025年增加90.59万元' continues the clause before
@@ -266,6 +277,10 @@ def parse_clause(clause, sentence, paragraph, previous, fiscal_year) -> Statemen
                               year=fiscal_year, basis=basis_of(label))
     if amount:
         statement.amount = stated(amount.group(1), amount.group(2))
+        statement.unit = amount.group(2)
+    if compare and (change or flat):
+        year = compare.group(1)
+        statement.compared_to = int(year) if year else (fiscal_year - 1 if fiscal_year else None)
     if change:
         value = stated(change.group(2), change.group(3))
         statement.change = -value if change.group(1) in DOWN else value
