@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterator
 
-from extractors.identities import FEN_PER_UNIT, Amount, step_of
+from extractors.identities import FEN_PER_UNIT, Amount, decimals_of, step_of
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(亿元|万元|元)"
@@ -128,10 +128,9 @@ class Statement:
 
 
 def stated(number: str, unit: str) -> Amount:
-    """A figure as a sentence states it: '404.7', '万元' → 404.70万元, precise to 0.1万元."""
+    """A figure as a sentence states it: '404.7', '万元' → 404.7万元, printed to 0.1万元."""
     value = Decimal(number.replace(",", ""))
-    decimals = max(-value.as_tuple().exponent, 0)
-    return Amount.printed(int(value * FEN_PER_UNIT[unit]), step_of(unit, decimals))
+    return Amount.printed(int(value * FEN_PER_UNIT[unit]), step_of(unit, decimals_of(value)))
 
 
 def class_names() -> dict[str, str]:
