@@ -26,6 +26,8 @@ DOCUMENT_COLUMNS = {
     # replaced, when a crawl last found these bytes at `url`, when the site stopped linking it
     "superseded_by": str, "superseded_at": str, "last_seen_at": str, "withdrawn_at": str,
 }
+# set by budgets/revisions.py only: reading the same bytes again leaves them as they are
+REVISION_COLUMNS = ("superseded_by", "superseded_at", "last_seen_at", "withdrawn_at")
 
 LINE_COLUMNS = {
     "id": str, "document_id": str, "district": str, "department": str, "department_raw": str,
@@ -173,11 +175,19 @@ def load_document(
     with transaction(db.conn) as conn:
         for child in ("budget_lines", "paragraphs", "tables", "unplaced_cells", "findings"):
             conn.execute(f"DELETE FROM [{child}] WHERE document_id = ?", [document["id"]])
-        insert_rows(conn, "documents", DOCUMENT_COLUMNS, [document])
+        insert_rows(conn, "documents", DOCUMENT_COLUMNS, [with_revision_state(conn, document)])
         insert_rows(conn, "budget_lines", LINE_COLUMNS, lines)
         insert_rows(conn, "paragraphs", PARAGRAPH_COLUMNS, paragraphs)
         insert_rows(conn, "tables", TABLE_COLUMNS, tables)
         insert_rows(conn, "unplaced_cells", UNPLACED_COLUMNS, unplaced)
+
+
+def with_revision_state(conn: sqlite3.Connection, document: dict) -> dict:
+    """The row with what budgets/revisions.py recorded about these bytes, where the row does not
+    say: a row built from a reading names none of REVISION_COLUMNS."""
+    known = conn.execute(f"SELECT {', '.join(REVISION_COLUMNS)} FROM documents WHERE id = ?",
+                         [document["id"]]).fetchone()
+    return {**dict(zip(REVISION_COLUMNS, known)), **document} if known else document
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: dict, rows: Iterable[dict]) -> int:
