@@ -12,6 +12,9 @@ from typing import Iterable
 
 import sqlite_utils
 
+from budgets.revisions import CURRENT_IDS
+from budgets.transaction import transaction
+
 DEFAULT_DB = Path("data/budgets.db")
 
 DOCUMENT_COLUMNS = {
@@ -23,6 +26,8 @@ DOCUMENT_COLUMNS = {
     # replaced, when a crawl last found these bytes at `url`, when the site stopped linking it
     "superseded_by": str, "superseded_at": str, "last_seen_at": str, "withdrawn_at": str,
 }
+# set by budgets/revisions.py only: reading the same bytes again leaves them as they are
+REVISION_COLUMNS = ("superseded_by", "superseded_at", "last_seen_at", "withdrawn_at")
 
 LINE_COLUMNS = {
     "id": str, "document_id": str, "district": str, "department": str, "department_raw": str,
@@ -125,20 +130,28 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
         ("documents", ["superseded_by"]),
     ]:
         db[table].create_index(columns, if_not_exists=True)
-    for name, sql in VIEWS.items():
-        db.execute(f"CREATE VIEW IF NOT EXISTS [{name}] AS {sql}")
+    ensure_views(db.conn)
 
 
 # Views over the revision history. A document whose URL later served other bytes keeps its
-# row and its lines, marked by documents.superseded_by; these views show only what is current.
+# row and its lines; these views show only what is current (budgets/revisions.py decides).
 # A withdrawn document (no longer linked by its site) stays current: it is the last version the
 # government published, and documents.withdrawn_at says it was taken down.
 VIEWS = {
-    "current_budget_lines": (
-        "SELECT l.* FROM budget_lines l JOIN documents d ON d.id = l.document_id "
-        "WHERE d.superseded_by IS NULL"
-    ),
+    "current_budget_lines": f"SELECT l.* FROM budget_lines l WHERE l.document_id IN ({CURRENT_IDS})",
 }
+
+
+def ensure_views(conn: sqlite3.Connection) -> None:
+    """Create the views, and replace one a database made by an older version defines otherwise."""
+    for name, sql in VIEWS.items():
+        wanted = f"CREATE VIEW [{name}] AS {sql}"
+        found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]).fetchone()
+        if found and found[0] == wanted:
+            continue
+        with transaction(conn):
+            conn.execute(f"DROP VIEW IF EXISTS [{name}]")
+            conn.execute(wanted)
 
 
 def _table(db, name, columns, pk, foreign_keys=None):
@@ -159,21 +172,22 @@ def load_document(
     unplaced: Iterable[dict] = (),
 ) -> None:
     """Replace everything known about one document in a single transaction."""
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db.conn) as conn:
         for child in ("budget_lines", "paragraphs", "tables", "unplaced_cells", "findings"):
             conn.execute(f"DELETE FROM [{child}] WHERE document_id = ?", [document["id"]])
-        insert_rows(conn, "documents", DOCUMENT_COLUMNS, [document])
+        insert_rows(conn, "documents", DOCUMENT_COLUMNS, [with_revision_state(conn, document)])
         insert_rows(conn, "budget_lines", LINE_COLUMNS, lines)
         insert_rows(conn, "paragraphs", PARAGRAPH_COLUMNS, paragraphs)
         insert_rows(conn, "tables", TABLE_COLUMNS, tables)
         insert_rows(conn, "unplaced_cells", UNPLACED_COLUMNS, unplaced)
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:  # SQLite has already rolled back after e.g. a full disk
-            conn.execute("ROLLBACK")
-        raise
+
+
+def with_revision_state(conn: sqlite3.Connection, document: dict) -> dict:
+    """The row with what budgets/revisions.py recorded about these bytes, where the row does not
+    say: a row built from a reading names none of REVISION_COLUMNS."""
+    known = conn.execute(f"SELECT {', '.join(REVISION_COLUMNS)} FROM documents WHERE id = ?",
+                         [document["id"]]).fetchone()
+    return {**dict(zip(REVISION_COLUMNS, known)), **document} if known else document
 
 
 def insert_rows(conn: sqlite3.Connection, table: str, columns: dict, rows: Iterable[dict]) -> int:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from budgets import revisions
+from budgets.transaction import transaction
 
 CHILD_TABLES = ("budget_lines", "paragraphs", "tables", "unplaced_cells")
 
@@ -43,8 +44,9 @@ def shared_columns(conn: sqlite3.Connection, table: str, *, without: tuple[str, 
 
 def merge_database(conn: sqlite3.Connection, source: Path) -> Merged:
     """Copy into `conn`'s database the documents of `source` it does not hold, with their
-    lines, tables, paragraphs and unplaced cells, and the crawl runs it has not recorded; all in
-    one transaction, so a failure leaves the target as it was."""
+    lines, tables, paragraphs and unplaced cells, and the crawl runs it has not recorded, and
+    mark the revisions that came in (budgets/revisions.reconcile); all in one transaction, so a
+    failure leaves the target as it was."""
     if not source.is_file():
         raise MergeError(f"{source} does not exist")
     try:
@@ -56,19 +58,14 @@ def merge_database(conn: sqlite3.Connection, source: Path) -> Merged:
     try:
         if not {"documents", "budget_lines"} <= found:
             raise MergeError(f"{source} is not a budgets database (it has no documents and budget_lines tables)")
-        conn.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(conn):
             merged = _copy(conn, [t for t in CHILD_TABLES if t in found], "crawl_runs" in found)
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            if isinstance(exc, sqlite3.DatabaseError):  # a damaged source, or a full disk here
-                raise MergeError(f"cannot merge {source}: {exc}; nothing of it was merged") from exc
-            raise
+            merged = replace(merged, revisions=revisions.reconcile(conn))
+    except sqlite3.DatabaseError as exc:  # a damaged source, or a full disk here
+        raise MergeError(f"cannot merge {source}: {exc}; nothing of it was merged") from exc
     finally:
         _detach(conn)
-    return replace(merged, revisions=revisions.reconcile(conn))
+    return merged
 
 
 def _detach(conn: sqlite3.Connection) -> None:

@@ -12,7 +12,7 @@ from budgets.worker import extract_document
 from extractors.detect import detect_format
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import Normalised, normalise
-from extractors.titles import parse_title
+from extractors.titles import DocumentMeta, parse_title
 
 
 @dataclass
@@ -33,6 +33,36 @@ class Source:
 
 def document_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def document_row(doc_id: str, source: Source, *, status: str, error: str | None = None, title: str = "",
+                 meta: DocumentMeta | None = None, fmt: str | None = None, size: int | None = None,
+                 pages: int | None = None, tables: int = 0, lines: int = 0) -> dict:
+    """The `documents` row of a document read, refused before reading, or not fetched at all
+    (`size` None: no bytes). `meta`: what its title says, if it was read; `raw_path` is empty
+    where no raw file of its own was kept (a member of an archive, a URL not fetched)."""
+    return {
+        "id": doc_id,
+        "url": source.url,
+        "site": source.site,
+        "district": (meta.district or source.district_hint) if meta else (source.district_hint or None),
+        "department": meta.department if meta else None,
+        "title": title or source.title_hint or source.filename,
+        "fiscal_year": meta.fiscal_year if meta else None,
+        "stage": meta.stage if meta else None,
+        "format": fmt,
+        "bytes": size,
+        "fetched_at": source.fetched_at or datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "parent_id": source.parent_id,
+        "status": status,
+        "error": error,
+        "raw_path": source.raw_path or None,
+        "pages": pages,
+        "tables": tables,
+        "lines": lines,
+        "content_type": source.content_type,
+        "http_headers": json.dumps(source.headers, ensure_ascii=False) if source.headers else None,
+    }
 
 
 _PROVENANCE = ("url", "site", "fetched_at", "parent_id", "content_type")
@@ -111,28 +141,9 @@ def read_bytes(data: bytes, source: Source) -> Reading:
     if status == "ok" and result.unplaced:
         status = "partial"
         error = f"{len(result.unplaced)} cells could not be placed in a column with certainty (see unplaced_cells)"
-    document = {
-        "id": doc_id,
-        "url": source.url,
-        "site": source.site,
-        "district": meta.district,
-        "department": meta.department,
-        "title": title,
-        "fiscal_year": meta.fiscal_year,
-        "stage": meta.stage,
-        "format": fmt,
-        "bytes": len(data),
-        "fetched_at": source.fetched_at or datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "parent_id": source.parent_id,
-        "status": status,
-        "error": error,
-        "raw_path": source.raw_path,
-        "pages": extraction.pages,
-        "tables": len(extraction.tables),
-        "lines": len(result.lines),
-        "content_type": source.content_type,
-        "http_headers": json.dumps(source.headers, ensure_ascii=False) if source.headers else None,
-    }
+    document = document_row(doc_id, source, status=status, error=error, title=title, meta=meta, fmt=fmt,
+                            size=len(data), pages=extraction.pages, tables=len(extraction.tables),
+                            lines=len(result.lines))
     children = [
         read_bytes(member, Source(filename=name, url=f"{source.url}#{name}" if source.url else name,
                                   site=source.site, fetched_at=document["fetched_at"], parent_id=doc_id,

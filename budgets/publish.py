@@ -11,7 +11,9 @@ import sys
 
 import sqlite_utils
 
+from budgets import revisions
 from budgets.audit import ensure_schema as audit_schema
+from budgets.transaction import transaction
 
 # Full-text search: table → indexed columns. The trigram tokenizer matches any run of three or
 # more characters, which is what Chinese text without spaces needs (the default tokenizer would
@@ -28,11 +30,11 @@ DOCUMENT_CHILDREN = ["budget_lines", "findings", "paragraphs", "tables", "unplac
 # One disclosure often arrives several times: the page and its attachments in several formats
 # (HTML, DOC, DOCX, XLS, PDF), a text dump and an HTML copy, an older revision at the same URL.
 # Comparisons must count each figure once, so for every district, department, year, stage and
-# table kind one document supplies the lines: the newest revision of its URL, status ok first,
+# table kind one document supplies the lines: the current revision of its URL, status ok first,
 # then the most lines of that kind, then the page itself before an attachment. A disclosure split
 # over several attachments keeps every table kind. The choice is stored in `current_tables` by
 # prepare (a small table; computing it per query would read every line).
-CURRENT_TABLES_SQL = """
+CURRENT_TABLES_SQL = f"""
     insert into current_tables (district, department, fiscal_year, stage, table_kind, document_id, lines)
     select district, department, fiscal_year, stage, table_kind, document_id, lines from (
       select d.district, d.department, d.fiscal_year, d.stage, k.table_kind, k.document_id, k.lines,
@@ -44,7 +46,7 @@ CURRENT_TABLES_SQL = """
       from (select document_id, coalesce(table_kind, '') as table_kind, count(*) as lines
             from budget_lines group by document_id, coalesce(table_kind, '')) k
       join documents d on d.id = k.document_id
-      where d.id not in (select id from older_revisions))
+      where d.id in ({revisions.CURRENT_IDS}))
     where pick = 1
 """
 
@@ -52,15 +54,7 @@ CURRENT_TABLES_SQL = """
 # use the indexes of budget_lines; current_tables is a small list checked per line (the unary +
 # keeps the planner from walking every current document's lines through that list instead).
 VIEWS = {
-    "older_revisions": """
-        select * from documents where superseded_by is not null or id in (
-          select id from (
-            select id, row_number() over (
-              partition by coalesce(nullif(url, ''), id)
-              order by superseded_by is null desc, coalesce(last_seen_at, fetched_at) desc, id) as newest
-            from documents)
-          where newest > 1)
-    """,
+    "older_revisions": revisions.OLDER_REVISIONS_SQL,
     "superseded_documents": """
         select * from documents d
         where id in (select id from older_revisions)
@@ -103,7 +97,6 @@ def prepare(db: sqlite_utils.Database) -> None:
     audit_schema(db)  # the audit's completeness table, which a published query reads
     for table, columns in FTS_COLUMNS.items():
         ensure_fts(db, table, columns)
-    db.create_view("older_revisions", VIEWS["older_revisions"].strip(), replace=True)
     refresh_current_tables(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
@@ -121,15 +114,9 @@ def refresh_current_tables(db: sqlite_utils.Database) -> None:
          "document_id": str, "lines": int},
         foreign_keys=[("document_id", "documents", "id")], if_not_exists=True)
     db["current_tables"].create_index(["document_id", "table_kind"], if_not_exists=True)
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db.conn) as conn:
         conn.execute("DELETE FROM current_tables")
         conn.execute(CURRENT_TABLES_SQL)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def is_prepared(db: sqlite_utils.Database) -> bool:

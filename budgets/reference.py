@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from budgets.db import SUBJECT_COLUMNS, DEPARTMENT_COLUMNS, insert_rows
+from budgets.transaction import transaction
 from extractors.subjects import level_of, parent_of, reference
 
 SEEN = "printed in loaded disclosures (code and name as published; not the official list)"
@@ -12,9 +13,7 @@ SEEN = "printed in loaded disclosures (code and name as published; not the offic
 def refresh(db) -> None:
     """Subjects: the shipped reference list plus every code seen with its printed name.
     Departments: one row per district and canonical name, with the names it was printed under."""
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db.conn) as conn:
         conn.execute("DELETE FROM subjects")
         rows = list(reference())
         known = {(r["code"], r["classification"]) for r in rows}
@@ -38,7 +37,3 @@ def refresh(db) -> None:
              "codes": None, "documents": documents, "lines": lines}
             for district, department, variants, lines, documents in departments
         ])
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")

@@ -5,10 +5,56 @@ Every document ever fetched keeps its row and its lines. `documents.superseded_b
 newer document at the same URL; `documents.withdrawn_at` says when a whole-site crawl stopped
 finding a link to it. Nothing here deletes anything, and every function is idempotent, so a run
 that was killed and started again converges on the same state.
+
+Which revision of a URL is current is decided here once (CURRENT_IDS, `current_at`): the
+published views (budgets/db.py, budgets/publish.py), the audit's disclosures and incremental
+crawling all read it from here.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
+
+from budgets.transaction import transaction
+
+# ---- the current-revision rule ---------------------------------------------------------------
+# A revision is a document with bytes fetched from a URL. Of the revisions at one URL, the
+# current one is never one marked superseded (`observe` marks them), and among the rest it is
+# the one seen there last, then the one fetched last: a URL that went back to bytes it served
+# before has those current again, and a run killed between loading new bytes and marking the old
+# ones leaves the new ones current. A document that is no revision (a failed fetch, which has no
+# bytes; a local file, which has no URL) stands alone: current unless marked superseded.
+REVISION = "bytes IS NOT NULL AND coalesce(url, '') != ''"
+NOT_SUPERSEDED = "superseded_by IS NULL"
+NEWEST_FIRST = "coalesce(last_seen_at, fetched_at) DESC, fetched_at DESC, id"
+
+# the ids of the current documents, as a subquery any view or query can use
+CURRENT_IDS = f"""SELECT id FROM (
+    SELECT id, row_number() OVER (PARTITION BY url ORDER BY {NEWEST_FIRST}) AS newest
+    FROM documents WHERE {NOT_SUPERSEDED} AND {REVISION})
+  WHERE newest = 1
+  UNION ALL
+  SELECT id FROM documents WHERE {NOT_SUPERSEDED} AND NOT ({REVISION})"""
+
+OLDER_REVISIONS_SQL = f"SELECT * FROM documents WHERE id NOT IN ({CURRENT_IDS})"
+
+
+def current_at(conn, url: str) -> dict | None:
+    """The current revision at `url` (the row of CURRENT_IDS for that URL), or None."""
+    cursor = conn.execute(
+        f"SELECT * FROM documents WHERE url = ? AND {NOT_SUPERSEDED} AND {REVISION} "
+        f"ORDER BY {NEWEST_FIRST} LIMIT 1", [url])
+    found = cursor.fetchone()
+    return dict(zip([c[0] for c in cursor.description], found)) if found else None
+
+
+def changed_since(conn, since: str) -> list[str]:
+    """The documents whose findings a run may have changed: those it loaded, those it marked
+    superseded, and the ones that superseded them (a URL gone back to bytes it served before makes
+    those current again without loading them). The audit looks at these again."""
+    return [row[0] for row in conn.execute(
+        "SELECT id FROM documents WHERE bytes IS NOT NULL AND (fetched_at >= :since OR superseded_at >= :since "
+        "OR id IN (SELECT superseded_by FROM documents WHERE superseded_at >= :since)) ORDER BY id",
+        {"since": since})]
 
 
 def now() -> str:
@@ -25,14 +71,8 @@ def observe(conn, url: str, document_id: str, seen_at: str | None = None) -> Non
     at the URL (and back on the site if it had been withdrawn); every other document fetched
     from the URL is superseded by it, and so are members of older archives at that URL that the
     current one does not contain. One transaction."""
-    seen_at = seen_at or now()
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        _observe(conn, url, document_id, seen_at)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
+    with transaction(conn):
+        _observe(conn, url, document_id, seen_at or now())
 
 
 def _observe(conn, url: str, document_id: str, seen_at: str) -> None:
@@ -61,31 +101,31 @@ def withdraw_unlinked(conn, site: str, linked_urls: set[str], at: str | None = N
     failed to load would make everything it links look withdrawn."""
     at = at or now()
     rows = conn.execute(
-        "SELECT id, url FROM documents WHERE site = ? AND bytes IS NOT NULL AND superseded_by IS NULL "
-        "AND withdrawn_at IS NULL AND instr(url, '#') = 0 AND url != ''",
-        [site]).fetchall()
+        f"SELECT id, url FROM documents WHERE site = ? AND {REVISION} AND id IN ({CURRENT_IDS}) "
+        "AND withdrawn_at IS NULL AND instr(url, '#') = 0", [site]).fetchall()
     gone = [(doc_id, url) for doc_id, url in rows if url not in linked_urls]
     if gone:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany("UPDATE documents SET withdrawn_at = ? WHERE id = ?", [(at, i) for i, _ in gone])
-        conn.execute("COMMIT")
+        with transaction(conn):
+            conn.executemany("UPDATE documents SET withdrawn_at = ? WHERE id = ?", [(at, i) for i, _ in gone])
     return [url for _, url in gone]
 
 
 def reconcile(conn) -> int:
-    """Exactly one current document per URL: where several documents at one URL are all marked
-    current (a run was killed between loading a revision and marking the older one), the one
-    seen last wins. Returns how many documents it marked superseded."""
+    """Mark what the rule already says: where several revisions at one URL are not marked
+    superseded (a run was killed between loading a revision and marking the older one, or
+    `budgets merge` brought in another machine's), the current one supersedes the others. One
+    transaction; returns how many documents it marked superseded."""
+    unmarked = f"{NOT_SUPERSEDED} AND {REVISION}"
     rows = conn.execute(
-        "SELECT url, id, coalesce(last_seen_at, fetched_at) FROM documents WHERE bytes IS NOT NULL "
-        "AND superseded_by IS NULL AND url != '' AND url IN (SELECT url FROM documents WHERE "
-        "bytes IS NOT NULL AND superseded_by IS NULL AND url != '' GROUP BY url HAVING count(*) > 1) "
-        "ORDER BY url, coalesce(last_seen_at, fetched_at) DESC, fetched_at DESC").fetchall()
+        f"SELECT url, id, coalesce(last_seen_at, fetched_at) FROM documents WHERE {unmarked} "
+        f"AND url IN (SELECT url FROM documents WHERE {unmarked} GROUP BY url HAVING count(*) > 1) "
+        f"ORDER BY url, {NEWEST_FIRST}").fetchall()
     latest: dict[str, tuple[str, str]] = {}
     for url, doc_id, seen_at in rows:
         latest.setdefault(url, (doc_id, seen_at))
-    for url, (doc_id, seen_at) in latest.items():
-        observe(conn, url, doc_id, seen_at)
+    with transaction(conn):
+        for url, (doc_id, seen_at) in latest.items():
+            observe(conn, url, doc_id, seen_at)
     return len(rows) - len(latest)
 
 

@@ -77,13 +77,11 @@ class ConditionalRequestMiddleware:
         """The current document at `url` whose bytes are in the raw store, if any."""
         if self.db is None:
             self.db = database.connect(self.path)
-        row = self.db.execute(
-            "SELECT id, raw_path, http_headers FROM documents WHERE url = ? AND bytes IS NOT NULL "
-            "AND superseded_by IS NULL AND coalesce(raw_path, '') != '' "
-            "ORDER BY coalesce(last_seen_at, fetched_at) DESC LIMIT 1", [url]).fetchone()
-        if row is None or not Path(row[1]).is_file():
+        current = revisions.current_at(self.db.conn, url)
+        if current is None or not current["raw_path"] or not Path(current["raw_path"]).is_file():
             return None
-        return {"id": row[0], "raw_path": row[1], "headers": stored_headers(row[2])}
+        return {"id": current["id"], "raw_path": current["raw_path"],
+                "headers": stored_headers(current["http_headers"])}
 
     def process_request(self, request):
         role = request.meta.get("role")

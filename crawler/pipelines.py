@@ -11,7 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from budgets import db as database
-from budgets.pipeline import Source, ingest_bytes
+from budgets.pipeline import Source, document_row, ingest_bytes
 from crawler.items import FetchedDocument
 from crawler.links import ATTACHMENT_EXTENSIONS, extension_of
 from extractors.detect import detect_format
@@ -74,15 +74,9 @@ class RawFilesPipeline:
 def fetch_failure_row(doc: FetchedDocument) -> dict:
     """A documents row for a URL that could not be fetched. There are no bytes to hash, so
     the id is the sha256 of the URL (stable: a second failure replaces the first)."""
-    meta = parse_title(doc.title_hint, fallback=doc.filename)
-    return {
-        "id": hashlib.sha256(f"unfetched {doc.url}".encode()).hexdigest(),
-        "url": doc.url, "site": doc.site, "district": meta.district or doc.district_hint,
-        "department": meta.department, "title": doc.title_hint or doc.filename,
-        "fiscal_year": meta.fiscal_year, "stage": meta.stage, "format": extension_of(doc.filename) or None,
-        "bytes": None, "fetched_at": doc.fetched_at, "parent_id": doc.parent_id, "status": "failed",
-        "error": doc.error, "raw_path": None, "lines": 0,
-    }
+    return document_row(hashlib.sha256(f"unfetched {doc.url}".encode()).hexdigest(), source_of(doc),
+                        status="failed", error=doc.error, meta=parse_title(doc.title_hint, fallback=doc.filename),
+                        fmt=extension_of(doc.filename) or None)
 
 
 def change_of(db, url: str, doc_id: str) -> str:

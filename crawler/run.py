@@ -10,6 +10,7 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from budgets import db as database
+from budgets import revisions
 from budgets.afterload import settle
 
 
@@ -40,12 +41,11 @@ def run_crawls(sites: list[tuple[str, dict]], db: Path, year: int | None = None,
 
 
 def loaded_since(db, started_at: str | None) -> list[str]:
-    """Documents (re)loaded by these crawls: unchanged ones kept their earlier fetched_at, and
-    URLs that could not be fetched have nothing to audit."""
+    """Documents (re)loaded by these crawls or whose revision they changed: unchanged ones kept
+    their earlier fetched_at, and URLs that could not be fetched have nothing to audit."""
     if not started_at:
         return []
-    return [row[0] for row in db.execute(
-        "SELECT id FROM documents WHERE fetched_at >= ? AND bytes IS NOT NULL", [started_at])]
+    return revisions.changed_since(db, started_at)
 
 
 def _last_run_id(db: Path) -> int:

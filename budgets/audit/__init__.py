@@ -19,6 +19,8 @@ from budgets.audit import (
 from budgets.audit.model import THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import FINDING_COLUMNS, insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
+from budgets.revisions import CURRENT_IDS
+from budgets.transaction import transaction
 
 CHECKS = {
     "row_identity": row_identity.check,
@@ -120,24 +122,23 @@ def disclosure_key(document: dict) -> tuple:
 
 
 class Catalogue:
-    """Every document's disclosure key, read once per audit run: which documents make up a
-    disclosure (same district, department, year and stage; of several revisions at one URL only
-    the latest), without a query per document."""
+    """The current documents and their disclosure keys, read once per audit run: which
+    documents make up a disclosure (same district, department, year and stage; of the revisions
+    at one URL only the current one, budgets/revisions.py), without a query per document."""
 
     def __init__(self, db):
         self.groups: dict[tuple, list[dict]] = defaultdict(list)
-        for doc in rows(db, """SELECT id, url, fetched_at, tables, district, department, fiscal_year, stage
-                               FROM documents ORDER BY fetched_at DESC, id"""):
+        self.current: set[str] = set()
+        for doc in rows(db, f"""SELECT id, url, fetched_at, tables, district, department, fiscal_year, stage
+                                FROM documents WHERE id IN ({CURRENT_IDS}) ORDER BY fetched_at DESC, id"""):
             self.groups[disclosure_key(doc)].append(doc)
+            self.current.add(doc["id"])
 
     def members(self, key: tuple) -> list[dict]:
         district, department, year, stage = key
         if not department or not year:
             return []
-        latest: dict = {}
-        for doc in self.groups.get(key, []):
-            latest.setdefault(doc["url"] or doc["id"], doc)
-        return list(latest.values())
+        return list(self.groups.get(key, []))
 
 
 def kinds_of(db, document_ids: list[str]) -> set:
@@ -180,8 +181,8 @@ def load_disclosure(db, document: dict, with_context: bool = True, catalogue: Ca
         disclosure.disclosure_kinds = kinds_of(db, [m["id"] for m in members])
         primary = max(members, key=lambda m: (m["tables"] or 0, m["id"]))
         disclosure.reports_completeness = primary["id"] == doc_id
-    elif members and members[0]["id"] != doc_id:
-        disclosure.reports_completeness = False  # an older revision at the same URL
+    elif doc_id not in catalogue.current:
+        disclosure.reports_completeness = False  # an older revision at its URL
     if year and document.get("department"):
         earlier = catalogue.members(disclosure_key({**document, "fiscal_year": year - 1}))
         if earlier:
@@ -194,15 +195,9 @@ def load_disclosure(db, document: dict, with_context: bool = True, catalogue: Ca
 # ---- writing -----------------------------------------------------------------------------
 
 def write_findings(db, document_id: str, rows_: list[dict]) -> None:
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with transaction(db.conn) as conn:
         conn.execute("DELETE FROM findings WHERE document_id = ?", [document_id])
         insert_rows(conn, "findings", FINDING_COLUMNS, rows_)
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    conn.execute("COMMIT")
 
 
 def write_completeness(db, key: tuple, catalogue: Catalogue) -> None:

@@ -3,13 +3,12 @@ from __future__ import annotations
 
 import hashlib
 import sys
-from datetime import datetime, timezone
 from pathlib import Path
 
 from budgets import db as database
 from budgets.cli import CommandError
 from budgets.afterload import settle
-from budgets.pipeline import Source, ingest_bytes
+from budgets.pipeline import Source, document_row, ingest_bytes
 from extractors import limits
 from extractors.detect import detect_format
 from extractors.model import ExtractionError
@@ -76,10 +75,7 @@ def record_refused(db, path: Path, size: int, error: str) -> dict:
         digest.update(head)
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
-    document = {
-        "id": digest.hexdigest(), "title": path.name, "format": detect_format(head, path.name),
-        "bytes": size, "fetched_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "status": "failed", "error": error, "raw_path": str(path), "tables": 0, "lines": 0,
-    }
+    document = document_row(digest.hexdigest(), Source(filename=path.name, raw_path=str(path)), status="failed",
+                            error=error, fmt=detect_format(head, path.name), size=size)
     database.load_document(db, document)
     return document

@@ -33,6 +33,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from budgets import db as database
+from budgets import revisions
 from budgets.afterload import settle
 from budgets.cli import CommandError
 
@@ -300,10 +301,8 @@ def withdraw_after_shared_crawl(paths: Paths, reasons: dict[str, str], settings:
 
 
 def touched_documents(conn, since: str) -> list[str]:
-    """Documents loaded by this run (new or changed bytes), current ones only."""
-    return [r[0] for r in conn.execute(
-        "SELECT id FROM documents WHERE fetched_at >= ? AND bytes IS NOT NULL AND superseded_by IS NULL",
-        [since])]
+    """Documents this run loaded or whose revision it changed (budgets/revisions.py)."""
+    return revisions.changed_since(conn, since)
 
 
 def this_run(conn, first_run_id: int) -> list[dict]:
