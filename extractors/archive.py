@@ -1,23 +1,20 @@
 """ZIP archives → their member files, each to be ingested as a document of its own.
 
 Finance offices bundle a year's tables as one ZIP, usually made on Chinese Windows, whose
-member names are GBK bytes without the UTF-8 flag; Python reads those as cp437, so they are
-decoded again. Names are made safe and unique (`extractors.names`), sizes are checked against
-`extractors.limits` before anything is inflated, and ZIPs inside the ZIP are opened in place
-down to a small depth. Nothing is written to disk and nothing in a member is run.
+member names are GBK bytes without the UTF-8 flag; `extractors.names` decodes them again and
+makes them safe and unique. Sizes are checked against `extractors.limits` before anything is
+inflated, and ZIPs inside the ZIP are opened in place down to a small depth. Nothing is written to disk and nothing in a member is run.
 """
 from __future__ import annotations
 
 import posixpath
-import zipfile
 
 from extractors import limits as limits_module
 from extractors.detect import detect_format
 from extractors.limits import Limits, Tally
 from extractors.model import Extraction, ExtractionError
-from extractors.names import safe_member_name, unique_name
+from extractors.names import member_name, safe_member_name, unique_name
 
-UTF8_FLAG = 0x800
 JUNK_PREFIXES = ("__MACOSX/",)
 JUNK_NAMES = (".DS_Store", "Thumbs.db", "desktop.ini")
 
@@ -66,21 +63,3 @@ def _unpack(data: bytes, what: str, prefix: str, depth: int, limits: Limits, tal
             continue
         used.add(name)
         children.append((name, member))
-
-
-def member_name(info: zipfile.ZipInfo) -> str:
-    """The name as its author typed it: names without the UTF-8 flag are re-read as UTF-8,
-    then as GBK (GB18030), the encodings Chinese archivers use, before cp437 is believed."""
-    name = info.filename
-    if info.flag_bits & UTF8_FLAG:
-        return name
-    try:
-        raw = name.encode("cp437")
-    except UnicodeEncodeError:
-        return name
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return name

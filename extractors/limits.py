@@ -14,6 +14,7 @@ import zlib
 from dataclasses import dataclass, replace
 
 from extractors.model import ExtractionError
+from extractors.names import member_name
 
 MB = 1024 * 1024
 
@@ -77,12 +78,17 @@ def human_size(n: float) -> str:
     return f"{int(n)} bytes"
 
 
+def _limit(n: int) -> str:
+    """A limit as it was set: '100 MB', or '48.8 KB' for one set below a whole MB."""
+    return f"{n // MB} MB" if n % MB == 0 else human_size(n)
+
+
 def check_document_size(size: int, name: str, limits: Limits | None = None) -> None:
     """Refuse a file by its size alone (callers that have not read it yet pass its size on disk)."""
     limits = limits or DEFAULT
     if size > limits.max_document_bytes:
         raise LimitExceeded(
-            f"{name} is {human_size(size)}, larger than the {limits.max_document_bytes / MB:.0f} MB "
+            f"{name} is {human_size(size)}, larger than the {_limit(limits.max_document_bytes)} "
             "limit for one document; raise BUDGETS_MAX_DOCUMENT_MB if it is a real disclosure"
         )
 
@@ -130,14 +136,14 @@ def open_container(data: bytes, what: str, limits: Limits | None = None,
         total += info.file_size
         if total > limits.max_total_bytes:
             raise LimitExceeded(
-                f"{what} inflates to more than {limits.max_total_bytes / MB:.0f} MB "
-                f"(reached at member {info.filename!r}); refused as a possible zip bomb"
+                f"{what} inflates to more than {_limit(limits.max_total_bytes)} (reached at member "
+                f"{member_name(info)!r}); refused as a possible zip bomb (BUDGETS_ZIP_MAX_MB)"
             )
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
             raise LimitExceeded(
-                f"{what}: member {info.filename!r} inflates {ratio:.0f} times its compressed size "
-                f"(limit {limits.max_ratio}); refused as a possible zip bomb"
+                f"{what}: member {member_name(info)!r} inflates {ratio:.0f} times its compressed size "
+                f"(limit {limits.max_ratio}, BUDGETS_ZIP_MAX_RATIO); refused as a possible zip bomb"
             )
     tally.members += len(files)
     tally.bytes = total
@@ -151,10 +157,10 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> b
             data = stream.read(info.file_size + 1)
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError,
             RuntimeError) as exc:  # RuntimeError: an encrypted member
-        raise ExtractionError(f"{what}: member {info.filename!r} cannot be inflated ({exc}); the file is "
+        raise ExtractionError(f"{what}: member {member_name(info)!r} cannot be inflated ({exc}); the file is "
                               "damaged or password-protected: fetch it again or open it by hand") from exc
     if len(data) > info.file_size:  # pragma: no cover - zipfile itself stops at file_size
-        raise LimitExceeded(f"{what}: member {info.filename!r} inflates beyond its declared size")
+        raise LimitExceeded(f"{what}: member {member_name(info)!r} inflates beyond its declared size")
     return data
 
 

@@ -8,10 +8,12 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+import zipfile
 from pathlib import Path
 
 from extractors.model import ExtractionError
 
+UTF8_FLAG = 0x800
 _UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
 _DEVICE = re.compile(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?")
 _NAME_MAX = 180
@@ -62,3 +64,21 @@ def safe_join(root: Path | str, name: str) -> Path:
     if target != root and root not in target.parents:  # e.g. through a symlink already there
         raise ExtractionError(f"refusing to write {name!r} outside {root}")
     return target
+
+
+def member_name(info: zipfile.ZipInfo) -> str:
+    """The name as its author typed it: names without the UTF-8 flag are re-read as UTF-8,
+    then as GBK (GB18030), the encodings Chinese archivers use, before cp437 is believed."""
+    name = info.filename
+    if info.flag_bits & UTF8_FLAG:
+        return name
+    try:
+        raw = name.encode("cp437")
+    except UnicodeEncodeError:
+        return name
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return name

@@ -48,7 +48,10 @@ def _read(data: bytes, name: str, what: str, fmt: str) -> Extraction:
     try:
         extraction = registry.extract(data, fmt, name)
     except ExtractionError as exc:
-        raise ExtractionError(_naming(str(exc), what), exc.status) from None
+        named = _naming(str(exc), what)
+        if named == str(exc):
+            raise
+        raise type(exc)(named, exc.status) from None
     if disguised and not extraction.tables:  # old report systems do export HTML tables as .xls
         raise _error_page(data, what, name)
     if extraction.error:

@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from budgets.pipeline import Source, ingest_bytes
-from extractors.archive import extract, member_name
+from extractors.archive import extract
+from extractors.names import member_name
 from extractors.limits import MB, LimitExceeded, Limits
 from extractors.model import ExtractionError
 
