@@ -93,6 +93,11 @@ def check_document_size(size: int, name: str, limits: Limits | None = None) -> N
         )
 
 
+# What zipfile and zlib raise for a damaged, truncated or encrypted (RuntimeError) container.
+_UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+               NotImplementedError)
+
+
 def is_folder(info: zipfile.ZipInfo) -> bool:
     """A folder entry (`ZipInfo.is_dir` fails on a member whose name is empty)."""
     return info.filename.endswith("/")
@@ -119,8 +124,7 @@ def open_container(data: bytes, what: str, limits: Limits | None = None,
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
-            NotImplementedError) as exc:  # ValueError: bad names too
+    except _UNREADABLE as exc:
         raise ExtractionError(
             f"{what} is not a readable ZIP archive ({exc}): it is damaged or the download was cut "
             "short; fetch it again"
@@ -155,8 +159,7 @@ def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> b
     try:
         with archive.open(info) as stream:
             data = stream.read(info.file_size + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError,
-            RuntimeError) as exc:  # RuntimeError: an encrypted member
+    except _UNREADABLE as exc:
         raise ExtractionError(f"{what}: member {member_name(info)!r} cannot be inflated ({exc}); the file is "
                               "damaged or password-protected: fetch it again or open it by hand") from exc
     if len(data) > info.file_size:  # pragma: no cover - zipfile itself stops at file_size
@@ -179,8 +182,7 @@ def check_office_package(data: bytes, name: str, limits: Limits | None = None) -
         try:
             with archive.open(info) as member:
                 prolog = member.read(64 * 1024)  # a DTD must come before the root element
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
-                NotImplementedError) as exc:  # RuntimeError: an encrypted member
+        except _UNREADABLE as exc:
             raise ExtractionError(
                 f"{name}: part {info.filename!r} cannot be read ({exc}); the file is damaged or "
                 "password-protected: fetch it again or open it by hand"

@@ -8,8 +8,6 @@ bombs and archives of tests/badinputs.py (each says which real file it imitates)
 """
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from extractors import limits, read_document, registry
 from extractors.detect import detect_format
 from extractors.limits import MB, LimitExceeded, Limits
 from extractors.model import ExtractionError
+from test_archive import GbkName, make_zip
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
@@ -36,21 +35,6 @@ def rendition(ext: str) -> bytes:
 
 def labels(extraction) -> list[str]:
     return [table.label for table in extraction.tables if table.label]
-
-
-class GbkName(zipfile.ZipInfo):
-    """A member name stored as GBK bytes without the UTF-8 flag, as Chinese Windows writes it."""
-
-    def _encodeFilenameFlags(self):  # noqa: N802 - zipfile's name
-        return self.filename.encode("gbk"), self.flag_bits & ~0x800
-
-
-def gbk_zip(members: list[tuple[str, bytes]]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members:
-            archive.writestr(GbkName(name, date_time=(2026, 1, 30, 9, 0, 0)), data)
-    return out.getvalue()
 
 
 @pytest.fixture
@@ -210,9 +194,9 @@ def test_archive_members_come_out_decoded_safe_and_distinct():
     first, second, third = (f"<html><body><table><tr><td>{n}</td></tr></table></body></html>".encode()
                             for n in ("一", "二", "三"))
     inner = zip_of([("附件1.html", third)])
-    data = gbk_zip([("2026年预算/附件1.html", first), ("2026年预算\\附件1.html", second),
-                    ("../附件1.html", first), ("C:\\附件1.html", second), ("更多附件.zip", inner),
-                    ("说明:草稿.html", third), ("说明_草稿.html", first)])
+    data = make_zip([(name, member, GbkName) for name, member in [
+        ("2026年预算/附件1.html", first), ("2026年预算\\附件1.html", second), ("../附件1.html", first),
+        ("C:\\附件1.html", second), ("更多附件.zip", inner), ("说明:草稿.html", third), ("说明_草稿.html", first)]])
     assert [name for name, _ in read_document(data, "a.zip").children] == [
         "2026年预算/附件1.html", "2026年预算/附件1-2.html", "附件1.html", "附件1-2.html",
         "更多附件.zip/附件1.html", "说明_草稿.html", "说明_草稿-2.html"]
