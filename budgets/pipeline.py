@@ -115,12 +115,14 @@ def read_bytes(data: bytes, source: Source) -> Reading:
     """Extract and normalise one document without touching the database (so it can run in
     another process); a bad document is a Reading with its status and error, never raised."""
     doc_id = document_id(data)
+    # Detected here, not only inside the worker, so the row has its format even when the worker
+    # is stopped; the worker's read_document takes this answer instead of detecting again.
     fmt = detect_format(data, source.filename, source.content_type)
     try:
         extraction = extract_document(data, fmt, source.filename)
     except ExtractionError as exc:
         extraction = Extraction(status=exc.status, error=str(exc))
-    except Exception as exc:  # a bug or a file no extractor foresaw: recorded, the run goes on
+    except Exception as exc:  # in-process (BUDGETS_NO_WORKER) only, e.g. MemoryError: recorded, the run goes on
         extraction = Extraction(
             status="failed",
             error=f"{type(exc).__name__} while reading {source.filename or source.url}: {exc}",

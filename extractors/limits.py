@@ -1,10 +1,9 @@
-"""How much a container file may hold before we refuse to open it.
+"""How much one document may be, and hold, before we refuse to read it.
 
-ZIP archives, XLSX and DOCX are all ZIP containers, so one check guards all three against
-zip bombs: too many members, too much inflated data, or a member that inflates far beyond
-its compressed size. Defaults suit real disclosures (a district's whole year is a few MB);
-pass a `Limits` with other numbers where a caller needs them, or set the BUDGETS_* variables
-below for a run.
+ZIP archives, XLSX and DOCX are all ZIP containers, so one check (`open_container`) guards all
+three against zip bombs: too many members, too much inflated data, or a member that inflates far
+beyond its compressed size. Defaults suit real disclosures (a district's whole year is a few MB);
+set the BUDGETS_* variables below for a run, or pass a `Limits` where a caller needs other numbers.
 """
 from __future__ import annotations
 
@@ -15,6 +14,7 @@ import zlib
 from dataclasses import dataclass, replace
 
 from extractors.model import ExtractionError
+from extractors.names import member_name
 
 MB = 1024 * 1024
 
@@ -38,110 +38,37 @@ ENVIRONMENT = {  # variable → (field, factor): raise a limit for one run witho
 }
 
 
-def from_environment(environ=None) -> Limits:
-    """The defaults, with any of the ENVIRONMENT variables that are set applied."""
-    environ = os.environ if environ is None else environ
-    changes = {}
-    for variable, (name, factor) in ENVIRONMENT.items():
-        value = environ.get(variable, "").strip()
-        if value:
-            try:
-                changes[name] = int(float(value) * factor)
-            except ValueError as exc:
-                raise ValueError(f"{variable}={value!r} is not a number") from exc
-    return replace(Limits(), **changes)
-
-
-DEFAULT = from_environment()
-
-
-class LimitExceeded(ExtractionError):
-    """A file is larger or more deeply nested than the limits allow."""
-
-
-def check_document(data: bytes, what: str, limits: Limits = DEFAULT) -> None:
-    if len(data) > limits.max_document_bytes:
-        raise LimitExceeded(
-            f"{what} is {len(data) / MB:.1f} MB, above the {limits.max_document_bytes / MB:.0f} MB "
-            "limit for one document"
-        )
-
-
-def check_members(infos: list[zipfile.ZipInfo], what: str, limits: Limits = DEFAULT,
-                  already_members: int = 0, already_bytes: int = 0) -> int:
-    """Refuse a ZIP container whose directory promises too much; returns its inflated size.
-
-    The sizes checked are the ones the directory declares; `read_member` enforces them while
-    inflating, so a directory that lies cannot inflate more than it declared.
-    """
-    files = [i for i in infos if not i.is_dir()]
-    if already_members + len(files) > limits.max_members:
-        raise LimitExceeded(
-            f"{what} holds {already_members + len(files)} files, above the limit of "
-            f"{limits.max_members}"
-        )
-    total = already_bytes
-    for info in files:
-        total += info.file_size
-        if total > limits.max_total_bytes:
-            raise LimitExceeded(
-                f"{what} inflates to more than {limits.max_total_bytes / MB:.0f} MB "
-                f"(reached at member {info.filename!r}); refused as a possible zip bomb"
-            )
-        ratio = info.file_size / max(info.compress_size, 1)
-        if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
-            raise LimitExceeded(
-                f"{what}: member {info.filename!r} inflates {ratio:.0f} times its compressed size "
-                f"(limit {limits.max_ratio}); refused as a possible zip bomb"
-            )
-    return total - already_bytes
-
-
-def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> bytes:
-    """A member's bytes, never more than its declared size."""
-    try:
-        with archive.open(info) as stream:
-            data = stream.read(info.file_size + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError, ValueError) as exc:
-        raise ExtractionError(f"{what}: member {info.filename!r} cannot be inflated ({exc})") from exc
-    if len(data) > info.file_size:  # pragma: no cover - zipfile itself stops at file_size
-        raise LimitExceeded(f"{what}: member {info.filename!r} inflates beyond its declared size")
-    return data
-
-
-def open_container(data: bytes, what: str, limits: Limits = DEFAULT) -> zipfile.ZipFile:
-    """A ZIP-based file (xlsx, docx, zip) opened after the size checks."""
-    check_document(data, what, limits)
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError, EOFError) as exc:  # ValueError: bad names too
-        raise ExtractionError(f"{what} is not a readable ZIP container: {exc}") from exc
-    check_members(archive.infolist(), what, limits)
-    return archive
-
-
-# --- The extraction worker, checks before any extractor, and names from outside ----------------
-# Used by budgets/worker.py (every document, whatever its format) and the ingest command; the
-# container checks above stay the ones every ZIP-based extractor calls itself.
-# (Imported here, not at the top, so the two halves of this module merge without overlap.)
-import posixpath  # noqa: E402
-import re  # noqa: E402
-import unicodedata  # noqa: E402
-from pathlib import Path  # noqa: E402
-
-def _env_number(name: str, default: float) -> float:
-    value = os.environ.get(name, "").strip()
+def _number(variable: str, environ, default: float | None = None) -> float | None:
+    value = environ.get(variable, "").strip()
     if not value:
         return default
     try:
         return float(value)
     except ValueError as exc:
-        raise ValueError(f"{name}={value!r} is not a number") from exc
+        raise ValueError(f"{variable}={value!r} is not a number") from exc
 
 
-# Wall-clock seconds and address space (RLIMIT_AS) one document's extraction may use.
-PARSE_TIMEOUT_S = _env_number("BUDGETS_PARSE_TIMEOUT_S", 300)
-WORKER_MEMORY_MB = _env_number("BUDGETS_WORKER_MEMORY_MB", 2048)
+def from_environment(environ=None) -> Limits:
+    """The defaults, with any of the ENVIRONMENT variables that are set applied."""
+    environ = os.environ if environ is None else environ
+    changes = {}
+    for variable, (name, factor) in ENVIRONMENT.items():
+        value = _number(variable, environ)
+        if value is not None:
+            changes[name] = int(value * factor)
+    return replace(Limits(), **changes)
+
+
+DEFAULT = from_environment()  # read at call time, so a test (or a forked worker) may replace it
+
+# Wall-clock seconds and address space (RLIMIT_AS) one document's extraction may use; the
+# worker process (budgets/worker.py) enforces them.
+PARSE_TIMEOUT_S = _number("BUDGETS_PARSE_TIMEOUT_S", os.environ, 300)
+WORKER_MEMORY_MB = _number("BUDGETS_WORKER_MEMORY_MB", os.environ, 2048)
+
+
+class LimitExceeded(ExtractionError):
+    """A file is larger or more deeply nested than the limits allow."""
 
 
 def human_size(n: float) -> str:
@@ -151,91 +78,117 @@ def human_size(n: float) -> str:
     return f"{int(n)} bytes"
 
 
-def check_document_size(size: int, name: str, limits: Limits = DEFAULT) -> None:
-    """Refuse a file by its size alone, before anything reads it into memory."""
+def _limit(n: int) -> str:
+    """A limit as it was set: '100 MB', or '48.8 KB' for one set below a whole MB."""
+    return f"{n // MB} MB" if n % MB == 0 else human_size(n)
+
+
+def check_document_size(size: int, name: str, limits: Limits | None = None) -> None:
+    """Refuse a file by its size alone (callers that have not read it yet pass its size on disk)."""
+    limits = limits or DEFAULT
     if size > limits.max_document_bytes:
         raise LimitExceeded(
-            f"{name} is {human_size(size)}, larger than the {limits.max_document_bytes / MB:.0f} MB "
+            f"{name} is {human_size(size)}, larger than the {_limit(limits.max_document_bytes)} "
             "limit for one document; raise BUDGETS_MAX_DOCUMENT_MB if it is a real disclosure"
         )
 
 
-def check_archive(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
-    """Refuse a ZIP container (ZIP, XLSX, DOCX) that is damaged or would inflate too far."""
+# What zipfile and zlib raise for a damaged, truncated or encrypted (RuntimeError) container.
+_UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
+               NotImplementedError)
+
+
+def is_folder(info: zipfile.ZipInfo) -> bool:
+    """A folder entry (`ZipInfo.is_dir` fails on a member whose name is empty)."""
+    return info.filename.endswith("/")
+
+
+@dataclass
+class Tally:
+    """What the containers opened so far hold: an archive and the archives inside it share one."""
+
+    members: int = 0
+    bytes: int = 0
+
+
+def open_container(data: bytes, what: str, limits: Limits | None = None,
+                   tally: Tally | None = None) -> zipfile.ZipFile:
+    """A ZIP-based file (zip, xlsx, docx) opened after the size checks, or a worded refusal.
+
+    The sizes checked are the ones the directory declares; `read_member` enforces them while
+    inflating, so a directory that lies cannot inflate more than it declared.
+    """
+    limits = limits or DEFAULT
+    tally = tally if tally is not None else Tally()
+    check_document_size(len(data), what, limits)
     try:
-        infos = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError,
-            NotImplementedError) as exc:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        infos = archive.infolist()
+    except _UNREADABLE as exc:
         raise ExtractionError(
-            f"{name} is a damaged ZIP container ({exc}); the download may be truncated: fetch it again"
+            f"{what} is not a readable ZIP archive ({exc}): it is damaged or the download was cut "
+            "short; fetch it again"
         ) from exc
-    check_members(infos, name, limits)
+    files = [i for i in infos if not is_folder(i)]
+    if tally.members + len(files) > limits.max_members:
+        raise LimitExceeded(
+            f"{what} holds {tally.members + len(files)} files, above the limit of "
+            f"{limits.max_members} (BUDGETS_ZIP_MAX_MEMBERS)"
+        )
+    total = tally.bytes
+    for info in files:
+        total += info.file_size
+        if total > limits.max_total_bytes:
+            raise LimitExceeded(
+                f"{what} inflates to more than {_limit(limits.max_total_bytes)} (reached at member "
+                f"{member_name(info)!r}); refused as a possible zip bomb (BUDGETS_ZIP_MAX_MB)"
+            )
+        ratio = info.file_size / max(info.compress_size, 1)
+        if info.file_size > limits.ratio_floor_bytes and ratio > limits.max_ratio:
+            raise LimitExceeded(
+                f"{what}: member {member_name(info)!r} inflates {ratio:.0f} times its compressed size "
+                f"(limit {limits.max_ratio}, BUDGETS_ZIP_MAX_RATIO); refused as a possible zip bomb"
+            )
+    tally.members += len(files)
+    tally.bytes = total
+    return archive
+
+
+def read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo, what: str) -> bytes:
+    """A member's bytes, never more than its declared size."""
+    try:
+        with archive.open(info) as stream:
+            data = stream.read(info.file_size + 1)
+    except _UNREADABLE as exc:
+        raise ExtractionError(f"{what}: member {member_name(info)!r} cannot be inflated ({exc}); the file is "
+                              "damaged or password-protected: fetch it again or open it by hand") from exc
+    if len(data) > info.file_size:  # pragma: no cover - zipfile itself stops at file_size
+        raise LimitExceeded(f"{what}: member {member_name(info)!r} inflates beyond its declared size")
+    return data
 
 
 _DTD_MARKERS = [marker.encode(codec) for marker in ("<!DOCTYPE", "<!ENTITY")
                 for codec in ("utf-8", "utf-16-le", "utf-16-be")]
 
 
-def check_office_package(data: bytes, name: str, limits: Limits = DEFAULT) -> None:
+def check_office_package(data: bytes, name: str, limits: Limits | None = None) -> None:
     """Refuse an XLSX/DOCX whose XML declares a DTD: Office never writes one, and a DTD is how
     entity bombs (billion laughs) and external entities (XXE) get in. Macros and external links
     need no check: nothing here runs macros or fetches what a document links to."""
-    check_archive(data, name, limits)
-    archive = zipfile.ZipFile(io.BytesIO(data))
+    archive = open_container(data, name, limits)
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
         try:
             with archive.open(info) as member:
                 prolog = member.read(64 * 1024)  # a DTD must come before the root element
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
-                NotImplementedError) as exc:  # RuntimeError: an encrypted member
+        except _UNREADABLE as exc:
             raise ExtractionError(
-                f"{name}: part {safe_member_name(info.filename)} cannot be read ({exc}); the file is "
-                "damaged or password-protected: fetch it again or open it by hand"
+                f"{name}: part {info.filename!r} cannot be read ({exc}); the file is damaged or "
+                "password-protected: fetch it again or open it by hand"
             ) from exc
         if any(marker in prolog for marker in _DTD_MARKERS):
             raise ExtractionError(
-                f"{name}: part {info.filename} declares an XML DTD/entities (an entity bomb or "
+                f"{name}: part {info.filename!r} declares an XML DTD/entities (an entity bomb or "
                 "external-entity attack; Office files never contain one); not opened"
             )
-
-
-_UNSAFE_CHARS = re.compile(r'[\x00-\x1f\x7f<>:"|?*\\]')
-_NAME_MAX = 180
-
-
-def safe_member_name(name: str, fallback: str = "member") -> str:
-    """A ZIP member or Content-Disposition name → a relative name with no way out of a folder:
-    no absolute paths, drive letters, '..', control characters or device names; at most 180
-    characters. '../../etc/passwd' → 'etc/passwd', 'C:\\x\\y.pdf' → 'x/y.pdf'."""
-    text = unicodedata.normalize("NFC", str(name)).replace("\\", "/")
-    text = re.sub(r"^/*[A-Za-z]:", "", text)  # a drive letter: 'C:\\x' or '/C:/x'
-    parts = []
-    for part in text.split("/"):
-        part = _UNSAFE_CHARS.sub("_", part).strip(" .")
-        if not part or part in (".", ".."):
-            continue
-        if re.fullmatch(r"(?i)(con|prn|aux|nul|com\d|lpt\d)(\..*)?", part):
-            part = "_" + part
-        parts.append(part)
-    safe = posixpath.join(*parts) if parts else fallback
-    if len(safe) > _NAME_MAX:
-        stem, dot, ext = safe.rpartition(".")
-        safe = (stem[: _NAME_MAX - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else safe[:_NAME_MAX]
-        safe = safe_member_name(safe, fallback)  # the cut may leave a trailing '/' or '.'
-    return safe
-
-
-def safe_filename(name: str, fallback: str = "download") -> str:
-    """One path component (e.g. from Content-Disposition): the last part of a safe member name."""
-    return safe_member_name(name, fallback).rsplit("/", 1)[-1]
-
-
-def safe_join(root: Path | str, name: str) -> Path:
-    """Where to write `name` under `root`; never outside it, whatever `name` says."""
-    root = Path(root).resolve()
-    target = (root / safe_member_name(name)).resolve()
-    if target != root and root not in target.parents:  # e.g. through a symlink already there
-        raise ExtractionError(f"refusing to write {name!r} outside {root}")
-    return target

@@ -1,4 +1,8 @@
-"""Format name → extractor. Each extractor is `extract(data: bytes, filename: str) -> Extraction`."""
+"""Format name → reader. Each reader is `extract(data: bytes, filename: str) -> Extraction`.
+
+Readers are imported when first used, so reading one HTML page does not load the PDF stack.
+Documents come in through `extractors.read.read_document`, which calls `extract` here.
+"""
 from __future__ import annotations
 
 import importlib
@@ -24,13 +28,7 @@ def extractor_for(fmt: str):
     if target is None:
         raise ExtractionError(f"format {fmt!r} is not one this tool reads", status="unsupported")
     module_name, func = target.split(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            raise ExtractionError(f"no extractor for {fmt} yet", status="unsupported") from exc
-        raise
-    return getattr(module, func)
+    return getattr(importlib.import_module(module_name), func)
 
 
 def extract(data: bytes, fmt: str, filename: str = "") -> Extraction:

@@ -203,7 +203,7 @@ def _is_formula(cell) -> bool:
 def extract_legacy(data: bytes, filename: str = "") -> Extraction:
     """Excel 97–2003 and WPS ET workbooks (OLE2 compound files)."""
     what = filename or "the workbook"
-    limits.check_document(data, what)
+    limits.check_document_size(len(data), what)
     if is_encrypted_office(data):
         raise ExtractionError(f"{what} is password-protected; it cannot be read", status="unsupported")
     result = Extraction()

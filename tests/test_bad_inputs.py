@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from badinputs import BAD, GB, MB, bad_inputs, good_inputs, seed_text, write_corpus
+from badinputs import BAD, GB, MB, bad_inputs, good_inputs, seed_text, write_corpus, zip_of
 from budgets.commands.ingest import ingest_file
-from budgets.worker import safe_children
+from extractors.archive import extract as unpack
 
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT = 3 * GB
@@ -134,7 +134,7 @@ def test_archive_members_get_safe_names(bad_run):
     traversal = bad_run["by_name"]["traversal.zip"]
     children = [d for d in bad_run["documents"] if d["parent_id"] == traversal["id"]]
     if not available("extractors.archive"):
-        pytest.skip("no ZIP extractor yet; test_member_names_are_made_safe_whatever_the_extractor covers the names")
+        pytest.skip("no ZIP extractor yet; test_member_names_are_made_safe_and_distinct covers the names")
     assert len(children) == len(INPUTS["traversal.zip"].extra["members"])
     for child in children:
         name = child["url"] or child["title"]
@@ -142,11 +142,11 @@ def test_archive_members_get_safe_names(bad_run):
         assert ":" not in name
 
 
-def test_member_names_are_made_safe_whatever_the_extractor():
+def test_member_names_are_made_safe_and_distinct():
     members = [(name, b"x") for name in INPUTS["traversal.zip"].extra["members"]] + [("", b"y"), ("a/b", b"z"), ("a\\b", b"w")]
-    names = [name for name, _ in safe_children(members, "traversal.zip")]
+    names = [name for name, _ in unpack(zip_of(members), "traversal.zip").children]
     assert names == ["evil-relative.html", "tmp/budgets-evil-absolute.html", "Windows/evil-drive.html",
-                     "evil-backslash.html", "good/预算.html", "member-6", "a/b", "a/b~2"]
+                     "evil-backslash.html", "good/预算.html", "member-6", "a/b", "a/b-2"]
 
 
 def test_nested_archives_are_opened_only_to_the_nesting_limit(bad_run):

@@ -23,7 +23,7 @@ from badinputs import external_links_docx, external_links_html, external_links_x
 from budgets import db as database
 from budgets.cli import build_parser
 from budgets.pipeline import Source, ingest_bytes
-from extractors import limits
+from extractors import limits, names
 from extractors.model import ExtractionError
 from faultserver import fault_server  # noqa: F401  (fixture)
 
@@ -174,22 +174,22 @@ def test_links_macros_and_templates_in_documents_are_never_followed(fault_server
     ("../..", "member"),
 ])
 def test_member_names_cannot_leave_their_folder(name, safe):
-    assert limits.safe_member_name(name) == safe
+    assert names.safe_member_name(name) == safe
 
 
 def test_a_content_disposition_name_is_one_plain_file_name():
-    assert limits.safe_filename("../../evil.pdf") == "evil.pdf"
-    assert limits.safe_filename(urllib.parse.unquote("..%2F..%2F%E9%A2%84%E7%AE%97.pdf")) == "预算.pdf"
-    assert limits.safe_filename("") == "download"
+    assert names.safe_filename("../../evil.pdf") == "evil.pdf"
+    assert names.safe_filename(urllib.parse.unquote("..%2F..%2F%E9%A2%84%E7%AE%97.pdf")) == "预算.pdf"
+    assert names.safe_filename("") == "download"
 
 
 def test_safe_join_stays_inside_the_data_folder_even_through_a_symlink(tmp_path):
     data = tmp_path / "data"
     data.mkdir()
-    assert limits.safe_join(data, "../../x.pdf") == (data / "x.pdf").resolve()
+    assert names.safe_join(data, "../../x.pdf") == (data / "x.pdf").resolve()
     (data / "escape").symlink_to(tmp_path)
     with pytest.raises(ExtractionError, match="outside"):
-        limits.safe_join(data, "escape/x.pdf")
+        names.safe_join(data, "escape/x.pdf")
 
 
 # --- XML: even without the DTD check, the Office readers expand no entities -----------------------
