@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from budgets.audit.vocabulary import is_expenditure_total
+from extractors.vocabulary import is_expenditure_total
 
 FEN_PER_WAN = 1_000_000
 THREE_PUBLIC_MEASURES = ("overseas_travel", "vehicles", "reception")

@@ -14,7 +14,7 @@ from budgets.audit.statements import (
     CHILDREN, COMPLETION, SENTENCES, TEMPLATE_LEFTOVER, UNITLESS, UNKNOWN, Statement, group_parts, joined, parse,
     stated,
 )
-from budgets.audit.vocabulary import subject_key
+from extractors.vocabulary import subject_key
 
 CHECK = "narrative"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, total, wan_text
-from budgets.audit.vocabulary import INCOME_SOURCES, measure_name, row_label, subject_key
+from extractors.vocabulary import INCOME_SOURCES, measure_name, row_label, subject_key
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from budgets.audit.model import Amount
-from budgets.audit.vocabulary import CLASS_NAMES, measure_name
+from extractors.vocabulary import CLASS_NAMES, basis_of, measure_name
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(亿元|万元|元)"
@@ -176,16 +176,6 @@ def subject_path(label: str, class_name: str) -> list[str]:
     if not PATH_MARKS.search(text):
         return [class_name]
     return [part.strip() for part in PATH_MARKS.split(text) if part.strip()][:3]
-
-
-def basis_of(label: str) -> str | None:
-    if "年初预算" in label:
-        return "budget"
-    if re.search("全年预算|调整预算|调整后预算", label):
-        return "adjusted_budget"
-    if re.search("决算|执行数|实际支出", label):
-        return "actual"
-    return None
 
 
 def clean_label(text: str) -> str:

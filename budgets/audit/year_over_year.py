@@ -10,7 +10,7 @@ from budgets.audit.narrative import certain
 from budgets.audit.figures import figures, total_rows, year_pairs
 from budgets.audit.model import Amount, Disclosure, Finding, cell_name, judge, table_name, wan_text
 from budgets.audit.statements import parse
-from budgets.audit.vocabulary import measure_name, row_label, subject_key
+from extractors.vocabulary import measure_name, row_label, subject_key
 
 CHECK = "year_over_year"
 
