@@ -88,9 +88,9 @@ def _without_unit(text: str) -> str:
     m = v.UNIT_LINE.search(text)
     if not m:
         return text.strip()
-    head = text[: m.start()].rstrip(" (（")
-    tail = text[m.end():].lstrip(" )）")
-    return (head + tail).strip() if head else ""
+    head = text[: m.start()].rstrip(" (（[")
+    tail = text[m.end():].lstrip(" )）]")
+    return (head + tail).strip()
 
 
 def read_caption(texts: list[str]) -> tuple[str, str, str | None]:
@@ -193,12 +193,18 @@ def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]
             continue
         if len(cells) == 1 and v.is_note(cells[0]):
             notes.append(cells[0])
-        elif not body and not is_data_row(cells):
+        elif not body and not is_body_row(cells):
             header.append(row)
         else:
             body.append(row)
             source.append(" | ".join(c for c in row if c))
     return header, body, source, notes
+
+
+def is_body_row(row: list[str]) -> bool:
+    """Whether a row is table content rather than column labels: it holds an amount, begins
+    with a subject code, or is a total row (`columns.is_data_row`)."""
+    return is_data_row(_distinct(row))
 
 
 def _distinct(row: list[str]) -> list[str]:
