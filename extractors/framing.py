@@ -42,8 +42,18 @@ def row_values(row: list[str]) -> list[str]:
 
 # ---- one caption line --------------------------------------------------------------------------
 
+def unit_cell(text: str) -> str | None:
+    """The unit a caption or header cell states: '单位：元', '单位 ：万元', or the bare '（元）' some
+    templates print in the corner above the header."""
+    squeezed = re.sub(r"\s+", "", text or "")
+    unit = v.unit_in(squeezed)
+    if unit is None and re.fullmatch(r"(金额)?[(（](万元|元|亿元)[)）]", squeezed):
+        unit = v.unit_in_brackets(squeezed)
+    return unit
+
+
 def _is_unit_text(text: str) -> bool:
-    return v.unit_in(text) is not None and len(text) <= 40 or bool(re.fullmatch(r"[(（]\s*(万元|元|亿元)\s*[)）]", text))
+    return unit_cell(text) is not None and len(text) <= 40
 
 
 def _is_label_only(text: str) -> bool:
@@ -101,8 +111,8 @@ def read_caption(texts: list[str]) -> tuple[str, str, str | None]:
             continue
         found, rest = v.split_label(text)
         label = label or found
-        unit = unit or v.unit_in(rest)
-        rest = _without_unit(rest)
+        unit = unit or unit_cell(rest)
+        rest = "" if unit_cell(rest) and not v.unit_in(rest) else _without_unit(rest)
         if rest and is_title(rest):
             title = rest
     return label, title, unit
@@ -168,7 +178,7 @@ def unit_above(lines: list[str], frame_rows: list[str] = ()) -> str | None:
         unit = v.unit_in(re.sub(r"\s+", "", text))
         if unit:
             return unit
-    return None
+    return next(filter(None, map(unit_cell, frame_rows)), None)
 
 
 def sheet_title(name: str) -> str:
@@ -220,8 +230,7 @@ def header_unit(header: list[list[str]]) -> str | None:
     label with a unit ('人均标准（元）', '资金总额(万元)') speaks for its column only."""
     for row in header:
         for cell in row:
-            text = re.sub(r"\s+", "", cell)
-            unit = v.unit_in(text) or (v.unit_in_brackets(text) if re.fullmatch(r"(金额)?[(（].*", text) else None)
+            unit = unit_cell(cell)
             if unit:
                 return unit
     return None

@@ -84,7 +84,7 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             title=title,
             header=layout.header,
             rows=layout.rows,
-            unit=unit_of(pt.above, frame),
+            unit=unit_of(pt.above, frame) or framing.header_unit(layout.header),
             page=pt.page,
             index=len(tables),
             label=label_of(pt.above, frame) or label_of(previous_foot[-2:], []),

@@ -133,8 +133,8 @@ EXPENDITURE_SIDE = re.compile(r"支出|结转下年|年末结转|结余")
 # template that prints its captions another way is a change here, nowhere else.
 
 # The unit line: '单位：万元', '单位 ：元' (a space before the full-width colon), '金额单位:元',
-# '单 位：万元' (a PDF's letter-spaced heading). Group 1 is the unit.
-UNIT_LINE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|亿元)")
+# '单 位：万元' (a PDF's letter-spaced heading), not '编制单位：元宝山区…'. Group 1 is the unit.
+UNIT_LINE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|亿元)(?![\u4e00-\u9fff]{2})")
 # '单位：万' with '元' wrapped onto the next printed line (a narrow PDF caption box)
 UNIT_LINE_CUT = re.compile(r"单\s*位\s*[:：]\s*万\s*$")
 # A unit printed in a header cell or at the end of a title: '（元）', '(万元)', '金额（万元）'.
