@@ -47,7 +47,7 @@ def unit_cell(text: str) -> str | None:
     templates print in the corner above the header."""
     squeezed = re.sub(r"\s+", "", text or "")
     unit = v.unit_in(squeezed)
-    if unit is None and re.fullmatch(r"(金额)?[(（](万元|元|亿元)[)）]", squeezed):
+    if unit is None and v.UNIT_ALONE.fullmatch(squeezed):
         unit = v.unit_in_brackets(squeezed)
     return unit
 
@@ -156,7 +156,7 @@ def title_above(lines: list[str], frame_rows: list[str] = ()) -> str:
 def _printed_title(text: str) -> str:
     t = re.sub(r"\s+", "", text)
     t = _without_unit(t) if v.UNIT_LINE.search(t) else t
-    t = re.sub(r"^(编制部门|编制单位|部门名称|部门)[：:].*$", "", t)
+    t = "" if v.PREPARER.match(t) else t
     if v.label_in_line(t) and (not v.TITLE_LINE.match(t) or v.TABLE_LABEL_IN_LINE.match(t)):
         t = v.TABLE_LABEL_IN_LINE.sub("", t)
     t = v.TITLE_NUMBER.sub("", t).lstrip("：:、.．-— ")

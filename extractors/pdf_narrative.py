@@ -6,9 +6,6 @@ import re
 from extractors import vocabulary as v
 from extractors.pdf_lines import Line, squeeze
 
-_HEADING = re.compile(r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．]|第[一二三四五六七八九十]+部分)")
-
-
 def paragraphs_of(lines: list[Line]) -> list[str]:
     """A page's narrative lines → sentence-sized chunks (headings stay on their own)."""
     blocks: list[str] = []
@@ -17,11 +14,11 @@ def paragraphs_of(lines: list[Line]) -> list[str]:
         text = line.text.strip()
         if not text or v.PAGE_NUMBER.match(text):
             continue
-        if _HEADING.match(text) or not current or current.endswith(("。", "：", ":")):
+        if v.NARRATIVE_HEADING.match(text) or not current or current.endswith(("。", "：", ":")):
             if current:
                 blocks.append(current)
             current = text
-            if _HEADING.match(text) and len(text) <= 30 and not text.endswith(("。", "，", "、")):
+            if v.NARRATIVE_HEADING.match(text) and len(text) <= 30 and not text.endswith(("。", "，", "、")):
                 blocks.append(current)  # a heading line stands alone
                 current = ""
         else:

@@ -139,6 +139,8 @@ UNIT_LINE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|亿元)(?![
 UNIT_LINE_CUT = re.compile(r"单\s*位\s*[:：]\s*万\s*$")
 # A unit printed in a header cell or at the end of a title: '（元）', '(万元)', '金额（万元）'.
 UNIT_IN_BRACKETS = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]\s*$")
+# A cell that is only the unit: '（元）', '金额(万元)'.
+UNIT_ALONE = re.compile(r"(金额)?[(（](万元|元|亿元)[)）]")
 UNITS = ("万元", "元", "亿元")
 
 _NUM_CN = "一二三四五六七八九十"
@@ -168,6 +170,9 @@ TITLE_IN_FRAME = re.compile(r"表\s*$|表[（(].*[）)]\s*$|^公开\s*\d+\s*表|
 TITLE_BLOCKERS = re.compile(r"^(注|说明|备注|目录|第[一二三四五六七八九十]+部分)|[。；，,]|…|\.{4}")
 # '1.', '一、' printed before a title in a contents-like list of tables.
 TITLE_NUMBER = re.compile(r"^(?:\d+\s*[.．、]\s*|[一二三四五六七八九十]+\s*、\s*)")
+# A heading in a PDF's narrative: '一、', '（二）', '3.', '第一部分'.
+NARRATIVE_HEADING = re.compile(
+    r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．]|第[一二三四五六七八九十]+部分)")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页")
 # A cover's issuer and kind: '预算单位：上海市普陀区司法局', '2026年部门预算'.
 COVER_ISSUER = re.compile(r"(预算主管部门|预算单位|主管部门|部门名称|单位名称)\s*[：:]\s*(\S+)")
