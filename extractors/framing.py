@@ -124,7 +124,7 @@ def caption_lines(before: list[str]) -> list[str]:
     """The lines above a grid that caption it: the last few, stopping at a sentence."""
     out: list[str] = []
     for text in reversed(before[-BEFORE_LINES:]):
-        if not (is_title(text) or _is_label_only(text) or v.unit_in(text) or v.label_in_line(text)):
+        if not (is_title(text) or _is_label_only(text) or unit_cell(text) or v.label_in_line(text)):
             break
         out.insert(0, text)
     return out
