@@ -70,19 +70,10 @@ def year_of(path: tuple[str, ...], fiscal_year: int | None) -> int | None:
     return fiscal_year
 
 
-_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
-
-
 def basis_of(path: tuple[str, ...], stage: str | None) -> str:
-    """预算数 / 调整预算数 / 决算数 from the labels; a fund's name (一般公共预算) says nothing."""
-    text = _FUND_NAMES.sub("", "".join(path))
-    if "调整预算" in text or "调整后预算" in text:
-        return "adjusted_budget"
-    if "决算" in text or "执行" in text:
-        return "actual"
-    if "预算" in text:
-        return "budget"
-    return "actual" if stage == "final_account" else "budget"
+    """The basis the column's labels name (`vocabulary.basis_of`, the rule the audit applies to
+    sentences too), else the document's own: a final account's amounts are actuals."""
+    return v.basis_of("".join(path), stage, column=True)
 
 
 def interpret_columns(paths: list[tuple[str, ...]], fiscal_year: int | None = None,

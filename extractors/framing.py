@@ -1,25 +1,28 @@
-"""A grid of cell texts → tables: captions peeled off the top, header split from body.
+"""The one framing stage: a raw grid and the lines printed around it → tables.
 
-Spreadsheets and word-processor tables arrive as plain grids (merged cells already repeated
-into every cell they cover). Finance offices put the attachment label (附件2), the title
-(…一般公共预算财政拨款支出预算表) and the unit (单位：万元) in rows above the header, sometimes
-several tables down one sheet, and remarks (备注：…) below. This module splits a grid into
-its tables and finds those captions; header rows are told from body rows by the same
-`split_table` that reads HTML tables. It knows nothing about file formats.
+Every reader (HTML, text dump, XLSX/XLS, DOCX/DOC, PDF) hands over what it found — rows of cell
+texts (merged cells repeated into every position they cover) and the lines printed just before
+and after — and this module decides, the same way whatever the format:
+
+- the caption: label (附件2-1, 表1-2, 公开表一, 公开03表), title (…支出预算表), unit (单位：万元 in a
+  line before or a row above the header, '部门（单位）：XX局 单位：万元' on one row, '（元）' in a
+  header cell or at the end of the title);
+- the remarks (备注：…, 注：…) below or inside the grid;
+- which rows are column labels (header) and which are body, and where one sheet holds several
+  tables.
+
+The words it looks for are the vocabulary's (`extractors.vocabulary`); it knows no file format.
 """
 from __future__ import annotations
 
 import re
 
-from extractors.html import split_table
+from extractors import vocabulary as v
+from extractors.columns import is_data_row
 from extractors.model import Table
 from extractors.numbers import is_amount
 
-LABEL = re.compile(r"^\s*((?:附件|附表)\s*\d+(?:\s*[-－—]\s*\d+)?|表\s*\d+(?:\s*[-－—]\s*\d+)?|公开\s*\d+\s*表)\s*[:：、.．]?\s*")
-UNIT = re.compile(r"(?:金额)?单位\s*[:：]\s*(万元|元)")
-TITLE = re.compile(r"表\s*(?:[(（][^()（）]{0,12}[)）])?\s*$")
-NOTE = re.compile(r"^\s*(?:备注|注\s*\d*\s*[:：]|说明\s*[:：]|[(（]\s*备注)")
-PREPARER = re.compile(r"^\s*(?:编制|填报|预算)?(?:单位|部门)(?:名称)?\s*[:：]")
+BEFORE_LINES = 3  # lines printed above a grid that can caption it
 
 
 def clean_cell(text: str) -> str:
@@ -37,6 +40,34 @@ def row_values(row: list[str]) -> list[str]:
     return seen
 
 
+# ---- one caption line --------------------------------------------------------------------------
+
+def unit_cell(text: str) -> str | None:
+    """The unit a caption or header cell states: '单位：元', '单位 ：万元', or the bare '（元）' some
+    templates print in the corner above the header."""
+    squeezed = re.sub(r"\s+", "", text or "")
+    unit = v.unit_in(squeezed)
+    if unit is None and v.UNIT_ALONE.fullmatch(squeezed):
+        unit = v.unit_in_brackets(squeezed)
+    return unit
+
+
+def _is_unit_text(text: str) -> bool:
+    return unit_cell(text) is not None and len(text) <= 40
+
+
+def _is_label_only(text: str) -> bool:
+    label, rest = v.split_label(text)
+    return bool(label) and not rest
+
+
+def is_title(text: str) -> bool:
+    """'附件3 XX局一般公共预算支出表' and '部门收支总表（单位：万元）' are titles; a sentence is not."""
+    rest = _without_unit(v.split_label(text)[1])
+    return bool(rest) and len(rest) >= 4 and bool(v.TITLE_END.search(rest)) and not is_amount(rest) \
+        and not v.PREPARER.match(rest) and not v.TITLE_BLOCKERS.search(rest)
+
+
 def caption_kind(row: list[str]) -> str | None:
     """'title' | 'label' | 'unit' | 'note' when the row is a caption rather than table content."""
     values = row_values(row)
@@ -44,27 +75,176 @@ def caption_kind(row: list[str]) -> str | None:
         return None
     if len(values) == 1:
         text = values[0]
-        if NOTE.match(text):
+        if v.is_note(text):
             return "note"
-        rest = LABEL.sub("", text, count=1)
-        if TITLE.search(rest) and len(rest) >= 4 and not is_amount(rest):
+        if is_title(text):
             return "title"
-        if LABEL.match(text) and not rest:
+        if _is_label_only(text):
             return "label"
-        if UNIT.search(text) and len(text) <= 40:
+        if _is_unit_text(text):
             return "unit"
         return None
-    # '编制单位：XX局' beside '单位：万元' on one row
-    if all(UNIT.search(v) or PREPARER.match(v) or (LABEL.match(v) and not LABEL.sub("", v))
-           for v in values) and any(UNIT.search(v) for v in values):
+    # '编制单位：XX局' beside '单位：万元'; '部门收支总表' beside '单位：万元'
+    units = [val for val in values if _is_unit_text(val)]
+    others = [val for val in values if val not in units]
+    if units and all(v.PREPARER.match(o) or _is_label_only(o) or (len(values) == 2 and is_title(o))
+                     for o in others):
         return "unit"
     return None
 
 
-def frame(grid: list[list[str]], context: list[str] = (), fallback_title: str = "",
-          start_index: int = 0, page: int | None = None) -> list[Table]:
-    """Split a grid into tables. `context` is text printed just before the grid (a DOCX
-    paragraph '附件3', the sheet name): it supplies a label, title or unit the grid lacks."""
+def _without_unit(text: str) -> str:
+    """'部门收支总表（单位：万元）' → '部门收支总表'."""
+    m = v.UNIT_LINE.search(text)
+    if not m:
+        return text.strip()
+    head = text[: m.start()].rstrip(" (（[")
+    tail = text[m.end():].lstrip(" )）]")
+    return (head + tail).strip()
+
+
+def read_caption(texts: list[str]) -> tuple[str, str, str | None]:
+    """(label, title, unit) from caption lines in printed order; later lines win the title."""
+    label, title, unit = "", "", None
+    for text in texts:
+        if not text:
+            continue
+        found, rest = v.split_label(text)
+        label = label or found
+        unit = unit or unit_cell(rest)
+        rest = "" if unit_cell(rest) and not v.unit_in(rest) else _without_unit(rest)
+        if rest and is_title(rest):
+            title = rest
+    return label, title, unit
+
+
+# ---- lines printed around a table ----------------------------------------------------------------
+
+def caption_lines(before: list[str]) -> list[str]:
+    """The lines above a grid that caption it: the last few, stopping at a sentence."""
+    out: list[str] = []
+    for text in reversed(before[-BEFORE_LINES:]):
+        if not (is_title(text) or _is_label_only(text) or unit_cell(text) or v.label_in_line(text)):
+            break
+        out.insert(0, text)
+    return out
+
+
+is_note = v.is_note  # a remark ('备注：…') printed under a table the reader is still reading
+
+
+def notes_after(after: list[str]) -> list[str]:
+    """The remarks printed under a table, up to the first line that is not one."""
+    out = []
+    for text in after:
+        if not v.is_note(text):
+            break
+        out.append(text)
+    return out
+
+
+def title_above(lines: list[str], frame_rows: list[str] = ()) -> str:
+    """The title of a printed page's table: one printed in its frame, else the title-like line
+    nearest above it (a PDF's lines, a page heading)."""
+    for text in list(frame_rows) + list(reversed(lines)):
+        t = _printed_title(text)
+        if t:
+            return t
+    return ""
+
+
+def _printed_title(text: str) -> str:
+    t = re.sub(r"\s+", "", text)
+    t = _without_unit(t) if v.UNIT_LINE.search(t) else t
+    t = "" if v.PREPARER.match(t) else t
+    if v.label_in_line(t) and (not v.TITLE_LINE.match(t) or v.TABLE_LABEL_IN_LINE.match(t)):
+        t = v.TABLE_LABEL_IN_LINE.sub("", t)
+    t = v.TITLE_NUMBER.sub("", t).lstrip("：:、.．-— ")
+    if not t or v.TITLE_BLOCKERS.search(t) or not v.TITLE_LINE.match(t):
+        return ""
+    return t
+
+
+def label_above(lines: list[str], frame_rows: list[str] = ()) -> str:
+    for text in list(reversed(lines)) + list(frame_rows):
+        label = v.label_in_line(text)
+        if label:
+            return label
+    return ""
+
+
+def unit_above(lines: list[str], frame_rows: list[str] = ()) -> str | None:
+    for text in list(frame_rows) + list(reversed(lines)):
+        unit = v.unit_in(re.sub(r"\s+", "", text))
+        if unit:
+            return unit
+    return next(filter(None, map(unit_cell, frame_rows)), None)
+
+
+def sheet_title(name: str) -> str:
+    """A sheet named like a table ('财政拨款收支总表', '附件1 部门收入总表') titles it; 'Sheet1' does not."""
+    rest = v.split_label(name)[1]
+    return rest if v.TITLE_END.search(rest) else ""
+
+
+def sheet_label(name: str) -> str:
+    return v.split_label(name)[0]
+
+
+# ---- header and body ---------------------------------------------------------------------------
+
+def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]], list[str], list[str]]:
+    """(header rows, body rows, each body row as printed, notes) of a grid without its captions:
+    rows of column labels until the first row that holds an amount, a subject code or a total."""
+    header, body, source, notes = [], [], [], []
+    for row in rows:
+        cells = _distinct(row)
+        if not cells:
+            continue
+        if len(cells) == 1 and v.is_note(cells[0]):
+            notes.append(cells[0])
+        elif not body and not is_body_row(cells):
+            header.append(row)
+        else:
+            body.append(row)
+            source.append(" | ".join(c for c in row if c))
+    return header, body, source, notes
+
+
+def is_body_row(row: list[str]) -> bool:
+    """Whether a row is table content rather than column labels: it holds an amount, begins
+    with a subject code, or is a total row (`columns.is_data_row`)."""
+    return is_data_row(_distinct(row))
+
+
+def _distinct(row: list[str]) -> list[str]:
+    out = []
+    for cell in row:
+        if cell and (not out or out[-1] != cell):
+            out.append(cell)
+    return out
+
+
+def header_unit(header: list[list[str]]) -> str | None:
+    """A unit printed in a header cell of its own: '（元）', '金额（万元）', '单位：元'. A column
+    label with a unit ('人均标准（元）', '资金总额(万元)') speaks for its column only."""
+    for row in header:
+        for cell in row:
+            unit = unit_cell(cell)
+            if unit:
+                return unit
+    return None
+
+
+# ---- a grid → tables ---------------------------------------------------------------------------
+
+def frame(grid: list[list[str]], before: list[str] = (), after: list[str] = (), fallback_title: str = "",
+          start_index: int = 0, page: int | None = None, context: list[str] | None = None) -> list[Table]:
+    """Split a grid into tables. `before` is text printed just above the grid (a DOCX paragraph
+    '附件3', an HTML <p>, the sheet name): it supplies a label, title or unit the grid lacks;
+    `after` is text printed under it (remarks). `context` is the old name of `before`."""
+    if context is not None:
+        before = context
     grid = [[clean_cell(c) for c in row] for row in grid]
     parts: list[dict] = []
     current: dict | None = None
@@ -84,7 +264,7 @@ def frame(grid: list[list[str]], context: list[str] = (), fallback_title: str = 
             parts.append(current)
         current["gap"] = False
         if kind in ("title", "label", "unit") and not current["rows"]:
-            current["captions"].append((kind, row_values(row)))
+            current["captions"].extend(row_values(row))
         elif kind == "note":
             current["notes"].append(row_values(row)[0])
         else:
@@ -93,46 +273,35 @@ def frame(grid: list[list[str]], context: list[str] = (), fallback_title: str = 
     for n, part in enumerate(parts):
         if not part["rows"]:
             continue
-        lines = list(context) if n == 0 else []
+        lines = caption_lines(list(before)) if n == 0 else []
         table = _table(part, lines, fallback_title if n == 0 else "")
+        if table is None:
+            continue
         table.index = start_index + len(tables)
         table.page = page
         tables.append(table)
+    if tables:
+        tables[-1].notes.extend(n for n in notes_after(list(after)) if n not in tables[-1].notes)
     return tables
 
 
 def _starts_header(row: list[str], current: dict) -> bool:
     """After blank rows, a row of labels below rows of amounts begins another table."""
     values = row_values(row)
-    return len(values) >= 2 and not any(is_amount(v) for v in values) and \
+    return len(values) >= 2 and not any(is_amount(v_) for v_ in values) and \
         any(is_amount(c) for r in current["rows"] for c in r)
 
 
-def _table(part: dict, context: list[str], fallback_title: str) -> Table:
-    label, title, unit = "", "", None
-    texts = [t for t in context if t] + [v for _, values in part["captions"] for v in values]
-    for text in texts:
-        m = LABEL.match(text)
-        rest = LABEL.sub("", text, count=1).strip() if m else text
-        if m and not label:
-            label = re.sub(r"\s+", "", m.group(1))
-        u = UNIT.search(rest)
-        if u:
-            unit = u.group(1)
-            rest = rest[: u.start()].strip() if u.start() > 0 else ""
-        if rest and TITLE.search(rest) and not PREPARER.match(rest):
-            title = rest
-    # Header rows, body rows and remarks are told apart exactly as for an HTML <table>, so a
-    # table reads the same whatever format carried it.
-    table = split_table(_trim_columns(part["rows"]), []) or Table(title="", header=[], rows=[])
-    table.title = table.title or title or fallback_title
-    table.label = table.label or label
-    table.unit = table.unit or unit
-    if table.unit is None:
-        u = re.search(r"[(（](万元|元)[)）]\s*$", table.title)
-        table.unit = u.group(1) if u else None
-    table.notes = part["notes"] + table.notes
-    return table
+def _table(part: dict, before: list[str], fallback_title: str) -> Table | None:
+    label, title, unit = read_caption(before + part["captions"])
+    rows = _trim_columns(part["rows"]) if part["rows"] else []
+    header, body, source, notes = split_header(rows)
+    if not title and not header and not body:
+        return None
+    title = title or fallback_title
+    unit = unit or header_unit(header) or v.unit_in_brackets(title)
+    return Table(title=title, header=header, rows=body, unit=unit, label=label, source_rows=source,
+                 notes=part["notes"] + notes)
 
 
 def _trim_columns(rows: list[list[str]]) -> list[list[str]]:

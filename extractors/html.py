@@ -12,8 +12,8 @@ import lxml.html
 from lxml import etree
 
 from extractors import vocabulary as v
-from extractors.columns import is_data_row
-from extractors.model import Extraction, ExtractionError, Paragraph, Table
+from extractors.framing import frame
+from extractors.model import Extraction, ExtractionError, Paragraph
 
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "li", "td", "span")
@@ -87,63 +87,6 @@ def _owning_table(element):
     return parent
 
 
-def _distinct(row: list[str]) -> list[str]:
-    out = []
-    for cell in row:
-        if cell and (not out or out[-1] != cell):
-            out.append(cell)
-    return out
-
-
-def _is_data_row(row: list[str]) -> bool:
-    return is_data_row(_distinct(row))
-
-
-def split_table(grid: list[list[str]], before: list[str]) -> Table | None:
-    """Title, unit, header rows, body rows and notes of one grid."""
-    title, label, unit, notes = "", "", None, []
-    rows = [r for r in grid if any(c for c in r)]
-    while rows:
-        cells = _distinct(rows[0])
-        joined = " ".join(cells)
-        if len(cells) == 1 and v.UNIT_LINE.search(joined):
-            unit = v.UNIT_LINE.search(joined).group(1)
-            rows.pop(0)
-        elif len(cells) <= 2 and v.UNIT_LINE.search(joined) and not title:
-            unit = v.UNIT_LINE.search(joined).group(1)
-            rows.pop(0)
-        elif len(cells) == 1 and not title and ("表" in joined or v.TABLE_LABEL.match(joined)):
-            title = joined
-            rows.pop(0)
-        else:
-            break
-    for text in reversed(before[-3:]):
-        if not unit and v.UNIT_LINE.search(text):
-            unit = v.UNIT_LINE.search(text).group(1)
-        elif not title and "表" in text and len(text) < 80:
-            title = text
-        elif not label and v.TABLE_LABEL.match(text) and len(text) <= 12:
-            label = re.sub(r"\s+", "", v.TABLE_LABEL.match(text).group(1))
-    m = v.TABLE_LABEL.match(title)
-    if m:
-        label = label or re.sub(r"\s+", "", m.group(1))
-        title = title[m.end():].strip()
-    header, body, source = [], [], []
-    for row in rows:
-        cells = _distinct(row)
-        if len(cells) == 1 and v.TABLE_NOTE.match(cells[0]):
-            notes.append(cells[0])
-        elif not body and not _is_data_row(row):
-            header.append(row)
-        else:
-            body.append(row)
-            source.append(" | ".join(c for c in row if c))
-    if not title and not header and not body:
-        return None
-    return Table(title=title, header=header, rows=body, unit=unit, label=label,
-                 source_rows=source, notes=notes)
-
-
 def extract(data: bytes, filename: str = "") -> Extraction:
     text = decode(data)
     try:
@@ -161,14 +104,10 @@ def extract(data: bytes, filename: str = "") -> Extraction:
             continue
         tag = element.tag.lower()
         if tag == "table" and not element.xpath(".//table"):
-            table = split_table(table_grid(element), recent)
-            if table is not None:
-                table.index = len(tables)
-                tables.append(table)
-            recent = []
             after = element.getnext()
-            if after is not None and isinstance(after.tag, str) and v.TABLE_NOTE.match(cell_text(after)) and tables:
-                tables[-1].notes.append(cell_text(after))
+            below = [cell_text(after)] if after is not None and isinstance(after.tag, str) else []
+            tables.extend(frame(table_grid(element), before=recent, after=below, start_index=len(tables)))
+            recent = []
         elif tag in ("p", "h1", "h2", "h3", "h4", "li") or (tag == "div" and not element.xpath(".//p|.//div|.//table")):
             owner = _owning_table(element)
             if owner is not None and not owner.xpath(".//table"):
@@ -176,7 +115,7 @@ def extract(data: bytes, filename: str = "") -> Extraction:
             line = cell_text(element)
             if line:
                 recent.append(line)
-                if not tables and not v.TABLE_LABEL.match(line):
+                if not tables and not v.split_label(line)[0]:
                     paragraphs.append(Paragraph(line))
     if not tables and not paragraphs:
         raise ExtractionError(f"{filename or 'the page'} has no text or tables: is it a disclosure page?",

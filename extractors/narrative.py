@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from extractors.identities import FEN_PER_UNIT, Amount, decimals_of, step_of
+from extractors.vocabulary import CLASS_NAMES, basis_of, measure_name
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(亿元|万元|元)"
@@ -133,15 +134,6 @@ def stated(number: str, unit: str) -> Amount:
     return Amount.printed(int(value * FEN_PER_UNIT[unit]), step_of(unit, decimals_of(value)))
 
 
-def class_names() -> dict[str, str]:
-    """类 name → code, with the older and informal names disclosures print."""
-    # imported here, not at the top: the audit's vocabulary moves into extractors.vocabulary
-    # (issue 13), and until then a top-level import would run the audit package's __init__,
-    # which imports this module
-    from budgets.audit.vocabulary import CLASS_NAMES
-    return CLASS_NAMES
-
-
 # '公共安全支出（204类）司法（06款）行政运行（01项）' names the 项 2040601
 CODED = re.compile(r"[（(](\d{3})类[)）](?:[^（(]*[（(](\d{2})款[)）](?:[^（(]*[（(](\d{2})项[)）])?)?")
 
@@ -157,7 +149,7 @@ def concept_of(label: str) -> Concept | None:
     for pattern, family, measure in CONCEPTS_BEFORE_CLASSES:
         if re.search(pattern, label):
             return Concept(family, measure)
-    for name, code in sorted(class_names().items(), key=lambda kv: -len(kv[0])):
+    for name, code in sorted(CLASS_NAMES.items(), key=lambda kv: -len(kv[0])):
         if name in label:
             path = subject_path(label, name)
             if len(path) > 1:
@@ -179,16 +171,6 @@ def subject_path(label: str, class_name: str) -> list[str]:
     if not PATH_MARKS.search(text):
         return [class_name]
     return [part.strip() for part in PATH_MARKS.split(text) if part.strip()][:3]
-
-
-def basis_of(label: str) -> str | None:
-    if "年初预算" in label:
-        return "budget"
-    if re.search("全年预算|调整预算|调整后预算", label):
-        return "adjusted_budget"
-    if re.search("决算|执行数|实际支出", label):
-        return "actual"
-    return None
 
 
 def clean_label(text: str) -> str:

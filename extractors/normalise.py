@@ -18,7 +18,6 @@ from extractors.subjects import classification_of, level_of, parent_of, subject_
 from extractors.tablekinds import table_kind
 from extractors.titles import DocumentMeta, split_jurisdiction
 
-_CODE_SPACED = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
 
 
 @dataclass
@@ -61,7 +60,7 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
 def department_printed(title: str, meta: DocumentMeta) -> str:
     """The department as a table's title prints it: the title less its kind and jurisdiction."""
     text = re.sub(r"\s+", "", title)
-    text = re.sub(r"^(附件|附表|表)\s*\d+(-\d+)?", "", text)
+    text = v.split_label(text)[1]
     for _, phrases in v.TABLE_KIND_TITLES:
         for phrase in phrases:
             at = text.find(v.label_key(phrase))
@@ -115,7 +114,7 @@ def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headin
     text = cell.strip()
     if spec.role == "code":
         digits = text.replace(" ", "")
-        if _CODE_SPACED.match(text):
+        if v.SUBJECT_CODE_SPACED.match(text):
             owner["code"] = digits
         elif text:
             owner["item"] = owner["item"] or text
@@ -154,7 +153,7 @@ def _subject(owner: dict, kind: str) -> tuple[str, str, str]:
     parts = owner.get("code_parts") or {}
     if not code and parts:
         code = "".join(parts[k] for k in sorted(parts))
-        if not re.match(r"^\d{3}(\d{2}){0,2}$", code):
+        if not v.SUBJECT_CODE.match(code):
             code = ""
     name = owner.get("name", "")
     item = owner.get("item", "")

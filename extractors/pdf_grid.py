@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from extractors import vocabulary as v
 from extractors.numbers import is_amount
+from extractors.pdf_settings import SETTINGS
 
-_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _SPACES = re.compile(r"[ \t\u3000]+")
-EDGE_TOLERANCE = 2.0  # points: rules closer than this are one rule
 
 
 @dataclass
@@ -65,7 +65,7 @@ def cell_text(text: str | None) -> str:
     return joined
 
 
-def _cluster(values: list[float], tolerance: float = EDGE_TOLERANCE) -> list[float]:
+def _cluster(values: list[float], tolerance: float = SETTINGS.edge_tolerance) -> list[float]:
     out: list[float] = []
     for v in sorted(values):
         if out and v - out[-1] <= tolerance:
@@ -119,9 +119,6 @@ def build_grid(cells: list[Cell], columns: list[tuple[float, float]] | None = No
     return _drop_empty_rows(_fuse_columns(Grid(texts, ids, columns)))
 
 
-HAIRLINE = 8.0  # points: a column this narrow holds no text of its own; doubled rules make it
-
-
 def _fuse_columns(grid: Grid) -> Grid:
     """Fuse neighbouring grid columns that are one printed column.
 
@@ -135,7 +132,7 @@ def _fuse_columns(grid: Grid) -> Grid:
     while k < grid.width:
         a, b = k - 1, k
         rows = range(len(grid.texts))
-        narrow = min(_width(grid, a), _width(grid, b)) < HAIRLINE
+        narrow = min(_width(grid, a), _width(grid, b)) < SETTINGS.hairline
 
         def spare_b(r: int) -> bool:
             return grid.ids[r][b] == grid.ids[r][a] or (not grid.texts[r][b] and narrow)
@@ -170,9 +167,6 @@ def _drop_empty_rows(grid: Grid) -> Grid:
 
 # ---- header and body -------------------------------------------------------------------------
 
-_TITLE_IN_FRAME = re.compile(r"表\s*$|表[（(].*[）)]\s*$|^公开\s*\d+\s*表|^公开表")
-_FRAME_META = re.compile(r"^(编制部门|编制单位|部门名称|部门|单位名称|预算单位)[：:]|单位[：:]\s*(万元|元)")
-_EMPTY_MARKERS = {"无", "合计", "总计", "合 计"}
 
 
 def _distinct(row_texts: list[str], row_ids: list[int]) -> list[str]:
@@ -184,9 +178,17 @@ def _distinct(row_texts: list[str], row_ids: list[int]) -> list[str]:
     return out
 
 
+def _frame_meta(text: str) -> bool:
+    """'编制单位：XX局' or '单位：万元' printed in a table's top row."""
+    return bool(v.PREPARER.match(text) or v.UNIT_LINE.search(text))
+
+
 def is_body_row(cells: list[str]) -> bool:
+    """A ruled PDF row is body when it holds an amount or begins with a subject code. (A 合计
+    cell alone does not make a body row here: ruled headers print 合计 as a column label, and the
+    empty-table rule below reads a lone 合计 row.)"""
     first = next((c for c in cells if c.strip()), "")
-    return any(is_amount(c) for c in cells) or bool(_CODE.match(first.replace(" ", "")))
+    return any(is_amount(c) for c in cells) or bool(v.SUBJECT_CODE.match(first.replace(" ", "")))
 
 
 def split_layout(grid: Grid) -> Layout:
@@ -199,8 +201,8 @@ def split_layout(grid: Grid) -> Layout:
         joined = " ".join(distinct)
         single_span = len(set(ids[start])) == 1
         if distinct and (
-            (single_span and _TITLE_IN_FRAME.search(joined.replace(" ", "")))
-            or all(_FRAME_META.search(d.replace(" ", "")) for d in distinct)
+            (single_span and v.TITLE_IN_FRAME.search(joined.replace(" ", "")))
+            or all(_frame_meta(d.replace(" ", "")) for d in distinct)
         ):
             title_rows.append(joined)
             start += 1
@@ -211,7 +213,7 @@ def split_layout(grid: Grid) -> Layout:
     if body_start is None:
         body_start = next(
             (r for r in range(start, len(texts))
-             if [d.replace(" ", "") for d in _distinct(texts[r], ids[r])] in (["无"], ["合计"], ["总计"])),
+             if tuple(d.replace(" ", "") for d in _distinct(texts[r], ids[r])) in v.EMPTY_BODY_MARKERS),
             len(texts),
         )
     header = [list(row) for row in texts[start:body_start]]

@@ -19,7 +19,7 @@ import zlib
 from decimal import Decimal
 
 from extractors import limits
-from extractors.framing import frame
+from extractors.framing import frame, sheet_label, sheet_title
 from extractors.model import Extraction, ExtractionError, Table
 from extractors.wordprocessing import is_encrypted_office
 
@@ -119,7 +119,7 @@ def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
             continue
         grid, hidden_rows, missing = _xlsx_grid(sheet, formulas[sheet.title] if formulas else None)
         uncached += missing
-        tables = frame(grid, context=[], fallback_title=_sheet_title(sheet.title), start_index=len(result.tables))
+        tables = frame(grid, before=[], fallback_title=_sheet_title(sheet.title), start_index=len(result.tables))
         for table in tables:
             _fallback_label(table, sheet.title)
             if hidden_rows:
@@ -208,7 +208,7 @@ def extract_legacy(data: bytes, filename: str = "") -> Extraction:
         raise ExtractionError(f"{what} is password-protected; it cannot be read", status="unsupported")
     result = Extraction()
     for name, grid, hidden_rows in _legacy_sheets(data, what):
-        tables = frame(grid, context=[], fallback_title=_sheet_title(name), start_index=len(result.tables))
+        tables = frame(grid, before=[], fallback_title=_sheet_title(name), start_index=len(result.tables))
         for table in tables:
             _fallback_label(table, name)
             if hidden_rows:
@@ -282,19 +282,11 @@ def _legacy_grid(book, sheet) -> tuple[list[list[str]], int]:
 # --- both --------------------------------------------------------------------------------------
 
 def _sheet_title(sheet_name: str) -> str:
-    """A sheet named like a table ('财政拨款收支总表', '附件1 部门收入总表') titles it; 'Sheet1' does not."""
-    from extractors.framing import LABEL, TITLE
-
-    rest = LABEL.sub("", sheet_name, count=1).strip()
-    return rest if TITLE.search(rest) else ""
+    return sheet_title(sheet_name)
 
 
 def _fallback_label(table: Table, sheet_name: str) -> None:
-    from extractors.framing import LABEL
-
-    m = LABEL.match(sheet_name)
-    if not table.label and m:
-        table.label = re.sub(r"\s+", "", m.group(1))
+    table.label = table.label or sheet_label(sheet_name)
 
 
 def _finish(result: Extraction, what: str) -> None:

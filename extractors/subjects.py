@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import csv
 from functools import lru_cache
-from pathlib import Path
 
 from extractors import vocabulary as v
 
-SUBJECTS_CSV = Path(__file__).with_name("data") / "subjects.csv"
+SUBJECTS_CSV = v.SUBJECTS_CSV
 SOURCE = ("政府收支分类科目 (财政部, annual editions 2007–2026): class (类) names of the functional "
           "classification with their renaming years, and the 部门预算支出经济分类科目 classes and "
           "items, transcribed by the project")
@@ -49,15 +48,10 @@ def parent_of(code: str) -> str | None:
     return code[:-2] if len(code) in (5, 7) else None
 
 
-@lru_cache(maxsize=1)
-def _class_codes_by_name() -> dict[str, str]:
-    return {v.label_key(r["name"]): r["code"] for r in reference()
-            if r["classification"] == "functional" and r["level"] == 1}
-
-
 def subject_code_for_name(name: str) -> str:
-    """A functional class (类) printed by name only, as summary tables do: '卫生健康支出' → '210'."""
-    return _class_codes_by_name().get(v.label_key(name), "")
+    """A functional class (类) printed by name only, as summary tables do: '卫生健康支出' → '210'
+    (any name the class has had: '农林水事务支出' → '213')."""
+    return v.class_code(name)
 
 
 def official_name(code: str, year: int | None, classification: str = "functional") -> str | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from extractors import vocabulary as v
-from extractors.columns import is_data_row
+from extractors.framing import frame, is_note
 from extractors.evidence import place_with_evidence
 from extractors.layout import RawTable, as_ragged_table, plan, unplaceable
 from extractors.model import Extraction, ExtractionError, Paragraph
@@ -55,67 +55,51 @@ def split_rows(text: str) -> list[tuple[str, object]]:
     return out
 
 
-def _is_title(cells: list[str]) -> bool:
-    return len(cells) == 1 and ("表" in cells[0] or v.TABLE_LABEL.match(cells[0])) and not v.UNIT_LINE.search(cells[0])
-
-
 def parse_dump(text: str) -> tuple[list[RawTable], list[str], str]:
-    """Tables (cells in order, columns not yet placed), narrative lines, and the page title."""
+    """Tables (cells in order, columns not yet placed), narrative lines, and the page title.
+
+    Runs of rows between text lines are grids; the framing stage finds their captions (the
+    附件 line above, the title and unit rows), their remarks and their header rows, exactly as
+    for an HTML table."""
     items = split_rows(text)
     tables: list[RawTable] = []
     narrative: list[str] = []
     title = next((line for kind, line in items if kind == "text"), "")
-    current: RawTable | None = None
-    pending_label = ""
-    last_text = ""
-    for kind, payload in items:
-        if kind == "text":
-            line = payload
-            m = v.TABLE_LABEL.match(line)
-            if m and len(line) <= 12:
-                pending_label = re.sub(r"\s+", "", m.group(1))
-                current = None
+    before: list[str] = []
+    grid: list[list[str]] = []
+    n = 0
+    while n < len(items):
+        kind, payload = items[n]
+        if kind == "row":
+            cells, _ = payload
+            if cells:
+                grid.append(cells)
+            n += 1
+            # a bracketed line between rows ('(单位：万元)', a wrapped remark) does not end the grid
+            while n < len(items) and items[n][0] == "text" and items[n][1].startswith("(") \
+                    and not is_note(items[n][1]) and n + 1 < len(items) and items[n + 1][0] == "row":
+                n += 1
+            if n < len(items) and items[n][0] == "row":
                 continue
-            if current is not None and v.TABLE_NOTE.match(line):
-                current.notes.append(line)
-                continue
-            if current is None and not tables:
+            after = [line for kind_, line in items[n:n + 3] if kind_ == "text"]
+            tables.extend(_raw(t) for t in frame(grid, before=before, after=after, start_index=len(tables)))
+            grid, before = [], []
+            continue
+        line = payload
+        if not tables:
+            if not v.split_label(line)[0] or len(line) > 12:
                 narrative.append(line)
-            last_text = line
-            current = None if not line.startswith("(") else current
-            continue
-        cells, raw_lines = payload
-        if not cells:
-            continue
-        if len(cells) == 1 and v.TABLE_NOTE.match(cells[0]) and current is not None:
-            current.notes.append(cells[0])
-            continue
-        if current is None or _is_title(cells) and current.body_rows:
-            if _is_title(cells):
-                table_title, cells = cells[0], None
-            else:
-                table_title = last_text if "表" in last_text else pending_label
-            label = pending_label
-            m = v.TABLE_LABEL.match(table_title)
-            if m:
-                label = label or re.sub(r"\s+", "", m.group(1))
-                table_title = table_title[m.end():].strip()
-            current = RawTable(title=table_title, header_rows=[], body_rows=[], label=label,
-                               index=len(tables))
-            tables.append(current)
-            pending_label = ""
-            if cells is None:
-                continue
-        unit = v.UNIT_LINE.search(" ".join(cells))
-        if unit and len(cells) <= 2 and not current.body_rows:
-            current.unit = unit.group(1)
-            continue
-        if not current.body_rows and not is_data_row(cells):
-            current.header_rows.append(cells)
-        else:
-            current.body_rows.append(cells)
-            current.source_rows.append(" | ".join(cells))
+        before.append(line)
+        n += 1
     return tables, narrative, title
+
+
+def _raw(table) -> RawTable:
+    """A framed table as the text dump gave it: each row's non-empty cells, columns not placed."""
+    return RawTable(title=table.title, header_rows=[[c for c in r if c] for r in table.header],
+                    body_rows=[[c for c in r if c] for r in table.rows], unit=table.unit, label=table.label,
+                    notes=list(table.notes), source_rows=[" | ".join(c for c in r if c) for r in table.rows],
+                    index=table.index)
 
 
 def extract(data: bytes, filename: str = "") -> Extraction:

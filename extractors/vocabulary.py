@@ -5,7 +5,10 @@ A new province or template is new entries here, not new code. Labels are compare
 """
 from __future__ import annotations
 
+import csv
 import re
+from functools import lru_cache
+from pathlib import Path
 
 # Table kind ← phrases in the title, most specific first (the 三公 title also says 一般公共预算支出).
 TABLE_KIND_TITLES: list[tuple[str, tuple[str, ...]]] = [
@@ -81,8 +84,11 @@ TRUNCATED_MEASURE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 SUBTOTAL_LABELS = ("小计",)
-TOTAL_ROW_LABELS = ("合计", "总计", "小计", "收入合计", "支出合计", "收入总计", "支出总计",
-                    "本年收入合计", "本年支出合计", "总合计")
+# Rows that total a table's expenditure side, most specific first; income-side totals after.
+EXPENDITURE_TOTALS = ["本年支出合计", "本年支出", "合计", "总计", "支出合计", "支出总计"]
+INCOME_TOTALS = ["本年收入合计", "本年收入", "收入合计", "收入总计"]
+TOTAL_ROW_LABELS = tuple(dict.fromkeys(["合计", "总计", "小计", "总合计"] + EXPENDITURE_TOTALS + INCOME_TOTALS))
+TOTAL_LABELS = set(TOTAL_ROW_LABELS)
 
 # Column roles ← labels. Anything not here that names a measure is an amount column.
 CODE_LABELS = ("科目编码", "功能分类科目编码", "经济分类科目编码", "科目代码", "编码", "代码",
@@ -102,14 +108,18 @@ TEXT_LABELS = ("指标名称", "计量单位", "指标性质", "指标值", "指
 CLASSIFICATION_GROUP_LABELS = ("功能分类科目", "经济分类科目", "科目", "支出功能分类科目", "部门经济分类科目",
                                "政府经济分类科目", "功能分类", "经济分类", "项目")
 
+# Measures whose sum is the row's total on the income side (部门收入总表, 政府采购 tables).
+INCOME_SOURCES = [
+    "carryover", "general_budget", "gov_fund", "state_capital", "special_account",
+    "business_income", "operating_income", "superior_subsidy", "subordinate_remit", "other_income",
+]
+
 # Components that a total is the sum of, within one year and one row (row identities).
 DECOMPOSITIONS: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("basic", "project")),
     ("total", ("personnel", "public_use")),
     ("total", ("general_budget", "gov_fund", "state_capital")),
-    ("total", ("carryover", "general_budget", "gov_fund", "state_capital", "special_account",
-               "business_income", "superior_subsidy", "subordinate_remit", "operating_income",
-               "other_income")),
+    ("total", tuple(INCOME_SOURCES)),
     ("total", ("overseas_travel", "vehicles", "reception")),
     ("vehicles", ("vehicle_purchase", "vehicle_operation")),
     ("total", ("initial_allocation", "superior_special")),
@@ -118,22 +128,83 @@ DECOMPOSITIONS: list[tuple[str, tuple[str, ...]]] = [
 # Row labels on the expenditure side of a two-sided summary table.
 EXPENDITURE_SIDE = re.compile(r"支出|结转下年|年末结转|结余")
 
-# How tables print their unit, their number and their notes, and what a subject code looks like.
-UNIT_LINE = re.compile(r"单位[:：]\s*(万元|元|亿元)")
-TABLE_LABEL = re.compile(r"^(附件\s*\d+(?:-\d+)?|附表\s*\d+|表\s*\d+|公开\s*\d+\s*表)")
-TABLE_NOTE = re.compile(r"^[(（]?(备注|注)[:：]")
-SUBJECT_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+# ---- how tables print their captions ---------------------------------------------------------
+# Every reader (HTML, text dump, XLSX/XLS, DOCX/DOC, PDF) and the audit use these patterns; a
+# template that prints its captions another way is a change here, nowhere else.
 
-_CN_NUMERAL = "一二三四五六七八九十"
-ITEM_HEADING = re.compile(rf"^[{_CN_NUMERAL}]+[、.．]")
-ITEM_SUBHEADING = re.compile(rf"^[(（][{_CN_NUMERAL}]+[)）]")
-ITEM_NUMBERING = re.compile(rf"^(?:[{_CN_NUMERAL}]+[、.．]|[(（][{_CN_NUMERAL}]+[)）]|\d+[、.．])\s*")
+# The unit line: '单位：万元', '单位 ：元' (a space before the full-width colon), '金额单位:元',
+# '单 位：万元' (a PDF's letter-spaced heading), not '编制单位：元宝山区…'. Group 1 is the unit.
+UNIT_LINE = re.compile(r"(?:金额)?单\s*位\s*[:：]\s*(万元|元|亿元)(?![\u4e00-\u9fff]{2})")
+# '单位：万' with '元' wrapped onto the next printed line (a narrow PDF caption box)
+UNIT_LINE_CUT = re.compile(r"单\s*位\s*[:：]\s*万\s*$")
+# A unit printed in a header cell or at the end of a title: '（元）', '(万元)', '金额（万元）'.
+UNIT_IN_BRACKETS = re.compile(r"[(（]\s*(万元|元|亿元)\s*[)）]\s*$")
+# A cell that is only the unit: '（元）', '金额(万元)'.
+UNIT_ALONE = re.compile(r"(金额)?[(（](万元|元|亿元)[)）]")
+UNITS = ("万元", "元", "亿元")
+
+_NUM_CN = "一二三四五六七八九十"
+# 表一 but not 表一般公共预算…: a Chinese numeral after 表 is a number only when 般 does not follow.
+_TABLE_NO = rf"(?:\d+(?:\s*[-－—]\s*\d+)?|[{_NUM_CN}]+(?!般))"
+_LABEL_BODY = (rf"(?:附件|附表)\s*\d+(?:\s*[-－—]\s*\d+)?"
+               rf"|公开\s*\d+\s*表|公开表\s*{_TABLE_NO}|表\s*{_TABLE_NO}")
+# What a document numbers a table, at the start of a caption: 附件2-1, 附表3, 表1-2, 表一, 公开03表,
+# 公开表一. Group 1 is the label; the match also takes the punctuation after it ('附件1：').
+TABLE_LABEL = re.compile(rf"^\s*({_LABEL_BODY})(?![\d{_NUM_CN}])\s*[:：、.．]?\s*")
+# The same label anywhere in a printed line ('上海市普陀区司法局 公开03表'); 表N only at the start.
+TABLE_LABEL_IN_LINE = re.compile(
+    rf"((?:附件|附表)\s*\d+(?:\s*[-－—]\s*\d+)?|公开\s*\d+\s*表|公开表\s*{_TABLE_NO}|^表\s*{_TABLE_NO})"
+    rf"(?![\d{_NUM_CN}])")
+# Remarks printed with a table: '注：', '备注：', '说明：', '（备注：…）', and the words templates use
+# for an empty table ('本表无数据', '本部门无政府性基金预算…').
+TABLE_NOTE = re.compile(r"^\s*[(（]?\s*(?:注|说明|备注)|本表无数据|为空表|故本表|本部门无|本单位无")
+# '编制单位：XX局', '部门（单位）：XX局', '预算单位：…' beside the unit on a caption row.
+PREPARER = re.compile(r"^\s*(?:编制|填报|预算|主管)?(?:单位|部门)(?:名称)?(?:[(（]\s*单位\s*[)）])?\s*[:：]")
+# A title ends in 表, perhaps with a bracket after it ('…支出表（按功能分类）', '…总表（续）').
+TITLE_END = re.compile(r"表\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:[(（]续[)）])?\s*$")
+# A printed title line as a whole: 2–60 characters ending in 表.
+TITLE_LINE = re.compile(r"^.{2,60}?表(?:[（(][^）)]{0,20}[）)])?(?:[（(]续[）)])?$")
+# A title printed inside a table's frame (a PDF's merged top row).
+TITLE_IN_FRAME = re.compile(r"表\s*$|表[（(].*[）)]\s*$|^公开\s*\d+\s*表|^公开表")
+# Lines that end like a title but are not one: a contents page, a sentence, dot leaders.
+TITLE_BLOCKERS = re.compile(r"^(注|说明|备注|目录|第[一二三四五六七八九十]+部分)|[。；，,]|…|\.{4}")
+# '1.', '一、' printed before a title in a contents-like list of tables.
+TITLE_NUMBER = re.compile(r"^(?:\d+\s*[.．、]\s*|[一二三四五六七八九十]+\s*、\s*)")
+# A heading in a PDF's narrative: '一、', '（二）', '3.', '第一部分'.
+NARRATIVE_HEADING = re.compile(
+    r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．]|第[一二三四五六七八九十]+部分)")
+PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页")
+# A cover's issuer and kind: '预算单位：上海市普陀区司法局', '2026年部门预算'.
+COVER_ISSUER = re.compile(r"(预算主管部门|预算单位|主管部门|部门名称|单位名称)\s*[：:]\s*(\S+)")
+COVER_KIND = re.compile(r"(20\d\d)\s*年\S*?(部门|单位)(预算|决算)")
+YEAR_AND_STAGE = re.compile(r"20\d\d.*(预算|决算)|(预算|决算).*20\d\d")
+# The only text an empty mandated table prints in its body.
+EMPTY_BODY_MARKERS = (("无",), ("合计",), ("总计",))
+
+SUBJECT_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+SUBJECT_CODE_SPACED = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
+
+ITEM_HEADING = re.compile(rf"^[{_NUM_CN}]+[、.．]")
+ITEM_SUBHEADING = re.compile(rf"^[(（][{_NUM_CN}]+[)）]")
+# Numbering before a row label: '一、', '(八)', '（3）', '2.', '①'.
+ITEM_NUMBERING = re.compile(
+    rf"^(?:[{_NUM_CN}]+[、.．]|[(（][{_NUM_CN}\d]+[)）]|\d+[、.．]|[①-⑳])\s*")
 
 _BRACKETS = str.maketrans({"（": "(", "）": ")", "“": "", "”": "", '"': "", "：": ":", "\u3000": ""})
+_SPACES = re.compile(r"\s+")
 
 
 def label_key(label: str) -> str:
-    return re.sub(r"\s+", "", label or "").translate(_BRACKETS)
+    """A label as the vocabulary compares it: no spaces, half-width brackets and colon, no quotes."""
+    return _SPACES.sub("", label or "").translate(_BRACKETS)
+
+
+@lru_cache(maxsize=65536)
+def plain(label: str | None) -> str:
+    """A row label as printed, without spaces and leading numbering:
+    '(八)社会保障和就业支出' → '社会保障和就业支出'."""
+    text = _SPACES.sub("", label or "").replace("（", "(").replace("）", ")")
+    return ITEM_NUMBERING.sub("", text)
 
 
 def _index(mapping: dict[str, tuple[str, ...]]) -> dict[str, str]:
@@ -141,3 +212,212 @@ def _index(mapping: dict[str, tuple[str, ...]]) -> dict[str, str]:
 
 
 MEASURE_BY_LABEL = _index(MEASURE_LABELS)
+
+
+# ---- captions read ------------------------------------------------------------------------------
+
+def unit_in(text: str) -> str | None:
+    """The unit a caption line states: '单位 ：元' → '元'; '单位：万' (cut) → '万元'."""
+    m = UNIT_LINE.search(text or "")
+    if m:
+        return m.group(1)
+    if UNIT_LINE_CUT.search(text or ""):
+        return "万元"
+    return None
+
+
+def unit_in_brackets(text: str) -> str | None:
+    """The unit a header cell or title prints in brackets: '金额（元）' → '元'."""
+    m = UNIT_IN_BRACKETS.search(text or "")
+    return m.group(1) if m else None
+
+
+def normal_label(text: str) -> str:
+    """A table label as the contract stores it: no spaces, one kind of dash ('附件 2－1' → '附件2-1')."""
+    return re.sub(r"[－—]", "-", _SPACES.sub("", text or ""))
+
+
+def split_label(text: str) -> tuple[str, str]:
+    """'附件2-1：一般公共预算支出表' → ('附件2-1', '一般公共预算支出表'); no label → ('', text)."""
+    m = TABLE_LABEL.match(text or "")
+    if not m:
+        return "", (text or "").strip()
+    return normal_label(m.group(1)), text[m.end():].strip()
+
+
+def label_in_line(text: str) -> str:
+    """The label anywhere in a printed line ('普陀区司法局 公开03表' → '公开03表')."""
+    m = TABLE_LABEL_IN_LINE.search(_SPACES.sub("", text or ""))
+    return normal_label(m.group(1)) if m else ""
+
+
+def is_note(text: str) -> bool:
+    return bool(TABLE_NOTE.search(_SPACES.sub("", text or "")))
+
+
+# ---- basis of an amount -------------------------------------------------------------------------
+
+_FUND_NAMES = re.compile(r"一般公共预算|政府性基金预算|国有资本经营预算")
+
+
+def basis_of(text: str, stage: str | None = None, column: bool = False) -> str | None:
+    """What an amount is, from the words of its column header or its sentence: 'budget'
+    (年初预算), 'adjusted_budget' (调整预算, 调整后预算, and 全年预算 in a final account) or
+    'actual' (决算, 执行数, 实际支出). A fund's name (一般公共预算) says nothing.
+
+    In a sentence other words say nothing (None: '政府采购预算总额' names the document, not a
+    basis). A column header always has a basis (`column=True`): a bare 预算数 is the budget,
+    and a header without such words carries the document's own (a final account's are actuals).
+
+    全年预算数 is the budget for the whole year as it stood at the year's end. In a final account
+    (printed after the year) it sits beside 年初预算数 and 决算数 and is the budget after the
+    year's adjustments (调整预算); in a budget, printed before any adjustment, it is the budget.
+    """
+    text = _FUND_NAMES.sub("", text or "")
+    if "年初预算" in text:
+        return "budget"
+    if re.search("调整预算|调整后预算", text):
+        return "adjusted_budget"
+    if "全年预算" in text:
+        return "budget" if stage == "budget" else "adjusted_budget"
+    if re.search("决算|执行|实际支出", text):
+        return "actual"
+    if not column:
+        return None
+    if "预算" in text:
+        return "budget"
+    return "actual" if stage == "final_account" else "budget"
+
+
+# ---- the functional classification's 类 by name ------------------------------------------------
+
+SUBJECTS_CSV = Path(__file__).with_name("data") / "subjects.csv"
+
+
+def _class_names() -> dict[str, str]:
+    """Every name a functional 类 has had (data/subjects.csv, by year), current names first."""
+    with SUBJECTS_CSV.open(encoding="utf-8") as f:
+        rows = [r for r in csv.DictReader(f) if r["classification"] == "functional" and r["level"] == "1"]
+    rows.sort(key=lambda r: (r["code"], -(int(r["valid_to"]) if r["valid_to"] else 9999)))
+    return {r["name"]: r["code"] for r in rows}
+
+
+CLASS_NAMES: dict[str, str] = _class_names()
+_CLASS_BY_KEY = {label_key(name): code for name, code in CLASS_NAMES.items()}
+
+
+def class_code(name: str) -> str:
+    """A functional class (类) printed by name only, as summary tables do: '农林水事务支出' → '213'."""
+    return _CLASS_BY_KEY.get(label_key(plain(name)), "")
+
+
+# ---- rows of budget lines (the audit reads lines as the contract stores them) -------------------
+
+def row_label(line: dict) -> str:
+    """A row's own label: the subject name for a coded row, else the item (whose '/' path,
+    e.g. '一、本年支出/(八)社会保障和就业支出', ends with the row's own label)."""
+    if line.get("subject_code") and line.get("subject_name"):
+        return plain(line["subject_name"])
+    return plain((line.get("item") or line.get("subject_name") or "").split("/")[-1])
+
+
+def is_total_row(line: dict) -> bool:
+    return not line.get("subject_code") and row_label(line) in TOTAL_LABELS
+
+
+def is_expenditure_total(line: dict) -> bool:
+    return not line.get("subject_code") and row_label(line) in EXPENDITURE_TOTALS
+
+
+def subject_key(line: dict) -> str:
+    """The subject code of a row, also for summary tables that print only the 类 name."""
+    return line.get("subject_code") or class_code(line.get("subject_name") or line.get("item") or "")
+
+
+def line_classification(line: dict) -> str:
+    """'functional' | 'economic' | '' for a budget line, from its classification or its code."""
+    cls = line.get("classification") or ""
+    if cls in ("functional", "economic"):
+        return cls
+    code = subject_key(line)
+    if code[:1] == "2":
+        return "functional"
+    if code[:1] in ("3", "5"):
+        return "economic"
+    return ""
+
+
+# ---- what a disclosure must publish, and the names the checks print ----------------------------
+
+# Tables a disclosure of each stage must publish (财政部 templates since 2017; 国有资本经营预算
+# for final accounts). A province's family adds its own; recognised by the document's district.
+MANDATED = {
+    "budget": [
+        "dept_summary", "dept_income", "dept_expenditure", "fiscal_appropriation_summary",
+        "general_budget_expenditure", "general_budget_basic_expenditure",
+        "three_public_expenses", "gov_fund_expenditure",
+    ],
+    "final_account": [
+        "dept_summary", "dept_income", "dept_expenditure", "fiscal_appropriation_summary",
+        "general_budget_expenditure", "general_budget_basic_expenditure",
+        "three_public_expenses", "gov_fund_expenditure", "state_capital_expenditure",
+    ],
+}
+FAMILY_EXTRA = {
+    # 重庆 district budgets add 政府采购, 项目支出 and 绩效 tables (附件9–12).
+    ("重庆", "budget"): ["procurement", "project_expenditure", "overall_performance", "project_performance"],
+    # 上海 budgets publish 国有资本经营预算 and 项目支出 tables too.
+    ("上海", "budget"): ["state_capital_expenditure"],
+}
+
+TABLE_NAMES = {
+    "fiscal_appropriation_summary": "财政拨款收支总表",
+    "general_budget_expenditure": "一般公共预算财政拨款支出表",
+    "general_budget_basic_expenditure": "一般公共预算财政拨款基本支出表",
+    "three_public_expenses": "“三公”经费支出表",
+    "gov_fund_expenditure": "政府性基金预算支出表",
+    "state_capital_expenditure": "国有资本经营预算支出表",
+    "dept_summary": "部门收支总表",
+    "dept_income": "部门收入总表",
+    "dept_expenditure": "部门支出总表",
+    "procurement": "政府采购预算明细表",
+    "project_expenditure": "项目支出明细表",
+    "overall_performance": "部门整体绩效目标表",
+    "project_performance": "项目绩效目标表",
+    "fiscal_appropriation_expenditure": "财政拨款支出表",
+    "fiscal_appropriation_basic_expenditure": "财政拨款基本支出表",
+    "admin_operating_expenditure": "机关运行经费支出表",
+}
+
+
+def mandated_tables(district: str | None, stage: str | None) -> list[str]:
+    kinds = list(MANDATED.get(stage or "", []))
+    for (place, family_stage), extra in FAMILY_EXTRA.items():
+        if family_stage == stage and place in (district or ""):
+            kinds += [k for k in extra if k not in kinds]
+    return kinds
+
+
+def family_name(district: str | None, stage: str | None) -> str:
+    for place, family_stage in FAMILY_EXTRA:
+        if family_stage == stage and place in (district or ""):
+            return f"{place}-{stage}"
+    return f"national-{stage}"
+
+
+MEASURE_NAMES = {
+    "total": "合计", "basic": "基本支出", "project": "项目支出", "personnel": "人员经费",
+    "public_use": "公用经费", "general_budget": "一般公共预算", "gov_fund": "政府性基金预算",
+    "state_capital": "国有资本经营预算", "carryover": "上年结转", "special_account": "财政专户管理资金",
+    "business_income": "事业收入", "operating_income": "经营收入", "superior_subsidy": "上级补助收入",
+    "subordinate_remit": "附属单位上缴收入", "other_income": "其他收入",
+    "overseas_travel": "因公出国(境)费", "vehicles": "公务用车购置及运行费",
+    "vehicle_purchase": "公务用车购置费", "vehicle_operation": "公务用车运行维护费",
+    "reception": "公务接待费", "meeting": "会议费", "training": "培训费",
+    "admin_operating": "机关运行经费", "fiscal_appropriation": "财政拨款", "carryover_end": "年末结转和结余",
+    "procurement": "政府采购",
+}
+
+
+def measure_name(measure: str) -> str:
+    return MEASURE_NAMES.get(measure, measure)

@@ -20,13 +20,12 @@ import zlib
 from pathlib import Path
 
 from extractors import limits
-from extractors.framing import NOTE, caption_kind, frame
+from extractors.framing import caption_kind, caption_lines, frame, is_note
 from extractors.model import Extraction, ExtractionError, Paragraph
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLE2 = b"\xd0\xcf\x11\xe0"
 CONVERSION_TIMEOUT = 120  # seconds; LibreOffice starts in a few
-CAPTION_LINES = 3  # paragraphs before a table that may caption it
 MAX_SPAN = 200  # Word allows 63 columns; a larger gridSpan is damage or malice
 
 
@@ -76,15 +75,15 @@ def extract_docx(data: bytes, filename: str = "") -> Extraction:
                 continue
             if not heading and _is_heading(element, document):
                 heading = text
-            if result.tables and not pending and NOTE.match(text):
+            if result.tables and not pending and is_note(text):
                 result.tables[-1].notes.append(text)  # '备注：…' printed under the table
                 continue
             result.paragraphs.append(Paragraph(text=text))
             pending.append(text)
         else:
             grid = table_grid(element)
-            context = pending[-CAPTION_LINES:]
-            tables = frame(grid, context=context, start_index=len(result.tables))
+            context = caption_lines(pending)
+            tables = frame(grid, before=context, start_index=len(result.tables))
             if tables:
                 _drop_captions(result.paragraphs, context)
             result.tables.extend(tables)

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, table_groups, table_name, table_short, wan_text
-from budgets.audit.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
 from extractors.identities import Amount, quantize
+from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
 
 CHECK = "cross_table"
 

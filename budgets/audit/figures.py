@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 
 from budgets.audit.model import Disclosure, table_groups
-from budgets.audit.vocabulary import EXPENDITURE_TOTALS, INCOME_TOTALS, row_label, subject_key
 from extractors.narrative import Concept
+from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_TOTALS, row_label, subject_key
 
 EXPENDITURE_KINDS = {
     "dept_expenditure", "dept_summary", "dept_income", "general_budget_expenditure",
@@ -63,9 +63,6 @@ def figures(disclosure: Disclosure, concept: Concept, year: int | None, basis: s
     cells = _figures(disclosure, concept, year)
     if basis:
         cells = [c for c in cells if (c.get("basis") or "budget") == basis]
-        if basis == "budget" and disclosure.document.get("stage") == "final_account":
-            # a final account's '一般公共预算财政拨款' column is no 年初预算 column
-            cells = [c for c in cells if re.search("年初预算|预算数", c.get("column_label") or "")]
     return cells
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, table_groups, wan_text
-from budgets.audit.vocabulary import (
-    EXPENDITURE_TOTALS, TOTAL_LABELS, classification_of, is_expenditure_total, measure_name, row_label, subject_key,
+from extractors.vocabulary import (
+    EXPENDITURE_TOTALS, TOTAL_LABELS, line_classification as classification_of, is_expenditure_total, measure_name, row_label, subject_key,
 )
 from extractors.identities import Amount, total
 

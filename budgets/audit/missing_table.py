@@ -3,7 +3,7 @@ disclosure (present ÷ mandated) is stored in the `completeness` table."""
 from __future__ import annotations
 
 from budgets.audit.model import Disclosure, Finding
-from budgets.audit.vocabulary import TABLE_NAMES, family_name, mandated_tables
+from extractors.vocabulary import TABLE_NAMES, family_name, mandated_tables
 
 CHECK = "missing_table"
 

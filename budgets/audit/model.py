@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from budgets.audit.vocabulary import is_expenditure_total
 from extractors.identities import EXACT, MISMATCH, ROUNDING, Amount, compare
+from extractors.vocabulary import is_expenditure_total
 
 FEN_PER_WAN = 1_000_000
 THREE_PUBLIC_MEASURES = ("overseas_travel", "vehicles", "reception")

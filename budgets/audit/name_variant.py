@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, table_name
-from budgets.audit.vocabulary import classification_of, plain
+from extractors.vocabulary import TABLE_LABEL as LABEL, line_classification as classification_of, plain
 
 CHECK = "name_variant"
 
@@ -18,7 +18,6 @@ TITLE_WORDS = [
     "项目支出", "整体绩效", "“三公”", "\"三公\"", "三公", "机关运行", "部门预算", "单位预算", "部门决算",
     "单位决算", "预算表", "决算表", "20",
 ]
-LABEL = re.compile(r"^(?:附件|附表|表|公开)\s*[\d一二三四五六七八九十]+(?:[-—－]\d+)?(?:表)?[:：、.\s]*")
 
 
 def department_in_title(title: str, district: str) -> str:

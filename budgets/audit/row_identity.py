@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, wan_text
-from budgets.audit.vocabulary import INCOME_SOURCES, measure_name, row_label, subject_key
 from extractors.identities import Amount, total
+from extractors.vocabulary import INCOME_SOURCES, measure_name, row_label, subject_key
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]

@@ -1,0 +1,137 @@
+"""Tables found page by page → the document's tables.
+
+A table whose page shows no title continues the table before it: its repeated header is
+dropped and its columns are matched to the first page's by position. Captions (title, label,
+unit) and remarks come from the framing stage, read from the lines around each page table.
+"""
+from __future__ import annotations
+
+from extractors import framing
+from extractors.model import Table, Unplaced
+from extractors.pdf_grid import is_body_row
+from extractors.pdf_lines import Line, squeeze
+from extractors.pdf_page import PageTable
+from extractors.pdf_settings import SETTINGS
+
+
+def title_of(lines: list[Line], frame_rows: list[str]) -> str:
+    """The table title: one printed in its frame, or the title-like line nearest above it."""
+    return framing.title_above([ln.text for ln in lines], frame_rows)
+
+
+def label_of(lines: list[Line], frame_rows: list[str]) -> str:
+    return framing.label_above([ln.text for ln in lines], frame_rows)
+
+
+def unit_of(lines: list[Line], frame_rows: list[str]) -> str | None:
+    return framing.unit_above([ln.text for ln in lines], frame_rows)
+
+
+def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, set[int]]]:
+    """Page tables → document tables, and the pages each table was printed on."""
+    tables: list[Table] = []
+    spans: dict[int, set[int]] = {}
+    foot: list[Line] = []  # lines below the last table of the previous page (a label printed early)
+    start: PageTable | None = None  # the page table the current table started with
+    last_page = 0
+    carried: list[Line] = []  # a title printed at the foot of a page whose table starts overleaf
+    for pt in page_tables:
+        frame = pt.layout.title_rows
+        first_on_page = pt.page != last_page
+        if first_on_page and carried and pt.page == last_page + 1 and not title_of(pt.above, frame):
+            pt.above = carried + pt.above
+        carried = []
+        previous_foot = foot if first_on_page and pt.page == last_page + 1 else []
+        if first_on_page:
+            foot = []
+        last_page = pt.page
+        title = title_of(pt.above, frame)
+        notes = [squeeze(ln.text) for ln in pt.below]
+        if pt.after and title_of(pt.after, []):
+            carried = pt.after[-3:]
+        if pt.after:
+            foot = pt.after
+        if not title and tables and start is not None and first_on_page:
+            table = tables[-1]
+            if not table.rows and pt.layout.rows and len(pt.columns) > table.width:
+                # only the top of the header fitted on the previous page: the finer grid overleaf
+                # is the table's; the earlier header rows spread over the columns they cover
+                above = realign(pt.columns, start.columns, table.header, len(pt.columns), spread=True)
+                table.header = above + pt.layout.header
+                table.rows = list(pt.layout.rows)
+                table.source_rows = list(pt.layout.source_rows)
+                table.notes.extend(n for n in notes if n not in table.notes)
+                spans[len(tables) - 1].add(pt.page)
+                start = pt
+                continue
+            lost: list[tuple[int, str]] = []
+            rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width, lost=lost)
+            header_rows = [list(h) for h in table.header]
+            while rows and rows[0] in header_rows:
+                rows.pop(0)  # the header repeated on the continuation page
+            rows = [r for r in rows if any(c.strip() for c in r)]
+            if table.rows or any(is_body_row(r) for r in rows):
+                table.unplaced.extend(
+                    Unplaced(len(table.rows), text, [], f"page {pt.page}: printed outside the columns of page {start.page}")
+                    for _, text in lost)
+                table.rows.extend(rows)
+                table.source_rows.extend(" ".join(dict.fromkeys(c for c in r if c)) for r in rows)
+                table.notes.extend(n for n in notes if n not in table.notes)
+                spans[len(tables) - 1].add(pt.page)
+                continue
+        layout = pt.layout
+        tables.append(Table(
+            title=title,
+            header=layout.header,
+            rows=layout.rows,
+            unit=unit_of(pt.above, frame) or framing.header_unit(layout.header),
+            page=pt.page,
+            index=len(tables),
+            label=label_of(pt.above, frame) or label_of(previous_foot[-2:], []),
+            source_rows=list(layout.source_rows),
+            notes=notes,
+        ))
+        spans[len(tables) - 1] = {pt.page}
+        start = pt
+    return tables, spans
+
+
+def realign(reference: list[tuple[float, float]], columns: list[tuple[float, float]],
+            rows: list[list[str]], width: int, spread: bool = False,
+            lost: list[tuple[int, str]] | None = None) -> list[list[str]]:
+    """Rows of a continuation page re-cut to the columns of the page the table started on.
+
+    Each column goes to the earlier page's column it overlaps most; the two pages' rules rarely
+    coincide to the point, and a page may lack a column's hairline or add one.
+    """
+    if len(columns) == width and _same_columns(reference, columns):
+        return [list(r) for r in rows]
+    if spread:  # coarse rows onto a finer grid: each cell repeated over the columns it covers
+        owner = []
+        for x0, x1 in reference:
+            overlaps = [max(0.0, min(x1, c1) - max(x0, c0)) for c0, c1 in columns]
+            owner.append(max(range(len(overlaps)), key=overlaps.__getitem__) if overlaps else 0)
+        return [[row[owner[k]] if owner[k] < len(row) else "" for k in range(width)] for row in rows]
+    mapping = []
+    for x0, x1 in columns:
+        overlaps = [max(0.0, min(x1, p1) - max(x0, p0)) for p0, p1 in reference]
+        best = max(range(len(overlaps)), key=overlaps.__getitem__) if overlaps else None
+        mapping.append(best if best is not None and overlaps[best] > 0 and best < width else None)
+    out = []
+    for r, row in enumerate(rows):
+        new = [""] * width
+        for k, text in enumerate(row):
+            target = mapping[k] if k < len(mapping) else None
+            if target is None and text and lost is not None:
+                lost.append((r, text))  # printed where the first page has no column
+            if target is None or not text or new[target] == text:
+                continue
+            new[target] = new[target] + text if new[target] else text
+        out.append(new)
+    return out
+
+
+def _same_columns(a, b, tolerance: float = SETTINGS.same_columns) -> bool:
+    return len(a) == len(b) and all(
+        abs(x[0] - y[0]) <= tolerance and abs(x[1] - y[1]) <= tolerance for x, y in zip(a, b)
+    )
