@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from budgets.audit import (
-    cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, year_over_year,
+    cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, text_checks, year_over_year,
 )
 from budgets.audit.model import THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import FINDING_COLUMNS, insert_rows
@@ -28,6 +28,9 @@ CHECKS = {
     "year_over_year": year_over_year.check,
     "missing_table": missing_table.check,
     "name_variant": name_variant.check,
+    "stated_change": text_checks.stated_changes,
+    "comparison_word": text_checks.comparison_words,
+    "rate_base": text_checks.rate_bases,
 }
 
 COMPLETENESS_COLUMNS = {

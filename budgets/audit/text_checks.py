@@ -1,0 +1,191 @@
+"""The narrative against itself, sentence by sentence, the way an inspector reads it.
+
+Each function is one check of `docs/AUDIT.md` (its name is the finding's `check`):
+
+    stated_change     a stated percentage change against the two figures the sentence gives
+    comparison_word   决算数大于/小于/等于预算数 against the two figures before it
+    rate_base         a rate of a base of 0; an increase larger than the amount it led to
+    year_mention      a heading naming another year; a final account's asset date not 12-31
+    placeholder       XX局, 20XX年, （）万元, 主要原因是。 — the template left unfilled
+    punctuation       。。 ，， and the like; a line of punctuation only; unmatched quotes
+
+Figures are read by `extractors.narrative` and judged by `extractors.identities` (one unit of
+slack per printed figure); nothing here parses amounts of its own.
+"""
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from budgets.audit.model import Disclosure, Finding, wan_text
+from budgets.audit.narrative import percent_agrees, percent_range
+from extractors.identities import Amount
+from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, PERCENT, joined, parse, sentences, stated
+
+
+def where(paragraph: dict, sentence: str) -> str:
+    page = paragraph.get("page")
+    return f"text{f' p.{page}' if page else ''}: “{sentence.strip()}”"
+
+
+def key(paragraph: dict, sentence: str, what: str) -> str:
+    return f"{paragraph.get('id') or paragraph.get('position')}|{sentence}|{what}"
+
+
+# ---- 1. stated change vs its two figures ---------------------------------------------------
+
+PREVIOUS_MARK = r"上年|去年|上一年"
+COMPARED = re.compile(r"(?:比|较|与)(?:上年度?|去年|上一年度?|(20\d\d)年度?)")
+
+
+def year_marks(prefix: str, fiscal_year: int | None) -> tuple[bool, int | None]:
+    """Whether the words before an amount mark it as the year before, and the year they name."""
+    years = [int(y) for y in re.findall(r"(20\d\d)年", prefix)]
+    named = years[-1] if years else None
+    if re.search(PREVIOUS_MARK, prefix):
+        return True, fiscal_year - 1 if fiscal_year else named
+    if named is not None and fiscal_year and named < fiscal_year:
+        return True, named
+    return False, named
+
+
+def stated_changes(disclosure: Disclosure) -> list[Finding]:
+    """'2025年预算数为A万元，2026年预算数为B万元，比上年增长P%': P must be (B−A)/A at the printed
+    precision of A, B and P. A change stated in 万元 beside P is `narrative`'s (percent) check."""
+    year = disclosure.fiscal_year
+    found = []
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        text = re.sub(r"\s+", "", sentence)
+        changes = [m.span() for m in CHANGE.finditer(text)]
+        start = 0
+        for percent in PERCENT.finditer(text):
+            segment = text[start:percent.start()]
+            offset = start
+            start = percent.end()
+            if any(0 <= percent.start() - b <= 1 for _, b in changes):
+                continue  # '增加X万元，增长P%': the 万元 change is judged against the percentage elsewhere
+            previous = current = None
+            cut = 0
+            for amount in AMOUNT.finditer(segment):
+                if any(a <= offset + amount.start() < b for a, b in changes):
+                    continue
+                prefix = segment[cut:amount.start()]
+                cut = amount.end()
+                is_previous, named = year_marks(prefix, year)
+                figure = (stated(amount.group(1), amount.group(2)), named)
+                if is_previous:
+                    previous = figure
+                elif named in (None, year):
+                    current = figure
+            if previous is None or current is None:
+                continue
+            (a, a_year), (b, _) = previous, current
+            rate = Decimal(percent.group(2).replace(",", ""))
+            if percent.group(1) in DOWN:
+                rate = -rate
+            compared = COMPARED.search(segment)
+            against = int(compared.group(1)) if compared and compared.group(1) else None
+            if against is not None and year and (against == year or (a_year and against != a_year)):
+                found.append(Finding(
+                    check="stated_change", severity="error", evidence=where(paragraph, sentence),
+                    message=(f"The text compares with {against} (“{compared.group(0)}”) but the figure it compares "
+                             f"with is {a_year}'s {wan_text(a)}万元 in a {year} disclosure."),
+                    year=year, expected=a, actual=b, key=key(paragraph, sentence, f"change-year|{percent.start()}"),
+                ))
+            if a.fen <= 0:
+                continue  # a rate of nothing: `rate_base`
+            low, high = percent_range(b, b - a)
+            if low is None:
+                continue
+            if (b.fen - a.fen) * rate < 0 and abs(b.fen - a.fen) > a.slack + b.slack:
+                problem = f"says “{percent.group(0)}”, but {wan_text(b)}万元 is {'more' if b.fen > a.fen else 'less'} than"
+            elif not percent_agrees(rate, (low, high)):
+                problem = f"says “{percent.group(0)}”, but {(low + high) / 2:+.2f}% is what follows from {wan_text(b)}万元 against"
+            else:
+                continue
+            found.append(Finding(
+                check="stated_change", severity="error", evidence=where(paragraph, sentence),
+                message=f"The text {problem} the {wan_text(a)}万元 of the year before that it states.",
+                year=year, expected=a, actual=b, key=key(paragraph, sentence, f"change|{percent.start()}"),
+            ))
+    return found
+
+
+# ---- 4. comparison words -------------------------------------------------------------------
+
+BUDGET_ACTUAL = re.compile(r"(?:年初|调整)?预算(?:数)?为?" + NUM + r"万元.{0,30}?决算(?:数)?为?" + NUM + r"万元")
+WORD = re.compile(r"决算数?(大于|多于|高于|超过|小于|少于|低于|等于|与)(?:年初)?预算数?(基本持平|持平|一致)?"
+                  r"|(?<!增加)(基本持平|持平)")
+MORE, LESS = ("大于", "多于", "高于", "超过"), ("小于", "少于", "低于")
+
+
+def comparison_words(disclosure: Disclosure) -> list[Finding]:
+    """'年初预算为A万元，支出决算为B万元。决算数大于预算数': the word must agree with B − A. Read on
+    whole joined paragraphs, so the comparison may come in the next sentence."""
+    found = []
+    paragraphs = joined(disclosure.paragraphs)
+    for index, paragraph in enumerate(paragraphs):
+        text = re.sub(r"\s+", "", paragraph.get("text") or "")
+        following = "".join(re.sub(r"\s+", "", p.get("text") or "") for p in paragraphs[index + 1:index + 2])
+        for pair in BUDGET_ACTUAL.finditer(text):
+            tail = (text + following)[pair.end():pair.end() + 40]
+            word = WORD.search(tail)
+            if not word or re.search(r"\d", tail[:word.start()]):
+                continue  # another figure comes first: the word is about something else
+            a, b = stated(pair.group(1), "万元"), stated(pair.group(2), "万元")
+            said = word.group(1) if word.group(1) != "与" else word.group(2)
+            said = said or word.group(3)
+            gap = b.fen - a.fen
+            within = abs(gap) <= a.slack + b.slack
+            if said in MORE:
+                wrong = gap < 0 and not within
+            elif said in LESS:
+                wrong = gap > 0 and not within
+            elif said == "基本持平":
+                wrong = abs(gap) * 20 > max(a.fen, 1)  # more than 5 % apart is not 基本持平
+            else:  # 等于, 持平, 一致
+                wrong = gap != 0
+            if not wrong:
+                continue
+            sentence = (text + following)[pair.start():pair.end() + word.end()]
+            found.append(Finding(
+                check="comparison_word", severity="warning" if said == "基本持平" else "error",
+                evidence=where(paragraph, sentence),
+                message=(f"The text calls the {wan_text(b)}万元 actual “{word.group(0)}” the {wan_text(a)}万元 budget, "
+                         f"but it is {wan_text(abs(gap))}万元 {'more' if gap > 0 else 'less'}."),
+                year=disclosure.fiscal_year, expected=a, actual=b, key=key(paragraph, sentence, "comparison"),
+            ))
+    return found
+
+
+# ---- 10. completion rates and changes ------------------------------------------------------
+
+ZERO_BASE = re.compile(r"(?:年初|调整)?预算(?:数)?为?0(?:\.0+)?万元.{0,30}?完成(?:年初|调整)?预算的?" + NUM + r"\s*[%％]")
+
+
+def rate_bases(disclosure: Disclosure) -> list[Finding]:
+    """A completion rate of a budget of 0; '…0万元，比上年增加1421.25万元' (the year before would be
+    negative)."""
+    found = []
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        match = ZERO_BASE.search(re.sub(r"\s+", "", sentence))
+        if match:
+            found.append(Finding(
+                check="rate_base", severity="error", evidence=where(paragraph, sentence),
+                message=f"The text states a completion rate of {match.group(1)}% of a budget of 0万元, which has no rate.",
+                year=disclosure.fiscal_year, key=key(paragraph, sentence, "zero-base"),
+            ))
+    for statement in parse(disclosure.paragraphs, disclosure.fiscal_year):
+        amount, change = statement.amount, statement.change
+        if amount is None or change is None or amount.fen < 0 or change.fen <= 0:
+            continue
+        if change.fen - amount.fen > change.slack + amount.slack:
+            found.append(Finding(
+                check="rate_base", severity="error", evidence=statement.where,
+                message=(f"The text says {statement.label or 'the amount'} is {wan_text(amount)}万元 after an increase of "
+                         f"{wan_text(change)}万元 (“{statement.change_words}”): the year before would be "
+                         f"{wan_text(amount - change)}万元."),
+                year=statement.year, expected=change, actual=amount,
+                key=key(statement.paragraph, statement.sentence, f"change-exceeds|{statement.label}"),
+            ))
+    return found
