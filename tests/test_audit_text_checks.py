@@ -70,3 +70,66 @@ def test_an_increase_larger_than_the_amount_it_led_to_is_an_error():
 def test_a_decrease_larger_than_the_amount_is_fine():
     assert not text_checks.rate_bases(disclosure("机关运行经费0万元，比上年减少1421.25万元。"))
     assert not text_checks.rate_bases(disclosure("机关运行经费1421.3万元，比上年增加1421.25万元。"))
+
+
+def test_a_growth_rate_from_nothing_is_an_error():
+    [finding] = text_checks.stated_changes(disclosure("2025年执行数为0万元，2026年预算安排60.13万元，比2025年执行数增加100.00%。"))
+    assert finding.check == "rate_base" and "0万元" in finding.message
+
+
+# ---- 6. years and dates
+
+def test_a_heading_naming_another_year_is_an_error():
+    [finding] = text_checks.year_mentions(disclosure("第一部分 2025年度部门预算说明", "一、部门主要职能"))
+    assert finding.check == "year_mention" and "2025年度部门预算" in finding.message
+
+
+def test_a_comparative_phrase_and_the_own_year_raise_nothing():
+    assert not text_checks.year_mentions(disclosure("第一部分 2026年度部门预算说明", "与2025年度部门预算相比"))
+
+
+def test_a_final_accounts_assets_must_be_as_of_the_year_end():
+    final = dict(year=2024, stage="final_account", title="某局2024年度部门决算")
+    [finding] = text_checks.year_mentions(disclosure("截至2024年6月30日，本部门共有车辆3辆。", **final))
+    assert "2024年12月31日" in finding.message
+    assert not text_checks.year_mentions(disclosure("截至2024年12月31日，本部门共有车辆3辆。", **final))
+    assert not text_checks.year_mentions(disclosure("截至2024年6月30日，本部门共有车辆3辆。"))  # a budget: any date
+
+
+# ---- 7. placeholders and template leftovers
+
+def test_template_placeholders_are_warnings():
+    findings = text_checks.placeholders(disclosure(
+        "XX局2026年部门预算", "（二）公务用车购置及运行费6.40万元，与上年持平，主要原因是。", "比上年增加（减少）（）万元。"))
+    assert {f.severity for f in findings} == {"warning"}
+    assert {f.message.split("“")[1].split("”")[0] for f in findings} == {"XX局", "主要原因是。", "增加（减少）", "（）万元"}
+
+
+def test_filled_in_text_and_the_template_alternative_with_or_are_not_placeholders():
+    # '减少（或增加）' is narrative's template check (info); 某些 is a word, not 某局
+    assert not text_checks.placeholders(disclosure("比上年减少（或增加）3.00万元，主要原因是人员减少。某些项目延后。"))
+
+
+def test_a_unit_budget_that_says_department_budget_is_a_warning():
+    unit = dict(title="某区某局2026年单位预算")
+    [finding] = text_checks.placeholders(disclosure("2026年部门预算安排购置车辆0辆。", **unit))
+    assert "unit" in finding.message
+    assert not text_checks.placeholders(disclosure("2026年部门预算安排购置车辆0辆。"))
+
+
+# ---- 8. punctuation
+
+def test_two_marks_in_a_row_and_a_stray_period_are_info():
+    findings = text_checks.punctuation(disclosure("主要用于：信息化建设。", "。", "人员经费，，公用经费。"))
+    assert [f.message.split("”")[0] for f in findings] == ["The text prints “。", "The text prints “，，"]
+    assert {f.severity for f in findings} == {"info"}
+
+
+def test_ellipses_dashes_and_a_wrapped_period_are_not_punctuation_errors():
+    assert not text_checks.punctuation(disclosure("主要原因是……", "——说明", "比上年增加3.00万元", "。"))
+
+
+def test_an_unclosed_quote_in_a_finished_paragraph_is_info():
+    [finding] = text_checks.punctuation(disclosure("开展“调解检查”、优秀案例”活动。"))
+    assert "closes 2" in finding.message
+    assert not text_checks.punctuation(disclosure("坚持“统筹安排、突出重点；推"))  # cut off: closes later

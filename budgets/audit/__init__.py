@@ -31,6 +31,9 @@ CHECKS = {
     "stated_change": text_checks.stated_changes,
     "comparison_word": text_checks.comparison_words,
     "rate_base": text_checks.rate_bases,
+    "year_mention": text_checks.year_mentions,
+    "placeholder": text_checks.placeholders,
+    "punctuation": text_checks.punctuation,
 }
 
 COMPLETENESS_COLUMNS = {

@@ -20,7 +20,7 @@ from decimal import Decimal
 from budgets.audit.model import Disclosure, Finding, wan_text
 from budgets.audit.narrative import percent_agrees, percent_range
 from extractors.identities import Amount
-from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, PERCENT, joined, parse, sentences, stated
+from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, PERCENT, TERMINAL, joined, parse, sentences, stated
 
 
 def where(paragraph: dict, sentence: str) -> str:
@@ -92,8 +92,15 @@ def stated_changes(disclosure: Disclosure) -> list[Finding]:
                              f"with is {a_year}'s {wan_text(a)}万元 in a {year} disclosure."),
                     year=year, expected=a, actual=b, key=key(paragraph, sentence, f"change-year|{percent.start()}"),
                 ))
+            if a.fen == 0 and rate:
+                found.append(Finding(
+                    check="rate_base", severity="error", evidence=where(paragraph, sentence),
+                    message=(f"The text states “{percent.group(0)}” against the year before's 0万元 "
+                             f"(now {wan_text(b)}万元), which has no rate."),
+                    year=year, expected=a, actual=b, key=key(paragraph, sentence, f"zero-base|{percent.start()}"),
+                ))
             if a.fen <= 0:
-                continue  # a rate of nothing: `rate_base`
+                continue
             low, high = percent_range(b, b - a)
             if low is None:
                 continue
@@ -187,5 +194,130 @@ def rate_bases(disclosure: Disclosure) -> list[Finding]:
                          f"{wan_text(amount - change)}万元."),
                 year=statement.year, expected=change, actual=amount,
                 key=key(statement.paragraph, statement.sentence, f"change-exceeds|{statement.label}"),
+            ))
+    return found
+
+
+# ---- 6. years and dates --------------------------------------------------------------------
+
+HEADING_YEAR = re.compile(r"(20\d\d)年度?(?:部门|单位)(?:预算|决算)")
+COMPARATIVE = re.compile(r"(?:与|比|较|同|和)$|^(?:相比|比较|对比|执行|数)")
+AS_OF = re.compile(r"截[至止](20\d\d)年(\d{1,2})月(\d{1,2})日")
+ASSETS = re.compile(r"资产|车辆|房屋|设备|占用")
+
+
+def is_heading(text: str) -> bool:
+    return len(text) <= 40 and not text.endswith(("。", "；", ";"))
+
+
+def year_mentions(disclosure: Disclosure) -> list[Finding]:
+    """A heading 'YYYY年度部门预算' naming another year than the disclosure's (not '与2025年度部门
+    预算相比'); in a final account of year Y, assets 截至 a day other than Y-12-31."""
+    year = disclosure.fiscal_year
+    if not year:
+        return []
+    found = []
+    for paragraph in disclosure.paragraphs:
+        text = re.sub(r"\s+", "", paragraph.get("text") or "")
+        if not is_heading(text):
+            continue
+        for match in HEADING_YEAR.finditer(text):
+            named = int(match.group(1))
+            if named == year or COMPARATIVE.search(text[:match.start()]) or COMPARATIVE.search(text[match.end():]):
+                continue
+            found.append(Finding(
+                check="year_mention", severity="error", evidence=where(paragraph, text),
+                message=f"The heading names “{match.group(0)}” in the disclosure of {year}.",
+                year=year, key=key(paragraph, text, f"heading|{match.start()}"),
+            ))
+    if disclosure.document.get("stage") != "final_account":
+        return found
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        text = re.sub(r"\s+", "", sentence)
+        if not ASSETS.search(text):
+            continue
+        for match in AS_OF.finditer(text):
+            date = tuple(int(g) for g in match.groups())
+            if date != (year, 12, 31):
+                found.append(Finding(
+                    check="year_mention", severity="error", evidence=where(paragraph, sentence),
+                    message=f"The final account of {year} states its assets “{match.group(0)}”, not as of {year}年12月31日.",
+                    year=year, key=key(paragraph, sentence, f"as-of|{match.start()}"),
+                ))
+    return found
+
+
+# ---- 7. placeholders and template leftovers ------------------------------------------------
+
+# ---- template words (to move into extractors.vocabulary with the rest) ----
+PLACEHOLDERS = [
+    (re.compile(r"(?:XX|xx|ＸＸ|××|╳╳|＊＊|\*\*)(?:[\u4e00-\u9fff])|20(?:XX|xx|××)年|某(?:局|单位|部门|委|办|街道|镇)"),
+     "a placeholder name"),
+    (re.compile(r"[（(]\s*[)）]\s*(?:万元|元|%|％)"), "an empty blank before its unit"),
+    (re.compile(r"(增加|减少|增长|下降)[（(](增加|减少|增长|下降)[)）]"), "both directions without 或"),
+    (re.compile(r"(?:主要原因是|主要用于|原因是)[：:]?[。；;]"), "a reason left empty"),
+    (re.compile(r"增加持平|减少持平|增长持平|下降持平"), "a change and 持平 at once"),
+]
+UNIT_SAYS_DEPARTMENT = "部门预算安排"
+DEPARTMENT_SAYS_UNIT = "单位预算安排"
+# ---- end of template words ----
+
+
+def placeholders(disclosure: Disclosure) -> list[Finding]:
+    """Template text left unfilled, anywhere the text is kept (headings and captions too)."""
+    title = disclosure.document.get("title") or ""
+    is_unit = "单位预算" in title or "单位决算" in title
+    is_department = "部门预算" in title or "部门决算" in title
+    found = []
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        text = re.sub(r"\s+", "", sentence)
+        problems = [(m.group(0), what) for pattern, what in PLACEHOLDERS for m in [pattern.search(text)] if m]
+        if is_unit and not is_department and UNIT_SAYS_DEPARTMENT in text:
+            problems.append((UNIT_SAYS_DEPARTMENT, "a department's wording in a unit's budget"))
+        if is_department and not is_unit and DEPARTMENT_SAYS_UNIT in text:
+            problems.append((DEPARTMENT_SAYS_UNIT, "a unit's wording in a department's budget"))
+        for words, what in problems:
+            found.append(Finding(
+                check="placeholder", severity="warning", evidence=where(paragraph, sentence),
+                message=f"The text keeps the template's “{words}” ({what}).",
+                year=disclosure.fiscal_year, key=key(paragraph, sentence, f"placeholder|{words}"),
+            ))
+    return found
+
+
+# ---- 8. punctuation ------------------------------------------------------------------------
+
+DOUBLED = re.compile(r"[。，；、：,;][。，；、,;]")
+ONLY_PUNCTUATION = re.compile(r"^[。，；、：,;.！？!?]+$")
+
+
+def punctuation(disclosure: Disclosure) -> list[Finding]:
+    """Two marks in a row (。。 ，， ；。 、、) or a line that is only punctuation, on the text as
+    printed (…… and —— are marks of their own); quotes opened and not closed in a paragraph."""
+    found = []
+    before = ""
+    ordered = sorted(disclosure.paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0))
+    for paragraph in ordered:
+        text = re.sub(r"\s+", "", paragraph.get("text") or "")
+        match = DOUBLED.search(text)
+        if not match and ONLY_PUNCTUATION.search(text) and before.endswith(tuple("。，；、：,;")):
+            match = ONLY_PUNCTUATION.search(text)  # after a line that ended with a mark; else a wrapped line's end
+        before = text or before
+        if match:
+            found.append(Finding(
+                check="punctuation", severity="info", evidence=where(paragraph, text),
+                message=f"The text prints “{match.group(0)}”: " + (
+                    f"a line of punctuation only, after “{before[-20:]}”." if match.re is ONLY_PUNCTUATION
+                    else "two marks in a row."),
+                year=disclosure.fiscal_year, key=key(paragraph, text, f"punctuation|{match.start()}"),
+            ))
+    for paragraph in joined(disclosure.paragraphs):
+        text = paragraph.get("text") or ""
+        # a paragraph cut off (at a page or a table) may close its quote further on
+        if text.endswith(TERMINAL) and text.count("“") != text.count("”"):
+            found.append(Finding(
+                check="punctuation", severity="info", evidence=where(paragraph, text[:120]),
+                message=f"The paragraph opens {text.count('“')} quotation mark(s) “ and closes {text.count('”')}.",
+                year=disclosure.fiscal_year, key=key(paragraph, text, "quotes"),
             ))
     return found
