@@ -9,9 +9,11 @@ duplicates) and `completeness` (one row per disclosure).
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from budgets.audit import (
     cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, text_checks, year_over_year,
@@ -35,6 +37,17 @@ CHECKS = {
     "placeholder": text_checks.placeholders,
     "punctuation": text_checks.punctuation,
 }
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "docs" / "AUDIT.md"
+
+
+def explain(name: str) -> str | None:
+    """The catalogue's section on one check (docs/AUDIT.md), None for a check that is not there."""
+    if name not in CHECKS:
+        return None
+    sections = re.split(r"^## ", CATALOGUE.read_text(encoding="utf-8"), flags=re.M)
+    return next((f"## {s.strip()}" for s in sections if s.split("\n", 1)[0].strip() == name), None)
+
 
 COMPLETENESS_COLUMNS = {
     "id": str, "district": str, "department": str, "fiscal_year": int, "stage": str, "family": str,

@@ -302,12 +302,12 @@ def punctuation(disclosure: Disclosure) -> list[Finding]:
         match = DOUBLED.search(text)
         if not match and ONLY_PUNCTUATION.search(text) and before.endswith(tuple("。，；、：,;")):
             match = ONLY_PUNCTUATION.search(text)  # after a line that ended with a mark; else a wrapped line's end
-        before = text or before
+        previous, before = before, text or before
         if match:
             found.append(Finding(
                 check="punctuation", severity="info", evidence=where(paragraph, text),
                 message=f"The text prints “{match.group(0)}”: " + (
-                    f"a line of punctuation only, after “{before[-20:]}”." if match.re is ONLY_PUNCTUATION
+                    f"a line of punctuation only, after “{previous[-20:]}”." if match.re is ONLY_PUNCTUATION
                     else "two marks in a row."),
                 year=disclosure.fiscal_year, key=key(paragraph, text, f"punctuation|{match.start()}"),
             ))
