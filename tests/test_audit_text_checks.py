@@ -133,3 +133,40 @@ def test_an_unclosed_quote_in_a_finished_paragraph_is_info():
     [finding] = text_checks.punctuation(disclosure("开展“调解检查”、优秀案例”活动。"))
     assert "closes 2" in finding.message
     assert not text_checks.punctuation(disclosure("坚持“统筹安排、突出重点；推"))  # cut off: closes later
+
+
+# ---- 2. a restated figure within one item
+
+def with_table(d, code, value):
+    """One 项 row of a made-up 一般公共预算支出表 (万元) printing `value` as its total."""
+    from decimal import Decimal
+    d.lines = [{"document_id": "d", "table_index": 1, "table_kind": "general_budget_expenditure", "row_index": 1,
+                "column_index": 1, "subject_code": code, "subject_name": "购房补贴", "level": 3, "parent_code": code[:5],
+                "classification": "functional", "measure": "total", "year": 2026, "basis": "budget", "item": "",
+                "amount_fen": int(Decimal(value) * 1_000_000), "unit_printed": "万元", "column_label": "合计"}]
+    d.tables = [{"table_index": 1, "label": "附件5", "title": "一般公共预算支出表", "table_kind": "general_budget_expenditure"}]
+    return d
+
+
+ITEM = ["3.住房保障支出（221类）住房改革支出（02款）购房补贴（03项）207万元。", "主要用于：发放购房补贴。"]
+
+
+def test_an_item_restating_its_amount_differently_is_an_error_and_the_table_says_which():
+    d = with_table(disclosure(*ITEM, "2025年执行数为241.76万元，2026年预算安排170.03万元，比2025年执行数减少29.67%。"),
+                   "2210203", "207.00")
+    [finding] = text_checks.restated_figures(d)
+    assert finding.severity == "error" and (finding.expected.wan, finding.actual.wan) == (207.0, 170.03)
+    assert "the second is wrong" in finding.message
+
+
+def test_a_restatement_rounded_differently_or_of_another_year_is_not_a_contradiction():
+    d = disclosure(*ITEM, "2025年执行数为241.76万元，2026年预算安排207.00万元。")
+    assert not text_checks.restated_figures(d)
+    d = disclosure(*ITEM, "2025年预算安排170.03万元。")  # the year before: not a restatement
+    assert not text_checks.restated_figures(d)
+
+
+def test_a_final_account_never_compares_a_budget_figure_with_the_actual():
+    final = dict(year=2024, stage="final_account", title="某局2024年度部门决算")
+    d = disclosure("1.住房保障支出（221类）住房改革支出（02款）购房补贴（03项）年初预算为207.00万元，", "支出决算为170.03万元。", **final)
+    assert not text_checks.restated_figures(d)

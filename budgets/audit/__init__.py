@@ -33,6 +33,7 @@ CHECKS = {
     "stated_change": text_checks.stated_changes,
     "comparison_word": text_checks.comparison_words,
     "rate_base": text_checks.rate_bases,
+    "restated_figure": text_checks.restated_figures,
     "year_mention": text_checks.year_mentions,
     "placeholder": text_checks.placeholders,
     "punctuation": text_checks.punctuation,

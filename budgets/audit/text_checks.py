@@ -6,6 +6,7 @@ Each function is one check of `docs/AUDIT.md` (its name is the finding's `check`
     comparison_word   决算数大于/小于/等于预算数 against the two figures before it
     rate_base         a rate of a base of 0; an increase larger than the amount it led to
     year_mention      a heading naming another year; a final account's asset date not 12-31
+    restated_figure   an item's opening amount against the current-year amount it restates
     placeholder       XX局, 20XX年, （）万元, 主要原因是。 — the template left unfilled
     punctuation       。。 ，， and the like; a line of punctuation only; unmatched quotes
 
@@ -20,7 +21,7 @@ from decimal import Decimal
 from budgets.audit.model import Disclosure, Finding, wan_text
 from budgets.audit.narrative import percent_agrees, percent_range
 from extractors.identities import Amount
-from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, PERCENT, TERMINAL, joined, parse, sentences, stated
+from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, parse, sentences, stated
 
 
 def where(paragraph: dict, sentence: str) -> str:
@@ -320,4 +321,72 @@ def punctuation(disclosure: Disclosure) -> list[Finding]:
                 message=f"The paragraph opens {text.count('“')} quotation mark(s) “ and closes {text.count('”')}.",
                 year=disclosure.fiscal_year, key=key(paragraph, text, "quotes"),
             ))
+    return found
+
+
+# ---- 2. a restated figure within one item --------------------------------------------------
+
+RESTATED_BUDGET = r"(20\d\d)年(?:预算安排|预算数为|预算为)(?:为)?" + NUM + r"\s*(万元|元|亿元)"
+RESTATED_ACTUAL = re.compile(r"支出决算(?:数)?为" + NUM + r"\s*(万元|元|亿元)")
+
+
+def items(disclosure: Disclosure) -> list[list[dict]]:
+    """The text's numbered items: a numbered line and the lines after it up to the next one."""
+    found: list[list[dict]] = []
+    for paragraph in joined(disclosure.paragraphs):
+        if NUMBERED.match(paragraph.get("text") or ""):
+            found.append([paragraph])
+        elif found:
+            found[-1].append(paragraph)
+    return found
+
+
+def restated_figures(disclosure: Disclosure) -> list[Finding]:
+    """'（3）住房保障支出（类）住房改革支出（款）购房补贴（项）207万元。…2026年预算安排170.03万元，…':
+    the item's opening amount X and the current-year amount it restates, on the same basis, must
+    agree; the tables say which of the two is wrong."""
+    from budgets.audit.figures import figures  # the tables' cells for a concept
+    from budgets.audit.model import judge
+    year = disclosure.fiscal_year
+    final = disclosure.document.get("stage") == "final_account"
+    found = []
+    for item in items(disclosure):
+        opening = [s for s in parse(item[:1], year) if s.concept.measure in ("class", "path") and s.amount is not None]
+        if not opening:
+            continue
+        head = opening[0]
+        if final and head.basis != "actual" or not final and head.basis not in (None, "budget"):
+            continue  # never compare 年初预算 or 全年预算 with 决算
+        for paragraph in item[1:]:
+            text = re.sub(r"\s+", "", paragraph.get("text") or "")
+            if final:
+                match = RESTATED_ACTUAL.search(text)
+                number, unit = (match.group(1), match.group(2)) if match else (None, None)
+            else:
+                match = re.search(RESTATED_BUDGET, text)
+                if match and int(match.group(1)) != year:
+                    match = None
+                number, unit = (match.group(2), match.group(3)) if match else (None, None)
+            if not match:
+                continue
+            again = stated(number, unit)
+            verdict = judge(head.amount, again)
+            if verdict is None:
+                break
+            cells = [c for c in figures(disclosure, head.concept, year, head.basis)]
+            printed = sorted({c["amount_fen"] for c in cells})
+            confirms = [name for name, amount in (("the first", head.amount), ("the second", again))
+                        if any(judge(Amount.printed(fen, amount.step), amount) is None for fen in printed)]
+            verdict_text = (f"; the tables print {', '.join(wan_text(f) + '万元' for f in printed)}, "
+                            f"so {'the second' if confirms == ['the first'] else 'the first'} is wrong"
+                            if len(confirms) == 1 else "")
+            found.append(Finding(
+                check="restated_figure", severity=verdict, evidence=where(paragraph, text),
+                message=(f"The item opens with {head.label} {wan_text(head.amount)}万元 and later restates it as "
+                         f"{wan_text(again)}万元 (“{match.group(0)}”){verdict_text}."
+                         + (" — a rounding gap." if verdict == "info" else "")),
+                subject_code=head.concept.subject if head.concept.measure == "class" else "",
+                year=year, expected=head.amount, actual=again, key=key(paragraph, text, f"restated|{head.label}"),
+            ))
+            break
     return found
