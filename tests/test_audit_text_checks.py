@@ -170,3 +170,33 @@ def test_a_final_account_never_compares_a_budget_figure_with_the_actual():
     final = dict(year=2024, stage="final_account", title="某局2024年度部门决算")
     d = disclosure("1.住房保障支出（221类）住房改革支出（02款）购房补贴（03项）年初预算为207.00万元，", "支出决算为170.03万元。", **final)
     assert not text_checks.restated_figures(d)
+
+
+# ---- 5. totals the text states
+
+def with_totals(d, summary, fiscal):
+    """The 总计 rows of a made-up 收入支出决算总表 (附件1) and 财政拨款收入支出决算总表 (附件4), in 万元."""
+    from decimal import Decimal
+    d.lines = [{"document_id": "d", "table_index": index, "table_kind": kind, "item": "总计", "subject_name": "",
+                "subject_code": "", "measure": "total", "year": d.fiscal_year, "row_index": 9, "column_index": 1,
+                "amount_fen": int(Decimal(value) * 1_000_000), "unit_printed": "万元", "column_label": "支出/决算数"}
+               for index, kind, value in ((1, "dept_summary", summary), (4, "fiscal_appropriation_summary", fiscal))]
+    d.tables = [{"table_index": 1, "label": "附件1", "table_kind": "dept_summary"},
+                {"table_index": 4, "label": "附件4", "table_kind": "fiscal_appropriation_summary"}]
+    return d
+
+
+FINAL = dict(year=2024, stage="final_account", title="某局2024年度部门决算")
+
+
+def test_a_stated_total_the_summary_table_contradicts_is_an_error():
+    d = with_totals(disclosure("本部门2024年度收入支出总计120.00万元。", **FINAL), "125.00", "110.00")
+    [finding] = text_checks.stated_totals(d)
+    assert finding.severity == "error" and "附件1" in finding.message and finding.expected.wan == 125.0
+
+
+def test_the_fiscal_total_is_held_against_the_fiscal_summary_not_the_department_total():
+    d = with_totals(disclosure("本部门2024年度财政拨款收入支出总计110.0万元。", **FINAL), "125.00", "110.00")
+    assert not text_checks.stated_totals(d)
+    d = with_totals(disclosure("一般公共预算财政拨款收入支出总计100.00万元。", **FINAL), "125.00", "110.00")
+    assert not text_checks.stated_totals(d)  # narrower than the table

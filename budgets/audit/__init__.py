@@ -34,6 +34,7 @@ CHECKS = {
     "comparison_word": text_checks.comparison_words,
     "rate_base": text_checks.rate_bases,
     "restated_figure": text_checks.restated_figures,
+    "stated_total": text_checks.stated_totals,
     "year_mention": text_checks.year_mentions,
     "placeholder": text_checks.placeholders,
     "punctuation": text_checks.punctuation,

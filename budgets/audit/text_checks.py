@@ -7,6 +7,7 @@ Each function is one check of `docs/AUDIT.md` (its name is the finding's `check`
     rate_base         a rate of a base of 0; an increase larger than the amount it led to
     year_mention      a heading naming another year; a final account's asset date not 12-31
     restated_figure   an item's opening amount against the current-year amount it restates
+    stated_total      收入支出总计 against the 总计 row of the summary table
     placeholder       XX局, 20XX年, （）万元, 主要原因是。 — the template left unfilled
     punctuation       。。 ，， and the like; a line of punctuation only; unmatched quotes
 
@@ -389,4 +390,43 @@ def restated_figures(disclosure: Disclosure) -> list[Finding]:
                 year=year, expected=head.amount, actual=again, key=key(paragraph, text, f"restated|{head.label}"),
             ))
             break
+    return found
+
+
+# ---- 5. totals the text states -------------------------------------------------------------
+
+STATED_TOTAL = re.compile(r"(财政拨款)?收入支出总计(?:为|是)?" + NUM + r"\s*(万元|元|亿元)")
+TOTAL_TABLE = {"": "dept_summary", "财政拨款": "fiscal_appropriation_summary"}
+
+
+def stated_totals(disclosure: Disclosure) -> list[Finding]:
+    """'收入支出总计X万元' is the 总计 row of the 收支总表; '财政拨款收入支出总计X万元' that of the
+    财政拨款收支总表 (结转 included), not 财政拨款 spending."""
+    from budgets.audit.model import judge, table_short
+    year = disclosure.fiscal_year
+    found = []
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        text = re.sub(r"\s+", "", sentence)
+        for match in STATED_TOTAL.finditer(text):
+            if "一般公共预算" in text[:match.start()]:
+                continue  # a narrower scope than either table
+            kind = TOTAL_TABLE[match.group(1) or ""]
+            cells = [l for l in disclosure.lines if l.get("table_kind") == kind and l.get("year") == year
+                     and "总计" in (l.get("item") or l.get("subject_name") or "") and l.get("measure") == "total"]
+            if not cells:
+                continue
+            said = stated(match.group(2), match.group(3))
+            verdicts = [judge(Amount.of_line(c), said) for c in cells]
+            if None in verdicts:
+                continue
+            severity = "info" if "info" in verdicts else "error"
+            cell = cells[0]
+            found.append(Finding(
+                check="stated_total", severity=severity, evidence=where(paragraph, sentence),
+                message=(f"The text states {match.group(1) or ''}收入支出总计 as {wan_text(said)}万元 but the 总计 row of "
+                         f"{table_short(disclosure, cell)} prints {wan_text(Amount.of_line(cell))}万元"
+                         + (" — a rounding gap." if severity == "info" else ".")),
+                table_kind=kind, measure="total", year=year, expected=Amount.of_line(cell), actual=said,
+                key=key(paragraph, sentence, f"total|{match.start()}"),
+            ))
     return found
