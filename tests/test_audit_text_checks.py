@@ -200,3 +200,25 @@ def test_the_fiscal_total_is_held_against_the_fiscal_summary_not_the_department_
     assert not text_checks.stated_totals(d)
     d = with_totals(disclosure("一般公共预算财政拨款收入支出总计100.00万元。", **FINAL), "125.00", "110.00")
     assert not text_checks.stated_totals(d)  # narrower than the table
+
+
+# ---- 9. empty and blank tables
+
+def with_empty_table(kind, title, notes):
+    d = disclosure("一、部门主要职能")
+    d.tables = [{"table_index": 6, "label": "", "title": title, "table_kind": kind, "page": 18, "rows": 0, "notes": notes}]
+    return d
+
+
+def test_an_empty_tables_note_naming_another_fund_is_a_warning():
+    d = with_empty_table("state_capital_expenditure", "2026年部门国有资本经营预算支出功能分类预算表",
+                         "注：本部门2026年无政府性基金预算财政拨款安排的预算，故本表为空表。")
+    [finding] = text_checks.empty_tables(d)
+    assert finding.severity == "warning" and "p.18" in finding.evidence and "政府性基金" in finding.message
+
+
+def test_an_empty_table_with_its_own_funds_note_raises_nothing_and_one_without_a_note_is_info():
+    assert not text_checks.empty_tables(with_empty_table(
+        "state_capital_expenditure", "国有资本经营预算支出表", "注：本部门无国有资本经营预算财政拨款安排，故本表为空表。"))
+    [finding] = text_checks.empty_tables(with_empty_table("gov_fund_expenditure", "政府性基金支出预算表", ""))
+    assert finding.severity == "info"

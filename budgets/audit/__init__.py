@@ -35,6 +35,7 @@ CHECKS = {
     "rate_base": text_checks.rate_bases,
     "restated_figure": text_checks.restated_figures,
     "stated_total": text_checks.stated_totals,
+    "empty_table": text_checks.empty_tables,
     "year_mention": text_checks.year_mentions,
     "placeholder": text_checks.placeholders,
     "punctuation": text_checks.punctuation,

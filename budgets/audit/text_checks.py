@@ -8,6 +8,7 @@ Each function is one check of `docs/AUDIT.md` (its name is the finding's `check`
     year_mention      a heading naming another year; a final account's asset date not 12-31
     restated_figure   an item's opening amount against the current-year amount it restates
     stated_total      收入支出总计 against the 总计 row of the summary table
+    empty_table       a fund's table without figures: its note says it is empty, of its own fund
     placeholder       XX局, 20XX年, （）万元, 主要原因是。 — the template left unfilled
     punctuation       。。 ，， and the like; a line of punctuation only; unmatched quotes
 
@@ -428,5 +429,45 @@ def stated_totals(disclosure: Disclosure) -> list[Finding]:
                          + (" — a rounding gap." if severity == "info" else ".")),
                 table_kind=kind, measure="total", year=year, expected=Amount.of_line(cell), actual=said,
                 key=key(paragraph, sentence, f"total|{match.start()}"),
+            ))
+    return found
+
+
+# ---- 9. empty and blank tables -------------------------------------------------------------
+
+EMPTY_NOTE = re.compile(r"无数据|空表|此表为空|本表为空|无相关|无该项|无此项|没有|无.{0,20}(?:安排|支出|收入|预算)")
+FUNDS = {"gov_fund_expenditure": "政府性基金", "state_capital_expenditure": "国有资本经营",
+         "three_public_expenses": "三公"}
+
+
+def empty_tables(disclosure: Disclosure) -> list[Finding]:
+    """A fund's table printed with its headers and no figures: its note must say it is empty
+    (`本表为空表`, `无…安排`), and name that table's own fund. A note is only what the extractor
+    keeps below the table; a marker printed inside the body ('此表为空') may be missed, so an empty
+    table with no note at all is `info`."""
+    with_lines = {l.get("table_index") for l in disclosure.lines}
+    found = []
+    for table in disclosure.tables:
+        fund = FUNDS.get(table.get("table_kind") or "")
+        if not fund or table.get("table_index") in with_lines or (table.get("rows") or 0) > 0:
+            continue
+        notes = re.sub(r"\s+", "", table.get("notes") or "")
+        page = table.get("page")
+        title = re.sub(r"\s+", "", table.get("title") or "")
+        name = f"{(table.get('label') or '').strip()} {title}".strip()
+        where_ = f"table “{name}”{f', p.{page}' if page else ''}"
+        others = [other for kind, other in FUNDS.items() if other != fund and other in notes]
+        if not notes:
+            found.append(Finding(
+                check="empty_table", severity="info", evidence=where_, table_kind=table.get("table_kind") or "",
+                message=f"The table “{name}” prints its headers and no figures, and no note below it says it is empty.",
+                year=disclosure.fiscal_year, key=f"empty|{table.get('table_index')}",
+            ))
+        elif EMPTY_NOTE.search(notes) and others and fund not in notes:
+            found.append(Finding(
+                check="empty_table", severity="warning", evidence=f"{where_}: “{notes[:120]}”",
+                table_kind=table.get("table_kind") or "",
+                message=f"The empty table “{name}” is a {fund} table but its note speaks of {others[0]}.",
+                year=disclosure.fiscal_year, key=f"empty-fund|{table.get('table_index')}",
             ))
     return found
