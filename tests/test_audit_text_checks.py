@@ -222,3 +222,21 @@ def test_an_empty_table_with_its_own_funds_note_raises_nothing_and_one_without_a
         "state_capital_expenditure", "国有资本经营预算支出表", "注：本部门无国有资本经营预算财政拨款安排，故本表为空表。"))
     [finding] = text_checks.empty_tables(with_empty_table("gov_fund_expenditure", "政府性基金支出预算表", ""))
     assert finding.severity == "info"
+
+
+# ---- 3. subject names in the text
+
+def test_a_former_class_name_beside_its_code_is_a_warning():
+    d = disclosure("11、医疗卫生与计划生育支出（210类）行政事业单位医疗（11款）行政单位医疗（01项）98.27万元。")
+    d.subjects = {("functional", "210"): "卫生健康支出", ("functional", "21011"): "行政事业单位医疗",
+                  ("functional", "2101101"): "行政单位医疗"}
+    [finding] = text_checks.text_subject_names(d)
+    assert finding.severity == "warning" and finding.subject_code == "210"
+    assert "former name" in finding.message and "卫生健康支出" in finding.message
+
+
+def test_names_the_reference_or_the_tables_print_raise_nothing():
+    d = disclosure("11、卫生健康支出（210类）行政事业单位医疗（11款）行政单位医疗（01项）98.27万元。")
+    d.subjects = {("functional", "210"): "卫生健康支出", ("functional", "21011"): "行政事业单位医疗"}
+    d.lines = [{"subject_code": "2101101", "subject_name": "行政单位医疗"}]
+    assert not text_checks.text_subject_names(d)

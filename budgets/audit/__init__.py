@@ -36,6 +36,7 @@ CHECKS = {
     "restated_figure": text_checks.restated_figures,
     "stated_total": text_checks.stated_totals,
     "empty_table": text_checks.empty_tables,
+    "subject_name": text_checks.text_subject_names,
     "year_mention": text_checks.year_mentions,
     "placeholder": text_checks.placeholders,
     "punctuation": text_checks.punctuation,

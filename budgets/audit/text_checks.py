@@ -9,6 +9,7 @@ Each function is one check of `docs/AUDIT.md` (its name is the finding's `check`
     restated_figure   an item's opening amount against the current-year amount it restates
     stated_total      收入支出总计 against the 总计 row of the summary table
     empty_table       a fund's table without figures: its note says it is empty, of its own fund
+    subject_name      a subject's name beside its code in the text against the tables and the official name
     placeholder       XX局, 20XX年, （）万元, 主要原因是。 — the template left unfilled
     punctuation       。。 ，， and the like; a line of punctuation only; unmatched quotes
 
@@ -449,7 +450,7 @@ def empty_tables(disclosure: Disclosure) -> list[Finding]:
     found = []
     for table in disclosure.tables:
         fund = FUNDS.get(table.get("table_kind") or "")
-        if not fund or table.get("table_index") in with_lines or (table.get("rows") or 0) > 0:
+        if not fund or table.get("table_index") in with_lines:
             continue
         notes = re.sub(r"\s+", "", table.get("notes") or "")
         page = table.get("page")
@@ -469,5 +470,49 @@ def empty_tables(disclosure: Disclosure) -> list[Finding]:
                 table_kind=table.get("table_kind") or "",
                 message=f"The empty table “{name}” is a {fund} table but its note speaks of {others[0]}.",
                 year=disclosure.fiscal_year, key=f"empty-fund|{table.get('table_index')}",
+            ))
+    return found
+
+
+# ---- 3. subject names in the text ----------------------------------------------------------
+
+NAMED_LEVEL = re.compile(r"([^\s（()）,，。；;、:：“”\"0-9]{2,40})[（(](\d{2,3})(类|款|项)[)）]")
+
+
+def text_subject_names(disclosure: Disclosure) -> list[Finding]:
+    """'卫生健康支出（210类）…' : each level's name the text gives beside its code, against the name the
+    tables print for that code and the official name valid in the fiscal year. A former official
+    name or a name the tables do not print is a warning."""
+    from budgets.audit.name_variant import extraction_noise, same_name
+    from budgets.audit.vocabulary import CLASS_NAMES, plain
+    printed: dict[str, set] = {}
+    for line in disclosure.lines:
+        if line.get("subject_code") and line.get("subject_name"):
+            printed.setdefault(line["subject_code"], set()).add(plain(line["subject_name"]))
+    year = disclosure.fiscal_year
+    found, seen = [], set()
+    for paragraph, sentence in sentences(disclosure.paragraphs):
+        text = re.sub(r"\s+", "", sentence)
+        code = ""
+        for match in NAMED_LEVEL.finditer(text):
+            name, digits, level = match.groups()
+            code = digits if level == "类" and len(digits) == 3 else (code + digits if code and len(digits) == 2 else "")
+            if not code:
+                continue
+            official = disclosure.subjects.get(("functional", code))
+            names = ({official} if official else set()) | printed.get(code, set())
+            if not names or any(plain(name).endswith(plain(n)) or same_name(name, n) or extraction_noise(plain(name), plain(n))
+                                for n in names):
+                continue
+            former = level == "类" and CLASS_NAMES.get(plain(name)) == code
+            if (code, name) in seen:
+                continue
+            seen.add((code, name))
+            expected = official or sorted(printed[code])[0]
+            found.append(Finding(
+                check="subject_name", severity="warning", evidence=where(paragraph, sentence), subject_code=code,
+                message=(f"The text names {code} “{name}”" + (", a former name;" if former else ";")
+                         + f" {'its official name for ' + str(year) + ' is' if official else 'the tables print'} “{expected}”."),
+                year=year, key=key(paragraph, sentence, f"subject|{code}|{name}"),
             ))
     return found
