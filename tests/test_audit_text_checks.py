@@ -240,3 +240,17 @@ def test_names_the_reference_or_the_tables_print_raise_nothing():
     d.subjects = {("functional", "210"): "卫生健康支出", ("functional", "21011"): "行政事业单位医疗"}
     d.lines = [{"subject_code": "2101101", "subject_name": "行政单位医疗"}]
     assert not text_checks.text_subject_names(d)
+
+
+def test_a_completion_rate_between_the_figures_and_the_word_is_read_through():
+    [finding] = text_checks.comparison_words(disclosure(
+        "年初预算为42.73万元，支出决算为40.35万元，完成年初预算的94.43%。决算数大于预算数的主要原因：……"))
+    assert "2.38万元 less" in finding.message and "决算数大于预算数" in finding.evidence
+    assert not text_checks.comparison_words(disclosure(
+        "年初预算为42.73万元，支出决算为40.35万元，完成年初预算的94.43%。决算数小于预算数的主要原因：……"))
+
+
+def test_the_budget_figure_nearest_the_actual_is_the_one_compared():
+    # 年初预算 0 and 全年预算 321.02: 决算数小于预算数 speaks of the 全年预算 next to it
+    assert not text_checks.comparison_words(disclosure(
+        "年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%。决算数小于预算数。"))

@@ -124,7 +124,9 @@ def stated_changes(disclosure: Disclosure) -> list[Finding]:
 
 # ---- 4. comparison words -------------------------------------------------------------------
 
-BUDGET_ACTUAL = re.compile(r"(?:年初|调整)?预算(?:数)?为?" + NUM + r"万元.{0,30}?决算(?:数)?为?" + NUM + r"万元")
+# the budget figure nearest the 决算 one ('年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元')
+BUDGET_ACTUAL = re.compile(r"(?:年初|调整|全年)?预算(?:数)?为?" + NUM + r"万元(?:(?!预算).){0,30}?决算(?:数)?为?" + NUM + r"万元")
+COMPLETION_CLAUSE = re.compile(r"^[，,]?完成(?:年初|调整|全年)?预算的?" + NUM + r"\s*[%％][。；;，,]?")
 WORD = re.compile(r"决算数?(大于|多于|高于|超过|小于|少于|低于|等于|与)(?:年初)?预算数?(基本持平|持平|一致)?"
                   r"|(?<!增加)(基本持平|持平)")
 MORE, LESS = ("大于", "多于", "高于", "超过"), ("小于", "少于", "低于")
@@ -139,7 +141,8 @@ def comparison_words(disclosure: Disclosure) -> list[Finding]:
         text = re.sub(r"\s+", "", paragraph.get("text") or "")
         following = "".join(re.sub(r"\s+", "", p.get("text") or "") for p in paragraphs[index + 1:index + 2])
         for pair in BUDGET_ACTUAL.finditer(text):
-            tail = (text + following)[pair.end():pair.end() + 40]
+            tail = (text + following)[pair.end():pair.end() + 60]
+            tail = COMPLETION_CLAUSE.sub("", tail)  # '，完成年初预算的98.61%。决算数小于预算数'
             word = WORD.search(tail)
             if not word or re.search(r"\d", tail[:word.start()]):
                 continue  # another figure comes first: the word is about something else
@@ -158,7 +161,8 @@ def comparison_words(disclosure: Disclosure) -> list[Finding]:
                 wrong = gap != 0
             if not wrong:
                 continue
-            sentence = (text + following)[pair.start():pair.end() + word.end()]
+            rest = (text + following)[pair.end():]
+            sentence = (text + following)[pair.start():pair.end() + rest.find(word.group(0)) + len(word.group(0))]
             found.append(Finding(
                 check="comparison_word", severity="warning" if said == "基本持平" else "error",
                 evidence=where(paragraph, sentence),
