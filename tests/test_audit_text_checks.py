@@ -254,3 +254,12 @@ def test_the_budget_figure_nearest_the_actual_is_the_one_compared():
     # 年初预算 0 and 全年预算 321.02: 决算数小于预算数 speaks of the 全年预算 next to it
     assert not text_checks.comparison_words(disclosure(
         "年初预算为0万元，全年预算为321.02万元，支出决算为307.82万元，完成年初预算的95.89%。决算数小于预算数。"))
+
+
+def test_a_fund_figure_the_text_states_while_its_table_is_blank_is_an_error():
+    d = with_empty_table("gov_fund_expenditure", "政府性基金预算支出表", "注：本表为空表。")
+    d.paragraphs = [{"id": "p1", "page": 4, "position": 1, "text": "政府性基金预算支出120.00万元，主要用于城市建设。"}]
+    [finding] = text_checks.empty_tables(d)
+    assert finding.severity == "error" and "120.00万元" in finding.message and "p.18" in finding.message
+    d.paragraphs[0]["text"] = "政府性基金预算支出0万元。"
+    assert not text_checks.empty_tables(d)

@@ -475,6 +475,34 @@ def empty_tables(disclosure: Disclosure) -> list[Finding]:
                 message=f"The empty table “{name}” is a {fund} table but its note speaks of {others[0]}.",
                 year=disclosure.fiscal_year, key=f"empty-fund|{table.get('table_index')}",
             ))
+    found += blanks_the_text_fills(disclosure, with_lines)
+    return found
+
+
+STATED_FUNDS = {"gov_fund": "gov_fund_expenditure", "state_capital": "state_capital_expenditure"}
+
+
+def blanks_the_text_fills(disclosure: Disclosure, with_lines: set) -> list[Finding]:
+    """'政府性基金预算支出120.00万元' while the 政府性基金 table prints no figure at all."""
+    empty = {t.get("table_kind"): t for t in disclosure.tables
+             if t.get("table_kind") in STATED_FUNDS.values() and t.get("table_index") not in with_lines}
+    if not empty:
+        return []
+    kinds_with_lines = {l.get("table_kind") for l in disclosure.lines}
+    found = []
+    for statement in parse(disclosure.paragraphs, disclosure.fiscal_year):
+        kind = STATED_FUNDS.get(statement.concept.measure)
+        if kind not in empty or kind in kinds_with_lines or statement.amount is None or statement.amount.fen <= 0:
+            continue
+        table = empty[kind]
+        title = re.sub(r"\s+", "", table.get("title") or "")
+        found.append(Finding(
+            check="empty_table", severity="error", evidence=statement.where, table_kind=kind,
+            message=(f"The text states {statement.label} {wan_text(statement.amount)}万元 but the table “{title}”"
+                     f"{f' (p.' + str(table['page']) + ')' if table.get('page') else ''} prints no figure."),
+            year=statement.year, actual=statement.amount,
+            key=key(statement.paragraph, statement.sentence, f"blank|{statement.label}"),
+        ))
     return found
 
 
