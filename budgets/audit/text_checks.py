@@ -21,8 +21,11 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from budgets.audit.model import Disclosure, Finding, wan_text
+from budgets.audit.figures import figures
+from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
+from budgets.audit.name_variant import extraction_noise, same_name
 from budgets.audit.narrative import percent_agrees, percent_range
+from budgets.audit.vocabulary import CLASS_NAMES, plain
 from extractors.identities import Amount
 from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, parse, sentences, stated
 
@@ -352,8 +355,6 @@ def restated_figures(disclosure: Disclosure) -> list[Finding]:
     """'（3）住房保障支出（类）住房改革支出（款）购房补贴（项）207万元。…2026年预算安排170.03万元，…':
     the item's opening amount X and the current-year amount it restates, on the same basis, must
     agree; the tables say which of the two is wrong."""
-    from budgets.audit.figures import figures  # the tables' cells for a concept
-    from budgets.audit.model import judge
     year = disclosure.fiscal_year
     final = disclosure.document.get("stage") == "final_account"
     found = []
@@ -408,7 +409,6 @@ TOTAL_TABLE = {"": "dept_summary", "财政拨款": "fiscal_appropriation_summary
 def stated_totals(disclosure: Disclosure) -> list[Finding]:
     """'收入支出总计X万元' is the 总计 row of the 收支总表; '财政拨款收入支出总计X万元' that of the
     财政拨款收支总表 (结转 included), not 财政拨款 spending."""
-    from budgets.audit.model import judge, table_short
     year = disclosure.fiscal_year
     found = []
     for paragraph, sentence in sentences(disclosure.paragraphs):
@@ -515,8 +515,6 @@ def text_subject_names(disclosure: Disclosure) -> list[Finding]:
     """'卫生健康支出（210类）…' : each level's name the text gives beside its code, against the name the
     tables print for that code and the official name valid in the fiscal year. A former official
     name or a name the tables do not print is a warning."""
-    from budgets.audit.name_variant import extraction_noise, same_name
-    from budgets.audit.vocabulary import CLASS_NAMES, plain
     printed: dict[str, set] = {}
     for line in disclosure.lines:
         if line.get("subject_code") and line.get("subject_name"):
