@@ -35,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(run="budgets.commands.crawl:run")
 
     p = command("audit", "recompute the findings table")
+    p.add_argument("--explain", metavar="CHECK", help="print what CHECK compares (docs/AUDIT.md) and exit")
     p.set_defaults(run="budgets.commands.audit:run")
 
     p = command("serve", "Datasette over the database")

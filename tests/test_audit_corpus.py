@@ -64,3 +64,30 @@ def test_procuratorate_2017_growth_rate_does_not_follow_from_its_amounts(finding
     # “机关运行经费预算支出6032.55万元，比 2016 年增加 3401.59万元，增长129.97%”: it is 129.29%
     [finding] = [f for f in of(findings, "2017年省检察院部门预算.pdf") if f["check"] == "narrative"]
     assert "129.97%" in finding["message"] and "129.29%" in finding["message"]
+
+
+def test_justice_bureau_unit_budget_restates_an_items_amount_and_miscomputes_its_change(findings):
+    # “（03项）207万元。…2026年预算安排170.03万元，比2025年预算执行数增加21.74%。” (241.76 before)
+    errors = of(findings, "unit_budget.pdf")
+    restated = [f for f in errors if f["check"] == "restated_figure"]
+    assert {(f["expected_wan"], f["actual_wan"]) for f in restated} >= {(207.0, 170.03), (56.12, 57.8)}
+    changes = {(f["expected_wan"], f["actual_wan"]) for f in errors if f["check"] == "stated_change"}
+    assert changes >= {(241.76, 170.03), (57.43, 57.8), (1690.69, 1434.89)}
+
+
+def test_finance_bureau_notes_its_empty_state_capital_table_as_the_government_fund_one(findings):
+    [finding] = [f for f in of(findings, "财政局部门25年预算.pdf", "warning") if f["check"] == "empty_table"]
+    assert "国有资本经营" in finding["message"] and "政府性基金" in finding["evidence"]
+
+
+def test_welfare_home_leaves_a_reason_unfilled(findings):
+    placeholders = [f for f in of(findings, "1769321433314-826553525.pdf", "warning") if f["check"] == "placeholder"]
+    assert [f["message"] for f in placeholders] == ["The text keeps the template's “主要原因是。” (a reason left empty)."]
+
+
+def test_the_new_text_checks_raise_no_error_where_the_figures_agree(findings):
+    # the procuratorate 2017 budget and the planning bureau final account state their totals,
+    # comparisons and completion rates consistently
+    new = {"stated_change", "comparison_word", "rate_base", "restated_figure", "stated_total", "year_mention"}
+    for file in ("2017年省检察院部门预算.pdf", "规划和自然资源局 2024 年度部门决算.pdf"):
+        assert not [f for f in of(findings, file) if f["check"] in new], file

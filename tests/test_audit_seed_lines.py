@@ -133,10 +133,12 @@ def seed_tables():
         3, "附件4", "three_public_expenses", PREFIX + "大数据应用发展管理局一般公共预算支出“三公”经费预算表",
         three_columns, [("", "合计", three_values), ("", "大数据发展局", three_values)],
     ))
-    tables.append(make_table(
+    empty = make_table(
         4, "附件5", "gov_fund_expenditure", PREFIX + "大数据应用发展管理局政府性基金预算支出表",
         [("total", y, "总计")], [],
-    ))
+    )
+    empty[0]["notes"] = "(备注:本单位无政府性基金收支,故此表无数据。)"  # printed below its empty 合计 row
+    tables.append(empty)
     summary_classes = [("八、社会保障和就业支出", "52.84"), ("十、卫生健康支出", "20.70"),
                        ("十五、资源勘探工业信息等支出", "1110.31"), ("二十、住房保障支出", "23.99")]
     tables.append(make_table(

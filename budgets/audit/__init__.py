@@ -9,12 +9,14 @@ duplicates) and `completeness` (one row per disclosure).
 """
 from __future__ import annotations
 
+import re
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from budgets.audit import (
-    cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, year_over_year,
+    cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, text_checks, year_over_year,
 )
 from budgets.audit.model import THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import FINDING_COLUMNS, insert_rows
@@ -30,7 +32,28 @@ CHECKS = {
     "year_over_year": year_over_year.check,
     "missing_table": missing_table.check,
     "name_variant": name_variant.check,
+    "stated_change": text_checks.stated_changes,
+    "comparison_word": text_checks.comparison_words,
+    "rate_base": text_checks.rate_bases,
+    "restated_figure": text_checks.restated_figures,
+    "stated_total": text_checks.stated_totals,
+    "empty_table": text_checks.empty_tables,
+    "subject_name": text_checks.text_subject_names,
+    "year_mention": text_checks.year_mentions,
+    "placeholder": text_checks.placeholders,
+    "punctuation": text_checks.punctuation,
 }
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "docs" / "AUDIT.md"
+
+
+def explain(name: str) -> str | None:
+    """The catalogue's section on one check (docs/AUDIT.md), None for a check that is not there."""
+    if name not in CHECKS:
+        return None
+    sections = re.split(r"^## ", CATALOGUE.read_text(encoding="utf-8"), flags=re.M)
+    return next((f"## {s.strip()}" for s in sections if s.split("\n", 1)[0].strip() == name), None)
+
 
 COMPLETENESS_COLUMNS = {
     "id": str, "district": str, "department": str, "fiscal_year": int, "stage": str, "family": str,

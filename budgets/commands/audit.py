@@ -4,10 +4,17 @@ from __future__ import annotations
 import sys
 
 from budgets import db as database
-from budgets.audit import audit_all
+from budgets.audit import CHECKS, audit_all, explain
 
 
 def run(args) -> int:
+    if getattr(args, "explain", None):
+        text = explain(args.explain)
+        if text is None:
+            print(f"no check named {args.explain}; checks: {', '.join(CHECKS)}", file=sys.stderr)
+            return 2
+        print(text)
+        return 0
     db = database.connect(args.db)
     result = audit_all(db)
     severities = ", ".join(f"{result.by_severity.get(s, 0)} {s}" for s in ("error", "warning", "info"))
