@@ -18,7 +18,8 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from budgets.pipeline import document_id
 from crawler import sites
 from crawler.items import FetchedDocument, now
-from crawler.links import attachment_type, clean_text, filename_from, host_allowed
+from crawler.links import (attachment_type, clean_text, disclosure_years, filename_from, host_allowed,
+                           is_generic_link_text, page_attachments, strip_dates)
 from crawler.replica import replica_settings
 
 
@@ -36,7 +37,8 @@ class DisclosuresSpider(scrapy.Spider):
             raise NotConfigured(str(exc).strip("'\"")) from exc
         self.year = int(year) if year else None
         self.replica = replica
-        self.allowed_domains = list(self.site.allowed_domains)
+        # attachment hosts are allowed to the downloader; links to pages there are not followed
+        self.allowed_domains = list(self.site.allowed_domains) + list(self.site.attachment_hosts)
         self.list_pages: set[str] = set()
         self.urls_seen: set[str] = set()  # every document URL linked this run (for withdrawals)
 
@@ -88,11 +90,24 @@ class DisclosuresSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("budgets/pages")
         title = response.meta["title_hint"] or self._page_title(response)
+        if self.year and not self._is_of_year(response, title):
+            return
         page = self._document(response)
         yield page
-        for href, text in self._links(response):
-            if attachment_type(href, text, self.site.attachment_extensions):
+        hosts = list(self.site.allowed_domains) + list(self.site.attachment_hosts)
+        for href, text, _kind in page_attachments(response.text, response.url, self.site.attachment_extensions):
+            if host_allowed(href, hosts):
                 yield self._document_request(href, f"{title} {text}", parent_id=page.id)
+
+    def _is_of_year(self, response, title: str) -> bool:
+        """A page whose link named no year: its breadcrumb or publication date decides."""
+        crumb = clean_text(" ".join(response.xpath(
+            "//*[contains(@class,'crumb') or contains(@class,'position') or contains(@class,'location')]//text()"
+        ).getall()))
+        published = " ".join(response.xpath("//*[contains(text(),'发布日期')]/following::text()[1]").getall()) \
+            or response.url
+        years = disclosure_years(title, crumb, published)
+        return not years or self.year in years
 
     def parse_attachment(self, response):
         yield self._document(response)
@@ -180,11 +195,30 @@ class DisclosuresSpider(scrapy.Spider):
             # list pages shorten long titles (…) and keep the whole one in title=""
             text = clean_text(" ".join(anchor.css("::text").getall()))
             title = clean_text(anchor.attrib.get("title", ""))
-            yield url, title if len(title) > len(text) else text
+            text = title if len(title) > len(text) else text
+            if is_generic_link_text(text):  # '查看', with the title beside it in the row
+                text = _row_title(anchor) or text
+            yield url, text
 
     @staticmethod
     def _page_title(response) -> str:
         return clean_text(response.css("title::text").get() or response.css("h1::text").get() or "")
+
+
+def _row_title(anchor) -> str:
+    """The title of the list row an anchor reading 查看 sits in: an element of class *tit*, a
+    title="" attribute, or the row's own text, never the row's date."""
+    rows = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl][1]") or \
+        anchor.xpath("ancestor::*[self::div or self::p][1]")
+    if not rows:
+        return ""
+    row = rows[0]
+    for candidate in (row.css("[class*=tit] ::text").getall(), row.css("[title]::attr(title)").getall()):
+        text = strip_dates(" ".join(candidate))
+        if text and not is_generic_link_text(text):
+            return text
+    own = set(anchor.css("::text").getall())
+    return strip_dates(" ".join(t for t in row.css("::text").getall() if t not in own))
 
 
 def _redirect_loop(failure) -> bool:
