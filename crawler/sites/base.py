@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
+from crawler.listing import HanwebDataproxy, JsonList
+
 from crawler.links import (ATTACHMENT_EXTENSIONS, NON_DISCLOSURE_PATH, PROXY_PATH, canonical_url, clean_text,
                            js_pager_urls, strip_dates, title_years)
 
@@ -45,6 +47,7 @@ class Site:
     list_url = re.compile(r"/index(_\d+)?\.s?html?$")  # list pages of a column (pagination)
     attachment_extensions: tuple[str, ...] = ATTACHMENT_EXTENSIONS
     host_aliases: dict[str, str] = {}  # other spellings of a host → the one we record
+    list_api = None  # a crawler/listing.py mechanism when scripts fill the list (JSON API, dataproxy)
     concurrency = 1  # requests at a time to this site (1–2 is polite)
     max_list_pages = 200
 
@@ -127,16 +130,35 @@ class ShanghaiZhengwuSite(Site):
     detail_url = re.compile(r"/zhengwu/[\w-]+/20\d\d/\d+/\d+\.html$")
 
 
+class JsonListSite(Site):
+    """A site whose column pages are shells a script fills from a JSON list API: `list_api` is a
+    `crawler.listing.JsonList` saying the request template and where the items, URLs, titles,
+    dates and page count are."""
+
+    required = Site.required + ("list_api",)
+
+
+class ShanghaiJsonSite(JsonListSite, ShanghaiZhengwuSite):
+    """Shanghai district sites whose column `index.html` is an empty shell (普陀, REAL-SITES §5.2):
+    `POST /front/api/data/affair` with the column's channel id lists its pages."""
+
+    list_api = JsonList(
+        url="/front/api/data/affair",
+        body={"channelList": ["{channel}"], "pageSize": "{size}", "orderFields": ["display_date"],
+              "orderTypes": ["desc"], "pageNo": "{page}", "docFlag": "1"},
+    )
+
+
 class HanwebSite(Site):
     """Hanweb (大汉) JCMS sites (浙江, 山东): a column's list page `/col/col<colId>/index.html`
     carries its items inside `<script type="text/xml"><datastore>…<record><![CDATA[<li><a …>]]>
     </record>…`, which a browser's script turns into the list; detail pages are
     `/art/YYYY/M/D/art_<colId>_<docId>.html` (month and day not zero-padded). Further list pages
-    come from a `dataproxy.jsp` POST that this base does not follow yet: the first page holds a
-    column's latest items."""
+    come from a `dataproxy.jsp` POST (`jpage({totalRecord, perPage})`), which `list_api` makes."""
 
     detail_url = re.compile(r"/art/20\d\d/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
     list_url = re.compile(r"/col/col\d+/index\.html$")
+    list_api = HanwebDataproxy()  # pages after the first: POST dataproxy.jsp
     _record = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 
     def embedded_html(self, html: str) -> list[str]:

@@ -1,9 +1,9 @@
 """上海市普陀区 (www.shpt.gov.cn): a department's 政务公开 column lists its disclosure pages
 `/zhengwu/<column>/<year>/<day-of-year>/<id>.html`; the PDF sits in `…/<id>/<32-hex>.pdf`."""
-from crawler.sites.base import ShanghaiZhengwuSite
+from crawler.sites.base import ShanghaiJsonSite
 
 
-class Putuo(ShanghaiZhengwuSite):
+class Putuo(ShanghaiJsonSite):
     name = "shpt"
     district = "上海市普陀区"
     allowed_domains = ("shpt.gov.cn",)

@@ -146,10 +146,41 @@ class DisclosuresSpider(scrapy.Spider):
             self.columns.found(response.url, unit, stage, meta.get("found_from") or "")
         yield from self._parse_column(response, meta.get("stage") or "", meta.get("unit") or "")
 
+    def _api_request(self, call) -> scrapy.Request | None:
+        if call.key in self.list_pages:
+            return None
+        if len(self.list_pages) >= self.site.max_list_pages:
+            self.crawler.stats.inc_value("budgets/list_pages_capped")
+            return None
+        self.list_pages.add(call.key)
+        return scrapy.Request(call.url, method=call.method, body=call.body or None, headers=dict(call.headers),
+                              callback=self.parse_api, errback=self.failed,
+                              meta={"role": "list", "call": call, "column": call.column})
+
+    def parse_api(self, response):
+        """An answer of the column's list API: its links, and the further pages it announces."""
+        self.crawler.stats.inc_value("budgets/list_api_pages")
+        call = response.meta["call"]
+        links, more = self.site.list_api.parse(call, response.text)
+        for url, title, _date in links:
+            if not host_allowed(url, list(self.site.allowed_domains)) or not self.site.is_disclosure(title, self.year):
+                continue
+            if attachment_type(url, title, self.site.attachment_extensions):
+                yield self._document_request(url, title, parent_id=None)
+            elif self.site.is_detail_url(url):
+                yield self._document_request(url, title, parent_id=None, callback=self.parse_detail)
+        for next_call in more:
+            if request := self._api_request(next_call):
+                yield request
+
     def _parse_column(self, response, stage: str, unit: str):
         """Disclosures, further pages, and the column's own sub-columns (per year, per department,
         预算 and 决算 below 预算/决算)."""
         column = response.meta.get("column") or response.url
+        if self.site.list_api is not None and response.meta.get("column") is None:
+            for call in self.site.list_api.first_calls(response.url, response.text):
+                if request := self._api_request(call):
+                    yield request
         for url in self.site.pager_urls(response.url, response.text):
             if request := self._list_request(url, column=column):
                 yield request
