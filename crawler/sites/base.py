@@ -54,6 +54,8 @@ class Site:
     required = ("name", "district", "allowed_domains", "source")
 
     def __init__(self):
+        if not self.usable:  # documented as far as it goes (district, source); nothing to crawl yet
+            return
         missing = [attr for attr in self.required if not getattr(self, attr, None)]
         if not self.start_urls and not self.roots:
             missing.append("start_urls (or roots)")

@@ -8,6 +8,7 @@ class Putuo(ShanghaiJsonSite):
     district = "上海市普陀区"
     allowed_domains = ("shpt.gov.cn",)
     host_aliases = {"shpt.gov.cn": "www.shpt.gov.cn"}
+    roots = ("https://www.shpt.gov.cn/zhengwu/zfxxgkzn-zfxxgk/index.html",)  # 政府信息公开 (REAL-SITES §5.3)
     start_urls = (
         # 区司法局 部门预算 column: 2026 部门预算 …/2026/69/202297/ebec3667….pdf, 单位预算 …/202298/b0fd8c9e….pdf
         "https://www.shpt.gov.cn/zhengwu/sfjbb-sfj/index.html",
