@@ -16,7 +16,7 @@ SITE = "rongchang"
 # loopback: no politeness delay, several requests at once (the config's 1 is for the real site).
 # Reach is what is asked for, so the raw files are stored but not extracted: reading 1,400
 # documents would take two minutes here, and extraction has its own tests (test_crawl_real_sites).
-QUICK = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "AUTOTHROTTLE_ENABLED=False",
+QUICK = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=WARNING",
          "-s", 'ITEM_PIPELINES={"crawler.pipelines.RawFilesPipeline": 100}')
 
 
