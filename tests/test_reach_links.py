@@ -60,3 +60,25 @@ def test_the_rows_date_is_not_part_of_the_title():
     html = ('<table><tr><td>重庆市梁平区安胜镇人民政府(本级)决算公开说明及公开报表</td><td>2025-10-21</td>'
             '<td><a href="./202510/t20251021_15099835.html">查看</a></td></tr></table>')
     assert row_title(html) == "重庆市梁平区安胜镇人民政府(本级)决算公开说明及公开报表"
+
+
+class Stats(dict):
+    def inc_value(self, key, count=1):
+        self[key] = self.get(key, 0) + count
+
+    def get_value(self, key, default=None):
+        return self.get(key, default)
+
+
+def test_list_pages_past_the_sites_cap_are_counted_not_silently_dropped():
+    from types import SimpleNamespace
+
+    from crawler.spiders.disclosures import DisclosuresSpider
+
+    spider = DisclosuresSpider(site="cqtn")
+    spider.crawler = SimpleNamespace(stats=Stats())
+    spider.site.max_list_pages = 2
+    column = "http://www.cqtn.gov.cn/bm/qwsjkw/zwgk_25192/fdzdgknr/ysjs_117571/ys_bm/"
+    requests = [spider._list_request(f"{column}index_{n}.html") for n in range(1, 5)]
+    assert [r is not None for r in requests] == [True, True, False, False]
+    assert spider.crawler.stats["budgets/list_pages_capped"] == 2  # the monitor's alert reads this
