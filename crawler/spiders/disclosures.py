@@ -64,6 +64,8 @@ class DisclosuresSpider(scrapy.Spider):
     def _walked_everything(self, reason: str) -> bool:
         """Only a finished discovery that hit no cap and lost no page can say a column vanished."""
         stats = self.crawler.stats
+        if self.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER"):  # one worker sees part of the walk
+            return False
         return (reason == "finished" and bool(self.site.roots) and not stats.get_value("budgets/discovery_capped")
                 and not stats.get_value("budgets/list_pages_capped") and not stats.get_value("budgets/list_errors"))
 
