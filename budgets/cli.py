@@ -66,6 +66,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", type=Path, metavar="SOURCE.db")
     p.set_defaults(run="budgets.commands.merge:run")
 
+    p = command("smoke", "check a site config against the live site: a few bounded requests, nothing stored")
+    p.add_argument("--site", required=True)
+    p.add_argument("--save", type=Path, metavar="DIR", help="keep the pages fetched (to become a replica fixture)")
+    p.add_argument("--max-requests", type=int, default=30)
+    p.add_argument("--max-seconds", type=float, default=90)
+    p.add_argument("--replica", metavar="HOST:PORT", help="ask a rebuilt copy at HOST:PORT instead (tests)")
+    p.set_defaults(run="budgets.commands.smoke:run")
+
     p = command("sites", "list configured sites and their last crawl")
     p.set_defaults(run="budgets.commands.sites:run")
     return parser

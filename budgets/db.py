@@ -79,6 +79,14 @@ DEPARTMENT_COLUMNS = {
 }
 
 
+# 预算/决算 columns a crawl found on a site (crawler/columns.py): nightly runs start from them and
+# notice new and vanished ones
+COLUMN_COLUMNS = {
+    "site": str, "url": str, "unit": str, "stage": str, "found_from": str,
+    "first_seen_at": str, "last_seen_at": str, "vanished_at": str,
+}
+
+
 class DatabaseError(Exception):
     """The database cannot be used; the message says why and what to do."""
 
@@ -117,6 +125,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     _table(db, "paragraphs", PARAGRAPH_COLUMNS, pk="id", foreign_keys=to_document)
     _table(db, "tables", TABLE_COLUMNS, pk="id", foreign_keys=to_document)
     _table(db, "unplaced_cells", UNPLACED_COLUMNS, pk="id", foreign_keys=to_document)
+    _table(db, "columns", COLUMN_COLUMNS, pk=("site", "url"))
     for table, columns in [
         ("budget_lines", ["document_id"]),
         ("budget_lines", ["subject_code", "fiscal_year"]),

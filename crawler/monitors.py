@@ -107,6 +107,22 @@ class ListPagesMonitor(SiteMonitor):
                                 f"(layout changed?): {', '.join(empty[:3])}")
 
 
+@monitors.name("reach")
+class ReachMonitor(SiteMonitor):
+    @monitors.name("the list-page cap is not hit")
+    def test_list_page_cap_not_hit(self):
+        capped = self.stat("budgets/list_pages_capped")
+        cap = self.data.spider.site.max_list_pages
+        self.assertFalse(capped, f"{self.site}: {capped} list page(s) not fetched: the site's max_list_pages "
+                                 f"({cap}) was reached; raise it in the config if the columns are real")
+
+    @monitors.name("no column vanished")
+    def test_no_column_vanished(self):
+        gone = self.stat("budgets/columns_vanished_urls", []) or []
+        self.assertFalse(gone, f"{self.site}: {len(gone)} column(s) found before are gone (moved or "
+                               f"removed?): {', '.join(gone[:3])}")
+
+
 class RecordAlerts(Action):
     """Puts one line per failed monitor into the crawl's stats."""
 
@@ -120,5 +136,5 @@ class RecordAlerts(Action):
 
 
 class CrawlMonitors(MonitorSuite):
-    monitors = [FinishReasonMonitor, DocumentsMonitor, ErrorRateMonitor, ListPagesMonitor]
+    monitors = [FinishReasonMonitor, DocumentsMonitor, ErrorRateMonitor, ListPagesMonitor, ReachMonitor]
     monitors_failed_actions = [RecordAlerts]

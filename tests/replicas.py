@@ -156,6 +156,10 @@ def build(site: str) -> dict[str, Resource]:
         return parts.netloc + parts.path
 
     resources: dict[str, Resource] = {}
+    for root in config.roots:  # a home page that leads nowhere new: the columns are the listed ones
+        resources[canonical_key(root)] = Resource(
+            '<!DOCTYPE html><html><head><meta charset="utf-8"><title>首页</title></head><body>'
+            '<a href="/xwzx/index.html">新闻中心</a></body></html>'.encode("utf-8"), "text/html; charset=utf-8")
     for column in SITES[site]:
         for n, items in enumerate(column.pages):
             name = "index.html" if n == 0 else f"index_{n}.html"

@@ -12,7 +12,7 @@ from crawler import sites
 def choose_sites(names: list[str], everything: bool) -> list[str]:
     """The sites asked for, each checked now, so a bad config fails before any request."""
     if everything:
-        names = [n for n in sites.names() if n != "demo"]  # the demo runs with `budgets demo`
+        names = sites.usable_names()  # not the demo (`budgets demo`), nor configs with no host yet
     elif "demo" in names:
         raise CommandError("the demo site is served and crawled by `budgets demo`")
     if not names:
@@ -24,6 +24,8 @@ def choose_sites(names: list[str], everything: bool) -> list[str]:
             raise CommandError(str(exc).strip("'\"")) from exc
         except NotConfigured as exc:
             raise CommandError(str(exc)) from exc
+        if not getattr(sites.config_classes()[name], "usable", True):
+            raise CommandError(f"{name} is not usable yet: {sites.config_classes()[name].source}")
     return names
 
 

@@ -161,7 +161,7 @@ def choose_sites(names: list[str]) -> list[str]:
 
     configured = sites.names()
     if not names:
-        return [n for n in configured if n != "demo"]  # the demo has no host of its own
+        return sites.usable_names()  # not the demo (no host of its own), nor configs with no host yet
     unknown = [n for n in names if n not in configured]
     if unknown:
         raise CommandError(f"no site called {', '.join(unknown)}; configured: {', '.join(configured)}")

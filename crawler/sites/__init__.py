@@ -30,3 +30,9 @@ def load(name: str) -> Site:
     if name not in classes:
         raise KeyError(f"no site called {name!r}; configured sites: {', '.join(classes)}")
     return classes[name]()
+
+
+def usable_names() -> list[str]:
+    """The sites `--all` (and `budgets nightly` without --site) runs: every config marked usable,
+    not the demo (it is served and crawled by `budgets demo`)."""
+    return [n for n, c in config_classes().items() if n != "demo" and getattr(c, "usable", True)]

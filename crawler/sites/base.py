@@ -11,9 +11,14 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.links import ATTACHMENT_EXTENSIONS, canonical_url, clean_text, js_pager_urls
+from crawler.listing import HanwebDataproxy, JsonList
+
+from crawler.links import (ATTACHMENT_EXTENSIONS, NON_DISCLOSURE_PATH, PROXY_PATH, canonical_url, clean_text,
+                           js_pager_urls, strip_dates, title_years)
 
 YEAR = re.compile(r"(20\d\d)\s*年")
+# a title without a year is a disclosure only if it is a document's name, not a column's
+_MIN_YEARLESS_TITLE = 12
 
 
 class Site:
@@ -21,25 +26,39 @@ class Site:
 
     name: str = ""  # what `-a site=NAME` and `budgets crawl --site NAME` take
     district: str = ""  # 重庆市潼南区: recorded when a document's title does not say
-    start_urls: tuple[str, ...] = ()  # list pages of the 预算/决算 columns
+    start_urls: tuple[str, ...] = ()  # list pages of the 预算/决算 columns known beforehand
+    # pages to discover columns from (crawler/discovery.py): home, department directory, 政府信息公开
+    roots: tuple[str, ...] = ()
+    discovery_depth = 6  # link hops from a root (home → 部门 → unit → 政务公开 → 法定主动公开 → 预算/决算 → 预算)
+    max_discovery_pages = 5000
     allowed_domains: tuple[str, ...] = ()
+    attachment_hosts: tuple[str, ...] = ()  # file servers on sibling hosts (attachments only)
     source: str = ""  # where the URL patterns come from, and how sure we are of them
+    verified: str = ""  # date a person checked the config against the live site (`budgets smoke`)
+    usable = True  # `--all` runs it (False: documented, but with nothing known to start from)
 
     # Which links are disclosures: their text names a budget or final account and a year,
     # and is not a notice about one.
     disclosure_title = re.compile(r"预算|决算")
-    excluded_title = re.compile(r"通知|公告|工作报告|征求意见|招标|中标|采购意向|会议|培训|解读")
+    # 会议 but not 政治协商会议 (every 政协 body's name); news about the disclosure work itself
+    excluded_title = re.compile(r"通知|公告|工作报告|征求意见|招标|中标|采购意向|(?<!政治协商)会议|培训|解读"
+                                r"|公开工作|工作(圆满|顺利)?完成|圆满完成|顺利完成|国民经济和社会发展计划")
     detail_url = re.compile(r".")  # what a disclosure page's URL looks like on this CMS
     list_url = re.compile(r"/index(_\d+)?\.s?html?$")  # list pages of a column (pagination)
     attachment_extensions: tuple[str, ...] = ATTACHMENT_EXTENSIONS
     host_aliases: dict[str, str] = {}  # other spellings of a host → the one we record
+    list_api = None  # a crawler/listing.py mechanism when scripts fill the list (JSON API, dataproxy)
     concurrency = 1  # requests at a time to this site (1–2 is polite)
     max_list_pages = 200
 
-    required = ("name", "district", "start_urls", "allowed_domains", "source")
+    required = ("name", "district", "allowed_domains", "source")
 
     def __init__(self):
+        if not self.usable:  # documented as far as it goes (district, source); nothing to crawl yet
+            return
         missing = [attr for attr in self.required if not getattr(self, attr, None)]
+        if not self.start_urls and not self.roots:
+            missing.append("start_urls (or roots)")
         if missing:
             raise NotConfigured(
                 f"site config {type(self).__name__} ({self.name or 'no name'}) is missing "
@@ -47,17 +66,24 @@ class Site:
             )
 
     def is_disclosure(self, text: str, year: int | None = None) -> bool:
-        """'重庆市潼南区…2026年部门预算公开' is; '关于做好2026年部门预算公开工作的通知' is not."""
-        text = clean_text(text)
+        """'重庆市潼南区…2026年部门预算公开' is; '关于做好2026年部门预算公开工作的通知' is not. A
+        title without a year ('…安胜镇人民政府(本级)决算公开说明及公开报表') is, if it is long
+        enough to name a body (a column's name, '部门预算', is not): its year comes from the page."""
+        text = strip_dates(text)
         if not self.disclosure_title.search(text) or self.excluded_title.search(text):
             return False
-        years = {int(y) for y in YEAR.findall(text)}
+        years = title_years(text)
         if not years:
-            return False
+            return len(text) >= _MIN_YEARLESS_TITLE
         return year is None or year in years
 
+    def is_excluded_url(self, url: str) -> bool:
+        """News, plans and work reports in the same trees, and proxy copies of pages."""
+        path = urlsplit(url).path
+        return bool(NON_DISCLOSURE_PATH.search(path) or PROXY_PATH.search(path))
+
     def is_detail_url(self, url: str) -> bool:
-        return bool(self.detail_url.search(urlsplit(url).path))
+        return bool(self.detail_url.search(urlsplit(url).path)) and not self.is_excluded_url(url)
 
     def is_pager_url(self, url: str, list_page_url: str) -> bool:
         """A link to another page of the same column: index_N.html in the same folder."""
@@ -106,17 +132,44 @@ class ShanghaiZhengwuSite(Site):
     detail_url = re.compile(r"/zhengwu/[\w-]+/20\d\d/\d+/\d+\.html$")
 
 
+class JsonListSite(Site):
+    """A site whose column pages are shells a script fills from a JSON list API: `list_api` is a
+    `crawler.listing.JsonList` saying the request template and where the items, URLs, titles,
+    dates and page count are."""
+
+    required = Site.required + ("list_api",)
+
+
+class ShanghaiJsonSite(JsonListSite, ShanghaiZhengwuSite):
+    """Shanghai district sites whose column `index.html` is an empty shell (普陀, REAL-SITES §5.2):
+    `POST /front/api/data/affair` with the column's channel id lists its pages."""
+
+    list_api = JsonList(
+        url="/front/api/data/affair",
+        body={"channelList": ["{channel}"], "pageSize": "{size}", "orderFields": ["display_date"],
+              "orderTypes": ["desc"], "pageNo": "{page}", "docFlag": "1"},
+    )
+
+
 class HanwebSite(Site):
     """Hanweb (大汉) JCMS sites (浙江, 山东): a column's list page `/col/col<colId>/index.html`
     carries its items inside `<script type="text/xml"><datastore>…<record><![CDATA[<li><a …>]]>
     </record>…`, which a browser's script turns into the list; detail pages are
     `/art/YYYY/M/D/art_<colId>_<docId>.html` (month and day not zero-padded). Further list pages
-    come from a `dataproxy.jsp` POST that this base does not follow yet: the first page holds a
-    column's latest items."""
+    come from a `dataproxy.jsp` POST (`jpage({totalRecord, perPage})`), which `list_api` makes."""
 
     detail_url = re.compile(r"/art/20\d\d/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
     list_url = re.compile(r"/col/col\d+/index\.html$")
+    list_api = HanwebDataproxy()  # pages after the first: POST dataproxy.jsp
     _record = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 
     def embedded_html(self, html: str) -> list[str]:
         return self._record.findall(html)
+
+
+class AnyPlatformSite(Site):
+    """The link rules with the detail-URL patterns of every CMS family seen (docs/REAL-SITES.md
+    §2): what discovery and the REAL-SITES check use when the platform is not known."""
+
+    name = "any-platform"
+    from crawler.links import ANY_DETAIL_URL as detail_url

@@ -7,6 +7,7 @@ class Jiulongpo(ChongqingDistrictSite):
     district = "重庆市九龙坡区"
     allowed_domains = ("cqjlp.gov.cn",)
     host_aliases = {"www.cqjlp.gov.cn": "cqjlp.gov.cn"}  # stored URLs have no www.
+    roots = ("http://cqjlp.gov.cn/",)  # the home: discovery finds the other units' columns
     start_urls = (
         # 区卫生健康委 (华岩镇卫生院 2026 预算 t20260210_15409428)
         "http://cqjlp.gov.cn/bmjz/qzfbm_97119/qwsjkw_97728/zwgk_97124/fdzdgknr_97126/ysjs/ys/index.html",

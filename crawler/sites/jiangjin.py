@@ -7,6 +7,7 @@ class Jiangjin(ChongqingDistrictSite):
     district = "重庆市江津区"
     allowed_domains = ("jiangjin.gov.cn",)
     host_aliases = {"jiangjin.gov.cn": "www.jiangjin.gov.cn"}
+    roots = ("http://www.jiangjin.gov.cn/",)  # the home: discovery finds the other units' columns
     start_urls = (
         # 区卫生健康委: 区中心医院 2025 预算 (ys), 嘉平镇卫生院 2024 决算 (js)
         "http://www.jiangjin.gov.cn/bm/qwsjkw_69019/zwgk_81474/fdzdgknr_81476/ysjs_81483/ys/index.html",

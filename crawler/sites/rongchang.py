@@ -8,6 +8,8 @@ class Rongchang(ChongqingDistrictSite):
     district = "重庆市荣昌区"
     allowed_domains = ("rongchang.gov.cn",)
     host_aliases = {"rongchang.gov.cn": "www.rongchang.gov.cn"}  # both spellings occur
+    roots = ("http://www.rongchang.gov.cn/",)  # the home: 区政府部门 and 镇街 directories, 政府信息公开
+    max_list_pages = 3000  # 336 units and 21 镇街, ~700 columns (REAL-SITES §1B #62), some with pagers
     start_urls = (
         "http://www.rongchang.gov.cn/bm/qjw/zwgk_70831/fdzdgknr_70834/ysjs/ysgk/index.html",  # 区教委 预算
         "http://www.rongchang.gov.cn/bm/qwhlyw/zwgk_70831/fdzdgknr_70834/ysjs/jsgk/index.html",  # 区文旅委 决算

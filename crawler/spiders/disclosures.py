@@ -17,8 +17,13 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from budgets.pipeline import document_id
 from crawler import sites
+from crawler.columns import ColumnLedger
+from crawler.discovery import (breadcrumb_segments, breadcrumb_stage, breadcrumb_unit, column_stage,
+                               is_folder_url, is_nav_text, is_under, is_unit_name)
 from crawler.items import FetchedDocument, now
-from crawler.links import attachment_type, clean_text, filename_from, host_allowed
+from crawler.links import (attachment_type, clean_text, disclosure_years, filename_from, host_allowed,
+                           is_generic_link_text, page_attachments, strip_dates)
+from crawler.pipelines import db_path
 from crawler.replica import replica_settings
 
 
@@ -36,49 +41,167 @@ class DisclosuresSpider(scrapy.Spider):
             raise NotConfigured(str(exc).strip("'\"")) from exc
         self.year = int(year) if year else None
         self.replica = replica
-        self.allowed_domains = list(self.site.allowed_domains)
+        # attachment hosts are allowed to the downloader; links to pages there are not followed
+        self.allowed_domains = list(self.site.allowed_domains) + list(self.site.attachment_hosts)
         self.list_pages: set[str] = set()
+        self.discover_pages: set[str] = set()
+        self.columns = ColumnLedger(self.site.name)
         self.urls_seen: set[str] = set()  # every document URL linked this run (for withdrawals)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
         spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.columns.bind(db_path(crawler.settings))
         crawler.settings.set("CONCURRENT_REQUESTS_PER_DOMAIN", spider.site.concurrency, priority="spider")
         if spider.replica:
             for name, value in replica_settings(spider.replica).items():
                 crawler.settings.set(name, value, priority="spider")
         return spider
 
+    def closed(self, reason):
+        self.columns.close(reason, complete=self._walked_everything(reason), stats=self.crawler.stats)
+
+    def _walked_everything(self, reason: str) -> bool:
+        """Only a finished discovery that hit no cap and lost no page can say a column vanished."""
+        stats = self.crawler.stats
+        if self.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER"):  # one worker sees part of the walk
+            return False
+        return (reason == "finished" and bool(self.site.roots) and not stats.get_value("budgets/discovery_capped")
+                and not stats.get_value("budgets/list_pages_capped") and not stats.get_value("budgets/list_errors"))
+
     async def start(self):
         for url in self.site.start_urls:
-            if request := self._list_request(url):
+            if request := self._list_request(url, found_from="config"):
                 yield request
+        for url in self.columns.known_urls():
+            if request := self._list_request(url, found_from="columns table", known=True):
+                yield request
+        for url in self.site.roots:
+            if request := self._discover_request(url, depth=0, unit=""):
+                yield request
+
+    # discovery: from the roots to the columns ----------------------------------------------------
+
+    def _discover_request(self, url: str, depth: int, unit: str) -> scrapy.Request | None:
+        url = self.site.canonical(url)
+        if url in self.list_pages or url in self.discover_pages:
+            return None
+        if len(self.discover_pages) >= self.site.max_discovery_pages:
+            self.crawler.stats.inc_value("budgets/discovery_capped")
+            return None
+        self.discover_pages.add(url)
+        return scrapy.Request(url, callback=self.parse_discover, errback=self.failed,
+                              meta={"role": "discover", "depth": depth, "unit": unit})
+
+    def parse_discover(self, response):
+        """A page on the way to the columns: follow its columns and, within the depth limit, the
+        links towards them; a page whose breadcrumb ends in a column is a column itself."""
+        self.crawler.stats.inc_value("budgets/discovery_pages")
+        if not isinstance(response, TextResponse):
+            return
+        segments = breadcrumb_segments(self._breadcrumb(response))
+        stage = breadcrumb_stage(segments)
+        unit = response.meta.get("unit") or breadcrumb_unit(segments)
+        if stage:
+            self.columns.found(response.url, unit, stage, "breadcrumb")
+            yield from self._parse_column(response, stage, unit)
+            return
+        depth = response.meta.get("depth", 0)
+        for href, text in self._links(response):
+            if not is_folder_url(href) or self.site.is_excluded_url(href):
+                if self.site.is_disclosure(text, self.year) and self.site.is_detail_url(href):
+                    yield self._document_request(href, text, parent_id=None, callback=self.parse_detail)
+                continue
+            if link_stage := column_stage(text):
+                if request := self._list_request(href, found_from="link text", unit=unit, stage=link_stage):
+                    yield request
+            elif depth < self.site.discovery_depth and is_nav_text(text):
+                next_unit = text if is_unit_name(text) else unit
+                if request := self._discover_request(href, depth + 1, next_unit):
+                    yield request
 
     # list pages -----------------------------------------------------------------------------
 
-    def _list_request(self, url: str) -> scrapy.Request | None:
+    def _list_request(self, url: str, found_from: str = "", unit: str = "", stage: str = "",
+                      known: bool = False, column: str | None = None) -> scrapy.Request | None:
         url = self.site.canonical(url)
-        if url in self.list_pages or len(self.list_pages) >= self.site.max_list_pages:
+        if url in self.list_pages:
+            return None
+        again = url in self.discover_pages  # reached before on the way, now known to be a column
+        if len(self.list_pages) >= self.site.max_list_pages:
+            self.crawler.stats.inc_value("budgets/list_pages_capped")
             return None
         self.list_pages.add(url)
-        return scrapy.Request(url, callback=self.parse_list, errback=self.failed, meta={"role": "list"})
+        return scrapy.Request(url, callback=self.parse_list, errback=self.failed, dont_filter=again,
+                              meta={"role": "list", "found_from": found_from, "unit": unit, "stage": stage,
+                                    "known_column": known, "column": column})
 
     def parse_list(self, response):
         self.crawler.stats.inc_value("budgets/pages")
         if not isinstance(response, TextResponse):
             return
+        meta = response.meta
+        if meta.get("column") is None:  # a column's first page, not one of its pager pages
+            segments = breadcrumb_segments(self._breadcrumb(response))
+            unit = meta.get("unit") or breadcrumb_unit(segments)
+            stage = meta.get("stage") or breadcrumb_stage(segments) or ""
+            self.columns.found(response.url, unit, stage, meta.get("found_from") or "")
+        yield from self._parse_column(response, meta.get("stage") or "", meta.get("unit") or "")
+
+    def _api_request(self, call) -> scrapy.Request | None:
+        if call.key in self.list_pages:
+            return None
+        if len(self.list_pages) >= self.site.max_list_pages:
+            self.crawler.stats.inc_value("budgets/list_pages_capped")
+            return None
+        self.list_pages.add(call.key)
+        return scrapy.Request(call.url, method=call.method, body=call.body or None, headers=dict(call.headers),
+                              callback=self.parse_api, errback=self.failed,
+                              meta={"role": "list", "call": call, "column": call.column})
+
+    def parse_api(self, response):
+        """An answer of the column's list API: its links, and the further pages it announces."""
+        self.crawler.stats.inc_value("budgets/list_api_pages")
+        call = response.meta["call"]
+        links, more = self.site.list_api.parse(call, response.text)
+        for url, title, _date in links:
+            if not host_allowed(url, list(self.site.allowed_domains)) or not self.site.is_disclosure(title, self.year):
+                continue
+            if attachment_type(url, title, self.site.attachment_extensions):
+                yield self._document_request(url, title, parent_id=None)
+            elif self.site.is_detail_url(url):
+                yield self._document_request(url, title, parent_id=None, callback=self.parse_detail)
+        for next_call in more:
+            if request := self._api_request(next_call):
+                yield request
+
+    def _parse_column(self, response, stage: str, unit: str):
+        """Disclosures, further pages, and the column's own sub-columns (per year, per department,
+        预算 and 决算 below 预算/决算)."""
+        column = response.meta.get("column") or response.url
+        if self.site.list_api is not None and response.meta.get("column") is None:
+            for call in self.site.list_api.first_calls(response.url, response.text):
+                if request := self._api_request(call):
+                    yield request
         for url in self.site.pager_urls(response.url, response.text):
-            if request := self._list_request(url):
+            if request := self._list_request(url, column=column):
                 yield request
         for href, text in self._links(response):
             if self.site.is_pager_url(href, response.url):
-                if request := self._list_request(href):
+                if request := self._list_request(href, column=column):
                     yield request
             elif self.site.is_disclosure(text, self.year):
                 if attachment_type(href, text, self.site.attachment_extensions):
                     yield self._document_request(href, text, parent_id=None)
                 elif self.site.is_detail_url(href):
                     yield self._document_request(href, text, parent_id=None, callback=self.parse_detail)
+            elif self.site.roots and is_folder_url(href) and not self.site.is_excluded_url(href):
+                sub_stage = column_stage(text)
+                if sub_stage or is_under(href, column):
+                    sub_unit = text if is_unit_name(text) and not sub_stage else unit
+                    if request := self._list_request(href, found_from="sub-column", unit=sub_unit,
+                                                     stage=sub_stage or stage):
+                        yield request
 
     # disclosure pages and attachments --------------------------------------------------------
 
@@ -88,11 +211,22 @@ class DisclosuresSpider(scrapy.Spider):
             return
         self.crawler.stats.inc_value("budgets/pages")
         title = response.meta["title_hint"] or self._page_title(response)
+        if self.year and not self._is_of_year(response, title):
+            return
         page = self._document(response)
         yield page
-        for href, text in self._links(response):
-            if attachment_type(href, text, self.site.attachment_extensions):
+        hosts = list(self.site.allowed_domains) + list(self.site.attachment_hosts)
+        for href, text, _kind in page_attachments(response.text, response.url, self.site.attachment_extensions):
+            if host_allowed(href, hosts):
                 yield self._document_request(href, f"{title} {text}", parent_id=page.id)
+
+    def _is_of_year(self, response, title: str) -> bool:
+        """A page whose link named no year: its breadcrumb or publication date decides."""
+        crumb = self._breadcrumb(response)
+        published = " ".join(response.xpath("//*[contains(text(),'发布日期')]/following::text()[1]").getall()) \
+            or response.url
+        years = disclosure_years(title, crumb, published)
+        return not years or self.year in years
 
     def parse_attachment(self, response):
         yield self._document(response)
@@ -110,8 +244,15 @@ class DisclosuresSpider(scrapy.Spider):
         stats.inc_value("budgets/errors")
         stats.set_value("budgets/last_error", reason)
         self.logger.warning("%s", reason)
+        if request.meta.get("known_column") and failure.check(HttpError) \
+                and failure.value.response.status in (404, 410):
+            stats.inc_value("budgets/columns_gone")  # a column found before is not there: vanished
+            return
         if request.meta.get("role") == "list":
             stats.inc_value("budgets/list_errors")
+            return
+        if request.meta.get("role") == "discover":
+            stats.inc_value("budgets/discovery_errors")
             return
         yield FetchedDocument(
             url=request.url, site=self.site.name, district_hint=self.site.district,
@@ -180,11 +321,39 @@ class DisclosuresSpider(scrapy.Spider):
             # list pages shorten long titles (…) and keep the whole one in title=""
             text = clean_text(" ".join(anchor.css("::text").getall()))
             title = clean_text(anchor.attrib.get("title", ""))
-            yield url, title if len(title) > len(text) else text
+            text = title if len(title) > len(text) else text
+            if is_generic_link_text(text):  # '查看', with the title beside it in the row
+                text = _row_title(anchor) or text
+            yield url, text
+
+    @staticmethod
+    def _breadcrumb(response) -> str:
+        nodes = response.xpath("//*[contains(@class,'crumb') or contains(@class,'position') or "
+                               "contains(@class,'location') or contains(@class,'dqwz')]")
+        if nodes:
+            return clean_text(" ".join(nodes[0].css("::text").getall()))
+        marked = response.xpath("//*[contains(text(),'当前位置') or contains(text(),'您的位置')]/..")
+        return clean_text(" ".join(marked[0].css("::text").getall())) if marked else ""
 
     @staticmethod
     def _page_title(response) -> str:
         return clean_text(response.css("title::text").get() or response.css("h1::text").get() or "")
+
+
+def _row_title(anchor) -> str:
+    """The title of the list row an anchor reading 查看 sits in: an element of class *tit*, a
+    title="" attribute, or the row's own text, never the row's date."""
+    rows = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl][1]") or \
+        anchor.xpath("ancestor::*[self::div or self::p][1]")
+    if not rows:
+        return ""
+    row = rows[0]
+    for candidate in (row.css("[class*=tit] ::text").getall(), row.css("[title]::attr(title)").getall()):
+        text = strip_dates(" ".join(candidate))
+        if text and not is_generic_link_text(text):
+            return text
+    own = set(anchor.css("::text").getall())
+    return strip_dates(" ".join(t for t in row.css("::text").getall() if t not in own))
 
 
 def _redirect_loop(failure) -> bool:
