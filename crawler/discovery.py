@@ -13,21 +13,14 @@ import re
 from urllib.parse import urlsplit
 
 from crawler.links import ANY_DETAIL_URL, attachment_type, clean_text
+from extractors.vocabulary import COLUMN_WORD as _COLUMN_WORD, NOT_A_COLUMN as _NOT_A_COLUMN, NAV_TEXT as _NAV_TEXT, UNIT_NAME as _UNIT_NAME, SKIP_TEXT as _SKIP_TEXT, CRUMB_MARK as _CRUMB_MARK
 
 # a column's name is short and names a budget or final account; a document's title is long
-_COLUMN_WORD = re.compile(r"预决算|预算|决算")
-_NOT_A_COLUMN = re.compile(r"通知|公告|报告|执行|调整|审查|解读|征求意见|绩效|工作")
 _MAX_COLUMN_TEXT = 16
 _YEAR_FOLDER = re.compile(r"^20\d\d\s*年?度?$")
 
 # links worth following towards the columns: the 政府信息公开 tree and directories of units
-_NAV_TEXT = re.compile(r"政务公开|信息公开|公开目录|法定主动公开|主动公开内容|部门|单位|镇街|街镇|乡镇|街道|镇乡|政府部门")
-_UNIT_NAME = re.compile(r"..(局|委|委员会|办|办公室|中心|镇|乡|街道|政府|法院|检察院|院|所|站|队|馆|学校|校|中学|小学|"
-                        r"幼儿园|会|社|部|处|园区|管委会|团|台|联|公司)(本级)?$")
-_SKIP_TEXT = re.compile(r"新闻|动态|要闻|互动|办事服务|在线服务|便民服务|服务指南|在线办事|留言|信箱|专题|图片|视频|English|无障碍|登录|注册|首页|返回|"
-                        r"上一页|下一页|尾页|末页|政策|解读|通知|公告|招聘|招标|采购|地图|网站|邮箱|app|微信|微博", re.I)
 _MAX_NAV_TEXT = 30
-_CRUMB_MARK = re.compile(r"当前位置|您的位置|所在位置|当前栏目")
 _CRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|/(?!决算))\s*")
 
 

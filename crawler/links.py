@@ -5,6 +5,7 @@ import re
 from email.message import Message
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+from extractors.vocabulary import ATTACHMENT_TEXT as _ATTACHMENT_TEXT, GENERIC_LINK_TEXT as _GENERIC_LINK_TEXT
 
 ATTACHMENT_EXTENSIONS = ("pdf", "xls", "xlsx", "doc", "docx", "zip", "et", "wps", "ofd", "rar")
 # fetched and recorded like any attachment; the extractors mark them `unsupported` (with the URL)
@@ -174,7 +175,6 @@ def official_host(url: str, extra_hosts: tuple[str, ...] = ()) -> bool:
 
 _ONCLICK_URL = re.compile(r"""(?:window\.open|location\.href\s*=|location\.assign)\s*\(?\s*["']([^"']+)["']""")
 _DOWNLOAD_SERVLET = re.compile(r"(download|downfile|getfile|attach|/file\b|fileid|resource/file)", re.I)
-_ATTACHMENT_TEXT = re.compile(r"附件|下载|公开表|报表")
 
 
 def query_file_name(url: str) -> str:
@@ -236,7 +236,6 @@ def page_attachments(html: str, base_url: str, extensions=ATTACHMENT_EXTENSIONS)
 
 # List rows -----------------------------------------------------------------------------------------
 
-_GENERIC_LINK_TEXT = re.compile(r"^(查看|详情|查看详情|点击查看|下载|阅读全文|more|\s*)$", re.I)
 
 
 def is_generic_link_text(text: str) -> bool:

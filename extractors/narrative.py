@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from extractors.identities import FEN_PER_UNIT, Amount, decimals_of, step_of
-from extractors.vocabulary import CLASS_NAMES, basis_of, measure_name
+from extractors.vocabulary import CLASS_NAMES, TEMPLATE_LEFTOVER, basis_of, measure_name
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(亿元|万元|元)"
@@ -36,7 +36,6 @@ COMPLETION = re.compile(r"年初预算(?:数)?为?" + NUM + r"万元.{0,20}?决�
 UNITLESS = re.compile(r"(?:增长|下降|增加|减少)(\d+(?:,\d{3})*(?:\.\d+)?)(?=[。；;，]|,(?!\d)|$)")
 FLAT = re.compile(r"无增减|持平|无变化|没有变化|保持不变|与上年一致")
 COMPARE = re.compile(r"(?:比|较|与)(?:上年度?|去年|上一年度?|(20\d\d)年度?)(?:预算数?|决算数?)?(?:相比)?")
-TEMPLATE_LEFTOVER = re.compile(r"(增加|减少|增长|下降)[（(]或(增加|减少|增长|下降)[)）]")
 SENTENCES = re.compile(r"(?<=[。;；!?！？])")
 CLAUSES = re.compile(r"[,，:：、]")
 LEADING = re.compile(r"^(?:其中|主要是|主要原因是|主要用于|包括|分别是|另外|此外|同时|以及|和|及|为|共计|共)+")

@@ -25,9 +25,9 @@ from budgets.audit.figures import figures
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
 from budgets.audit.name_variant import extraction_noise, same_name
 from budgets.audit.narrative import percent_agrees, percent_range
-from budgets.audit.vocabulary import CLASS_NAMES, plain
 from extractors.identities import Amount
 from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, parse, sentences, stated
+from extractors.vocabulary import CLASS_NAMES, DEPARTMENT_SAYS_UNIT, HEADING_YEAR, PLACEHOLDERS, UNIT_SAYS_DEPARTMENT, plain
 
 
 def where(paragraph: dict, sentence: str) -> str:
@@ -211,7 +211,6 @@ def rate_bases(disclosure: Disclosure) -> list[Finding]:
 
 # ---- 6. years and dates --------------------------------------------------------------------
 
-HEADING_YEAR = re.compile(r"(20\d\d)年度?(?:部门|单位)(?:预算|决算)")
 COMPARATIVE = re.compile(r"(?:与|比|较|同|和)$|^(?:相比|比较|对比|执行|数)")
 AS_OF = re.compile(r"截[至止](20\d\d)年(\d{1,2})月(\d{1,2})日")
 ASSETS = re.compile(r"资产|车辆|房屋|设备|占用")
@@ -260,18 +259,6 @@ def year_mentions(disclosure: Disclosure) -> list[Finding]:
 
 # ---- 7. placeholders and template leftovers ------------------------------------------------
 
-# ---- template words (to move into extractors.vocabulary with the rest) ----
-PLACEHOLDERS = [
-    (re.compile(r"(?:XX|xx|ＸＸ|××|╳╳|＊＊|\*\*)(?:[\u4e00-\u9fff])|20(?:XX|xx|××)年|某(?:局|单位|部门|委|办|街道|镇)"),
-     "a placeholder name"),
-    (re.compile(r"[（(]\s*[)）]\s*(?:万元|元|%|％)"), "an empty blank before its unit"),
-    (re.compile(r"(增加|减少|增长|下降)[（(](增加|减少|增长|下降)[)）]"), "both directions without 或"),
-    (re.compile(r"(?:主要原因是|主要用于|原因是)[：:]?[。；;]"), "a reason left empty"),
-    (re.compile(r"增加持平|减少持平|增长持平|下降持平"), "a change and 持平 at once"),
-]
-UNIT_SAYS_DEPARTMENT = "部门预算安排"
-DEPARTMENT_SAYS_UNIT = "单位预算安排"
-# ---- end of template words ----
 
 
 def placeholders(disclosure: Disclosure) -> list[Finding]:
