@@ -17,6 +17,7 @@ from budgets.commands.demo import DEMO_SETTINGS
 from crawler.demo import site as demo
 from crawler.demo.server import SiteServer
 from crawling import ROOT
+from test_demo_command import fetched_documents
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +36,7 @@ FTS = {  # the search tables' content, and what a search finds in them
     "departments_fts": "SELECT department, variants, district FROM departments_fts ORDER BY district, department",
 }
 SEARCH = ("SELECT l.document_id, l.item FROM budget_lines_fts JOIN budget_lines l ON l.rowid = budget_lines_fts.rowid "
-          "WHERE budget_lines_fts MATCH '一般公共服务' ORDER BY 1, 2")
+          "WHERE budget_lines_fts MATCH '社会保障' ORDER BY 1, 2")
 
 
 def rows(db, sql):
@@ -65,7 +66,7 @@ def crawls(tmp_path_factory):
 
 
 def test_scrapy_crawl_audits_what_it_loaded(crawls):
-    assert "audited 12 documents" in crawls["scrapy_log"]  # every document fetched, not the 2 failed
+    assert f"audited {fetched_documents()} documents" in crawls["scrapy_log"]
     severities = dict(rows(crawls["scrapy"], "SELECT severity, count(*) FROM findings GROUP BY severity"))
     assert severities.get("error", 0) > 0
     assert rows(crawls["scrapy"], "SELECT count(*) FROM completeness")[0][0] > 0
