@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from crawler.demo import site
+from crawler.demo import site as demo_site
 from crawling import ROOT
 
 pytestmark = pytest.mark.slow
@@ -106,7 +106,7 @@ def test_budgets_demo_from_the_wheel_crawls_loads_and_audits(demo):
     result = demo["result"]
     assert result.returncode == 0, result.stderr[-3000:]
     assert "corpus is not here" in result.stderr  # the optional real PDFs are left out, and it says so
-    assert f"audited {1 + len(site.renditions())} documents" in result.stdout  # the seed page, its renditions
+    assert f"audited {1 + len(demo_site.renditions())} documents" in result.stdout  # the seed page, its renditions
     assert "budget lines" in result.stdout
 
 
