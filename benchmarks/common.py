@@ -13,10 +13,10 @@ from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-# The project's shared material (seed, corpus) sits beside the repository; BUDGETS_SHARED points
-# elsewhere when the checkout is not there.
+# The project's shared material (the corpus) sits beside the repository; BUDGETS_SHARED points
+# elsewhere when the checkout is not there. The seed is the project's own copy.
 SHARED = Path(os.environ.get("BUDGETS_SHARED") or ROOT.parent / "shared")
-SEED = SHARED / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
+SEED = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 SEED_HTML = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.html"
 CORPUS = SHARED / "corpus"
 

@@ -1,22 +1,64 @@
-"""What every loading command does once its documents are in: the same steps for ingest, crawl,
-demo and nightly, so the published database is always complete."""
+"""What follows every load, whoever loaded: reference tables, the audit of the documents loaded
+since the last time, publishing prep (full-text search, views, indexes). The crawl ledger runs
+it when a process's last crawl closes (`scrapy crawl`, scrapyd, `budgets crawl`, `demo`,
+`nightly`); `budgets ingest` and `budgets merge` run it after loading.
+
+Every document row inserted waits in `settle_queue` (a trigger on `documents`, budgets/db.py)
+until `settle` has audited it, so running it again does nothing more, and documents a killed
+run loaded are audited by the next one.
+"""
 from __future__ import annotations
 
+import fcntl
+from contextlib import contextmanager
+
 from budgets.audit import audit_documents
-from budgets.publish import prepare
+from budgets.publish import is_prepared, prepare
 from budgets.reference import refresh
 
 
-def settle(db, document_ids) -> str:
-    """Rebuild the reference tables, audit the documents just loaded, prepare for publishing.
-    Returns one line for the run summary."""
+def queued(db) -> list[tuple[str, bytes, bool]]:
+    """(document id, queue token, has bytes) for every document loaded since the last settle."""
+    return [(i, token, bool(readable)) for i, token, readable in db.execute(
+        "SELECT q.document_id, q.token, d.bytes IS NOT NULL FROM settle_queue q "
+        "LEFT JOIN documents d ON d.id = q.document_id ORDER BY q.document_id")]
+
+
+@contextmanager
+def one_at_a_time(db):
+    """Workers of one shared crawl close together: one settles, the next finds nothing to do
+    (publishing prep replaces views, which two processes at once would trip over)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:  # an in-memory database has one connection
+        yield
+        return
+    with open(f"{path}.settle.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+
+
+def settle(db) -> str:
+    """Rebuild the reference tables, audit the documents loaded since the last settle (those
+    with bytes: a URL that could not be fetched has nothing to audit), prepare for publishing.
+    Returns one line for the run summary, empty when there was nothing to audit."""
+    with one_at_a_time(db):
+        return _settle(db)
+
+
+def _settle(db) -> str:
+    waiting = queued(db)
+    if not waiting and is_prepared(db):
+        return ""
     refresh(db)
-    ids = sorted({i for i in document_ids if i})
+    ids = [i for i, _, readable in waiting if readable]
     summary = ""
     if ids:
         result = audit_documents(db, ids)
         severities = ", ".join(f"{n} {s}" for s, n in sorted(result.by_severity.items()))
         summary = f"audited {result.documents} documents: {result.findings} findings" + (
             f" ({severities})" if severities else "")
+    # a document loaded again while it was audited has a new token: it stays queued
+    db.conn.executemany("DELETE FROM settle_queue WHERE document_id = ? AND token = ?",
+                        [(i, token) for i, token, _ in waiting])
     prepare(db)
     return summary

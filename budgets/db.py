@@ -140,6 +140,23 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     ]:
         db[table].create_index(columns, if_not_exists=True)
     ensure_views(db.conn)
+    for sql in SETTLE_QUEUE:
+        db.execute(sql)
+
+
+# Every document row inserted (loaded, loaded again, merged) waits here until
+# budgets.afterload.settle has audited it; a new token each time, so a document loaded again
+# while it was being audited stays queued.
+SETTLE_QUEUE = [
+    "CREATE TABLE IF NOT EXISTS settle_queue (document_id TEXT PRIMARY KEY, token BLOB)",
+    "CREATE TRIGGER IF NOT EXISTS settle_queue_on_load AFTER INSERT ON documents BEGIN "
+    "INSERT OR REPLACE INTO settle_queue (document_id, token) VALUES (new.id, randomblob(8)); END",
+    # a URL gone back to bytes it served before loads nothing, but both revisions change their
+    # standing (budgets/revisions.py): the audit's completeness must follow
+    "CREATE TRIGGER IF NOT EXISTS settle_queue_on_revision AFTER UPDATE OF superseded_by, withdrawn_at "
+    "ON documents WHEN old.superseded_by IS NOT new.superseded_by OR old.withdrawn_at IS NOT new.withdrawn_at "
+    "BEGIN INSERT OR REPLACE INTO settle_queue (document_id, token) VALUES (new.id, randomblob(8)); END",
+]
 
 
 # Views over the revision history. A document whose URL later served other bytes keeps its

@@ -47,16 +47,6 @@ def current_at(conn, url: str) -> dict | None:
     return dict(zip([c[0] for c in cursor.description], found)) if found else None
 
 
-def changed_since(conn, since: str) -> list[str]:
-    """The documents whose findings a run may have changed: those it loaded, those it marked
-    superseded, and the ones that superseded them (a URL gone back to bytes it served before makes
-    those current again without loading them). The audit looks at these again."""
-    return [row[0] for row in conn.execute(
-        "SELECT id FROM documents WHERE bytes IS NOT NULL AND (fetched_at >= :since OR superseded_at >= :since "
-        "OR id IN (SELECT superseded_by FROM documents WHERE superseded_at >= :since)) ORDER BY id",
-        {"since": since})]
-
-
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 

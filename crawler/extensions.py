@@ -1,17 +1,34 @@
-"""Progress while crawling, and one `crawl_runs` row per crawl when it ends."""
+"""The crawl ledger: progress while crawling, and when a crawl ends, everything that follows it,
+in one place, whoever started the crawl (`scrapy crawl`, scrapyd, `budgets crawl`, `budgets
+demo`, `budgets nightly`):
+
+1. decide withdrawals: a crawl that walked the whole site marks withdrawn the documents no page
+   linked any more; a worker of a shared frontier adds what it saw to Redis instead
+   (crawler/scaleout.py), and `budgets nightly` decides once every worker closed;
+2. write the crawl's one `crawl_runs` row: counts, status, cost, alerts, withdrawals;
+3. when the last crawl of this process closes, settle the database (budgets/afterload.py:
+   reference tables, audit, publishing prep). Settling drains a queue of loaded documents, so
+   a command that settles again afterwards does nothing twice.
+"""
 from __future__ import annotations
 
+import json
 import sys
 
 from scrapy import signals
 from twisted.internet import task
 
 from budgets import db as database
+from budgets import revisions
+from budgets.afterload import settle
+from crawler.coverage import coverage_counts, covered_the_site, was_resumed, whole_walk
 from crawler.items import now
 from crawler.pipelines import db_path
 
 COUNTS = ("pages", "documents", "documents_new", "documents_changed", "documents_unchanged",
           "documents_failed", "errors", "refused", "bytes")
+
+SETTLED = "budgets/settled"  # the stat holding the settle summary, for the commands to print
 
 
 def run_status(counts: dict, reason: str) -> str:
@@ -22,19 +39,36 @@ def run_status(counts: dict, reason: str) -> str:
     return "partial" if counts["documents_failed"] or counts["errors"] else "ok"
 
 
-def withdrawn_urls(db, site: str, seen: set[str]) -> int:
-    """Documents of `site` fetched before whose URL no list or page links any more."""
-    rows = db.execute(
-        "SELECT DISTINCT url FROM documents WHERE site = ? AND url NOT LIKE '%#%' AND bytes IS NOT NULL",
-        [site],
-    ).fetchall()
-    return sum(1 for (url,) in rows if url not in seen)
+def run_message(counts: dict, reason: str) -> str:
+    c = counts
+    return (f"{reason}: {c['pages']} pages, {c['documents']} documents ({c['documents_new']} new, "
+            f"{c['documents_changed']} changed, {c['documents_unchanged']} unchanged, "
+            f"{c['documents_failed']} failed), {c['errors']} fetch errors, "
+            f"{c['refused']} links refused by robots.txt or off-site")
 
 
-class CrawlReport:
+def cost(stats, resumed: bool) -> dict:
+    """What the run cost, for the nightly summary."""
+    return {
+        "requests": stats.get_value("downloader/request_count", 0),
+        "responses_not_modified": (stats.get_value("budgets/not_modified", 0)
+                                   + stats.get_value("httpcache/revalidate", 0)),
+        "bytes_downloaded": stats.get_value("downloader/response_bytes", 0),
+        "errors": stats.get_value("budgets/errors", 0),
+        "documents_extracted": stats.get_value("budgets/documents_extracted", 0),
+        "duration_s": round(stats.get_value("elapsed_time_seconds", 0.0), 3),
+        "resumed": int(resumed),
+    }
+
+
+class CrawlLedger:
+    open_crawls = 0  # crawls of this process not yet closed: the last one to close settles
+
     def __init__(self, crawler):
         self.crawler = crawler
         self.interval = crawler.settings.getfloat("BUDGETS_PROGRESS_INTERVAL", 10.0)
+        self.resumed = was_resumed(crawler.settings)
+        crawler.stats.set_value("budgets/resumed", int(self.resumed))
         self.started_at = now()
         self.loop = None
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
@@ -49,6 +83,7 @@ class CrawlReport:
         return {name: stats.get_value(f"budgets/{name}", 0) for name in COUNTS}
 
     def spider_opened(self, spider):
+        CrawlLedger.open_crawls += 1
         self.started_at = now()
         if self.interval > 0:
             self.loop = task.LoopingCall(self.progress, spider)
@@ -59,30 +94,57 @@ class CrawlReport:
         print(f"[{spider.site.name}] {c['pages']} pages, {c['documents']} documents, "
               f"{c['errors']} errors so far", file=sys.stderr, flush=True)
 
+    def withdrawals(self, db, spider, reason: str) -> list[str]:
+        """The one place a crawl decides withdrawals (the URLs it marked withdrawn)."""
+        stats = self.crawler.stats
+        site = spider.site.name
+        whole = whole_walk(reason, getattr(spider, "year", None), self.resumed, stats)
+        if self.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER"):
+            # the workers' links are only complete together: `budgets nightly` withdraws
+            from crawler.scaleout import report_coverage
+
+            report_coverage(self.crawler.settings, site, spider.urls_seen, whole, stats)
+            return []
+        if whole and covered_the_site(**coverage_counts(stats)):
+            return revisions.withdraw_unlinked(db.conn, site, spider.urls_seen)
+        return []
+
     def spider_closed(self, spider, reason):
         if self.loop and self.loop.running:
             self.loop.stop()
-        c = self.counts()
+        CrawlLedger.open_crawls -= 1
+        stats = self.crawler.stats
+        site = spider.site.name
         db = database.connect(db_path(self.crawler.settings))
-        # only a whole, complete walk of the site can tell that a document is no longer linked
-        whole_site = (spider.year is None and reason == "finished"
-                      and not self.crawler.stats.get_value("budgets/list_errors"))
-        withdrawn = withdrawn_urls(db, spider.site.name, spider.urls_seen) if whole_site else 0
-        status = run_status(c, reason)
-        last_error = self.crawler.stats.get_value("budgets/last_error")
-        message = (f"{reason}: {c['pages']} pages, {c['documents']} documents ({c['documents_new']} new, "
-                   f"{c['documents_changed']} changed, {c['documents_unchanged']} unchanged, "
-                   f"{c['documents_failed']} failed), {c['errors']} fetch errors, "
-                   f"{c['refused']} links refused by robots.txt or off-site")
-        if status == "failed" and last_error:
-            message += f"; last error: {last_error}"
-        runs = db["crawl_runs"].insert({
-            "site": spider.site.name, "started_at": self.started_at, "finished_at": now(),
-            "pages": c["pages"], "documents_new": c["documents_new"],
-            "documents_changed": c["documents_changed"], "documents_unchanged": c["documents_unchanged"],
-            "documents_withdrawn": withdrawn, "documents_failed": c["documents_failed"],
-            "bytes": c["bytes"], "status": status, "message": message,
-        })
-        self.crawler.stats.set_value("budgets/crawl_run_id", runs.last_pk)  # for RunLedger
-        db.conn.close()
-        print(f"[{spider.site.name}] crawl {status}: {message}", file=sys.stderr, flush=True)
+        try:
+            withdrawn = self.withdrawals(db, spider, reason)
+            revisions.reconcile(db.conn)
+            c = self.counts()
+            status = run_status(c, reason)
+            message = run_message(c, reason)
+            last_error = stats.get_value("budgets/last_error")
+            if status == "failed" and last_error:
+                message += f"; last error: {last_error}"
+            alerts = stats.get_value("budgets/alerts") or []
+            runs = db["crawl_runs"].insert({
+                "site": site, "started_at": self.started_at, "finished_at": now(),
+                "pages": c["pages"], "documents_new": c["documents_new"],
+                "documents_changed": c["documents_changed"], "documents_unchanged": c["documents_unchanged"],
+                "documents_withdrawn": len(withdrawn), "documents_failed": c["documents_failed"],
+                "bytes": c["bytes"], "status": status, "message": message,
+                **cost(stats, self.resumed),
+                "alerts": json.dumps(alerts, ensure_ascii=False) if alerts else None,
+            })
+            stats.set_value("budgets/crawl_run_id", runs.last_pk)
+            print(f"[{site}] crawl {status}: {message}", file=sys.stderr, flush=True)
+            for url in withdrawn:
+                print(f"[{site}] withdrawn {url}", file=sys.stderr, flush=True)
+            for alert in alerts:
+                print(f"[{site}] ALERT {alert}", file=sys.stderr, flush=True)
+            if CrawlLedger.open_crawls <= 0:
+                summary = settle(db)
+                stats.set_value(SETTLED, summary)
+                if summary:
+                    print(f"[{site}] {summary}", file=sys.stderr, flush=True)
+        finally:
+            db.conn.close()

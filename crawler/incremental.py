@@ -1,5 +1,5 @@
-"""Incremental crawling: ask only for what changed, keep the revision history, and record what a
-run cost. Scrapy components, switched on in crawler/settings.py:
+"""Incremental crawling: ask only for what changed, and keep the revision history. Scrapy
+components, switched on in crawler/settings.py:
 
 - `ConditionalRequestMiddleware` (downloader): a disclosure page or attachment fetched before is
   asked for with If-None-Match / If-Modified-Since; a 304 is answered from the raw-file store,
@@ -10,15 +10,14 @@ run cost. Scrapy components, switched on in crawler/settings.py:
   layout changed under us), for the monitors in crawler/monitors.py.
 - `RevisionsPipeline` (item pipeline, after the ingest pipeline): records that a URL served
   these bytes now (budgets/revisions.py: superseded, current, withdrawn).
-- `RunLedger` (extension, after CrawlReport): adds a run's cost (requests, 304s, bytes on the
-  wire, seconds, documents extracted) and the monitors' alerts to its `crawl_runs` row, and marks
-  withdrawn the documents a complete crawl no longer found linked.
+
+What a run cost, and which documents a complete crawl no longer found linked, go into its
+`crawl_runs` row through the crawl ledger (crawler/extensions.py).
 """
 from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -199,84 +198,3 @@ class RevisionsPipeline:
     async def close_spider(self):
         await asyncio.wrap_future(self.worker.submit(self._close))
         self.worker.shutdown()
-
-
-def was_resumed(settings) -> bool:
-    """Does this crawl continue a frontier a killed run left in JOBDIR?"""
-    jobdir = settings.get("JOBDIR")
-    seen = Path(jobdir) / "requests.seen" if jobdir else None
-    return bool(seen and seen.exists() and seen.stat().st_size)
-
-
-COVERAGE_STATS = ("list_pages_requested", "list_pages_read", "documents")
-
-
-def coverage_counts(stats) -> dict[str, int]:
-    return {name: int(stats.get_value(f"budgets/{name}", 0)) for name in COVERAGE_STATS}
-
-
-def covered_the_site(list_pages_requested: int, list_pages_read: int, documents: int) -> bool:
-    """Only a crawl that read every list page it asked for, and found documents, can take a
-    missing link to mean a withdrawal: a list page that failed would make everything it links
-    look withdrawn."""
-    return list_pages_requested > 0 and list_pages_read >= list_pages_requested and documents > 0
-
-
-class RunLedger:
-    """Completes the `crawl_runs` row CrawlReport wrote: cost, alerts, withdrawals."""
-
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.resumed = was_resumed(crawler.settings)
-        crawler.stats.set_value("budgets/resumed", int(self.resumed))
-        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls(crawler)
-
-    def whole_walk(self, spider, reason: str) -> bool:
-        """Did this crawl walk the whole site to its end, without alerts? (A worker of a shared
-        frontier walks only part of it: see `covered_the_site` for the rest.)"""
-        return (reason == "finished" and getattr(spider, "year", None) is None and not self.resumed
-                and not self.crawler.stats.get_value("budgets/alerts"))
-
-    def spider_closed(self, spider, reason):
-        stats = self.crawler.stats
-        db = database.connect(db_path(self.crawler.settings))
-        try:
-            site = spider.site.name
-            whole = self.whole_walk(spider, reason)
-            if self.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER"):
-                # the workers' links are only complete together: `budgets nightly` withdraws
-                from crawler.scaleout import report_coverage
-
-                report_coverage(self.crawler.settings, site, spider.urls_seen, whole, stats)
-                withdrawn = []
-            elif whole and covered_the_site(**coverage_counts(stats)):
-                withdrawn = revisions.withdraw_unlinked(db.conn, site, spider.urls_seen)
-            else:
-                withdrawn = []
-            revisions.reconcile(db.conn)
-            alerts = stats.get_value("budgets/alerts") or []
-            run_id = stats.get_value("budgets/crawl_run_id")  # the row CrawlReport wrote
-            cost = {
-                "requests": stats.get_value("downloader/request_count", 0),
-                "responses_not_modified": (stats.get_value("budgets/not_modified", 0)
-                                           + stats.get_value("httpcache/revalidate", 0)),
-                "bytes_downloaded": stats.get_value("downloader/response_bytes", 0),
-                "errors": stats.get_value("budgets/errors", 0),
-                "documents_extracted": stats.get_value("budgets/documents_extracted", 0),
-                "duration_s": round(stats.get_value("elapsed_time_seconds", 0.0), 3),
-                "resumed": int(self.resumed),
-                "alerts": json.dumps(alerts, ensure_ascii=False) if alerts else None,
-                "documents_withdrawn": len(withdrawn),
-            }
-            if run_id:
-                db["crawl_runs"].update(run_id, cost)
-        finally:
-            db.conn.close()
-        for url in withdrawn:
-            print(f"[{site}] withdrawn {url}", file=sys.stderr, flush=True)
-        for alert in alerts:
-            print(f"[{site}] ALERT {alert}", file=sys.stderr, flush=True)

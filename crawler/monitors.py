@@ -2,7 +2,7 @@
 
 A site that yields no documents, far fewer than its last complete crawl, an error rate that
 jumps, or list pages that no longer yield links all mean the site changed under us. Failed
-monitors are recorded by `RecordAlerts` in the crawl's stats (`budgets/alerts`); RunLedger
+monitors are recorded by `RecordAlerts` in the crawl's stats (`budgets/alerts`); the crawl ledger
 stores them in `crawl_runs.alerts` and `budgets nightly` exits non-zero when there are any.
 
 Thresholds are settings: BUDGETS_ALERT_MIN_SHARE (documents this run / last complete run,

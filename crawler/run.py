@@ -10,8 +10,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from budgets import db as database
-from budgets import revisions
 from budgets.afterload import settle
+from crawler.extensions import SETTLED
 
 
 def crawl_settings(db: Path, overrides: dict | None = None) -> Settings:
@@ -24,28 +24,32 @@ def crawl_settings(db: Path, overrides: dict | None = None) -> Settings:
     return settings
 
 
+def settled(crawlers) -> str:
+    """What settling the database did when these crawls closed (crawler/extensions.py)."""
+    return "; ".join(s for c in crawlers if (s := c.stats.get_value(SETTLED)))
+
+
 def run_crawls(sites: list[tuple[str, dict]], db: Path, year: int | None = None,
                overrides: dict | None = None) -> tuple[list[dict], str]:
-    """Crawl each (site name, spider options) at once, politely, then settle the database as
-    every loading command does. Returns the crawl_runs rows and the audit's summary line."""
+    """Crawl each (site name, spider options) at once, politely. The crawl ledger records each
+    crawl and settles the database when the last one closes. Returns the crawl_runs rows and
+    the audit's summary line."""
     before = _last_run_id(db)
     process = CrawlerProcess(crawl_settings(db, overrides))
+    crawlers = []
     for name, options in sites:
-        process.crawl("disclosures", site=name, year=year, **options)
+        crawler = process.create_crawler("disclosures")
+        crawlers.append(crawler)
+        process.crawl(crawler, site=name, year=year, **options)
     process.start()
     conn = database.connect(db)
-    runs = [dict(r) for r in conn["crawl_runs"].rows_where("id > ?", [before], order_by="id")]
-    audit = settle(conn, loaded_since(conn, min((r["started_at"] for r in runs), default=None)))
-    conn.conn.close()
+    try:
+        runs = [dict(r) for r in conn["crawl_runs"].rows_where("id > ?", [before], order_by="id")]
+        # a no-op when the ledger settled; finishes the job (or says why not) when it failed
+        audit = "; ".join(s for s in (settled(crawlers), settle(conn)) if s)
+    finally:
+        conn.conn.close()
     return runs, audit
-
-
-def loaded_since(db, started_at: str | None) -> list[str]:
-    """Documents (re)loaded by these crawls or whose revision they changed: unchanged ones kept
-    their earlier fetched_at, and URLs that could not be fetched have nothing to audit."""
-    if not started_at:
-        return []
-    return revisions.changed_since(db, started_at)
 
 
 def _last_run_id(db: Path) -> int:

@@ -34,7 +34,7 @@ from twisted.internet import task
 from budgets import db as database
 from budgets import revisions
 from budgets.pipeline import document_id, load_reading, read_bytes
-from crawler.incremental import COVERAGE_STATS, coverage_counts, covered_the_site
+from crawler.coverage import COVERAGE_STATS, coverage_counts, covered_the_site
 from crawler.pipelines import IngestPipeline, source_of
 
 KEEP_SECONDS = 7 * 24 * 3600

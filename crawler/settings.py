@@ -49,9 +49,8 @@ ITEM_PIPELINES = {
     "crawler.incremental.RevisionsPipeline": 400,
 }
 EXTENSIONS = {
-    "spidermon.contrib.scrapy.extensions.Spidermon": 450,  # before the report: alerts go in it
-    "crawler.extensions.CrawlReport": 500,
-    "crawler.incremental.RunLedger": 600,  # completes the report's crawl_runs row
+    "spidermon.contrib.scrapy.extensions.Spidermon": 450,  # before the ledger: alerts go in its row
+    "crawler.extensions.CrawlLedger": 500,  # crawl_runs row, withdrawals, then settles the database
 }
 
 # Incremental crawls (crawler/incremental.py). Documents are asked for with If-None-Match /

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from extractors.identities import FEN_PER_UNIT, Amount, decimals_of, step_of
-from extractors.vocabulary import CLASS_NAMES, TEMPLATE_LEFTOVER, basis_of, measure_name
+from extractors.vocabulary import CLASS_NAMES, basis_of
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(亿元|万元|元)"

@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
 # Installs what the project needs on a fresh Debian machine: system packages, then the Python
-# package in editable mode. `--test` adds what the tests need (headless Chromium, CJK fonts).
+# package, editable, in a virtual environment at .venv (Debian's own python3 refuses `pip
+# install`: it is externally managed). `--test` adds what the tests need (headless Chromium,
+# CJK fonts, Redis, the test libraries).
+#
+# The environment sees the system's Python libraries (--system-site-packages), so those Debian
+# or the machine already has are not downloaded again; pip installs what is missing or too old.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +14,8 @@ apt_packages=(fonts-noto-cjk ghostscript libreoffice-writer-nogui)
 if [[ "${1:-}" == "--test" ]]; then
   apt_packages+=(chromium chromium-driver redis-server)  # redis-server: the scale-out tests start one
 fi
+# python3 -m venv needs ensurepip, which Debian ships separately
+python3 -c "import ensurepip, venv" 2>/dev/null || apt_packages+=(python3-venv)
 
 missing=()
 for pkg in "${apt_packages[@]}"; do
@@ -21,6 +28,11 @@ if (( ${#missing[@]} )); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+if [[ ! -x .venv/bin/python ]]; then
+  echo "creating the virtual environment .venv"
+  python3 -m venv --system-site-packages .venv
+fi
 extra=""
 [[ "${1:-}" == "--test" ]] && extra="[test]"
-python3 -m pip install -q -e ".${extra}"
+.venv/bin/python -m pip install -q -e ".${extra}"
+echo "installed: .venv/bin/budgets (or: source .venv/bin/activate)"

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
+SEED = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 MB = 1024 * 1024
 GB = 1024 * MB
 BAD = ("failed", "unsupported", "needs_ocr")

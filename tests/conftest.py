@@ -1,11 +1,19 @@
+import os
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
+# the project's shared material beside the checkout (BUDGETS_SHARED names another place): the
+# real PDF corpus is only there; the seed disclosure is the project's own copy
+SHARED = Path(os.environ.get("BUDGETS_SHARED") or ROOT.parent / "shared")
+SEED = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 CORPUS = SHARED / "corpus"
+NO_CORPUS = f"the real PDF corpus is not at {CORPUS} (../shared/corpus beside the checkout, or BUDGETS_SHARED)"
+needs_corpus = pytest.mark.skipif(not CORPUS.is_dir(), reason=NO_CORPUS)
+# scenarios that revise or take down the demo site's PDF disclosures need them served
+needs_demo_pdfs = pytest.mark.skipif(not CORPUS.is_dir(),
+                                     reason=f"the demo site's PDF disclosures are left out: {NO_CORPUS}")
 
 
 @pytest.fixture

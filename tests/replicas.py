@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from conftest import CORPUS as SHARED_CORPUS
 from crawler.demo.server import Resource
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "putuo-govbudgetchecker"
+CORPUS = SHARED_CORPUS / "putuo-govbudgetchecker"
 
 
 @dataclass

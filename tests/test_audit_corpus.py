@@ -6,9 +6,10 @@ from budgets import db as database
 from budgets import reference
 from budgets.audit import audit_all
 from budgets.pipeline import Source, ingest_bytes
-from conftest import CORPUS
+from conftest import CORPUS, needs_corpus
 
 pytest.importorskip("extractors.pdf")
+pytestmark = needs_corpus
 
 
 @pytest.fixture(scope="module")

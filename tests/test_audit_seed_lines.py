@@ -10,7 +10,7 @@ from pathlib import Path
 from budgets.audit.model import Disclosure
 from budgets.db import LINE_COLUMNS
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
+SEED = Path(__file__).resolve().parent / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 DOCUMENT = {
     "id": "seed-tongnan-2026", "district": "重庆市潼南区", "department": "大数据应用发展管理局",
     "title": "重庆市潼南区大数据应用发展管理局2026年部门预算公开", "fiscal_year": 2026, "stage": "budget",

@@ -17,8 +17,9 @@ import yaml
 
 import datasette_sample as sample
 from budgets import db as database
-from budgets.commands.serve import PROJECT_ROOT, build_datasette
+from budgets.commands.serve import build_datasette
 from budgets.publish import prepare
+from crawling import ROOT as PROJECT_ROOT
 
 METADATA = yaml.safe_load((PROJECT_ROOT / "metadata.yml").read_text(encoding="utf-8"))
 BUDGETS = METADATA["databases"]["budgets"]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import datasette_sample as sample
-from budgets.commands.serve import PROJECT_ROOT
+from crawling import ROOT as PROJECT_ROOT
 
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README[README.index("## Publishing with Datasette"):]

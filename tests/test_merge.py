@@ -14,7 +14,7 @@ from crawler.demo.server import SiteServer
 from crawling import FAST, ROOT
 from test_nightly import demo_site, query
 
-SEED = ROOT.parent / "shared" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
+SEED = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
 
 

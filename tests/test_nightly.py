@@ -26,6 +26,7 @@ import pytest
 
 from crawler.demo import site as demo
 from crawler.demo.server import Resource, SiteServer
+from conftest import NO_CORPUS
 from crawling import FAST, ROOT
 
 TAKEN_DOWN = demo.PDF_PAGES[0]  # 上海市普陀区司法局2026年部门预算: its page, and the PDF it carries
@@ -158,6 +159,8 @@ class DatasetteWatcher:
 
 @pytest.fixture(scope="module")
 def nights(tmp_path_factory):
+    if len(demo.pdf_pages()) < len(demo.PDF_PAGES):  # they revise and take down its PDF disclosures
+        pytest.skip(f"the demo site's PDF disclosures are left out: {NO_CORPUS}")
     tmp = tmp_path_factory.mktemp("nightly")
     db = tmp / "budgets.db"
     resources = demo_site(tmp)

@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, needs_corpus
 from extractors.model import Extraction, Table
 from extractors.pdf import extract
 from extractors.pdf_checks import check_extraction, row_codes
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 EXPECTED = Path(__file__).parent / "fixtures" / "pdf_expected" / "cells.csv"
 
-pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason="shared/corpus is not beside the repository")
+pytestmark = needs_corpus
 
 SFJ = "putuo-govbudgetchecker/shpt_sfj_2026_budget.pdf"
 FINAL_2024 = "putuo-govbudgetchecker/中共上海市普陀区委社会工作部 2024 年度部门决算.pdf"

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import CORPUS, NO_CORPUS
 from extractors.model import ExtractionError
 from extractors.pdf import extract
 from extractors.pdf_grid import Cell, Grid, build_grid, split_layout, stack_halves
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 SFJ = CORPUS / "putuo-govbudgetchecker" / "shpt_sfj_2026_budget.pdf"
-needs_corpus = pytest.mark.skipif(not SFJ.exists(), reason="shared/corpus is not beside the repository")
+needs_corpus = pytest.mark.skipif(not SFJ.exists(), reason=NO_CORPUS)
 
 
 def one_page(page_index: int, rotate: int = 0, password: str | None = None) -> bytes:

@@ -13,7 +13,7 @@ from extractors.numbers import is_amount
 from extractors.registry import extract
 
 ROOT = Path(__file__).resolve().parents[1]
-SEED = ROOT.parent / "shared" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
+SEED = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 SEED_HTML = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.html"
 RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
 BASENAME = "重庆市潼南区大数据应用发展管理局2026年部门预算公开"

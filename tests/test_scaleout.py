@@ -15,6 +15,7 @@ from collections import Counter
 import pytest
 
 from crawler.demo.server import SiteServer
+from conftest import NO_CORPUS
 from crawling import FAST, ROOT
 from crawler.demo import site as demo
 from test_nightly import TAKEN_DOWN, URL, demo_site, query, without_link
@@ -37,6 +38,8 @@ def shared_nightly(db, server, redis_url) -> subprocess.CompletedProcess:
 def shared_crawl(redis_url, tmp_path_factory):
     """A first shared nightly of the demo site, then a second one after the district took one
     disclosure (a page and the PDF it carries) off its list."""
+    if len(demo.pdf_pages()) < len(demo.PDF_PAGES):  # they revise and take down its PDF disclosures
+        pytest.skip(f"the demo site's PDF disclosures are left out: {NO_CORPUS}")
     tmp = tmp_path_factory.mktemp("scaleout")
     db = tmp / "budgets.db"
     resources = demo_site(tmp)

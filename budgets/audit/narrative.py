@@ -10,10 +10,10 @@ from decimal import Decimal
 from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
-from extractors.vocabulary import CLASS_NAMES, measure_name, subject_key
+from extractors.vocabulary import CLASS_NAMES, TEMPLATE_LEFTOVER, measure_name, subject_key
 from extractors.identities import Amount, total
 from extractors.narrative import (
-    CHILDREN, COMPLETION, TEMPLATE_LEFTOVER, UNITLESS, UNKNOWN, Concept, Statement, group_parts, parse, sentences,
+    CHILDREN, COMPLETION, UNITLESS, UNKNOWN, Concept, Statement, group_parts, parse, sentences,
     stated,
 )
 

@@ -34,16 +34,13 @@ def run(args) -> int:
     db = database.connect(args.db)
     files = list(iter_files(args.paths))
     counts: dict[str, int] = {}
-    loaded = []
     for number, path in enumerate(files, 1):
         doc = ingest_file(db, path)
-        if "id" in doc:  # an unreadable file has no bytes, so no document
-            loaded.append(doc["id"])
         counts[doc["status"]] = counts.get(doc["status"], 0) + 1
         note = f" — {doc['error']}" if doc["error"] else ""
         print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines'] or 0:>5} lines  {path}{note}",
               file=sys.stderr, flush=True)
-    audit = settle(db, loaded)  # reference tables, audit, search and views for `budgets serve`
+    audit = settle(db)  # reference tables, audit, search and views for `budgets serve`
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
     if audit:

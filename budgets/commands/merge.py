@@ -28,7 +28,7 @@ def run(args) -> int:
         print(f"[{number}/{len(args.sources)}] merged  {len(merged.documents)} new documents, "
               f"{merged.lines} lines, {merged.crawl_runs} crawl runs, {merged.revisions} older revisions "
               f"marked  {source}", file=sys.stderr, flush=True)
-    audit = settle(db, added)  # reference tables, audit of what came in, publishing prep
+    audit = settle(db)  # reference tables, audit of what came in, publishing prep
     db.conn.close()
     print(f"merged {len(args.sources) - failed} of {len(args.sources)} databases into {args.db}: "
           f"{len(added)} new documents")

@@ -3,8 +3,10 @@ changed, audit the disclosures it touched, publish, and say whether anything nee
 
     budgets nightly [--site NAME ...] [--replica NAME=HOST:PORT ...] [-s SETTING=VALUE ...]
 
-- Then, as every loading command does (budgets/afterload.py): reference tables, the audit of the
-  documents this run loaded, Datasette's extras.
+- Then, as after every crawl (the crawl ledger, crawler/extensions.py, runs budgets/afterload.py
+  when the crawls close): reference tables, the audit of the documents this run loaded,
+  Datasette's extras; once more at the end for what the shared-crawl withdrawals or a killed
+  run left (a no-op otherwise).
 - Incremental: documents are asked for with If-None-Match / If-Modified-Since and list pages
   go through Scrapy's HTTP cache (crawler/incremental.py); bytes already stored are not
   extracted again; changed bytes at a URL become a new revision, unlinked documents are marked
@@ -33,7 +35,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from budgets import db as database
-from budgets import revisions
 from budgets.afterload import settle
 from budgets.cli import CommandError
 
@@ -139,7 +140,7 @@ def publish(paths: Paths) -> None:
         paths.published.with_name(paths.published.name + suffix).unlink(missing_ok=True)
     os.replace(ready, paths.published)
     for leftover in (paths.building, paths.state, *(paths.building.with_name(paths.building.name + s)
-                                                    for s in ("-wal", "-shm"))):
+                                                    for s in ("-wal", "-shm", ".settle.lock"))):
         leftover.unlink(missing_ok=True)
 
 
@@ -214,21 +215,23 @@ def worker_command(site: str, db: Path, replica: str | None, settings: dict) -> 
 
 
 def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settings: dict,
-                use_jobdir: bool = True) -> dict[str, str]:
+                use_jobdir: bool = True) -> tuple[dict[str, str], str]:
     """Crawl every site at once, in this process (politely: per-site limits apply). A site
     whose frontier a killed run left behind is resumed, then swept once more. Returns site →
-    finish reason."""
-    from crawler.run import crawl_settings
+    finish reason, and what settling the database did when the crawls closed."""
+    from crawler.run import crawl_settings, settled
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(crawl_settings(paths.building, settings), install_root_handler=False)
     reasons: dict[str, str] = {}
+    crawlers = []
 
     def run(name: str, sweep_after: bool):
         jobdir = paths.jobdir(name) if use_jobdir else None
         options = {"replica": replicas[name]} if name in replicas else {}
         spidercls = site_spider(name, jobdir)
         crawler = process.create_crawler(spidercls)
+        crawlers.append(crawler)
         deferred = process.crawl(crawler, site=name, **options)
 
         def finished(_):
@@ -248,7 +251,7 @@ def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settin
         resumed = use_jobdir and (paths.jobdir(name) / "requests.seen").exists()
         run(name, sweep_after=resumed)
     process.start()
-    return reasons
+    return reasons, settled(crawlers)
 
 
 def crawl_with_workers(paths: Paths, names: list[str], replicas: dict[str, str], settings: dict,
@@ -298,11 +301,6 @@ def withdraw_after_shared_crawl(paths: Paths, reasons: dict[str, str], settings:
                 print(f"[{site}] withdrawn {url}", file=sys.stderr, flush=True)
     finally:
         db.conn.close()
-
-
-def touched_documents(conn, since: str) -> list[str]:
-    """Documents this run loaded or whose revision it changed (budgets/revisions.py)."""
-    return revisions.changed_since(conn, since)
 
 
 def this_run(conn, first_run_id: int) -> list[dict]:
@@ -363,18 +361,19 @@ def run(args) -> int:
             print(f"continuing the run started {state['started_at']} (it was interrupted)", flush=True)
         settings = nightly_settings(paths, overrides, args.redis, args.processes,
                                     frontier_run=f"{state['started_at']}-{state['attempt']}")
-        if args.workers > 1:
+        if args.workers > 1:  # each worker's ledger settles when it closes
             reasons = crawl_with_workers(paths, names, replicas, settings, args.workers,
                                          state["first_run_id"])
+            audited = ""
         else:
-            reasons = crawl_sites(paths, names, replicas, settings, use_jobdir=not args.redis)
+            reasons, audited = crawl_sites(paths, names, replicas, settings, use_jobdir=not args.redis)
         if args.redis:
             withdraw_after_shared_crawl(paths, reasons, settings, args.workers, state["first_run_id"])
         db = database.connect(paths.building)
         runs = this_run(db.conn, state["first_run_id"])
-        touched = touched_documents(db.conn, state["started_at"])
-        # reference tables, audit of what this run loaded, publishing prep: as every command does
-        print(settle(db, touched) or "audit: nothing new to check", flush=True)
+        # what the crawls' ledgers did not settle (a killed run's documents; nothing otherwise)
+        audited = "; ".join(a for a in (audited, settle(db)) if a)
+        print(audited or "audit: nothing new to check", flush=True)
         db.conn.close()
         print(summary(runs), flush=True)
         alerts = alerts_of(runs, reasons)

@@ -1,5 +1,5 @@
-"""`budgets serve`: Datasette over the database, read-only, with metadata.yml, the plugins,
-templates and static files of this repository.
+"""`budgets serve`: Datasette over the database, read-only, with the metadata.yml, plugins,
+templates and static files the package ships (budgets/web/).
 
 The database is opened immutable (no writes, no locks) and always published under the name
 `budgets`, whatever its file is called, so that URLs such as /budgets/search are stable.
@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 
 from budgets.cli import CommandError
+from budgets.web import WEB
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATABASE_NAME = "budgets"
 
 SETTINGS = {
@@ -26,7 +26,7 @@ SETTINGS = {
 }
 
 
-def build_datasette(db_path: Path | str, root: Path = PROJECT_ROOT):
+def build_datasette(db_path: Path | str, root: Path = WEB):
     """The configured Datasette application (not yet started) for one database file."""
     from datasette.app import Database, Datasette
 

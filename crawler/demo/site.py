@@ -3,9 +3,10 @@
 
 - the seed disclosure (重庆市潼南区大数据应用发展管理局2026年部门预算) as an HTML page with its tables,
   served in GBK under a wrong `charset=utf-8` label, as district sites do;
-- its XLSX/XLS/DOCX/DOC/ZIP renditions (tests/fixtures/renditions/, each saying what it was made
-  from) as attachments;
-- real PDFs from ../shared/corpus/ (Shanghai 普陀区 disclosures) as attachments of their pages;
+- its XLSX/XLS/DOCX/DOC/ZIP renditions as attachments (both ship in crawler/demo/content/);
+- when the project's shared corpus is beside the checkout (../shared/corpus, or BUDGETS_SHARED),
+  real PDFs from it (Shanghai 普陀区 disclosures) as attachments of their pages; without it
+  those pages are left out, and `build` says so;
 
 and the traps a crawler meets: three list pages paged by `createPageHTML`, two by plain links,
 the same disclosure linked several times, a mobile `_wap` twin, notices that mention budgets,
@@ -16,11 +17,13 @@ folder.
 from __future__ import annotations
 
 import html
+import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from crawler.demo.seed import ROOT, SHARED, TITLE as SEED_TITLE, seed_page
+from crawler.demo.seed import CONTENT, TITLE as SEED_TITLE, seed_page
 from crawler.demo.server import Resource
 from crawler.links import ATTACHMENT_EXTENSIONS
 
@@ -30,7 +33,9 @@ BUDGETS = f"{COLUMN}/ys_bm"
 FINALS = f"{COLUMN}/js_bm"
 DISALLOWED = f"{BUDGETS}/nbsh/"
 SLOW_SECONDS = 2.5
-RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
+RENDITIONS = CONTENT / "renditions"
+# optional: the project's shared material, beside a checkout (an installed package has none)
+SHARED = Path(os.environ.get("BUDGETS_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
 CORPUS = SHARED / "corpus"
 
 SEED_PAGE = f"{BUDGETS}/202601/t20260129_15366001.html"
@@ -50,7 +55,7 @@ class Disclosure:
     path: str
     title: str
     date: str
-    pdf: str  # file under ../shared/corpus/
+    pdf: str  # file under the shared corpus
     pdf_path: str  # where the demo serves it
     official_url: str = ""
     encoding: str = "utf-8"
@@ -114,9 +119,18 @@ def renditions() -> list[Path]:
     return [p for kind in kinds for p in sorted(RENDITIONS.glob(f"*.{kind}"))]
 
 
+def pdf_pages() -> list[Disclosure]:
+    """The disclosure pages whose real PDF is here to serve."""
+    return [d for d in PDF_PAGES if (CORPUS / d.pdf).is_file()]
+
+
 def build() -> dict[str, Resource]:
     """Every resource of the demo site, by path."""
     r: dict[str, Resource] = {}
+    if len(pdf_pages()) < len(PDF_PAGES):
+        print(f"demo site: {CORPUS} is not here, so the pages carrying real PDF disclosures (and the "
+              "attachment that answers 503) are left out; the seed page and its office renditions are served",
+              file=sys.stderr, flush=True)
     r["/robots.txt"] = Resource(
         f"User-agent: *\nDisallow: {DISALLOWED}\nDisallow: /search/\n".encode(), "text/plain")
 
@@ -147,16 +161,13 @@ def build() -> dict[str, Resource]:
     r[SEED_WAP] = Resource(gbk(seed_body), "text/html; charset=utf-8")
 
     # pages carrying real PDFs -----------------------------------------------------------------
-    pdf_pages = []
-    for d in PDF_PAGES:
+    present = pdf_pages()
+    for d in present:
         source = CORPUS / d.pdf
-        if not source.exists():
-            continue
-        pdf_pages.append(d)
         broken = (f'<p>附件2：<a href="{UNAVAILABLE}">{html.escape(d.title)}公开表.xls</a></p>\n'
                   if d is PDF_PAGES[0] else "")
         body = page(d.title, (
-            f"<!-- demo replica: attachment is ../shared/corpus/{d.pdf}"
+            f"<!-- demo replica: attachment is corpus/{d.pdf} of the project's shared material"
             f"{' (published at ' + d.official_url + ')' if d.official_url else ''} -->\n"
             f"<h1>{d.title}公开</h1>\n<p>发布日期：{d.date}</p>\n"
             f"<p>根据《中华人民共和国预算法》和部门预算公开的有关规定，现将{d.title}公开如下，详见附件。</p>\n"
@@ -184,7 +195,7 @@ def build() -> dict[str, Resource]:
          ("202601/t20260129_15366001.html", SEED_TITLE, "2026-01-30"),  # the same page, relative
          (NOTICE, "关于做好2026年部门预算公开工作的通知", "2026-01-05"),
          (SEED_WAP, SEED_TITLE + "（手机版）", "2026-01-30")],
-        [(d.path, d.title, d.date) for d in pdf_pages if d.path.startswith(BUDGETS)]
+        [(d.path, d.title, d.date) for d in present if d.path.startswith(BUDGETS)]
         + [(DRAFT, SEED_TITLE + "（内部审核稿）", "2026-01-20"),
            (REPORT, "潼南区2026年政府工作报告", "2026-01-20")],
         [(SEED_PAGE, SEED_TITLE, "2026-01-30"),  # listed again on a later page
@@ -196,7 +207,7 @@ def build() -> dict[str, Resource]:
             gbk(list_page("预算", items, js_pager(len(budget_items), n))), "text/html")
     final_items = [
         [("/zwgk_25185/zfxxgkml/zfcg/202509/t20250901_14990001.html", "潼南区2025年度政府采购意向公开", "2025-09-01")],
-        [(d.path, d.title, d.date) for d in pdf_pages if d.path.startswith(FINALS)],
+        [(d.path, d.title, d.date) for d in present if d.path.startswith(FINALS)],
     ]
     pagers = ['<div class="page"><a href="index_1.html">下一页</a> <a href="index_1.html">尾页</a></div>',
               '<div class="page"><a href="index.html">首页</a> <a href="index.html">上一页</a></div>']
