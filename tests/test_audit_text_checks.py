@@ -263,3 +263,15 @@ def test_a_fund_figure_the_text_states_while_its_table_is_blank_is_an_error():
     assert finding.severity == "error" and "120.00万元" in finding.message and "p.18" in finding.message
     d.paragraphs[0]["text"] = "政府性基金预算支出0万元。"
     assert not text_checks.empty_tables(d)
+
+
+def test_a_stated_total_of_nothing_beside_a_change_contradicts_itself():
+    # no tables needed: the sentence alone is wrong
+    [finding] = text_checks.stated_totals(disclosure("本部门2026年收入支出总计0万元，比上年增加120.00万元。"))
+    assert finding.severity == "error" and "增加120.00万元" in finding.message and finding.actual.fen == 0
+
+
+def test_a_total_of_nothing_with_no_change_or_a_change_of_nothing_is_consistent():
+    assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计0万元，与上年持平。"))
+    assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计0万元，比上年增加0万元。"))
+    assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计120.00万元，比上年增加120.00万元。"))
