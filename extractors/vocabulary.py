@@ -178,7 +178,10 @@ PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页")
 COVER_ISSUER = re.compile(r"(预算主管部门|预算单位|主管部门|部门名称|单位名称)\s*[：:]\s*(\S+)")
 COVER_KIND = re.compile(r"(20\d\d)\s*年\S*?(部门|单位)(预算|决算)")
 # a heading or contents line naming the disclosure: '2026年度部门预算'
-HEADING_YEAR = re.compile(r"(20\d\d)年度?(?:部门|单位)(?:预算|决算)")
+HEADING_YEAR = re.compile(r"(20\d\d)年度?(部门|单位)(预算|决算)")
+# a table-of-contents line: '第一部分 2026年度部门预算说明……………3' (or any line below '目录' on its page)
+CONTENTS_TITLE = "目录"
+CONTENTS_LEADER = re.compile(r"(?:…+|\.{3,}|·{3,}|[-－—]{3,})\s*\d{1,3}\s*$")
 YEAR_AND_STAGE = re.compile(r"20\d\d.*(预算|决算)|(预算|决算).*20\d\d")
 # The only text an empty mandated table prints in its body.
 EMPTY_BODY_MARKERS = (("无",), ("合计",), ("总计",))

@@ -96,6 +96,34 @@ def test_a_final_accounts_assets_must_be_as_of_the_year_end():
     assert not text_checks.year_mentions(disclosure("截至2024年6月30日，本部门共有车辆3辆。"))  # a budget: any date
 
 
+def with_contents(*body, year=2026):
+    """A made-up budget laid out as the districts print one: cover, '目录' page, then the body."""
+    d = disclosure(year=year)
+    lines = [(1, "某区某局2026年度部门预算"), (2, "目录"), (2, "第一部分 2026年度部门预算说明……………1"),
+             (2, "第二部分 2026年度部门预算表……………5")] + [(3, t) for t in body]
+    d.paragraphs = [{"id": f"p{n}", "page": page, "position": n, "text": t} for n, (page, t) in enumerate(lines)]
+    return d
+
+
+def test_a_heading_naming_another_stage_than_its_contents_line_is_an_error():
+    [finding] = text_checks.year_mentions(with_contents("第一部分 2026年度部门决算说明", "一、部门主要职能"))
+    assert finding.severity == "error" and "stage" in finding.message and "2026年度部门预算" in finding.message
+    assert "p.3" in finding.evidence
+
+
+def test_a_heading_agreeing_with_its_contents_line_or_absent_from_it_raises_nothing():
+    assert not text_checks.year_mentions(with_contents("第一部分 2026年部门预算说明", "二、2026年度部门决算情况"))
+    assert not text_checks.year_mentions(with_contents("第一部分 与2025年度部门决算相比"))
+
+
+def test_a_contents_line_naming_another_year_than_its_heading_is_an_error():
+    d = with_contents("第二部分 2026年度部门预算表")
+    d.paragraphs[3]["text"] = "第二部分 2025年度部门预算表……………5"
+    findings = text_checks.year_mentions(d)
+    assert [f.key.split("|")[-2] for f in findings] == ["heading", "contents"]  # the contents line's own year too
+    assert "another year" in findings[1].message
+
+
 # ---- 7. placeholders and template leftovers
 
 def test_template_placeholders_are_warnings():

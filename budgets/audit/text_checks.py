@@ -27,7 +27,7 @@ from budgets.audit.name_variant import extraction_noise, same_name
 from budgets.audit.narrative import percent_agrees, percent_range
 from extractors.identities import Amount
 from extractors.narrative import AMOUNT, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, parse, sentences, stated
-from extractors.vocabulary import CLASS_NAMES, DEPARTMENT_SAYS_UNIT, HEADING_YEAR, PLACEHOLDERS, UNIT_SAYS_DEPARTMENT, plain
+from extractors.vocabulary import CLASS_NAMES, CONTENTS_LEADER, CONTENTS_TITLE, DEPARTMENT_SAYS_UNIT, HEADING_YEAR, PLACEHOLDERS, UNIT_SAYS_DEPARTMENT, plain
 
 
 def where(paragraph: dict, sentence: str) -> str:
@@ -222,7 +222,7 @@ def is_heading(text: str) -> bool:
 
 def year_mentions(disclosure: Disclosure) -> list[Finding]:
     """A heading 'YYYY年度部门预算' naming another year than the disclosure's (not '与2025年度部门
-    预算相比'); in a final account of year Y, assets 截至 a day other than Y-12-31."""
+    预算相比') or another year or stage than its contents line; in a final account of year Y, assets 截至 a day other than Y-12-31."""
     year = disclosure.fiscal_year
     if not year:
         return []
@@ -240,6 +240,7 @@ def year_mentions(disclosure: Disclosure) -> list[Finding]:
                 message=f"The heading names “{match.group(0)}” in the disclosure of {year}.",
                 year=year, key=key(paragraph, text, f"heading|{match.start()}"),
             ))
+    found += against_contents(disclosure)
     if disclosure.document.get("stage") != "final_account":
         return found
     for paragraph, sentence in sentences(disclosure.paragraphs):
@@ -254,6 +255,65 @@ def year_mentions(disclosure: Disclosure) -> list[Finding]:
                     message=f"The final account of {year} states its assets “{match.group(0)}”, not as of {year}年12月31日.",
                     year=year, key=key(paragraph, sentence, f"as-of|{match.start()}"),
                 ))
+    return found
+
+
+def contents_lines(paragraphs: list[dict]) -> set:
+    """The ids of the table-of-contents lines: those with a dot leader and a page number, and the
+    lines below '目录' on its page."""
+    lines, page = set(), None
+    for paragraph in sorted(paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0)):
+        text = re.sub(r"\s+", "", paragraph.get("text") or "")
+        if text == CONTENTS_TITLE:
+            page = paragraph.get("page")
+            continue
+        if CONTENTS_LEADER.search(text) or (page is not None and paragraph.get("page") == page):
+            lines.add(paragraph.get("id") or paragraph.get("position"))
+    return lines
+
+
+def heading_key(text: str, match: re.Match) -> str:
+    """A heading without its year and stage, dot leader and page number: what a contents line and
+    its heading share ('第一部分…说明')."""
+    return CONTENTS_LEADER.sub("", text[:match.start()] + "|" + text[match.end():])
+
+
+def against_contents(disclosure: Disclosure) -> list[Finding]:
+    """A heading 'YYYY年度(部门|单位)(预算|决算)' naming another year or stage than the contents line
+    for it ('第一部分 2025年度部门决算说明' under the contents' '第一部分 2026年度部门预算说明……3')."""
+    contents = contents_lines(disclosure.paragraphs)
+    if not contents:
+        return []
+    listed: dict[str, tuple[str, re.Match]] = {}
+    headings = []
+    for paragraph in disclosure.paragraphs:
+        text = re.sub(r"\s+", "", paragraph.get("text") or "")
+        is_contents = (paragraph.get("id") or paragraph.get("position")) in contents
+        if not is_contents and not is_heading(text):
+            continue
+        for match in HEADING_YEAR.finditer(text):
+            if COMPARATIVE.search(text[:match.start()]) or COMPARATIVE.search(text[match.end():]):
+                continue
+            if is_contents:
+                listed.setdefault(heading_key(text, match), (text, match))
+            else:
+                headings.append((paragraph, text, match))
+    found = []
+    for paragraph, text, match in headings:
+        entry = listed.get(heading_key(text, match))
+        if entry is None:
+            continue
+        line, listed_match = entry
+        differs = [what for what, group in (("year", 1), ("issuer", 2), ("stage", 3))
+                   if match.group(group) != listed_match.group(group)]
+        if not differs:
+            continue
+        found.append(Finding(
+            check="year_mention", severity="error", evidence=where(paragraph, text),
+            message=(f"The heading names “{match.group(0)}” but the table of contents lists it as "
+                     f"“{listed_match.group(0)}” (“{line}”): another {' and '.join(differs)}."),
+            year=disclosure.fiscal_year, key=key(paragraph, text, f"contents|{match.start()}"),
+        ))
     return found
 
 
