@@ -270,6 +270,41 @@ def test_names_the_reference_or_the_tables_print_raise_nothing():
     assert not text_checks.text_subject_names(d)
 
 
+def with_housing_rows(d):
+    """A made-up 一般公共预算支出表 (附件3) printing 221 住房保障支出 with two 项 under 22102, in 万元."""
+    from decimal import Decimal
+    rows = (("221", "住房保障支出", "377.03"), ("22102", "住房改革支出", "377.03"),
+            ("2210201", "住房公积金", "170.03"), ("2210203", "购房补贴", "207.00"))
+    d.lines = [{"document_id": "d", "table_index": 3, "table_kind": "general_budget_expenditure", "item": name,
+                "subject_name": name, "subject_code": code, "measure": "total", "year": d.fiscal_year,
+                "row_index": n, "column_index": 1, "amount_fen": int(Decimal(value) * 1_000_000),
+                "unit_printed": "万元", "column_label": "合计"} for n, (code, name, value) in enumerate(rows)]
+    d.subjects = {("functional", "221"): "住房保障支出", ("functional", "210"): "卫生健康支出"}
+    return d
+
+
+def test_a_path_whose_item_the_tables_do_not_print_names_the_child_with_its_amount():
+    d = with_housing_rows(disclosure("（3）住房保障支出（类）住房改革支出（款）购房补助（项）207.00万元。"))
+    [finding] = text_checks.text_subject_names(d)
+    assert finding.severity == "warning" and finding.check == "subject_name"
+    assert "购房补助" in finding.message and "2210203 “购房补贴”" in finding.message
+
+
+def test_a_path_the_tables_print_or_whose_amount_fits_no_single_child_raises_nothing():
+    d = with_housing_rows(disclosure("（3）住房保障支出（类）住房改革支出（款）购房补贴（项）207.00万元。",
+                                     "（4）住房保障支出（类）住房改革支出（款）其他住房改革支出（项）99.00万元。"))
+    assert not text_checks.text_subject_names(d)
+
+
+def test_a_path_opening_with_a_former_class_name_is_a_warning():
+    d = disclosure("（1）医疗卫生与计划生育支出（类）行政事业单位医疗（款）行政单位医疗（项）98.27万元。")
+    d.subjects = {("functional", "210"): "卫生健康支出"}
+    [finding] = text_checks.text_subject_names(d)
+    assert "former name" in finding.message and "卫生健康支出" in finding.message
+    d.paragraphs[0]["text"] = "（1）卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）98.27万元。"
+    assert not text_checks.text_subject_names(d)
+
+
 def test_a_completion_rate_between_the_figures_and_the_word_is_read_through():
     [finding] = text_checks.comparison_words(disclosure(
         "年初预算为42.73万元，支出决算为40.35万元，完成年初预算的94.43%。决算数大于预算数的主要原因：……"))
