@@ -179,9 +179,10 @@ COVER_ISSUER = re.compile(r"(预算主管部门|预算单位|主管部门|部门
 COVER_KIND = re.compile(r"(20\d\d)\s*年\S*?(部门|单位)(预算|决算)")
 # a heading or contents line naming the disclosure: '2026年度部门预算'
 HEADING_YEAR = re.compile(r"(20\d\d)年度?(部门|单位)(预算|决算)")
-# a table-of-contents line: '第一部分 2026年度部门预算说明……………3' (or any line below '目录' on its page)
-CONTENTS_TITLE = "目录"
-CONTENTS_LEADER = re.compile(r"(?:…+|\.{3,}|·{3,}|[-－—]{3,})\s*\d{1,3}\s*$")
+# a table-of-contents line: '第一部分 2026年度部门预算说明……………3' (or any line below '目录' on its page:
+# '目 录', '某局2017年度部门预算目录', '目 录序号 报表名称')
+CONTENTS_TITLE = re.compile(r"^目录|目录$")
+CONTENTS_LEADER = re.compile(r"(?:…{4,}|\.{4,}|·{4,}|[-－—]{4,})\s*\d{0,3}\s*$")
 YEAR_AND_STAGE = re.compile(r"20\d\d.*(预算|决算)|(预算|决算).*20\d\d")
 # The only text an empty mandated table prints in its body.
 EMPTY_BODY_MARKERS = (("无",), ("合计",), ("总计",))

@@ -116,6 +116,18 @@ def test_a_heading_agreeing_with_its_contents_line_or_absent_from_it_raises_noth
     assert not text_checks.year_mentions(with_contents("第一部分 与2025年度部门决算相比"))
 
 
+def test_contents_below_a_title_ending_in_mulu_and_leaders_without_page_numbers_are_read():
+    # the layout of the 江苏 budgets: '某局2017年度部门预算目录' then the lines on its page
+    d = disclosure("某局2026年度部门预算目录", "第二部分某局2026年度部门预算表", "第二部分某局2026年度单位预算表")
+    d.paragraphs[2]["page"] = 5
+    [finding] = text_checks.year_mentions(d)
+    assert "another 部门/单位" in finding.message
+    d = disclosure("第一部分 2026年度部门预算说明 …………………………", "第一部分 2026年度部门决算说明")
+    d.paragraphs[1]["page"] = 5
+    [finding] = text_checks.year_mentions(d)
+    assert "stage" in finding.message
+
+
 def test_a_contents_line_naming_another_year_than_its_heading_is_an_error():
     d = with_contents("第二部分 2026年度部门预算表")
     d.paragraphs[3]["text"] = "第二部分 2025年度部门预算表……………5"

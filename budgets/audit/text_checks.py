@@ -265,7 +265,7 @@ def contents_lines(paragraphs: list[dict]) -> set:
     lines, page = set(), None
     for paragraph in sorted(paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0)):
         text = re.sub(r"\s+", "", paragraph.get("text") or "")
-        if text == CONTENTS_TITLE:
+        if CONTENTS_TITLE.search(text):
             page = paragraph.get("page")
             continue
         if CONTENTS_LEADER.search(text) or (page is not None and paragraph.get("page") == page):
@@ -305,7 +305,7 @@ def against_contents(disclosure: Disclosure) -> list[Finding]:
         if entry is None:
             continue
         line, listed_match = entry
-        differs = [what for what, group in (("year", 1), ("issuer", 2), ("stage", 3))
+        differs = [what for what, group in (("year", 1), ("部门/单位", 2), ("stage", 3))
                    if match.group(group) != listed_match.group(group)]
         if not differs:
             continue
