@@ -5,11 +5,11 @@ Each function is one check of `docs/AUDIT.md` (its name is the finding's `check`
     stated_change     a stated percentage change against the two figures the sentence gives
     comparison_word   决算数大于/小于/等于预算数 against the two figures before it
     rate_base         a rate of a base of 0; an increase larger than the amount it led to
-    year_mention      a heading naming another year; a final account's asset date not 12-31
+    year_mention      a heading naming another year, or another year or stage than its contents line; a final account's asset date not 12-31
     restated_figure   an item's opening amount against the current-year amount it restates
-    stated_total      收入支出总计 against the 总计 row of the summary table
+    stated_total      收入支出总计 against the 总计 row of the summary table; a total of 0 with a non-zero change
     empty_table       a fund's table without figures: its note says it is empty, of its own fund
-    subject_name      a subject's name beside its code in the text against the tables and the official name
+    subject_name      a subject's name in the text (beside its code or as a 类/款/项 path) against the tables and the official name
     placeholder       XX局, 20XX年, （）万元, 主要原因是。 — the template left unfilled
     punctuation       。。 ，， and the like; a line of punctuation only; unmatched quotes
 
