@@ -217,14 +217,31 @@ def render_cell(row, value, column, table, datasette):
         label = row["document_title"] if _has(row, "document_title") and row["document_title"] else value[:12]
         href = datasette.urls.row(DATABASE, "documents", value)
         return Markup(f'<a href="{_e(href)}">{_e(label)}</a>')
-    if column == "page" and value not in (None, "") and _has(row, "url") and row["url"]:
+    if column == "page" and value not in (None, "") and _has(row, "url") and _web_url(row["url"]):
         return Markup(f'<a href="{_e(row["url"])}#page={_e(value)}">第{_e(value)}页</a>')
-    if column == "source" and isinstance(value, str) and value.startswith("http") and _has(row, "page") \
-            and row["page"] not in (None, ""):
+    if column == "source" and _web_url(value) and _has(row, "page") and row["page"] not in (None, ""):
         return Markup(f'<a href="{_e(value)}#page={_e(row["page"])}">{_e(value)}</a>')
-    if column == "link" and isinstance(value, str) and value.startswith(("/", "http")):
+    if column == "link" and (_web_url(value) or _site_path(value)):
         return Markup(f'<a href="{_e(value)}" title="{_e(urllib.parse.unquote(value))}">打开 open</a>')
     return None
+
+
+def _web_url(value) -> bool:
+    """Only absolute http(s) URLs with a host become links: a query can return any text, and
+    `javascript:`, `data:` or a scheme-relative `//evil.example` must stay plain text."""
+    if not isinstance(value, str) or any(ch in value for ch in "\\\r\n\t") or value != value.strip():
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _site_path(value) -> bool:
+    """A path on this site ("/budgets/..."), not "//host" nor "/\\host" which browsers read as hosts."""
+    return (isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\"))
+            and not any(ch in value for ch in "\\\r\n\t"))
 
 
 _SUBJECT_NAMES: dict[tuple[str, str], str] = {}

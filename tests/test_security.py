@@ -218,3 +218,47 @@ def test_openpyxl_parses_with_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML
+
+
+# ---- the plugin links only web addresses (issue 18 #13) -------------------------------------
+
+def _plugin():
+    spec = importlib.util.spec_from_file_location("budgets_site", ROOT / "plugins" / "budgets_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _row(**values):
+    """A result row as Datasette hands it to render_cell: a sqlite3.Row."""
+    connection = sqlite3.connect(":memory:")
+    connection.row_factory = sqlite3.Row
+    names_ = ", ".join(f"? as {name}" for name in values)
+    return connection.execute(f"select {names_}", list(values.values())).fetchone()
+
+
+HOSTILE_URLS = ["javascript:alert(1)//", "JavaScript:alert(1)", " javascript:alert(1)", "//evil.example/x",
+                "/\\evil.example", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+                "http:/\\evil.example", "https://", "httpx://evil.example", "http\n://evil.example"]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_a_query_returning_a_script_url_gets_plain_text_not_a_link(url):
+    render = _plugin().render_cell
+    for column, row in (("link", _row(link=url)), ("source", _row(source=url, page=3)),
+                        ("page", _row(url=url, page=3))):
+        value = row[column]
+        assert render(row=row, value=value, column=column, table=None, datasette=None) is None, (column, url)
+
+
+def test_web_addresses_and_site_paths_are_still_links():
+    render = _plugin().render_cell
+    link = render(row=_row(link="/budgets/documents/ab"), value="/budgets/documents/ab", column="link",
+                  table=None, datasette=None)
+    assert 'href="/budgets/documents/ab"' in str(link)
+    row = _row(source="https://czj.example.gov.cn/a.pdf", page=3)
+    assert 'href="https://czj.example.gov.cn/a.pdf#page=3"' in str(
+        render(row=row, value=row["source"], column="source", table=None, datasette=None))
+    row = _row(url="http://czj.example.gov.cn/a.pdf", page=5)
+    assert 'href="http://czj.example.gov.cn/a.pdf#page=5"' in str(
+        render(row=row, value=5, column="page", table=None, datasette=None))
