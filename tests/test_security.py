@@ -66,7 +66,7 @@ def site(tmp_path_factory):
         os.killpg(server.pid, signal.SIGKILL)
         pytest.fail("budgets serve did not start")
     digest = _sha256(db_path)  # once serving: `serve` may prepare the file before it starts
-    yield {"base": base, "db": db_path, "digest": digest}
+    yield {"base": base, "db": db_path, "digest": digest, "session": server.pid}
     os.killpg(server.pid, signal.SIGTERM)  # serve and the Datasette it started
     try:
         server.wait(timeout=10)
@@ -145,6 +145,57 @@ def test_a_runaway_query_is_stopped_by_the_time_limit(site):
     assert status >= 400 and b"too long" in body
     assert time.monotonic() - started < 15
     assert _sql(site, "SELECT 1 AS one")[0] == 200  # and the site still answers
+
+
+def _peak_rss_mb(session: int) -> float:
+    """The largest peak resident size of the processes of `budgets serve` (its session)."""
+    peak = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) != session:
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+    return peak / 1024
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT zeroblob(400000000) AS big",
+    "SELECT randomblob(400000000) AS big",
+    "SELECT length(randomblob(400000000)) AS n",
+    "SELECT printf('%.*c', 400000000, 'x') AS big",
+    "SELECT length(printf('%.*c', 400000000, 'x')) AS n",
+    "SELECT length(replace(printf('%.*c', 40000000, 'x'), 'x', 'xxxxxxxxxx')) AS n",
+])
+def test_one_query_cannot_make_the_server_hold_a_huge_value(site, sql):
+    # Issue 18 #12: unlimited, zeroblob(400000000) grew the server from 96 MB to 4.7 GB.
+    started = time.monotonic()
+    status, body = _sql(site, sql)
+    answer = json.loads(body)
+    if status == 200 and answer.get("ok", True):  # printf gives NULL instead of an error past the limit
+        assert answer["rows"] in ([{"big": None}], [{"n": None}]), body[:200]
+    else:
+        assert b"too big" in body, body[:300]
+    assert len(body) < 1_000_000
+    assert time.monotonic() - started < 15
+    assert _peak_rss_mb(site["session"]) < 350
+
+
+def test_fts3_tokenizer_is_denied(site):
+    # SQLite 3.40 here is built with the two-argument form enabled: it leaks a pointer and can
+    # register a tokenizer at any address.
+    status, body = _sql(site, "SELECT hex(fts3_tokenizer('simple')) AS p")
+    assert status >= 400 and b"not authorized" in body, body[:300]
+    assert _sql(site, "SELECT count(*) AS n FROM documents")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/budgets/documents", "/budgets", "/-/charts", "/budgets/search"])
+def test_the_site_still_reads_its_tables_under_the_authorizer(site, path):
+    assert _request(site["base"] + path)[0] == 200
 
 
 # --- documents cannot make us fetch anything ----------------------------------------------------
