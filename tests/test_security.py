@@ -313,3 +313,33 @@ def test_web_addresses_and_site_paths_are_still_links():
     row = _row(url="http://czj.example.gov.cn/a.pdf", page=5)
     assert 'href="http://czj.example.gov.cn/a.pdf#page=5"' in str(
         render(row=row, value=5, column="page", table=None, datasette=None))
+
+
+# ---- the crawler opens no control port (issue 18 #8) ----------------------------------------
+
+CRAWLER_EXTENSIONS = """
+import json, sys
+from pathlib import Path
+from scrapy.crawler import CrawlerProcess
+from scrapy.extension import ExtensionManager
+from crawler.run import crawl_settings
+process = CrawlerProcess(crawl_settings(Path(sys.argv[1])))
+crawler = process.create_crawler("disclosures")
+crawler._apply_settings()  # what crawler.crawl() does before it builds the extensions
+manager = ExtensionManager.from_crawler(crawler)
+print(json.dumps({"extensions": [type(e).__name__ for e in manager.middlewares],
+                  "remote_control": crawler.settings.getbool("REMOTE_CONTROL_ENABLED"),
+                  "telnet": crawler.settings.getbool("TELNETCONSOLE_ENABLED")}))
+"""
+
+
+def test_a_crawler_has_neither_remote_control_nor_telnet(tmp_path):
+    # A fresh process: the extensions need the asyncio reactor the real crawl installs.
+    done = subprocess.run([sys.executable, "-c", CRAWLER_EXTENSIONS, str(tmp_path / "budgets.db")], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["remote_control"] is False and found["telnet"] is False
+    assert "RemoteControl" not in found["extensions"] and "TelnetConsole" not in found["extensions"]
+    assert "CrawlLedger" in found["extensions"]  # the project's own extensions are still built
