@@ -29,9 +29,14 @@ RETRY_BACKOFF_MAX = 120.0
 
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19's RemoteControl runs Python sent by whoever holds its token on a local port, and a
+# killed crawl leaves the token file behind: off, like the telnet console.
+REMOTE_CONTROL_ENABLED = False
 LOG_LEVEL = "INFO"
 
 DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.robots.ServerErrorRobotsMiddleware": 100,  # a 5xx robots.txt disallows all (RFC 9309)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
@@ -51,6 +56,8 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 450,  # before the ledger: alerts go in its row
     "crawler.extensions.CrawlLedger": 500,  # crawl_runs row, withdrawals, then settles the database
+    "scrapy.extensions.telnet.TelnetConsole": None,
+    "scrapy.extensions.remote_control.RemoteControl": None,
 }
 
 # Incremental crawls (crawler/incremental.py). Documents are asked for with If-None-Match /

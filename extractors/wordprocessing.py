@@ -22,6 +22,7 @@ from pathlib import Path
 from extractors import limits
 from extractors.framing import caption_kind, caption_lines, frame, is_note
 from extractors.model import Extraction, ExtractionError, Paragraph
+from extractors.pdf_narrative import _title_from_filename
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 OLE2 = b"\xd0\xcf\x11\xe0"
@@ -88,13 +89,28 @@ def extract_docx(data: bytes, filename: str = "") -> Extraction:
                 _drop_captions(result.paragraphs, context)
             result.tables.extend(tables)
             pending = []
-    title = (document.core_properties.title or "").strip()
     first = result.paragraphs[0].text if result.paragraphs else ""
-    result.title = title or heading or first or next((t.title for t in result.tables if t.title), "")
+    result.title = (_core_title(document) or heading or first
+                    or next((t.title for t in result.tables if t.title), "") or _title_from_filename(filename))
     if not result.tables and not result.paragraphs:
         result.status = "partial"
         result.error = f"{what} has no text and no table"
     return result
+
+
+# python-docx answers this title for a package without docProps/core.xml, and its own template
+# carries it: never a title anyone gave the document.
+PLACEHOLDER_TITLES = {"word document"}
+
+
+def _core_title(document) -> str:
+    """The title property, only when the file has its own core properties part."""
+    from docx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    if not any(rel.reltype == RT.CORE_PROPERTIES for rel in document.part.package.rels.values()):
+        return ""
+    title = (document.core_properties.title or "").strip()
+    return "" if title.lower() in PLACEHOLDER_TITLES else title
 
 
 def _drop_captions(paragraphs: list[Paragraph], context: list[str]) -> None:

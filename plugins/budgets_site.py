@@ -7,6 +7,7 @@ open, download as CSV or read as JSON. Loaded with `--plugins-dir plugins` (budg
 from __future__ import annotations
 
 import html
+import sqlite3
 import urllib.parse
 
 from datasette import hookimpl
@@ -175,6 +176,57 @@ def _query_url(datasette, name, params):
 
 READ_METHODS = {"GET", "HEAD", "OPTIONS"}
 
+# The largest string or blob any SQL may build: well above every value in the database, far below
+# what one `select zeroblob(400000000)` (or randomblob, printf('%.*c', ...)) would make the server hold.
+VALUE_LIMIT_BYTES = 50 * 1024 * 1024
+SQL_LIMIT_BYTES = 1024 * 1024
+# fts3_tokenizer() leaks a pointer and can register a tokenizer at an arbitrary address.
+DENIED_FUNCTIONS = {"fts3_tokenizer", "load_extension", "writefile", "readfile", "edit"}
+WRITE_ACTIONS = {getattr(sqlite3, name) for name in (
+    "SQLITE_INSERT", "SQLITE_UPDATE", "SQLITE_DELETE", "SQLITE_ATTACH", "SQLITE_DETACH",
+    "SQLITE_ALTER_TABLE", "SQLITE_REINDEX", "SQLITE_ANALYZE", "SQLITE_CREATE_INDEX",
+    "SQLITE_CREATE_TABLE", "SQLITE_CREATE_TEMP_INDEX", "SQLITE_CREATE_TEMP_TABLE",
+    "SQLITE_CREATE_TEMP_TRIGGER", "SQLITE_CREATE_TEMP_VIEW", "SQLITE_CREATE_TRIGGER",
+    "SQLITE_CREATE_VIEW", "SQLITE_CREATE_VTABLE", "SQLITE_DROP_INDEX", "SQLITE_DROP_TABLE",
+    "SQLITE_DROP_TEMP_INDEX", "SQLITE_DROP_TEMP_TABLE", "SQLITE_DROP_TEMP_TRIGGER",
+    "SQLITE_DROP_TEMP_VIEW", "SQLITE_DROP_TRIGGER", "SQLITE_DROP_VIEW", "SQLITE_DROP_VTABLE")}
+
+
+READ_PRAGMAS = {"table_info", "table_xinfo", "index_list", "index_info", "index_xinfo",
+                "foreign_key_list", "foreign_key_check", "table_list"}
+
+
+def read_only_authorizer(action, arg1, arg2, db_name, trigger):
+    """SQLite asks before every step of a statement: deny the dangerous functions, any write and
+    any pragma given a value other than the schema questions Datasette asks; reads go on."""
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_UPDATE and arg1 == "sqlite_master":
+        # Opening an FTS table asks this of its own; the schema cannot change anyway (the file is
+        # opened immutable and `PRAGMA writable_schema = 1` is denied below).
+        return sqlite3.SQLITE_OK
+    if action in WRITE_ACTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_PRAGMA and arg2 is not None and (arg1 or "").lower() not in READ_PRAGMAS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+def function_authorizer(action, arg1, arg2, db_name, trigger):
+    if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    return sqlite3.SQLITE_OK
+
+
+@hookimpl
+def prepare_connection(conn, database):
+    """Every connection Datasette opens: bounded values and SQL text, no dangerous functions, and
+    read-only except Datasette's own in-memory databases (`_internal`, its catalogue, and
+    `_memory`, where /-/versions creates FTS tables to see which exist), which hold no file."""
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_LIMIT_BYTES)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, SQL_LIMIT_BYTES)
+    conn.set_authorizer(function_authorizer if database in ("_internal", "_memory") else read_only_authorizer)
+
 
 @hookimpl
 def asgi_wrapper():
@@ -217,14 +269,31 @@ def render_cell(row, value, column, table, datasette):
         label = row["document_title"] if _has(row, "document_title") and row["document_title"] else value[:12]
         href = datasette.urls.row(DATABASE, "documents", value)
         return Markup(f'<a href="{_e(href)}">{_e(label)}</a>')
-    if column == "page" and value not in (None, "") and _has(row, "url") and row["url"]:
+    if column == "page" and value not in (None, "") and _has(row, "url") and _web_url(row["url"]):
         return Markup(f'<a href="{_e(row["url"])}#page={_e(value)}">第{_e(value)}页</a>')
-    if column == "source" and isinstance(value, str) and value.startswith("http") and _has(row, "page") \
-            and row["page"] not in (None, ""):
+    if column == "source" and _web_url(value) and _has(row, "page") and row["page"] not in (None, ""):
         return Markup(f'<a href="{_e(value)}#page={_e(row["page"])}">{_e(value)}</a>')
-    if column == "link" and isinstance(value, str) and value.startswith(("/", "http")):
+    if column == "link" and (_web_url(value) or _site_path(value)):
         return Markup(f'<a href="{_e(value)}" title="{_e(urllib.parse.unquote(value))}">打开 open</a>')
     return None
+
+
+def _web_url(value) -> bool:
+    """Only absolute http(s) URLs with a host become links: a query can return any text, and
+    `javascript:`, `data:` or a scheme-relative `//evil.example` must stay plain text."""
+    if not isinstance(value, str) or any(ch in value for ch in "\\\r\n\t") or value != value.strip():
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def _site_path(value) -> bool:
+    """A path on this site ("/budgets/..."), not "//host" nor "/\\host" which browsers read as hosts."""
+    return (isinstance(value, str) and value.startswith("/") and not value.startswith(("//", "/\\"))
+            and not any(ch in value for ch in "\\\r\n\t"))
 
 
 _SUBJECT_NAMES: dict[tuple[str, str], str] = {}

@@ -211,3 +211,97 @@ def test_a_database_that_cannot_be_created_stops_the_run_with_one_line(tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "seed.txt/budgets.db" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+# ---- only regular files are read (issue 18 #11) ----------------------------------------------
+
+def _documents(db: Path) -> list[tuple]:
+    if not db.exists():
+        return []
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT raw_path, status FROM documents ORDER BY raw_path").fetchall()
+
+
+def test_ingesting_dev_zero_is_skipped_not_read_until_memory_runs_out(tmp_path):
+    done = budgets_cli(["ingest", "/dev/zero", "--db", "b.db"], cwd=tmp_path, timeout=60)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "skipped" in done.stderr and "/dev/zero is not a regular file (a character device)" in done.stderr
+    assert "1 skipped" in done.stdout
+    assert _documents(tmp_path / "b.db") == []
+
+
+def test_a_fifo_named_on_the_command_line_is_skipped_without_waiting_for_a_writer(tmp_path):
+    fifo = tmp_path / "budget.pdf"
+    os.mkfifo(fifo)
+    done = budgets_cli(["ingest", str(fifo), "--strict", "--db", "b.db"], cwd=tmp_path, timeout=60)
+    assert done.returncode == 1  # --strict: something named was not read
+    assert f"{fifo} is not a regular file (a FIFO)" in done.stderr
+
+
+def test_a_folder_reads_its_files_and_reports_its_fifo_socket_and_outside_link(tmp_path):
+    import socket
+
+    outside = tmp_path / "secret"
+    outside.mkdir()
+    (outside / "passwords.txt").write_bytes(seed_text().replace("潼南".encode(), "保密".encode()))
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "seed.txt").write_bytes(seed_text())
+    (folder / "inner-link.txt").symlink_to(folder / "seed.txt")  # stays inside: read (same bytes)
+    (folder / "leak.txt").symlink_to(outside / "passwords.txt")
+    (folder / "sub" / "escape").symlink_to(outside, target_is_directory=True)
+    os.mkfifo(folder / "pipe.pdf")
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(folder / "sock.html"))
+    try:
+        done = budgets_cli(["ingest", str(folder), "--db", "b.db"], cwd=tmp_path, timeout=180)
+    finally:
+        server.close()
+    assert done.returncode == 0, done.stderr[-2000:]
+    err = done.stderr
+    assert f"{folder / 'leak.txt'} — a link to {outside / 'passwords.txt'}, outside {folder}" in err
+    assert f"{folder / 'sub' / 'escape'} — a link to {outside}, outside {folder}" in err
+    assert f"{folder / 'pipe.pdf'} — not a regular file (a FIFO)" in err
+    assert f"{folder / 'sock.html'} — not a regular file (a socket)" in err
+    assert "4 skipped" in done.stdout
+    read = {Path(raw_path).name for raw_path, _ in _documents(tmp_path / "b.db")}
+    assert read and read <= {"seed.txt", "inner-link.txt"}  # one row: the same bytes
+
+
+def test_a_file_is_read_only_up_to_the_limit_plus_one_byte(tmp_path, monkeypatch):
+    from budgets.commands import ingest
+    from extractors import limits
+
+    path = tmp_path / "grown.pdf"
+    path.write_bytes(b"%PDF-1.4\n" + b"0" * 4096)
+    import dataclasses
+
+    monkeypatch.setattr(limits, "DEFAULT", dataclasses.replace(limits.DEFAULT, max_document_bytes=1000))
+    reads = []
+    real_fstat = os.fstat
+    monkeypatch.setattr(os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 10, *real_fstat(fd)[7:])))
+    real_fdopen = os.fdopen
+
+    def counting_fdopen(*args, **kwargs):
+        handle = real_fdopen(*args, **kwargs)
+        read = handle.read
+
+        class Counting:
+            def __getattr__(self, name):
+                return getattr(handle, name)
+
+            def read(self, n=-1):
+                chunk = read(n)
+                reads.append(len(chunk))
+                return chunk
+
+            def __enter__(self):
+                return self
+
+            def __exit__(self, *exc):
+                handle.close()
+        return Counting()
+    monkeypatch.setattr(os, "fdopen", counting_fdopen)
+    with pytest.raises(ingest.TooLarge):
+        ingest.read_regular_file(path)  # the size on disk said 10 bytes; it has grown to 4105
+    assert sum(reads) == 1001

@@ -66,7 +66,7 @@ def site(tmp_path_factory):
         os.killpg(server.pid, signal.SIGKILL)
         pytest.fail("budgets serve did not start")
     digest = _sha256(db_path)  # once serving: `serve` may prepare the file before it starts
-    yield {"base": base, "db": db_path, "digest": digest}
+    yield {"base": base, "db": db_path, "digest": digest, "session": server.pid}
     os.killpg(server.pid, signal.SIGTERM)  # serve and the Datasette it started
     try:
         server.wait(timeout=10)
@@ -147,6 +147,57 @@ def test_a_runaway_query_is_stopped_by_the_time_limit(site):
     assert _sql(site, "SELECT 1 AS one")[0] == 200  # and the site still answers
 
 
+def _peak_rss_mb(session: int) -> float:
+    """The largest peak resident size of the processes of `budgets serve` (its session)."""
+    peak = 0
+    for entry in Path("/proc").iterdir():
+        try:
+            if not entry.name.isdigit() or int((entry / "stat").read_text().rsplit(")", 1)[1].split()[3]) != session:
+                continue
+            status = (entry / "status").read_text()
+        except (OSError, IndexError, ValueError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]))
+    return peak / 1024
+
+
+@pytest.mark.parametrize("sql", [
+    "SELECT zeroblob(400000000) AS big",
+    "SELECT randomblob(400000000) AS big",
+    "SELECT length(randomblob(400000000)) AS n",
+    "SELECT printf('%.*c', 400000000, 'x') AS big",
+    "SELECT length(printf('%.*c', 400000000, 'x')) AS n",
+    "SELECT length(replace(printf('%.*c', 40000000, 'x'), 'x', 'xxxxxxxxxx')) AS n",
+])
+def test_one_query_cannot_make_the_server_hold_a_huge_value(site, sql):
+    # Issue 18 #12: unlimited, zeroblob(400000000) grew the server from 96 MB to 4.7 GB.
+    started = time.monotonic()
+    status, body = _sql(site, sql)
+    answer = json.loads(body)
+    if status == 200 and answer.get("ok", True):  # printf gives NULL instead of an error past the limit
+        assert answer["rows"] in ([{"big": None}], [{"n": None}]), body[:200]
+    else:
+        assert b"too big" in body, body[:300]
+    assert len(body) < 1_000_000
+    assert time.monotonic() - started < 15
+    assert _peak_rss_mb(site["session"]) < 350
+
+
+def test_fts3_tokenizer_is_denied(site):
+    # SQLite 3.40 here is built with the two-argument form enabled: it leaks a pointer and can
+    # register a tokenizer at any address.
+    status, body = _sql(site, "SELECT hex(fts3_tokenizer('simple')) AS p")
+    assert status >= 400 and b"not authorized" in body, body[:300]
+    assert _sql(site, "SELECT count(*) AS n FROM documents")[0] == 200
+
+
+@pytest.mark.parametrize("path", ["/budgets/documents", "/budgets", "/-/charts", "/budgets/search"])
+def test_the_site_still_reads_its_tables_under_the_authorizer(site, path):
+    assert _request(site["base"] + path)[0] == 200
+
+
 # --- documents cannot make us fetch anything ----------------------------------------------------
 
 @pytest.mark.parametrize("name, make", [
@@ -218,3 +269,77 @@ def test_openpyxl_parses_with_defusedxml():
     from openpyxl.xml import DEFUSEDXML
 
     assert DEFUSEDXML
+
+
+# ---- the plugin links only web addresses (issue 18 #13) -------------------------------------
+
+def _plugin():
+    spec = importlib.util.spec_from_file_location("budgets_site", ROOT / "plugins" / "budgets_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _row(**values):
+    """A result row as Datasette hands it to render_cell: a sqlite3.Row."""
+    connection = sqlite3.connect(":memory:")
+    connection.row_factory = sqlite3.Row
+    names_ = ", ".join(f"? as {name}" for name in values)
+    return connection.execute(f"select {names_}", list(values.values())).fetchone()
+
+
+HOSTILE_URLS = ["javascript:alert(1)//", "JavaScript:alert(1)", " javascript:alert(1)", "//evil.example/x",
+                "/\\evil.example", "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)",
+                "http:/\\evil.example", "https://", "httpx://evil.example", "http\n://evil.example"]
+
+
+@pytest.mark.parametrize("url", HOSTILE_URLS)
+def test_a_query_returning_a_script_url_gets_plain_text_not_a_link(url):
+    render = _plugin().render_cell
+    for column, row in (("link", _row(link=url)), ("source", _row(source=url, page=3)),
+                        ("page", _row(url=url, page=3))):
+        value = row[column]
+        assert render(row=row, value=value, column=column, table=None, datasette=None) is None, (column, url)
+
+
+def test_web_addresses_and_site_paths_are_still_links():
+    render = _plugin().render_cell
+    link = render(row=_row(link="/budgets/documents/ab"), value="/budgets/documents/ab", column="link",
+                  table=None, datasette=None)
+    assert 'href="/budgets/documents/ab"' in str(link)
+    row = _row(source="https://czj.example.gov.cn/a.pdf", page=3)
+    assert 'href="https://czj.example.gov.cn/a.pdf#page=3"' in str(
+        render(row=row, value=row["source"], column="source", table=None, datasette=None))
+    row = _row(url="http://czj.example.gov.cn/a.pdf", page=5)
+    assert 'href="http://czj.example.gov.cn/a.pdf#page=5"' in str(
+        render(row=row, value=5, column="page", table=None, datasette=None))
+
+
+# ---- the crawler opens no control port (issue 18 #8) ----------------------------------------
+
+CRAWLER_EXTENSIONS = """
+import json, sys
+from pathlib import Path
+from scrapy.crawler import CrawlerProcess
+from scrapy.extension import ExtensionManager
+from crawler.run import crawl_settings
+process = CrawlerProcess(crawl_settings(Path(sys.argv[1])))
+crawler = process.create_crawler("disclosures")
+crawler._apply_settings()  # what crawler.crawl() does before it builds the extensions
+manager = ExtensionManager.from_crawler(crawler)
+print(json.dumps({"extensions": [type(e).__name__ for e in manager.middlewares],
+                  "remote_control": crawler.settings.getbool("REMOTE_CONTROL_ENABLED"),
+                  "telnet": crawler.settings.getbool("TELNETCONSOLE_ENABLED")}))
+"""
+
+
+def test_a_crawler_has_neither_remote_control_nor_telnet(tmp_path):
+    # A fresh process: the extensions need the asyncio reactor the real crawl installs.
+    done = subprocess.run([sys.executable, "-c", CRAWLER_EXTENSIONS, str(tmp_path / "budgets.db")], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["remote_control"] is False and found["telnet"] is False
+    assert "RemoteControl" not in found["extensions"] and "TelnetConsole" not in found["extensions"]
+    assert "CrawlLedger" in found["extensions"]  # the project's own extensions are still built

@@ -226,3 +226,58 @@ def test_tables_inside_a_layout_table_are_read_as_the_page():
     assert (table.label, table.unit) == ("附件8", "万元")
     assert table.title == "重庆市潼南区大数据应用管理发展局部门支出总表"
     assert table.rows == [["208", "社会保障和就业支出", "52.48"]]
+
+
+def without_core_properties(data: bytes) -> bytes:
+    """The same package with docProps/core.xml, its relationship and its content type removed,
+    as some converters and hand-made generators save a DOCX."""
+    import re
+    import zipfile
+
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            if item.filename == "docProps/core.xml":
+                continue
+            content = source.read(item)
+            if item.filename == "_rels/.rels":
+                content = re.sub(rb'<Relationship [^>]*Target="docProps/core.xml"/>', b"", content)
+            elif item.filename == "[Content_Types].xml":
+                content = re.sub(rb'<Override PartName="/docProps/core.xml"[^>]*/>', b"", content)
+            target.writestr(item, content)
+    stripped = out.getvalue()
+    assert "docProps/core.xml" not in zipfile.ZipFile(io.BytesIO(stripped)).namelist()
+    return stripped
+
+
+def test_a_docx_without_core_properties_takes_its_title_from_the_text(three_public_docx):
+    # Issue 18 #10: python-docx answers "Word Document" for a package without docProps/core.xml.
+    data = without_core_properties(three_public_docx)
+    assert extract(data, "docx", "a.docx").title == "重庆市潼南区大数据应用发展管理局2026年部门预算情况说明"
+    document = docx.Document(io.BytesIO(three_public_docx))
+    document.paragraphs[1].insert_paragraph_before("潼南区2026年部门预算", style="Heading 1")
+    assert extract(without_core_properties(save(document)), "docx", "a.docx").title == "潼南区2026年部门预算"
+
+
+def test_the_placeholder_title_word_document_is_not_a_title(three_public_docx):
+    document = docx.Document(io.BytesIO(three_public_docx))
+    document.core_properties.title = "Word Document"
+    assert extract(save(document), "docx", "a.docx").title == "重庆市潼南区大数据应用发展管理局2026年部门预算情况说明"
+
+
+def test_a_docx_with_only_a_table_and_no_core_properties_is_named_by_its_file():
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "科目编码", "金额"
+    table.cell(1, 0).text, table.cell(1, 1).text = "201", "1.00"
+    reading = extract(without_core_properties(save(document)), "docx", f"docs/{BASENAME}.docx")
+    assert reading.title == BASENAME
+
+
+def test_an_ingested_docx_without_core_properties_keeps_its_year_and_department(tmp_db, three_public_docx):
+    from budgets.pipeline import Source, ingest_bytes
+
+    doc = ingest_bytes(tmp_db, without_core_properties(three_public_docx), Source(filename="附件.docx"))
+    assert doc["title"] != "Word Document"
+    assert doc["fiscal_year"] == 2026
+    assert "大数据应用发展管理局" in (doc["department"] or "")

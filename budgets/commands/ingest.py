@@ -2,8 +2,11 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from budgets import db as database
 from budgets.cli import CommandError
@@ -11,23 +14,75 @@ from budgets.afterload import settle
 from budgets.pipeline import Source, document_row, ingest_bytes
 from extractors import limits
 from extractors.detect import detect_format
-from extractors.model import ExtractionError
 
 
 DISCLOSURE_SUFFIXES = {".html", ".htm", ".shtml", ".pdf", ".xls", ".xlsx", ".et", ".doc", ".docx",
                        ".wps", ".zip", ".txt"}
 
 
+class Skipped(NamedTuple):
+    """An entry that is not read, and why (printed with the run's other lines)."""
+    path: Path
+    reason: str
+
+
 def iter_files(paths: list[Path]):
-    """Files named on the command line, and the disclosure files inside folders named."""
+    """Files named on the command line, and the disclosure files inside folders named; a link
+    inside a folder is read only when it stays inside that folder, and entries that are not
+    regular files are `Skipped` with the reason."""
     for path in paths:
         if not path.exists():
             raise CommandError(f"{path} does not exist")
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")
-                              and p.suffix.lower() in DISCLOSURE_SUFFIXES)
+            yield from _folder_entries(path)
         else:
             yield path
+
+
+def _folder_entries(folder: Path):
+    root = folder.resolve()
+    found = []
+    for directory, subfolders, names in os.walk(folder, followlinks=False):
+        base = Path(directory)
+        for name in subfolders:
+            link = base / name
+            if link.is_symlink() and not _inside(link.resolve(), root):
+                found.append(Skipped(link, f"a link to {link.resolve()}, outside {folder}"))
+        for name in names:
+            entry = base / name
+            if name.startswith(".") or entry.suffix.lower() not in DISCLOSURE_SUFFIXES:
+                continue
+            if entry.is_symlink():
+                target = entry.resolve()
+                if not _inside(target, root):
+                    found.append(Skipped(entry, f"a link to {target}, outside {folder}"))
+                    continue
+            kind = _special_kind(entry)
+            found.append(Skipped(entry, f"not a regular file ({kind})") if kind else entry)
+    yield from sorted(found, key=lambda item: item.path if isinstance(item, Skipped) else item)
+
+
+def _inside(target: Path, root: Path) -> bool:
+    return target == root or root in target.parents
+
+
+def _special_kind(path: Path) -> str:
+    """'' for a regular file, else what it is (stat follows a link inside the folder)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"cannot stat: {exc.strerror or exc}"
+    return _kind(mode)
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISREG(mode):
+        return ""
+    for test, name in ((stat.S_ISFIFO, "a FIFO"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+                       (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "a special file"
 
 
 def run(args) -> int:
@@ -35,32 +90,77 @@ def run(args) -> int:
     files = list(iter_files(args.paths))
     counts: dict[str, int] = {}
     for number, path in enumerate(files, 1):
-        doc = ingest_file(db, path)
+        doc = ({"status": "skipped", "lines": 0, "error": path.reason} if isinstance(path, Skipped)
+               else ingest_file(db, path))
+        shown = path.path if isinstance(path, Skipped) else path
         counts[doc["status"]] = counts.get(doc["status"], 0) + 1
         note = f" — {doc['error']}" if doc["error"] else ""
-        print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines'] or 0:>5} lines  {path}{note}",
+        print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines'] or 0:>5} lines  {shown}{note}",
               file=sys.stderr, flush=True)
     audit = settle(db)  # reference tables, audit, search and views for `budgets serve`
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
     if audit:
         print(audit)
-    failed = sum(n for s, n in counts.items() if s in ("failed", "unsupported", "needs_ocr", "unreadable"))
+    failed = sum(n for s, n in counts.items()
+                 if s in ("failed", "unsupported", "needs_ocr", "unreadable", "skipped"))
     return 1 if args.strict and failed else 0
 
 
 def ingest_file(db, path: Path) -> dict:
-    """One local file into the database; a file too large to read is recorded, not read."""
+    """One local file into the database; a file too large to read is recorded, not read, and
+    anything but a regular file (a device, a FIFO, a socket) is skipped without reading."""
     try:
-        size = path.stat().st_size
-        limits.check_document_size(size, path.name)
-        data = path.read_bytes()
-    except ExtractionError as exc:
-        return record_refused(db, path, size, str(exc))
-    except OSError as exc:  # vanished, unreadable, a device: no bytes, so no document row
+        data, size = read_regular_file(path)
+    except NotRegular as exc:
+        return {"status": "skipped", "lines": 0, "error": str(exc)}
+    except TooLarge as exc:
+        return record_refused(db, path, exc.size, str(exc))
+    except OSError as exc:  # vanished, unreadable: no bytes, so no document row
         return {"status": "unreadable", "lines": 0,
                 "error": f"cannot read {path}: {exc.strerror or exc}; check its permissions"}
     return ingest_bytes(db, data, Source(filename=path.name, raw_path=str(path)))
+
+
+class NotRegular(Exception):
+    pass
+
+
+class TooLarge(limits.LimitExceeded):
+    def __init__(self, message: str, size: int):
+        super().__init__(message)
+        self.size = size
+
+
+def read_regular_file(path: Path) -> tuple[bytes, int]:
+    """The bytes of a regular file, never more than the document limit plus one byte. Opened
+    without blocking (a FIFO would wait for a writer forever) and checked on the open handle, so
+    what is read is what was checked."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    with os.fdopen(fd, "rb", buffering=0) as handle:
+        info = os.fstat(fd)
+        kind = _kind(info.st_mode)
+        if kind:
+            raise NotRegular(f"{path} is not a regular file ({kind}); not read")
+        limit = limits.DEFAULT.max_document_bytes
+        try:
+            limits.check_document_size(info.st_size, path.name)
+        except limits.LimitExceeded as exc:
+            raise TooLarge(str(exc), info.st_size) from None
+        os.set_blocking(fd, True)
+        chunks, total = [], 0
+        while total <= limit:
+            chunk = handle.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:  # grew while we read it
+            try:
+                limits.check_document_size(total, path.name)
+            except limits.LimitExceeded as exc:
+                raise TooLarge(str(exc), total) from None
+        return b"".join(chunks), total
 
 
 def record_refused(db, path: Path, size: int, error: str) -> dict:
