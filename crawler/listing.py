@@ -95,7 +95,8 @@ class JsonList:
 TrsSearchApi = JsonList  # the same shape: a GET `url` with {channel}, {page}, {size}
 
 
-_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
+# Hanweb lists carry their items as <record><![CDATA[<li>…]]></record>, on the page and in dataproxy answers
+HANWEB_RECORD = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 _DATAPROXY = re.compile(r"""["'](/module/web/jpage/dataproxy\.jsp\?[^"']+)["']""")
 _TOTAL = re.compile(r"totalRecord\s*[:=]\s*['\"]?(\d+)")
 _PER_PAGE = re.compile(r"perPage\s*[:=]\s*['\"]?(\d+)")
@@ -126,7 +127,7 @@ class HanwebDataproxy:
         from scrapy.selector import Selector
 
         links = []
-        for record in _RECORD.findall(text):
+        for record in HANWEB_RECORD.findall(text):
             for a in Selector(text=record).css("a[href]"):
                 title = a.attrib.get("title") or " ".join(a.css("::text").getall())
                 links.append((urljoin(call.column, a.attrib["href"]), title.strip(), ""))

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.listing import HanwebDataproxy, JsonList
+from crawler.listing import HANWEB_RECORD, HanwebDataproxy, JsonList
 
 from crawler.links import (ATTACHMENT_EXTENSIONS, NON_DISCLOSURE_PATH, PROXY_PATH, canonical_url, clean_text,
                            js_pager_urls, strip_dates, title_years)
@@ -161,10 +161,9 @@ class HanwebSite(Site):
     detail_url = re.compile(r"/art/20\d\d/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$")
     list_url = re.compile(r"/col/col\d+/index\.html$")
     list_api = HanwebDataproxy()  # pages after the first: POST dataproxy.jsp
-    _record = re.compile(r"<record>\s*<!\[CDATA\[(.*?)\]\]>\s*</record>", re.S)
 
     def embedded_html(self, html: str) -> list[str]:
-        return self._record.findall(html)
+        return HANWEB_RECORD.findall(html)
 
 
 class AnyPlatformSite(Site):
