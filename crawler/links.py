@@ -5,6 +5,7 @@ import re
 from email.message import Message
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+from extractors.names import decoded_name
 from extractors.vocabulary import ATTACHMENT_TEXT as _ATTACHMENT_TEXT, GENERIC_LINK_TEXT as _GENERIC_LINK_TEXT
 
 ATTACHMENT_EXTENSIONS = ("pdf", "xls", "xlsx", "doc", "docx", "zip", "et", "wps", "ofd", "rar")
@@ -83,12 +84,7 @@ def filename_from(url: str, content_disposition: bytes | str | None = None) -> s
 
 
 def _decode_header_bytes(raw: bytes) -> str:
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return raw.decode("latin-1")
+    return decoded_name(raw) or raw.decode("latin-1")
 
 
 def host_of(url: str) -> str:

@@ -66,6 +66,16 @@ def safe_join(root: Path | str, name: str) -> Path:
     return target
 
 
+def decoded_name(raw: bytes) -> str | None:
+    """A name as Chinese software writes it, UTF-8 or else GBK (GB18030); None when it is neither."""
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
 def member_name(info: zipfile.ZipInfo) -> str:
     """The name as its author typed it: names without the UTF-8 flag are re-read as UTF-8,
     then as GBK (GB18030), the encodings Chinese archivers use, before cp437 is believed."""
@@ -76,9 +86,4 @@ def member_name(info: zipfile.ZipInfo) -> str:
         raw = name.encode("cp437")
     except UnicodeEncodeError:
         return name
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return name
+    return decoded_name(raw) or name
