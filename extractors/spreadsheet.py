@@ -109,7 +109,7 @@ def extract_xlsx(data: bytes, filename: str = "") -> Extraction:
             formulas = (openpyxl.load_workbook(io.BytesIO(data), data_only=False, keep_links=False)
                         if has_formulas else None)
         except (zipfile.BadZipFile, zlib.error, KeyError, ValueError, TypeError, AttributeError,
-                IndexError, OSError, EOFError, SyntaxError, NotImplementedError) as exc:  # SyntaxError: lxml's XML errors
+                IndexError, OSError, EOFError, SyntaxError, NotImplementedError, RuntimeError) as exc:  # SyntaxError: lxml's XML errors; RuntimeError: an encrypted member
             raise ExtractionError(f"{what} is not a readable XLSX workbook "
                                   f"({type(exc).__name__}: {exc})") from exc
     result = Extraction(title=(book.properties.title or "").strip())
