@@ -7,7 +7,9 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "no .venv here: run 'bash scripts/install.sh --test' first" >&2
   exit 2
 fi
-.venv/bin/python -m pytest "$@"
+# One worker per core (BUDGETS_TEST_WORKERS=0 runs in this process); a module's tests stay on one
+# worker so its module-scoped fixtures (crawls, served databases) are built once.
+.venv/bin/python -m pytest -n "${BUDGETS_TEST_WORKERS:-auto}" --dist loadfile "$@"
 status=$?
 if [[ $status -eq 5 ]]; then
   echo "no tests were collected: failing" >&2
