@@ -88,7 +88,7 @@ def group_measure(groups: tuple[str, ...]) -> str | None:
     (`vocabulary.GROUP_MEASURES`); labels that only say how much (合计 under 合计) are passed over
     unless nothing nearer names one."""
     for label in reversed(groups):
-        if is_amount_only(label) and v.label_key(label) not in ("合计", "总计"):
+        if is_amount_only(label) and v.label_key(label) not in v.GRAND_TOTAL_LABELS:
             continue
         measure = measure_of(label)
         if measure in v.GROUP_MEASURES:
@@ -134,10 +134,10 @@ def interpret_columns(paths: list[tuple[str, ...]], fiscal_year: int | None = No
 def _income_beside_spending(specs: list[ColumnSpec]) -> list[ColumnSpec]:
     """本年收入合计 is a row's total in an income table, but beside 本年支出(合计) (a final
     account's 收入支出决算表) it is what came in: `income`, not a second `total`."""
-    if not any("本年支出" in s.label for s in specs if s.is_amount):
+    if not any(v.SPENDING_WORD in s.label for s in specs if s.is_amount):
         return specs
     return [replace(s, measure="income") if s.is_amount and s.measure == "total" and
-            v.label_key(s.label.split("/")[-1]) == "本年收入合计" else s for s in specs]
+            v.label_key(s.label.split("/")[-1]) == v.INCOME_TOTAL_LABEL else s for s in specs]
 
 
 def _siblings(paths, col) -> set[str]:

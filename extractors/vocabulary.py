@@ -123,6 +123,10 @@ THREE_PUBLIC_ROW_PARTS = {"运行维护费": "vehicle_operation", "运行费": "
 # A leaf that names no quantity of its own, only how much and when: 预算数, 2025年决算数, 金额, 合计.
 AMOUNT_ONLY_LABEL = re.compile(r"^(20\d\d年度?)?(上年|本年|全年|年初|调整|调整后)?(预算|决算|执行|实际|支出)?(数|金额|额)?$"
                                r"|^(合计|小计|总计)$")
+# 合计 and 总计 under a group still decide for the group's leaves (财政拨款“三公”经费/合计/预算数).
+GRAND_TOTAL_LABELS = ("合计", "总计")
+# 本年收入合计 is `income`, not the row's total, in a table that also has 本年支出 columns.
+INCOME_TOTAL_LABEL, SPENDING_WORD = "本年收入合计", "本年支出"
 THREE_PUBLIC_MEASURE_SET = {"overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"}
 # Rows that total a table's expenditure side, most specific first; income-side totals after.
 EXPENDITURE_TOTALS = ["本年支出合计", "本年支出", "合计", "总计", "支出合计", "支出总计"]

@@ -95,18 +95,13 @@ def measure(data: bytes, name: str) -> list[Figures]:
             figures.other_tables += 1
             figures.other_with_amounts += bool(amount_columns(table))
     report = check_extraction(extraction)
-    rows = {}
-    for check in report.checks:
-        key = (check.table, check.kind, check.row)
-        verdict = rows.get(key, "ok")
-        if not check.ok:
-            verdict = "rounding" if check.rounding and verdict != "miss" else "miss"
-            figures.misses.append(f"{check.kind} {check.table} | row {check.row} | {check.column}: printed "
-                                  f"{check.expected}, parts add up to {check.actual}")
-        rows[key] = verdict
-    figures.rows = len(rows)
-    figures.rows_ok = sum(1 for v in rows.values() if v == "ok")
-    figures.rows_rounding = sum(1 for v in rows.values() if v != "miss")
+    for kind in ("hierarchy", "identity"):
+        ok, n = report.share(kind)
+        figures.rows_ok += ok
+        figures.rows += n
+        figures.rows_rounding += report.share(kind, allow_rounding=True)[0]
+    figures.misses += [f"{c.kind} {c.table} | row {c.row} | {c.column}: printed {c.expected}, parts add up to "
+                       f"{c.actual}" + (" (rounding)" if c.rounding else "") for c in report.checks if not c.ok]
     for finding in audit_errors(result, meta):
         figures.audit_errors += 1
         figures.misses.append(f"audit {finding.check}: {finding.message} ({finding.evidence})")
