@@ -7,7 +7,7 @@ the year the amount refers to and its basis. Pure functions over data in `vocabu
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from extractors import vocabulary as v
 from extractors.numbers import is_amount
@@ -51,11 +51,58 @@ def leaf_role(label: str) -> str | None:
     key = v.label_key(label)
     if key in v.CODE_PART_LABELS:
         return "code_part"
-    return ROLE_BY_LABEL.get(key)
+    role = ROLE_BY_LABEL.get(key)
+    if role is not None:
+        return role
+    if v.UNIT_CODE_LABEL.search(key):
+        return "unit_code"
+    if v.PROJECT_CODE_LABEL.search(key):
+        return "text"  # a project's code: the project's name column says which project
+    if v.CODE_LABEL.search(key):
+        return "code"
+    return None
 
 
 def measure_of(label: str) -> str | None:
-    return v.MEASURE_BY_LABEL.get(v.label_key(label))
+    """The measure a label names: exactly (`vocabulary.MEASURE_LABELS`), else by a pattern
+    (`vocabulary.MEASURE_PATTERNS`), a leading year ('2025年“三公”经费支出合计') dropped."""
+    key = v.label_key(label)
+    measure = v.MEASURE_BY_LABEL.get(key)
+    if measure:
+        return measure
+    bare = v.LEADING_YEAR.sub("", key)
+    measure = v.MEASURE_BY_LABEL.get(bare) if bare != key and not v.AMOUNT_ONLY_LABEL.match(bare) else None
+    if measure:
+        return measure
+    return next((m for pattern, m in v.MEASURE_PATTERNS if pattern.search(bare)), None)
+
+
+def is_amount_only(label: str) -> bool:
+    """A leaf that says how much and when but not what: 合计, 小计, 预算数, 2025年决算数."""
+    key = v.label_key(label)
+    return bool(key) and (bool(v.AMOUNT_ONLY_LABEL.match(key)) or v.MEASURE_BY_LABEL.get(key) == "total")
+
+
+def group_measure(groups: tuple[str, ...]) -> str | None:
+    """The measure the nearest group label above a leaf names, among those a group decides
+    (`vocabulary.GROUP_MEASURES`); labels that only say how much (合计 under 合计) are passed over
+    unless nothing nearer names one."""
+    for label in reversed(groups):
+        if is_amount_only(label) and v.label_key(label) not in v.GRAND_TOTAL_LABELS:
+            continue
+        measure = measure_of(label)
+        if measure in v.GROUP_MEASURES:
+            return measure
+    return None
+
+
+def row_measure(label: str) -> str | None:
+    """What a 三公 table's row names when it prints the items as rows: '1.因公出国(境)费用' →
+    overseas_travel, '其中：运行维护费' → vehicle_operation; None for any other row."""
+    text = v.ROW_PART_PREFIX.sub("", v.plain(label))
+    text = v.ITEM_NUMBERING.sub("", text)
+    measure = measure_of(text) or v.THREE_PUBLIC_ROW_PARTS.get(v.label_key(text))
+    return measure if measure in v.THREE_PUBLIC_MEASURE_SET else None
 
 
 def year_of(path: tuple[str, ...], fiscal_year: int | None) -> int | None:
@@ -81,7 +128,16 @@ def interpret_columns(paths: list[tuple[str, ...]], fiscal_year: int | None = No
     specs = []
     for col, path in enumerate(paths):
         specs.append(interpret_column(path, fiscal_year, stage, siblings=_siblings(paths, col)))
-    return specs
+    return _income_beside_spending(specs)
+
+
+def _income_beside_spending(specs: list[ColumnSpec]) -> list[ColumnSpec]:
+    """本年收入合计 is a row's total in an income table, but beside 本年支出(合计) (a final
+    account's 收入支出决算表) it is what came in: `income`, not a second `total`."""
+    if not any(v.SPENDING_WORD in s.label for s in specs if s.is_amount):
+        return specs
+    return [replace(s, measure="income") if s.is_amount and s.measure == "total" and
+            v.label_key(s.label.split("/")[-1]) == v.INCOME_TOTAL_LABEL else s for s in specs]
 
 
 def _siblings(paths, col) -> set[str]:
@@ -100,6 +156,11 @@ def interpret_column(path: tuple[str, ...], fiscal_year: int | None, stage: str 
         return ColumnSpec("code_part", label, part=v.CODE_PART_LABELS[v.label_key(leaf)])
     if role is not None and not (role == "item" and len(path) == 1 and measure_of(leaf)):
         return ColumnSpec(role, label)
+    if role is None and is_amount_only(leaf):
+        # 功能分类科目编码/合计: a code column whose first body row (合计) was read into the header
+        above = next((leaf_role(p) for p in reversed(path[:-1]) if leaf_role(p) in ("code", "name")), None)
+        if above:
+            return ColumnSpec(above, label)
     measure = _measure_for_path(path, siblings)
     return ColumnSpec("amount", label, measure=measure or "other", year=year_of(path, fiscal_year),
                       basis=basis_of(path, stage), group=tuple(path[:-1]))
@@ -110,12 +171,23 @@ def _measure_for_path(path: tuple[str, ...], siblings: set[str]) -> str | None:
     truncated = v.TRUNCATED_MEASURE_LABELS.get(leaf)
     if truncated and v.label_key(truncated[1]) in siblings:
         return truncated[0]
+    # a group over a label column of its own (本年收入: 项目 | 预算数) is one side of a two-sided
+    # table, not a measure
+    side = any(leaf_role(label) in LABEL_ROLES for label in siblings)
+    group = None if side else group_measure(path[:-1])
+    if group in ("carryover", "carryover_end"):
+        # 年末结转和结余/基本支出结转, …/项目支出结转和结余: the carryover's parts, not this year's spending
+        part = measure_of(v.CARRYOVER_PART_SUFFIX.sub("", leaf))
+        if (group, part) in v.CARRYOVER_PARTS:
+            return v.CARRYOVER_PARTS[(group, part)]
     if leaf in v.SUBTOTAL_LABELS:
         for label in reversed(path[:-1]):
             measure = measure_of(label)
             if measure:
                 return measure
         return "total"
+    if group and is_amount_only(path[-1]):
+        return group  # 财政拨款“三公”经费/因公出国(境)费/预算数, 年初结转和结余/合计
     measure = measure_of(path[-1])
     if measure:
         return measure

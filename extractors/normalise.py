@@ -7,11 +7,11 @@ measure, year and basis come from its column's header.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from extractors import vocabulary as v
-from extractors.columns import ColumnSpec, interpret_columns
+from extractors.columns import ColumnSpec, interpret_columns, row_measure
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
 from extractors.subjects import classification_of, level_of, parent_of, subject_code_for_name
@@ -39,8 +39,9 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
     default_unit = next((t.unit for t in extraction.tables if t.unit), None) or "万元"
     for table in extraction.tables:
         kind = table_kind(table.title, [p[-1] for p in table.column_paths() if p])
+        unnamed: list[dict] = []
         lines = [] if kind in v.TEXT_TABLE_KINDS else table_lines(table, kind, meta, document_id, url,
-                                                                   default_unit)
+                                                                   default_unit, unplaced=unnamed)
         out.lines.extend(lines)
         out.tables.append({
             "id": f"{short}:t{table.index}", "document_id": document_id, "table_index": table.index,
@@ -54,6 +55,9 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
                 "table_index": table.index, "table_title": table.title, "row_index": cell.row_index,
                 "text": cell.text, "candidates": " | ".join(cell.candidates), "reason": cell.reason,
             })
+        for n, cell in enumerate(unnamed, start=len(table.unplaced)):
+            out.unplaced.append({"id": f"{short}:t{table.index}:u{n}", "document_id": document_id,
+                                 "table_index": table.index, "table_title": table.title, **cell})
     return out
 
 
@@ -77,34 +81,99 @@ def department_printed(title: str, meta: DocumentMeta) -> str:
 
 
 def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, url: str,
-                default_unit: str) -> list[dict]:
-    specs = interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage)
+                default_unit: str, unplaced: list | None = None) -> list[dict]:
+    """The budget lines of one table. Amounts in a column whose label names no measure, in a
+    table of no known kind, cannot be loaded as lines: they go to `unplaced` (the
+    `unplaced_cells` rows, less their ids) with the column's label, never dropped silently."""
+    specs = _codes_by_content(interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage), table.rows)
     unit = table.unit or default_unit
     dept_raw = department_printed(table.title, meta)
     lines = []
     headings: dict[int, str] = {}
-    for r, row in enumerate(table.rows):
+    for r, (row, labels) in enumerate(zip(table.rows, _carry_code_parts(table.rows, specs))):
         owner: dict | None = None
         for col, spec in enumerate(specs):
             cell = row[col] if col < len(row) else ""
             if not spec.is_amount:
                 if spec.is_label:
-                    owner = _owner_with(owner, spec, cell, col, specs, row, headings)
+                    owner = _owner_with(owner, spec, labels[col] if col < len(labels) else "", col, specs,
+                                        row, headings)
                 continue
-            if kind == "other" and spec.measure == "other":
-                continue  # a table that is neither a known kind nor labelled with a known measure
             try:
                 amount = parse_amount(cell)
             except NumberError:
                 continue
             if amount is None:
                 continue
+            if kind == "other" and spec.measure == "other":
+                # neither the table's kind nor the column's label says what this amount is
+                if unplaced is not None:
+                    unplaced.append({"row_index": r, "text": cell.strip(), "candidates": spec.label,
+                                     "reason": f"column “{spec.label}” names no known measure and the table "
+                                               "is of no known kind: the amount is not loaded"})
+                continue
+            if kind == "three_public_expenses" and spec.measure == "total":
+                # items printed as rows under one amount column: the row says which expense it is
+                measure = row_measure(((owner or {}).get("item") or (owner or {}).get("name") or "").split("/")[-1])
+                if measure:
+                    spec = replace(spec, measure=measure)
             try:
                 lines.append(_line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec,
                                    owner or {}, amount, row))
             except NumberError:
                 continue  # finer than 1 分 (a ratio or a share printed in an amount column)
     return lines
+
+
+def _codes_by_content(specs: list[ColumnSpec], rows: list[list[str]]) -> list[ColumnSpec]:
+    """A column whose label names nothing but whose every cell is a 款 or 项 code (2010301, 20103)
+    is a code column, never amounts: a template's own name for it ('支出科目代码（类款项）')
+    is not in the vocabulary yet."""
+    out = list(specs)
+    for col, spec in enumerate(specs):
+        if not spec.is_amount or spec.measure not in (None, "other"):
+            continue
+        cells = [row[col].strip() for row in rows if col < len(row) and row[col].strip()]
+        codes = [c.replace(" ", "") for c in cells if v.SUBJECT_CODE_SPACED.match(c)]
+        if codes and len(codes) == len(cells) and any(len(c) > 3 for c in codes) \
+                and all(c[0] in "235" for c in codes):
+            out[col] = ColumnSpec("code", spec.label)
+    return out
+
+
+def _carry_code_parts(rows: list[list[str]], specs: list[ColumnSpec]) -> list[list[str]]:
+    """Rows as their label columns mean them: where 类, 款 and 项 are printed in columns of their
+    own and a row leaves the 类 (and 款) of the rows above blank, they are carried down
+    ('', '03', '01', '行政运行' under 201 / 03 reads 2010301). The printed rows are not changed."""
+    runs: list[list[int]] = []
+    for col, spec in enumerate(specs):
+        if spec.role == "code_part":
+            if runs and runs[-1][-1] == col - 1:
+                runs[-1].append(col)
+            else:
+                runs.append([col])
+    if not runs:
+        return rows
+    carried: list[dict[int, str]] = [{} for _ in runs]
+    out = []
+    for row in rows:
+        row = list(row)
+        for run, above in zip(runs, carried):
+            printed = {specs[c].part: row[c].strip() for c in run if c < len(row) and row[c].strip().isdigit()}
+            if not printed:
+                continue
+            lowest = max(printed)
+            consistent = all(above.get(part) == text for part, text in printed.items() if part < lowest)
+            for c in run:
+                part = specs[c].part
+                if part < lowest and part not in printed and part in above and consistent:
+                    row[c] = above[part]
+            known = {part: (row[c].strip()) for c in run for part in [specs[c].part]
+                     if c < len(row) and row[c].strip().isdigit()}
+            above.clear()
+            above.update({part: text for part, text in known.items() if part <= lowest})
+        out.append(row)
+    return out
 
 
 def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headings) -> dict:
@@ -153,7 +222,8 @@ def _subject(owner: dict, kind: str) -> tuple[str, str, str]:
     parts = owner.get("code_parts") or {}
     if not code and parts:
         code = "".join(parts[k] for k in sorted(parts))
-        if not v.SUBJECT_CODE.match(code):
+        # 类 and 项 without the 款 between them (201 | | 01) is no code: 20101 would be another 款
+        if not v.SUBJECT_CODE.match(code) or sorted(parts) != list(range(len(parts))):
             code = ""
     name = owner.get("name", "")
     item = owner.get("item", "")

@@ -40,7 +40,7 @@ TEXT_TABLE_KINDS = {"project_performance", "overall_performance"}
 # Measure ← column labels (exact, after label_key()).
 MEASURE_LABELS: dict[str, tuple[str, ...]] = {
     "total": ("合计", "总计", "预算数", "决算数", "本年预算数", "年初预算数", "金额", "支出合计",
-              "本年支出合计", "全年预算数", "预算金额", "本年收入合计"),
+              "本年支出合计", "全年预算数", "预算金额", "本年收入合计", "本年支出"),
     "basic": ("基本支出",),
     "project": ("项目支出",),
     "personnel": ("人员经费", "人员支出", "工资福利支出"),
@@ -71,7 +71,11 @@ MEASURE_LABELS: dict[str, tuple[str, ...]] = {
     "procurement": ("政府采购", "政府采购预算"),
     "initial_allocation": ("年初特定目标", "年初预算"),
     "superior_special": ("上级专项",),
+    # a final account's 收入支出决算表: what came in during the year, beside 年初结转和结余 and 本年支出
+    "income": ("本年收入",),
 }
+MEASURE_LABELS["carryover"] += ("年初结转和结余", "年初结转结余", "年初结转", "年初结余")
+MEASURE_LABELS["carryover_end"] += ("年末结转结余", "年末结转", "年末结余")
 
 # Labels that some templates print truncated (the cell is too narrow); only read as a measure
 # when a sibling column makes the meaning plain.
@@ -84,6 +88,46 @@ TRUNCATED_MEASURE_LABELS: dict[str, tuple[str, str]] = {
 }
 
 SUBTOTAL_LABELS = ("小计",)
+
+# ---- measures read from a column's group, a pattern, or a row --------------------------------
+# A leaf that says only "how much" (合计, 小计, 预算数, 决算数, 2025年预算数 …: a `total` label or no
+# measure at all) takes its measure from the nearest group label above it that names one:
+# 财政拨款“三公”经费/因公出国(境)费/预算数 is overseas_travel, 年初结转和结余/合计 carryover,
+# 本年收入/合计 income, 本年支出/合计 total, 年末结转和结余/合计 carryover_end, 机关运行经费/合计
+# admin_operating. A group that names only a fund (一般公共预算/合计) or a part of spending
+# (2026年基本支出/总计, the 基本支出 table's own total) does not decide: 小计 under it does.
+GROUP_MEASURES = ("overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception",
+                  "meeting", "training", "admin_operating", "carryover", "carryover_end", "income", "total")
+# Under a carryover group, 基本支出结转 / 项目支出结转和结余 are the carryover's own parts.
+CARRYOVER_PART_SUFFIX = re.compile(r"(结转和结余|结转结余|结转|结余)$")
+CARRYOVER_PARTS = {("carryover", "basic"): "carryover_basic", ("carryover", "project"): "carryover_project",
+                   ("carryover_end", "basic"): "carryover_end_basic",
+                   ("carryover_end", "project"): "carryover_end_project"}
+# Labels no list can hold exactly (after label_key(), a leading year dropped): pattern → measure.
+MEASURE_PATTERNS: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"机关运行经费"), "admin_operating"),
+    (re.compile(r"^(财政拨款)?三公经费(支出)?(预算|决算)?(支出)?数?(合计|总计|小计|总额)?$"), "total"),
+    (re.compile(r"^公务用车购置及运行(维护)?费?(小计|合计)?$"), "vehicles"),
+    (re.compile(r"^公务用?车辆?(费|费用|经费)(小计|合计)?$"), "vehicles"),
+    (re.compile(r"^公务用?车辆?购置(费|费用)?$"), "vehicle_purchase"),
+    (re.compile(r"^公务用?车辆?运行(维护)?(费|费用)?$"), "vehicle_operation"),
+    (re.compile(r"^因公出国\(境\)(费|费用|经费)?$"), "overseas_travel"),
+    (re.compile(r"^公务接待(费|费用)?$"), "reception"),
+]
+LEADING_YEAR = re.compile(r"^20\d\d年度?")
+# 三公 tables that print the items as rows ('其中：运行维护费' under 公务用车购置及运行维护费):
+# what a row label names once its numbering and 其中 are dropped.
+ROW_PART_PREFIX = re.compile(r"^(其中|含)[:：]?")
+THREE_PUBLIC_ROW_PARTS = {"运行维护费": "vehicle_operation", "运行费": "vehicle_operation",
+                          "购置费": "vehicle_purchase"}
+# A leaf that names no quantity of its own, only how much and when: 预算数, 2025年决算数, 金额, 合计.
+AMOUNT_ONLY_LABEL = re.compile(r"^(20\d\d年度?)?(上年|本年|全年|年初|调整|调整后)?(预算|决算|执行|实际|支出)?(数|金额|额)?$"
+                               r"|^(合计|小计|总计)$")
+# 合计 and 总计 under a group still decide for the group's leaves (财政拨款“三公”经费/合计/预算数).
+GRAND_TOTAL_LABELS = ("合计", "总计")
+# 本年收入合计 is `income`, not the row's total, in a table that also has 本年支出 columns.
+INCOME_TOTAL_LABEL, SPENDING_WORD = "本年收入合计", "本年支出"
+THREE_PUBLIC_MEASURE_SET = {"overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"}
 # Rows that total a table's expenditure side, most specific first; income-side totals after.
 EXPENDITURE_TOTALS = ["本年支出合计", "本年支出", "合计", "总计", "支出合计", "支出总计"]
 INCOME_TOTALS = ["本年收入合计", "本年收入", "收入合计", "收入总计"]
@@ -94,6 +138,11 @@ TOTAL_LABELS = set(TOTAL_ROW_LABELS)
 CODE_LABELS = ("科目编码", "功能分类科目编码", "经济分类科目编码", "科目代码", "编码", "代码",
                "功能科目编码", "功能科目代码", "经济科目编码", "经济科目代码", "部门预算经济分类科目编码")
 CODE_PART_LABELS = {"类": 0, "款": 1, "项": 2}
+# Code columns the lists above do not name: 支出功能分类科目编码, 科目编码(类款项), 预算科目代码 …
+# (after label_key()); a unit's or a project's code is no subject code.
+UNIT_CODE_LABEL = re.compile(r"(单位|部门)(编码|代码|编号)")
+PROJECT_CODE_LABEL = re.compile(r"项目(编码|代码|编号)")
+CODE_LABEL = re.compile(r"(科目|分类)(编码|代码|编号)|^(编码|代码)|(编码|代码)\((类|款|项|/)+\)$")
 SUBJECT_NAME_LABELS = ("科目名称", "功能分类科目名称", "经济分类科目名称", "名称",
                        "功能科目名称", "经济科目名称")
 ITEM_LABELS = ("项目", "支出科目", "收入项目", "支出项目", "科目", "支出功能分类科目", "收入", "支出")
@@ -123,6 +172,8 @@ DECOMPOSITIONS: list[tuple[str, tuple[str, ...]]] = [
     ("total", ("overseas_travel", "vehicles", "reception")),
     ("vehicles", ("vehicle_purchase", "vehicle_operation")),
     ("total", ("initial_allocation", "superior_special")),
+    ("carryover", ("carryover_basic", "carryover_project")),
+    ("carryover_end", ("carryover_end_basic", "carryover_end_project")),
 ]
 
 # Row labels on the expenditure side of a two-sided summary table.
@@ -422,6 +473,8 @@ MEASURE_NAMES = {
     "reception": "公务接待费", "meeting": "会议费", "training": "培训费",
     "admin_operating": "机关运行经费", "fiscal_appropriation": "财政拨款", "carryover_end": "年末结转和结余",
     "procurement": "政府采购",
+    "income": "本年收入", "carryover_basic": "年初基本支出结转", "carryover_project": "年初项目支出结转和结余",
+    "carryover_end_basic": "年末基本支出结转", "carryover_end_project": "年末项目支出结转和结余",
 }
 
 
