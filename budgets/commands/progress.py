@@ -115,3 +115,36 @@ def status(message: str):
     with Progress(*columns, console=console(), transient=True, refresh_per_second=4) as progress:
         progress.add_task(message, total=None)
         yield
+
+
+class CrawlDisplay:
+    """One display for every crawl of this process (`budgets nightly` crawls its sites at once):
+    a row per site, started with the first crawl and stopped with the last."""
+
+    _progress: Progress | None = None
+    _open = 0
+
+    @classmethod
+    def site(cls, name: str) -> Tracker:
+        if not enabled():
+            return Tracker(None)
+        if cls._progress is None:
+            columns = [SpinnerColumn(), TextColumn("[bold]{task.description}"),
+                       TextColumn("{task.fields[pages]} pages · {task.completed:.0f} documents · "
+                                  "{task.fields[errors]} errors · {task.fields[queued]} queued"),
+                       _Rate("docs"), TimeElapsedColumn(), TextColumn("{task.fields[current]}", style="cyan")]
+            cls._progress = Progress(*columns, console=console(), transient=True, refresh_per_second=4)
+            cls._progress.start()
+        cls._open += 1
+        return Tracker(cls._progress, cls._progress.add_task(name, total=None, current="", pages=0,
+                                                             errors=0, queued=0))
+
+    @classmethod
+    def done(cls, tracker: Tracker) -> None:
+        if tracker.progress is None or cls._progress is None:
+            return
+        cls._progress.remove_task(tracker.task_id)
+        cls._open -= 1
+        if cls._open <= 0:
+            cls._progress.stop()
+            cls._progress, cls._open = None, 0
