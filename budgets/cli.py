@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import sqlite3
 import sys
+import warnings
 from importlib import metadata
 from pathlib import Path
 from types import SimpleNamespace
@@ -300,7 +301,10 @@ class _Parser:
     def parse_args(self, argv: list[str]) -> SimpleNamespace:
         argv = list(argv)
         with cli.make_context("budgets", argv, resilient_parsing=False) as ctx:
-            name, command, rest = cli.resolve_command(ctx, ctx.protected_args + ctx.args)
+            with warnings.catch_warnings():  # click 8.2 moves the sub-command's name into args
+                warnings.simplefilter("ignore", DeprecationWarning)
+                tokens = list(getattr(ctx, "protected_args", [])) + list(ctx.args)
+            name, command, rest = cli.resolve_command(ctx, tokens)
             sub = command.make_context(name, rest, parent=ctx)
             params = dict(sub.params)
         renames = {"all_": "all", "set_": "set"}
