@@ -8,8 +8,8 @@ import os
 from contextlib import contextmanager
 
 from rich.console import Console
-from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TaskProgressColumn,
-                           TextColumn, TimeElapsedColumn, TimeRemainingColumn)
+from rich.progress import (BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn,
+                           TimeElapsedColumn, TimeRemainingColumn)
 
 _console: Console | None = None
 
@@ -82,27 +82,11 @@ def files(description: str, total: int | None, unit: str = "files"):
     if not enabled():
         yield Tracker(None)
         return
-    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=24),
-               MofNCompleteColumn(), TaskProgressColumn(), _Rate(unit), TimeElapsedColumn(),
-               TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[current]}", style="cyan")]
+    columns = [SpinnerColumn(), TextColumn("{task.description}"), BarColumn(bar_width=16),
+               MofNCompleteColumn(), _Rate(unit), TimeElapsedColumn(), TextColumn("ETA"),
+               TimeRemainingColumn(), TextColumn("{task.fields[current]}", style="cyan")]
     with Progress(*columns, console=console(), transient=True, refresh_per_second=4) as progress:
         yield Tracker(progress, progress.add_task(description, total=total, current=""))
-
-
-@contextmanager
-def crawl(description: str):
-    """Progress of a crawl, whose size is not known in advance: pages, documents, errors,
-    requests waiting, rate, elapsed, and the document being extracted."""
-    if not enabled():
-        yield Tracker(None)
-        return
-    columns = [SpinnerColumn(), TextColumn("{task.description}"),
-               TextColumn("{task.fields[pages]} pages · {task.completed:.0f} documents · "
-                          "{task.fields[errors]} errors · {task.fields[queued]} queued"),
-               _Rate("docs"), TimeElapsedColumn(), TextColumn("{task.fields[current]}", style="cyan")]
-    with Progress(*columns, console=console(), transient=True, refresh_per_second=4) as progress:
-        yield Tracker(progress, progress.add_task(description, total=None, current="", pages=0, errors=0,
-                                                  queued=0))
 
 
 @contextmanager
