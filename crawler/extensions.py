@@ -181,7 +181,7 @@ class CrawlLedger:
             c = self.counts()
             status = run_status(c, reason, stats.get_value("budgets/resumed_documents", 0))
             message = run_message(c, reason)
-            last_error = stats.get_value("budgets/network_error") or stats.get_value("budgets/last_error")
+            last_error = network_failure(stats.get_stats()) or stats.get_value("budgets/last_error")
             resumed_found = stats.get_value("budgets/resumed_documents", 0)
             if self.resumed and resumed_found:
                 message += f"; resumed a run that had found {resumed_found} documents"
