@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 from scrapy import signals
 from twisted.internet import task
@@ -23,6 +24,7 @@ from budgets import revisions
 from budgets.afterload import settle
 from crawler.coverage import coverage_counts, covered_the_site, was_resumed, whole_walk
 from crawler.items import now
+from crawler.monitors import network_failure
 from crawler.pipelines import db_path
 
 COUNTS = ("pages", "documents", "documents_new", "documents_changed", "documents_unchanged",
@@ -31,10 +33,14 @@ COUNTS = ("pages", "documents", "documents_new", "documents_changed", "documents
 SETTLED = "budgets/settled"  # the stat holding the settle summary, for the commands to print
 
 
-def run_status(counts: dict, reason: str) -> str:
+STARTED_MARK = "budgets-started-at"  # in JOBDIR: when the crawl that frontier belongs to started
+
+
+def run_status(counts: dict, reason: str, resumed_documents: int = 0) -> str:
     """ok: finished, documents found, none failed · partial: some failed · failed: the crawl
-    did not finish or found nothing (a site that yields nothing has changed under us)."""
-    if reason != "finished" or not counts["documents"]:
+    did not finish or found nothing (a site that yields nothing has changed under us). A
+    resumed crawl counts what the run it continues had found."""
+    if reason != "finished" or not (counts["documents"] or resumed_documents):
         return "failed"
     return "partial" if counts["documents_failed"] or counts["errors"] else "ok"
 
@@ -66,11 +72,15 @@ class CrawlLedger:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.interval = crawler.settings.getfloat("BUDGETS_PROGRESS_INTERVAL", 10.0)
+        self.interval = crawler.settings.getfloat("BUDGETS_PROGRESS_INTERVAL", 0.0)
         self.resumed = was_resumed(crawler.settings)
         crawler.stats.set_value("budgets/resumed", int(self.resumed))
         self.started_at = now()
         self.loop = None
+        self.display = None  # the terminal's progress row for this crawl (budgets/commands/progress.py)
+        from crawler.run import quiet_command_logs
+
+        quiet_command_logs()  # the ledger prints each alert and a network failure as one line
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -85,14 +95,58 @@ class CrawlLedger:
     def spider_opened(self, spider):
         CrawlLedger.open_crawls += 1
         self.started_at = now()
-        if self.interval > 0:
+        self.mark_frontier(spider)
+        from budgets.commands.progress import CrawlDisplay, enabled
+
+        if enabled():  # a person at a terminal: a live row, twice a second
+            self.display = CrawlDisplay.site(spider.site.name)
+            self.crawler.budgets_progress = self.display
+            self.loop = task.LoopingCall(self.refresh, spider)
+            self.loop.start(0.5, now=True)
+        elif self.interval > 0:  # a log (BUDGETS_PROGRESS_INTERVAL seconds apart)
             self.loop = task.LoopingCall(self.progress, spider)
             self.loop.start(self.interval, now=False)
+
+    def mark_frontier(self, spider) -> None:
+        """A fresh frontier (JOBDIR) records when its crawl started; a crawl resuming one counts
+        the documents of the site seen since then (`budgets/resumed_documents`), so that the
+        monitors judge the killed run and its continuation together."""
+        jobdir = self.crawler.settings.get("JOBDIR")
+        if not jobdir:
+            return
+        mark = Path(jobdir) / STARTED_MARK
+        if not self.resumed:
+            mark.parent.mkdir(parents=True, exist_ok=True)
+            mark.write_text(self.started_at)
+            return
+        try:
+            since = mark.read_text().strip()
+        except OSError:  # a frontier from before the mark: whatever this site holds was seen then
+            since = ""
+        db = database.connect(db_path(self.crawler.settings))
+        try:
+            found = db.execute(
+                "SELECT count(*) FROM documents WHERE site = ? AND coalesce(last_seen_at, fetched_at, '') >= ?",
+                [spider.site.name, since]).fetchone()[0]
+        finally:
+            db.conn.close()
+        self.crawler.stats.set_value("budgets/resumed_documents", found)
 
     def progress(self, spider):
         c = self.counts()
         print(f"[{spider.site.name}] {c['pages']} pages, {c['documents']} documents, "
               f"{c['errors']} errors so far", file=sys.stderr, flush=True)
+
+    def refresh(self, spider):
+        c = self.counts()
+        engine = getattr(self.crawler, "engine", None)
+        scheduler = getattr(getattr(engine, "_slot", None), "scheduler", None) or \
+            getattr(getattr(engine, "slot", None), "scheduler", None)
+        try:
+            queued = len(scheduler) if scheduler is not None else 0
+        except TypeError:
+            queued = 0
+        self.display.update(completed=c["documents"], pages=c["pages"], errors=c["errors"], queued=queued)
 
     def withdrawals(self, db, spider, reason: str) -> list[str]:
         """The one place a crawl decides withdrawals (the URLs it marked withdrawn)."""
@@ -112,6 +166,11 @@ class CrawlLedger:
     def spider_closed(self, spider, reason):
         if self.loop and self.loop.running:
             self.loop.stop()
+        if self.display is not None:
+            from budgets.commands.progress import CrawlDisplay
+
+            CrawlDisplay.done(self.display)
+            self.display = None
         CrawlLedger.open_crawls -= 1
         stats = self.crawler.stats
         site = spider.site.name
@@ -120,9 +179,12 @@ class CrawlLedger:
             withdrawn = self.withdrawals(db, spider, reason)
             revisions.reconcile(db.conn)
             c = self.counts()
-            status = run_status(c, reason)
+            status = run_status(c, reason, stats.get_value("budgets/resumed_documents", 0))
             message = run_message(c, reason)
-            last_error = stats.get_value("budgets/last_error")
+            last_error = network_failure(stats.get_stats()) or stats.get_value("budgets/last_error")
+            resumed_found = stats.get_value("budgets/resumed_documents", 0)
+            if self.resumed and resumed_found:
+                message += f"; resumed a run that had found {resumed_found} documents"
             if status == "failed" and last_error:
                 message += f"; last error: {last_error}"
             alerts = stats.get_value("budgets/alerts") or []
@@ -136,11 +198,16 @@ class CrawlLedger:
                 "alerts": json.dumps(alerts, ensure_ascii=False) if alerts else None,
             })
             stats.set_value("budgets/crawl_run_id", runs.last_pk)
-            print(f"[{site}] crawl {status}: {message}", file=sys.stderr, flush=True)
+            unreachable = network_failure(stats.get_stats())
+            if unreachable:  # one line: the host and the cause (the alert says the same)
+                print(f"[{site}] crawl failed: {unreachable}", file=sys.stderr, flush=True)
+            else:
+                print(f"[{site}] crawl {status}: {message}", file=sys.stderr, flush=True)
             for url in withdrawn:
                 print(f"[{site}] withdrawn {url}", file=sys.stderr, flush=True)
             for alert in alerts:
-                print(f"[{site}] ALERT {alert}", file=sys.stderr, flush=True)
+                if not (unreachable and unreachable in alert):
+                    print(f"[{site}] ALERT {alert}", file=sys.stderr, flush=True)
             if CrawlLedger.open_crawls <= 0:
                 summary = settle(db)
                 stats.set_value(SETTLED, summary)

@@ -1,6 +1,8 @@
 """Spidermon monitors run when a crawl closes: they decide whether a run needs a person.
 
-A site that yields no documents, far fewer than its last complete crawl, an error rate that
+A crawl whose every request failed at the network level (DNS, refused, unreachable) is one
+alert naming the host and the cause, and says nothing about the site. Otherwise a site that
+yields no documents, far fewer than its last complete crawl, an error rate that
 jumps, or list pages that no longer yield links all mean the site changed under us. Failed
 monitors are recorded by `RecordAlerts` in the crawl's stats (`budgets/alerts`); the crawl ledger
 stores them in `crawl_runs.alerts` and `budgets nightly` exits non-zero when there are any.
@@ -41,6 +43,15 @@ def error_rate(errors: int, requests: int) -> float:
     return errors / requests if requests else 0.0
 
 
+def network_failure(stats) -> str:
+    """The one-line reason when every request of the crawl failed at the network level (DNS,
+    refused, unreachable: crawler/middlewares.NetworkFailureMiddleware) and nothing answered;
+    '' otherwise. Such a crawl says nothing about the site's layout."""
+    if stats.get("budgets/network_failures", 0) and not stats.get("downloader/response_count", 0):
+        return stats.get("budgets/network_error") or "the site could not be reached (network)"
+    return ""
+
+
 class SiteMonitor(Monitor):
     longMessage = False  # the message alone, not "True is not false : …"
 
@@ -54,6 +65,18 @@ class SiteMonitor(Monitor):
     def setting(self, name: str, default: float) -> float:
         return self.data.crawler.settings.getfloat(name, default)
 
+    def skip_if_unreachable(self):
+        if network_failure(self.data.stats):
+            self.skipTest("the site could not be reached: the network monitor says why")
+
+
+@monitors.name("network")
+class NetworkMonitor(SiteMonitor):
+    @monitors.name("the site can be reached")
+    def test_site_can_be_reached(self):
+        reason = network_failure(self.data.stats)
+        self.assertFalse(reason, f"{self.site}: {reason}")
+
 
 @monitors.name("documents")
 class DocumentsMonitor(SiteMonitor):
@@ -61,8 +84,10 @@ class DocumentsMonitor(SiteMonitor):
     def test_site_yields_documents(self):
         if self.data.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER"):
             self.skipTest("one of several workers: `budgets nightly` checks their sum")
+        self.skip_if_unreachable()
         pages = self.stat("budgets/pages")
-        self.assertTrue(self.stat("budgets/documents") > 0,
+        # a resumed crawl is judged with what it resumes: the killed run may have fetched it all
+        self.assertTrue(self.stat("budgets/documents") + self.stat("budgets/resumed_documents") > 0,
                         f"{self.site} yielded no documents ({pages} pages read): its columns may have "
                         "moved or changed their layout; check the site config")
 
@@ -71,6 +96,7 @@ class DocumentsMonitor(SiteMonitor):
         if (self.stat("budgets/resumed") or getattr(self.data.spider, "year", None)
                 or self.data.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER")):
             self.skipTest("a resumed, single-year or shared-frontier crawl sees part of the site")
+        self.skip_if_unreachable()
         last = last_complete_run(self.data.crawler, self.site)
         if last is None:
             self.skipTest("no earlier complete crawl")
@@ -87,6 +113,7 @@ class ErrorRateMonitor(SiteMonitor):
     def test_error_rate_does_not_jump(self):
         if self.data.crawler.settings.getbool("BUDGETS_SHARED_FRONTIER"):
             self.skipTest("one of several workers: `budgets nightly` checks their sum")
+        self.skip_if_unreachable()
         errors, requests = self.stat("budgets/errors"), self.stat("downloader/request_count")
         rate = error_rate(errors, requests)
         last = last_complete_run(self.data.crawler, self.site)
@@ -136,5 +163,5 @@ class RecordAlerts(Action):
 
 
 class CrawlMonitors(MonitorSuite):
-    monitors = [FinishReasonMonitor, DocumentsMonitor, ErrorRateMonitor, ListPagesMonitor, ReachMonitor]
+    monitors = [FinishReasonMonitor, NetworkMonitor, DocumentsMonitor, ErrorRateMonitor, ListPagesMonitor, ReachMonitor]
     monitors_failed_actions = [RecordAlerts]

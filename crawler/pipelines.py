@@ -148,7 +148,14 @@ class IngestPipeline:
         # a URL that failed before and is fetched now: its failure row has served its turn
         db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
         self.crawler.stats.inc_value("budgets/documents_extracted")
-        return change, self.ingest(db, item)
+        shown = getattr(self.crawler, "budgets_progress", None)  # a terminal's live display
+        if shown is not None:
+            shown.reading(f"reading {item.filename or item.url}")
+        try:
+            return change, self.ingest(db, item)
+        finally:
+            if shown is not None:
+                shown.reading("")
 
     def ingest(self, db, item: FetchedDocument) -> dict:
         """Read and load the bytes (crawler/scaleout.py reads them in a process pool instead)."""

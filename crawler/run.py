@@ -4,6 +4,8 @@ Twisted's reactor cannot be restarted, so this runs once per process.
 """
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 
 from scrapy.crawler import CrawlerProcess
@@ -24,6 +26,36 @@ def crawl_settings(db: Path, overrides: dict | None = None) -> Settings:
     return settings
 
 
+NETWORK_WORDS = ("CannotResolveHostError", "DownloadConnectionRefusedError", "HostUnreachable", "DNS lookup failed",
+                 "Connection was refused", "No route to host", "Network is unreachable")
+
+
+class CommandLogFilter(logging.Filter):
+    """The crawl ledger prints one line per crawl and one per alert, and the ingest pipeline one
+    per document: leave out Spidermon's report of failed monitors (a traceback per alert,
+    each alert is printed as one line by the crawl ledger) and the per-request lines of a
+    network failure (the ledger prints one line naming the host and the cause)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            text = record.getMessage()
+        except Exception:  # noqa: BLE001 - a malformed record is not ours to judge
+            return True
+        if text.startswith("[Spidermon]") and ("FAIL" in text or "Traceback" in text):
+            return False
+        return not any(word in text for word in NETWORK_WORDS)
+
+
+def quiet_command_logs() -> None:
+    """Install `CommandLogFilter` on the loggers that speak during a crawl."""
+    for name in ("disclosures", "scrapy.downloadermiddlewares.retry", "scrapy.core.scraper",
+                 "scrapy.downloadermiddlewares.robotstxt", "crawler.robots"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, CommandLogFilter) for f in logger.filters):
+            logger.addFilter(CommandLogFilter())
+    warnings.filterwarnings("ignore", message=r"Spider\.log\(\) is deprecated")
+
+
 def settled(crawlers) -> str:
     """What settling the database did when these crawls closed (crawler/extensions.py)."""
     return "; ".join(s for c in crawlers if (s := c.stats.get_value(SETTLED)))
@@ -36,6 +68,7 @@ def run_crawls(sites: list[tuple[str, dict]], db: Path, year: int | None = None,
     the audit's summary line."""
     before = _last_run_id(db)
     process = CrawlerProcess(crawl_settings(db, overrides))
+    quiet_command_logs()
     crawlers = []
     for name, options in sites:
         crawler = process.create_crawler("disclosures")

@@ -39,8 +39,11 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.robots.ServerErrorRobotsMiddleware": 100,  # a 5xx robots.txt disallows all (RFC 9309)
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "crawler.middlewares.BackoffRetryMiddleware": 550,
+    "crawler.middlewares.NetworkFailureMiddleware": 540,  # sees what failed after its retries
     "scrapy.downloadermiddlewares.redirect.RedirectMiddleware": None,
     "crawler.middlewares.RedirectLoopMiddleware": 600,  # a loop becomes a recorded error
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "crawler.middlewares.BoundedDecompressionMiddleware": 590,  # a bomb past DOWNLOAD_MAXSIZE is a failed document
     "crawler.middlewares.EncodingMiddleware": 120,  # after decompression (590)
     "crawler.incremental.ConditionalRequestMiddleware": 840,  # before the HTTP cache (900), and
     # after the download stats (850) on the way back: a 304 counts as the few bytes it is
@@ -77,7 +80,7 @@ BUDGETS_ALERT_ERROR_JUMP = 0.1  # … and this much above the last complete craw
 # Where the raw files and the database go (`budgets crawl --db PATH` sets both).
 BUDGETS_DB = os.environ.get("BUDGETS_DB", "data/budgets.db")
 BUDGETS_RAW_DIR = os.environ.get("BUDGETS_RAW_DIR", "")  # default: raw/ beside the database
-BUDGETS_PROGRESS_INTERVAL = 10.0  # seconds between progress lines
+BUDGETS_PROGRESS_INTERVAL = 0  # seconds between progress lines in a log (0: none; a terminal gets a live display)
 
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -347,6 +347,43 @@ def test_a_run_killed_mid_way_and_started_again_leaves_the_lines_of_one_clean_ru
     assert not (tmp_path / "jobs" / "demo").exists()
 
 
+def test_a_run_killed_after_fetching_everything_resumes_without_a_false_alert(nights, tmp_path):
+    """Killed once the crawl had fetched every document and written its crawl_runs row (while
+    it settles the database), the next run resumes a frontier with nothing left in it. Judged
+    with what it resumes, that is a complete night, not "no documents, its columns may have
+    moved"."""
+    db = tmp_path / "budgets.db"
+    with SiteServer(demo_site(tmp_path)) as server:
+        command = [sys.executable, "-m", "budgets", "nightly", "--db", str(db), "--site", "demo",
+                   "--replica", f"demo=127.0.0.1:{server.port}"]
+        for name, value in {**FAST, "LOG_LEVEL": "WARNING"}.items():
+            command += ["-s", f"{name}={value}"]
+        process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        building = db.with_name(db.name + ".building")
+        deadline = time.time() + 60
+        while time.time() < deadline and process.poll() is None:
+            try:
+                if query(building, "SELECT count(*) AS n FROM crawl_runs")[0]["n"]:
+                    break
+            except sqlite3.Error:
+                pass
+            time.sleep(0.01)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        if db.exists() or not (tmp_path / "jobs" / "demo").exists():
+            pytest.skip("the run finished before it could be killed after fetching")
+        fetched = query(building, "SELECT documents_new FROM crawl_runs")[0]["documents_new"]
+        assert fetched > 0, "the killed run had fetched the site"
+
+        again = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
+    assert "need a person" not in again.stderr and "columns may have moved" not in again.stderr
+    runs = query(db, "SELECT resumed, alerts, status FROM crawl_runs ORDER BY id")
+    assert any(r["resumed"] for r in runs), "the second run resumed the frontier"
+    assert all(r["alerts"] is None for r in runs), runs
+    assert current_lines(db) == nights["first"]["lines"]
+
+
 def test_two_runs_at_once_on_one_database_refuse(tmp_path):
     from budgets.commands.nightly import Paths, exclusive
     from budgets.cli import CommandError

@@ -15,8 +15,12 @@ def run(args) -> int:
             return 2
         print(text)
         return 0
+    from budgets.commands import progress
+
     db = database.connect(args.db)
-    result = audit_all(db)
+    documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
+    with progress.status(f"auditing {documents} documents"):
+        result = audit_all(db)
     severities = ", ".join(f"{result.by_severity.get(s, 0)} {s}" for s in ("error", "warning", "info"))
     checks = ", ".join(f"{name} {n}" for name, n in sorted(result.by_check.items()))
     print(f"audited {result.documents} documents: {result.findings} findings ({severities})"

@@ -44,7 +44,11 @@ def run(args) -> int:
     if len(runs) < len(names):
         raise CommandError("a crawl did not finish; see the messages above")
     if all(r["status"] == "failed" for r in runs):
-        raise CommandError(f"nothing was crawled from {', '.join(names)} (see crawl_runs for why)")
+        from budgets.commands.sites import last_error
+
+        reasons = sorted({last_error(r) for r in runs} - {""})
+        why = "; ".join(reasons) if reasons else "see crawl_runs for why"
+        raise CommandError(f"nothing was crawled from {', '.join(names)}: {why}")
     if args.strict and any(r["documents_failed"] for r in runs):
         raise CommandError("some documents failed (--strict)")
     return 0

@@ -86,18 +86,34 @@ def _kind(mode: int) -> str:
 
 
 def run(args) -> int:
+    files = list(iter_files(args.paths))  # a path that does not exist fails before the database opens
+    created = not Path(args.db).exists()
     db = database.connect(args.db)
-    files = list(iter_files(args.paths))
+    try:
+        return _ingest_all(db, files, args)
+    except BaseException:
+        if created:
+            discard_if_empty(db, Path(args.db))
+        raise
+
+
+def _ingest_all(db, files: list, args) -> int:
+    from budgets.commands import progress
+
     counts: dict[str, int] = {}
-    for number, path in enumerate(files, 1):
-        doc = ({"status": "skipped", "lines": 0, "error": path.reason} if isinstance(path, Skipped)
-               else ingest_file(db, path))
-        shown = path.path if isinstance(path, Skipped) else path
-        counts[doc["status"]] = counts.get(doc["status"], 0) + 1
-        note = f" — {doc['error']}" if doc["error"] else ""
-        print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines'] or 0:>5} lines  {shown}{note}",
-              file=sys.stderr, flush=True)
-    audit = settle(db)  # reference tables, audit, search and views for `budgets serve`
+    with progress.files("ingesting", total=len(files)) as shown_progress:
+        for number, path in enumerate(files, 1):
+            shown = path.path if isinstance(path, Skipped) else path
+            shown_progress.reading(f"reading {shown.name}")
+            doc = ({"status": "skipped", "lines": 0, "error": path.reason} if isinstance(path, Skipped)
+                   else ingest_file(db, path))
+            counts[doc["status"]] = counts.get(doc["status"], 0) + 1
+            note = f" — {doc['error']}" if doc["error"] else ""
+            shown_progress.print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines'] or 0:>5} lines  "
+                                 f"{shown}{note}")
+            shown_progress.advance()
+    with progress.status("auditing and preparing for publishing"):
+        audit = settle(db)  # reference tables, audit, search and views for `budgets serve`
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
     if audit:
@@ -105,6 +121,19 @@ def run(args) -> int:
     failed = sum(n for s, n in counts.items()
                  if s in ("failed", "unsupported", "needs_ocr", "unreadable", "skipped"))
     return 1 if args.strict and failed else 0
+
+
+def discard_if_empty(db, path: Path) -> None:
+    """A database this run created and loaded nothing into is removed, so a failed first ingest
+    leaves no empty file for the next command to take for a real one."""
+    try:
+        empty = db.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+        db.conn.close()
+    except Exception:  # the file is unusable anyway (disk full, corrupt): keep it for inspection
+        return
+    if empty:
+        for suffix in ("", "-wal", "-shm", "-journal", ".settle.lock"):
+            path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
 def ingest_file(db, path: Path) -> dict:

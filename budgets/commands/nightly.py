@@ -219,10 +219,11 @@ def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settin
     """Crawl every site at once, in this process (politely: per-site limits apply). A site
     whose frontier a killed run left behind is resumed, then swept once more. Returns site →
     finish reason, and what settling the database did when the crawls closed."""
-    from crawler.run import crawl_settings, settled
+    from crawler.run import crawl_settings, quiet_command_logs, settled
     from scrapy.crawler import CrawlerProcess
 
     process = CrawlerProcess(crawl_settings(paths.building, settings), install_root_handler=False)
+    quiet_command_logs()
     reasons: dict[str, str] = {}
     crawlers = []
 

@@ -1,6 +1,8 @@
-"""`budgets sites`: the configured sites and how their last crawl went."""
+"""`budgets sites`: the configured sites and how their last crawl went, one aligned row each
+(rich measures Chinese names by their display width), with the crawl's last error."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from budgets import db as database
@@ -16,20 +18,45 @@ def last_runs(db_path: Path) -> dict[str, dict]:
     return runs
 
 
-def describe(config_class, run: dict | None) -> str:
+def last_error(run: dict) -> str:
+    """The error the crawl ended with ('…; last error: X' in its message), if any."""
+    message = run.get("message") or ""
+    return message.partition("; last error: ")[2]
+
+
+def cells(config_class, run: dict | None) -> list[str]:
     kind = config_class.__mro__[1].__name__
-    head = f"{config_class.name:<10} {config_class.district:<12} {kind:<22} {len(config_class.start_urls)} columns"
+    head = [config_class.name, config_class.district, kind, f"{len(config_class.start_urls)} columns"]
     if not run:
-        return f"{head}  never crawled"
-    return (f"{head}  last crawl {run['finished_at']}: {run['status']}, {run['pages']} pages, "
-            f"{run['documents_new']} new, {run['documents_changed']} changed, "
-            f"{run['documents_unchanged']} unchanged, {run['documents_failed']} failed")
+        return head + ["never crawled", ""]
+    counts = (f"last crawl {run['finished_at']}: {run['status']}, {run['pages']} pages, "
+              f"{run['documents_new']} new, {run['documents_changed']} changed, "
+              f"{run['documents_unchanged']} unchanged, {run['documents_failed']} failed")
+    return head + [counts, last_error(run)]
+
+
+def describe(config_class, run: dict | None) -> str:
+    """One site as one plain line (no alignment)."""
+    return "  ".join(c for c in cells(config_class, run) if c)
 
 
 def run(args) -> int:
+    from rich.console import Console
+    from rich.table import Table, box
+
     from crawler.sites import config_classes
 
     runs = last_runs(args.db)
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+    for name in ("site", "district", "kind", "columns", "last crawl", "last error"):
+        table.add_column(name, overflow="fold")
     for name, config_class in config_classes().items():
-        print(describe(config_class, runs.get(name)))
+        table.add_row(*cells(config_class, runs.get(name)))
+    # as wide as the rows need when the output is a file or a pipe (no wrapping mid-row)
+    console = Console(soft_wrap=False, highlight=False)
+    if not console.is_terminal:
+        console = Console(width=400, highlight=False, color_system=None)
+    with console.capture() as captured:
+        console.print(table)
+    print("\n".join(line.rstrip() for line in captured.get().splitlines()))
     return 0

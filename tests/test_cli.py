@@ -1,0 +1,119 @@
+"""The `budgets` command line as a person meets it: version, help with descriptions, defaults
+and examples for every command, commands that read a database refusing a missing one in one
+line (and creating nothing), a failed first ingest leaving no file, and `budgets sites` aligned
+by display width (Chinese district names are two columns a character) with the last error."""
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import unicodedata
+
+import pytest
+
+from budgets import cli
+from budgets import db as database
+from budgets.cli import main
+from crawling import ROOT
+
+COMMANDS = ["ingest", "crawl", "audit", "serve", "demo", "nightly", "merge", "smoke", "sites", "export"]
+
+
+def test_version_names_the_package_version(capsys):
+    assert main(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out.strip() == f"budgets (district-budgets) {cli.version()}" and cli.version()[0].isdigit()
+
+
+def test_the_console_script_module_prints_the_version():
+    result = subprocess.run([sys.executable, "-m", "budgets", "-V"], cwd=ROOT, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0 and "district-budgets" in result.stdout
+
+
+def test_the_top_help_lists_every_command_with_a_description(capsys):
+    assert main(["--help"]) == 0
+    out = capsys.readouterr().out
+    for name in COMMANDS:
+        line = next(line for line in out.splitlines() if line.strip().startswith(name + " "))
+        assert len(line.split()) > 2, line  # a description beside the name
+    assert "Examples:" in out
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_command_has_a_description_defaults_and_examples(name, capsys):
+    assert main([name, "--help"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"Usage: budgets {name}")
+    assert "--db" in out and "[default: data/budgets.db]" in " ".join(out.split())
+    assert "Examples:" in out and f"budgets {name}" in out.split("Examples:")[1]
+    description = out.split("\n\n")[1].strip()
+    assert len(description) > 20, description
+
+
+def test_defaults_are_shown_and_kept():
+    args = cli.build_parser().parse_args(["serve"])
+    assert (args.host, args.port, str(args.db)) == ("127.0.0.1", 8001, "data/budgets.db")
+    args = cli.build_parser().parse_args(["nightly", "--site", "a", "--site", "b", "-s", "X=1"])
+    assert args.site == ["a", "b"] and args.set == ["X=1"] and args.workers == 1 and args.processes == 0
+    args = cli.build_parser().parse_args(["crawl", "--all", "--year", "2026"])
+    assert args.all and args.year == 2026 and args.site == []
+
+
+@pytest.mark.parametrize("command", [["audit"], ["sites"], ["serve"], ["export", "--out", "x"]])
+def test_a_command_that_reads_a_database_refuses_a_missing_one_and_creates_nothing(command, tmp_path, capsys):
+    typo = tmp_path / "typo.db"
+    assert main([*command, "--db", str(typo)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and f"no database at {typo}" in err and "never crawled" not in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_usage_error_is_exit_2_with_the_reason(capsys):
+    assert main(["crawl", "--year", "next"]) == 2
+    err = capsys.readouterr().err
+    assert "Usage: budgets crawl" in err and "'next' is not a valid integer" in err
+
+
+def test_a_failed_first_ingest_leaves_no_database_file(tmp_path, capsys):
+    db = tmp_path / "new.db"
+    assert main(["ingest", str(tmp_path / "missing.pdf"), "--db", str(db)]) == 2
+    assert "missing.pdf does not exist" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_without_the_exporter_says_so(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "b.db"
+    database.connect(db).conn.close()
+    monkeypatch.setitem(sys.modules, "budgets.export", None)  # as if the module were absent
+    assert main(["export", "--format", "csv", "--out", str(tmp_path / "out"), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "budgets export:" in err and "exporter" in err
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def test_sites_are_aligned_by_display_width_and_show_the_last_error(tmp_path, capsys):
+    db = tmp_path / "b.db"
+    conn = database.connect(db)
+    conn["crawl_runs"].insert({"site": "cqtn", "started_at": "2026-01-01T00:00:00+00:00",
+                               "finished_at": "2026-01-01T00:01:00+00:00", "pages": 0, "documents_new": 0,
+                               "documents_changed": 0, "documents_unchanged": 0, "documents_failed": 0,
+                               "status": "failed",
+                               "message": "finished: 0 pages; last error: cannot reach www.cqtn.gov.cn: "
+                                          "DNS lookup failed / network unreachable — check your connection"})
+    conn.conn.close()
+    assert main(["sites", "--db", str(db)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    header = lines[0]
+    rows = {line.split()[0]: line for line in lines[2:] if line.strip()}
+    assert "DNS lookup failed" in rows["cqtn"] and "never crawled" in rows["jiangjin"]
+    # every row's columns start at the same display column as the header's
+    for name in ("kind", "columns", "last crawl"):
+        at = display_width(header[:header.index(name)])
+        for site, line in rows.items():
+            cell_start = [display_width(line[:i]) for i in range(len(line) + 1)]
+            assert at in cell_start and line[cell_start.index(at) - 1] == " " and line[cell_start.index(at)] != " ", \
+                (name, site, line)
