@@ -53,6 +53,7 @@ def make_ready(db_path: Path) -> None:
     import os
 
     from budgets import db as database
+    from budgets import views as published
     from budgets.publish import checkpoint, is_prepared, prepare
     from budgets.reference import refresh
 
@@ -62,7 +63,7 @@ def make_ready(db_path: Path) -> None:
         return
     db = database.connect(db_path)
     try:
-        if is_prepared(db):
+        if is_prepared(db) and set(published.VIEWS) <= set(db.view_names()):
             checkpoint(db.conn)
         else:
             print(f"preparing {db_path} for publishing: reference lists, search tables, views", flush=True)
