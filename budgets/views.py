@@ -31,6 +31,7 @@ import sqlite3
 import sqlite_utils
 
 from budgets import revisions
+from budgets.db import FINDING_COLUMNS
 from budgets.transaction import transaction
 from extractors.vocabulary import MEASURE_NAMES, TABLE_NAMES
 
@@ -120,6 +121,8 @@ PUBLISHED_TABLES_SQL = f"""
     where pick = 1
 """
 
+_FINDING_COLUMNS = ", ".join(f'"{c}"' for c in FINDING_COLUMNS)
+
 _LABELS = """
     left join table_kinds tk on tk.code = l.table_kind
     left join measures m on m.code = l.measure
@@ -152,18 +155,23 @@ VIEWS = {
         {_LABELS}
         where (+l.document_id, coalesce(l.table_kind, '')) in (select document_id, table_kind from published_tables)
     """,
-    # findings about the published copies (and those about no single document); a finding about
-    # a table kind that another copy supplies belongs to that copy's reading, not the disclosure's
-    "published_findings": """
-        select f.* from findings f
-        where f.document_id is null
-           or (f.document_id in (select document_id from published_tables)
-               and (coalesce(f.table_kind, '') = ''
-                    or (f.document_id, f.table_kind) in (select document_id, table_kind from published_tables)
-                    or not exists (select 1 from published_tables p join documents d on d.id = f.document_id
-                                   where p.table_kind = f.table_kind and p.district is d.district
-                                     and p.department is d.department and p.fiscal_year is d.fiscal_year
-                                     and p.stage is d.stage)))
+    # each finding once per disclosure: the copies of one disclosure repeat the same findings (the
+    # same table read five times); of identical findings the one about the published copy is kept.
+    # Findings only one copy can have (the narrative is on the page) stay, once.
+    "published_findings": f"""
+        select {_FINDING_COLUMNS} from (
+          select f.*, row_number() over (
+                   partition by coalesce(d.district, ''), coalesce(nullif(d.department, ''), d.id),
+                                coalesce(d.fiscal_year, ''), coalesce(d.stage, ''), f."check",
+                                coalesce(f.table_kind, ''), coalesce(f.subject_code, ''), coalesce(f.measure, ''),
+                                coalesce(f.year, ''), f.message
+                   order by exists (select 1 from published_tables p where p.document_id = f.document_id) desc,
+                            d.parent_id is null desc, f.id) as pick
+          from findings f join documents d on d.id = f.document_id
+          where f.document_id in ({revisions.CURRENT_IDS}))
+        where pick = 1
+        union all
+        select {_FINDING_COLUMNS} from findings where document_id is null
     """,
 }
 
@@ -201,16 +209,25 @@ def wide_view_sql(years: list[int]) -> str:
 
 
 def ensure_lookups(db: sqlite_utils.Database) -> None:
+    """The lookup tables, updated in place (published_tables refers to them). A code the loaded
+    data uses that has no label yet gets a row labelled with the code itself, so that every
+    foreign key holds."""
     for table, rows in lookup_rows().items():
-        pk = "code"
         if not db[table].exists():
-            db[table].create({k: type(v) for k, v in rows[0].items()}, pk=pk)
+            db[table].create({k: type(v) for k, v in rows[0].items()}, pk="code")
+        columns = list(rows[0])
         with transaction(db.conn) as conn:
-            conn.execute(f"DELETE FROM [{table}]")
-            columns = list(rows[0])
             conn.executemany(
-                f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)})",
+                f"INSERT INTO [{table}] ({', '.join(columns)}) VALUES ({', '.join('?' for _ in columns)}) "
+                f"ON CONFLICT(code) DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in columns[1:]),
                 [[row[c] for c in columns] for row in rows])
+    used = [("table_kinds", "coalesce(table_kind, '')", "budget_lines", "zh, en, label", "x, x, x"),
+            ("stages", "stage", "documents", "zh, en, label", "x, x, x"),
+            ("formats", "format", "documents", "rank, label", "99, x")]
+    with transaction(db.conn) as conn:
+        for table, expression, source, columns, values in used:
+            conn.execute(f"INSERT OR IGNORE INTO [{table}] (code, {columns}) SELECT x, {values} "
+                         f"FROM (SELECT DISTINCT {expression} AS x FROM [{source}]) WHERE x IS NOT NULL")
 
 
 def refresh(db: sqlite_utils.Database) -> None:
