@@ -142,6 +142,12 @@ VIEWS = {
         left join stages s on s.code = d.stage
         order by d.district, d.department, d.fiscal_year, d.stage, d.id
     """,
+    # every current copy of every disclosure, and whether its tables are the ones counted
+    "disclosure_copies": f"""
+        select d.id, d.district, d.department, d.fiscal_year, d.stage, d.title, d.format, d.status, d.lines,
+               d.url, d.parent_id, d.id in (select document_id from published_tables) as counted
+        from documents d where d.id in ({revisions.CURRENT_IDS})
+    """,
     # budget_lines of the published tables, with labels (CROSS JOIN: budget_lines' indexes first)
     "published_lines": f"""
         select l.id, l.document_id, l.district, l.department, l.fiscal_year, l.stage, s.label as stage_label,

@@ -266,10 +266,12 @@ async def resolve_subject(db, typed: str) -> tuple[str, list[dict]]:
     rows = (await db.execute(
         "select subject_code as code, max(subject_name) as name from published_lines "
         "where subject_code != '' and subject_name like '%' || ? || '%' "
+        "and table_kind = 'general_budget_expenditure' and classification = 'functional' "
         "group by subject_code order by length(subject_code), subject_code limit 50", [typed])).rows
     if not rows:
         rows = (await db.execute(
-            "select code, name from subjects where name like '%' || ? || '%' order by length(code), code limit 50",
+            "select code, name from subjects where name like '%' || ? || '%' and classification = 'functional' "
+            "order by length(code), code limit 50",
             [typed])).rows
     rows = [dict(row) for row in rows]
     exact = [row for row in rows if row["name"] == typed]
@@ -416,9 +418,8 @@ async def department_page(datasette, request):
             select fiscal_year, stage, family, mandated, present, missing, score from completeness
             where district = :district and department = :department order by fiscal_year, stage""")
         context["documents"] = await rows("""
-            select d.id, d.fiscal_year, d.stage, d.title, d.format, d.status, d.lines, d.url,
-                   d.id in (select document_id from published_tables) as counted
-            from current_documents d where d.district = :district and d.department = :department
+            select d.id, d.fiscal_year, d.stage, d.title, d.format, d.status, d.lines, d.url, d.counted
+            from disclosure_copies d where d.district = :district and d.department = :department
             order by d.fiscal_year desc, d.stage, counted desc, d.parent_id is not null, d.format""")
         context["findings_url"] = datasette.urls.table(DATABASE, "published_findings") + "?" + \
             urllib.parse.urlencode(key)
@@ -462,8 +463,8 @@ async def document_page(datasette, request):
         "select severity, \"check\", table_kind, message, evidence from findings where document_id = ? "
         "order by case severity when 'error' then 0 when 'warning' then 1 else 2 end, id", [doc_id])).rows]
     copies = [dict(r) for r in (await db.execute(
-        "select id, format, status, lines, title, id in (select document_id from published_tables) as counted "
-        "from current_documents where district is :district and department is :department "
+        "select id, format, status, lines, title, counted "
+        "from disclosure_copies where district is :district and department is :department "
         "and fiscal_year is :year and stage is :stage and coalesce(department, '') != '' and id != :id "
         "order by counted desc, format",
         {"district": doc["district"], "department": doc["department"], "year": doc["fiscal_year"],
