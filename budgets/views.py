@@ -165,8 +165,8 @@ VIEWS = {
     # same table read five times); of identical findings the one about the published copy is kept.
     # Findings only one copy can have (the narrative is on the page) stay, once.
     "published_findings": f"""
-        select {_FINDING_COLUMNS} from (
-          select f.*, row_number() over (
+        select {_FINDING_COLUMNS}, stage from (
+          select f.*, d.stage, row_number() over (
                    partition by coalesce(d.district, ''), coalesce(nullif(d.department, ''), d.id),
                                 coalesce(d.fiscal_year, ''), coalesce(d.stage, ''), f."check",
                                 coalesce(f.table_kind, ''), coalesce(f.subject_code, ''), coalesce(f.measure, ''),
@@ -177,7 +177,7 @@ VIEWS = {
           where f.document_id in ({revisions.CURRENT_IDS}))
         where pick = 1
         union all
-        select {_FINDING_COLUMNS} from findings where document_id is null
+        select {_FINDING_COLUMNS}, null as stage from findings where document_id is null
     """,
 }
 
