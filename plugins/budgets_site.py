@@ -474,11 +474,20 @@ async def document_page(datasette, request):
         "findings": findings, "copies": copies, "wan": wan_text,
         "source_is_web": _web_url(doc.get("url")), "short_url": short_url,
         "archived": bool(_raw_file(db, doc)),
+        "archived_parent": await _archived_parent(db, doc),
         "lines_url": datasette.urls.table(DATABASE, "budget_lines") + "?" + urllib.parse.urlencode({"document_id": doc_id}),
         "row_url": datasette.urls.row(DATABASE, "documents", doc_id),
         "counted": any(t["counted"] for t in tables),
     }
     return Response.html(await datasette.render_template("document.html", context, request=request))
+
+
+async def _archived_parent(db, doc) -> str:
+    """The format of the archived file a ZIP member or attachment came from, if it is kept."""
+    if not doc.get("parent_id"):
+        return ""
+    parent = (await db.execute("select * from documents where id = ?", [doc["parent_id"]])).first()
+    return parent["format"] if parent and _raw_file(db, dict(parent)) else ""
 
 
 def _raw_file(db, doc):
