@@ -154,7 +154,7 @@ def lines_chart_svg(series: list[dict], title: str, unit: str = "万元") -> str
             parts.append(
                 f'<g class="point"><circle cx="{x_of(year):.1f}" cy="{y_of(value):.1f}" r="4" style="fill:{colour}">'
                 f'<title>{_e(s["name"])} {year}: {_number(value)} {_e(unit)}</title></circle>'
-                + (f'<text class="value" x="{x_of(year):.1f}" y="{y_of(value) - 9:.1f}" text-anchor="middle">'
+                + (f'<text class="value" x="{x_of(year):.1f}" y="{_label_y(y_of(value), top):.1f}" text-anchor="middle">'
                    f'{_number(value)}</text>' if len(series) <= 3 else "") + '</g>')
         parts.append("</g>")
         lx, ly = (i % 3) * (width // 3) + 10, top + plot_h + bottom + 10 + (i // 3) * 22
@@ -162,6 +162,11 @@ def lines_chart_svg(series: list[dict], title: str, unit: str = "万元") -> str
                      f'stroke-width:3"{dash}/><text x="{lx + 34}" y="{ly + 4}">{_e(s["name"])}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _label_y(y: float, top: float) -> float:
+    """A point's value above it, or below it when the point is at the top of the plot."""
+    return y - 9 if y - 9 > top + 12 else y + 18
 
 
 def wan_text(value) -> str:
@@ -669,6 +674,63 @@ def register_routes():
             (r"^/-/raw/(?P<id>[^/]+)$", raw_page)]
 
 
+DATALIST_SCRIPT = """
+(function () {
+  const lists = %s;
+  for (const [name, options] of Object.entries(lists)) {
+    const inputs = document.querySelectorAll('form input[name="' + name + '"]:not([list])');
+    if (!inputs.length) continue;
+    const list = document.createElement('datalist');
+    list.id = 'choices-' + name;
+    for (const [value, label] of options) {
+      const option = document.createElement('option');
+      option.value = value; option.label = label; list.appendChild(option);
+    }
+    document.body.appendChild(list);
+    inputs.forEach(input => input.setAttribute('list', list.id));
+  }
+  const empty = document.querySelector('.zero-results, p.zero-results');
+  const filled = Array.from(document.querySelectorAll('form input[type=text]')).filter(i => i.value).map(i => i.value);
+  if (filled.length && !document.querySelector('table.rows-and-columns tbody tr')) {
+    const note = document.createElement('p');
+    note.className = 'nothing-matched';
+    note.textContent = '没有匹配的结果 · nothing matched “' + filled.join('”, “') + '”: the parameters take a code, a name or part of one (pick from the list)';
+    const form = document.querySelector('form.sql, form');
+    form && form.after(note);
+  }
+})();
+"""
+
+
+@hookimpl
+def extra_body_script(template, database, datasette):
+    """The canned queries' parameters offer the subjects, departments and districts in the data
+    (datalists), and a query that matched nothing says so under its form."""
+    if template != "query.html" or database != DATABASE:
+        return None
+
+    async def script():
+        import json
+
+        db = datasette.get_database(DATABASE)
+        try:
+            codes = [[r[0], f"{r[0]} {r[1]}"] for r in (await db.execute(
+                "select subject_code, max(subject_name) from published_lines where subject_code != '' "
+                "and table_kind = 'general_budget_expenditure' group by subject_code order by subject_code")).rows]
+            departments = [[r[0], r[0]] for r in (await db.execute(
+                "select distinct department from published_documents where coalesce(department, '') != '' "
+                "order by department")).rows]
+            districts = [[r[0], r[0]] for r in (await db.execute(
+                "select distinct district from published_documents where coalesce(district, '') != '' "
+                "order by district")).rows]
+        except Exception:  # a database not prepared with the published views
+            return ""
+        lists = {"code": codes, "department": departments, "district": districts,
+                 "stage": [["budget", "预算 budget"], ["final_account", "决算 final account"]]}
+        return DATALIST_SCRIPT % json.dumps(lists, ensure_ascii=False).replace("</", "<\\/")
+    return script
+
+
 @hookimpl
 def table_actions(datasette, database, table):
     """Exports a researcher opens in a spreadsheet: every row, not one page."""
@@ -719,7 +781,8 @@ def render_cell(row, value, column, table, datasette):
     if column == "page" and value not in (None, "") and _has(row, "url") and _web_url(row["url"]):
         return Markup(f'<a href="{_e(row["url"])}#page={_e(value)}">第{_e(value)}页</a>')
     if column == "source" and _web_url(value) and _has(row, "page") and row["page"] not in (None, ""):
-        return Markup(f'<a href="{_e(value)}#page={_e(row["page"])}">{_e(value)}</a>')
+        return Markup(f'<a href="{_e(value)}#page={_e(row["page"])}" title="{_e(urllib.parse.unquote(value))}">'
+                      f'{_e(short_url(value))}</a>')
     if column == "link" and (_web_url(value) or _site_path(value)):
         return Markup(f'<a href="{_e(value)}" title="{_e(urllib.parse.unquote(value))}">打开 open</a>')
     return None

@@ -248,3 +248,19 @@ def test_the_charts_for_budgets_across_all_departments(page, server):
 def test_robots_txt_disallows_crawlers(page, server):
     response = page.request.get(server.url + "/robots.txt")
     assert response.text().strip() == "User-agent: *\nDisallow: /"
+
+
+def test_a_person_types_part_of_a_department_name_into_a_canned_query(page, server):
+    page.goto(server.url + "/budgets/department_year_over_year")
+    assert page.locator("input[name=department]").get_attribute("list") == "choices-department"
+    page.fill("input[name=department]", "大数据")
+    page.locator("input[type=submit]").first.click()
+    page.wait_for_load_state()
+    rows = page.locator("table.rows-and-columns tbody tr")
+    assert rows.count() > 10
+    assert "2210201" in page.locator("table.rows-and-columns").inner_text()
+    shot(page, "canned_query_department_typed")
+    page.fill("input[name=department]", "不存在的局")
+    page.locator("input[type=submit]").first.click()
+    page.wait_for_load_state()
+    assert "nothing matched" in page.locator(".nothing-matched").inner_text()
