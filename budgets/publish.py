@@ -12,6 +12,7 @@ import sys
 import sqlite_utils
 
 from budgets import revisions
+from budgets import views as published
 from budgets.audit import ensure_schema as audit_schema
 from budgets.transaction import transaction
 
@@ -100,6 +101,7 @@ def prepare(db: sqlite_utils.Database) -> None:
     refresh_current_tables(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    published.refresh(db)  # the published views: each figure once, with labels (budgets/views.py)
     for table, columns in INDEXES:
         db[table].create_index(columns, if_not_exists=True)
     db[STATE_TABLE].insert({"id": 1, "loaded": loaded_state(db)}, pk="id", replace=True)

@@ -6,6 +6,7 @@ The database is opened immutable (no writes, no locks) and always published unde
 """
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -26,12 +27,19 @@ SETTINGS = {
 }
 
 
-def build_datasette(db_path: Path | str, root: Path = WEB):
-    """The configured Datasette application (not yet started) for one database file."""
+def build_datasette(db_path: Path | str, root: Path = WEB, robots: str | Path | None = None):
+    """The configured Datasette application (not yet started) for one database file.
+
+    `/robots.txt` disallows every crawler (datasette-block-robots; metadata.yml can configure
+    it); `robots` names a robots.txt file to serve instead, for a deployment that wants to be
+    indexed."""
     from datasette.app import Database, Datasette
 
     metadata_path = root / "metadata.yml"
     metadata = yaml.safe_load(metadata_path.read_text(encoding="utf-8")) if metadata_path.exists() else {}
+    if robots:
+        text = Path(robots).read_text(encoding="utf-8").strip()
+        metadata.setdefault("plugins", {})["datasette-block-robots"] = {"literal": text}
     ds = Datasette(
         [],
         metadata=metadata,
@@ -53,6 +61,7 @@ def make_ready(db_path: Path) -> None:
     import os
 
     from budgets import db as database
+    from budgets import views as published
     from budgets.publish import checkpoint, is_prepared, prepare
     from budgets.reference import refresh
 
@@ -62,7 +71,7 @@ def make_ready(db_path: Path) -> None:
         return
     db = database.connect(db_path)
     try:
-        if is_prepared(db):
+        if is_prepared(db) and set(published.VIEWS) <= set(db.view_names()):
             checkpoint(db.conn)
         else:
             print(f"preparing {db_path} for publishing: reference lists, search tables, views", flush=True)
@@ -83,7 +92,7 @@ def run(args) -> int:
     import uvicorn
 
     try:
-        ds = build_datasette(args.db)
+        ds = build_datasette(args.db, robots=getattr(args, "robots", None) or os.environ.get("BUDGETS_ROBOTS"))
     except (OSError, yaml.YAMLError) as exc:
         raise CommandError(f"cannot configure Datasette: {exc}") from exc
     make_ready(Path(args.db))
