@@ -152,19 +152,22 @@ def audit(explain, db):
 Examples:
   budgets serve
   budgets serve --db data/budgets.db --port 8080
-  budgets serve --host 0.0.0.0          listen on every interface (a public deployment)""")
+  budgets serve --host 0.0.0.0          listen on every interface (a public deployment)
+  budgets serve --robots robots.txt     let crawlers in, as that file says""")
 @click.option("--port", type=int, default=8001, show_default=True, help="port to listen on")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="address to listen on (loopback unless told otherwise)")
+@click.option("--robots", type=click.Path(exists=True, dir_okay=False), envvar="BUDGETS_ROBOTS",
+              help="robots.txt to serve instead of the default, which disallows every crawler")
 @db_option(reads=True)
-def serve(port, host, db):
+def serve(port, host, robots, db):
     """Datasette over the database, read-only.
 
     Serves the database (opened immutable, published as /budgets) with the canned queries,
     charts, templates and plugins the package ships. A database loaded without being
     prepared for publishing is prepared first."""
     require_database(db)
-    return invoke("serve", port=port, host=host, db=db)
+    return invoke("serve", port=port, host=host, robots=robots, db=db)
 
 
 @cli.command(context_settings=CONTEXT, epilog="""\b
