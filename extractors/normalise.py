@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from extractors import vocabulary as v
 from extractors.columns import ColumnSpec, interpret_columns
+from extractors.framing import column_units
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
 from extractors.subjects import classification_of, level_of, parent_of, subject_code_for_name
@@ -80,6 +81,7 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                 default_unit: str) -> list[dict]:
     specs = interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage)
     unit = table.unit or default_unit
+    units = column_units(table)  # a column's own '（元）' overrides the table's unit
     dept_raw = department_printed(table.title, meta)
     lines = []
     headings: dict[int, str] = {}
@@ -100,7 +102,7 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
             if amount is None:
                 continue
             try:
-                lines.append(_line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec,
+                lines.append(_line(table, kind, meta, document_id, url, units[col] or unit, dept_raw, r, col, spec,
                                    owner or {}, amount, row))
             except NumberError:
                 continue  # finer than 1 分 (a ratio or a share printed in an amount column)
