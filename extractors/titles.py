@@ -69,14 +69,14 @@ def _complete_from(meta: DocumentMeta, hint: str) -> None:
         return
     if not meta.department:
         name = issuer_in(text)
-        if not name:
-            other = parse_title(text)
-            name = other.department_raw and (other.district + other.department_raw)
         if name:
             district, rest = split_jurisdiction(name)
-            if is_department(rest):
-                meta.department_raw, meta.department = rest, canonical_department(rest)
-                meta.district = meta.district or district
+        else:
+            other = parse_title(text)
+            district, rest = other.district, other.department_raw
+        if is_department(rest):
+            meta.department_raw, meta.department = rest, canonical_department(rest)
+            meta.district = meta.district or district
     if meta.fiscal_year is None:
         year = _YEAR.search(re.sub(r"\s+", "", text))
         if year and re.match(r"20\d\d", year.group(1)):
