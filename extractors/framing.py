@@ -334,7 +334,7 @@ def title_further_up(before: list[str]) -> str:
         rest = _without_unit(v.split_label(text)[1])
         if is_title(text) or is_loose_title(text):
             return re.sub(r"\s+", "", rest) if is_loose_title(text) and not is_title(text) else rest
-        if re.search(r"[。；;]", text):
+        if v.SENTENCE_END.search(text):
             break
     return ""
 

@@ -527,5 +527,6 @@ TITLE_WITHOUT_TABLE = re.compile(
 # Lines above a table that can hold its title when the table's own first row is only a label
 # ('附件1-2'): how far up to look.
 TITLE_LOOKBACK_LINES = 8
+SENTENCE_END = re.compile(r"[。；;]")  # a sentence above a table ends the search for its title
 # A caption cell that is only a year or a date beside the unit: '2014年', '2014年度'.
 CAPTION_YEAR = re.compile(r"^\s*20\d\d\s*年度?\s*$|^\s*20\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
