@@ -102,7 +102,9 @@ def page_title(root) -> str:
                 candidates.append(cell_text(element))
     title_el = root.find(".//title")
     if title_el is not None:
-        candidates.append(cell_text(title_el))
+        # the part of '某局2016年部门预算_某县人民政府' that names the year, else the whole
+        whole = cell_text(title_el)
+        candidates += [p for p in v.TITLE_PARTS.split(whole) if v.NAMES_A_YEAR.search(p)][:1] + [whole]
     candidates = [c for c in candidates if c and len(c) <= 200]
     return next((c for c in candidates if v.NAMES_A_YEAR.search(c)), candidates[0] if candidates else "")
 

@@ -478,6 +478,9 @@ ARTICLE_TITLE_XPATHS = (
 )
 # A title naming its fiscal year: '2019年…', '24年预算'.
 NAMES_A_YEAR = re.compile(r"20\d\d\s*年|(?<!\d)\d\d\s*年度?(?:部门|单位)?(?:预算|决算)")
+# A <title> in parts, the article's and the site's: '某局2016年部门预算_某县人民政府',
+# '某局2016年部门预算 - 某县政府网', '某局2016年部门预算｜某县人民政府'.
+TITLE_PARTS = re.compile(r"\s*(?:[_｜|]|\s[-—–]\s|--|——)\s*")
 # A line naming who issued the document: '部门（单位）：某县财政局', '来源：某县财政局', a PDF
 # cover's '部门：中共某省委办公厅', '单位名称：…'. Group 1 is the name (up to a space or the unit).
 ISSUER_LINE = re.compile(

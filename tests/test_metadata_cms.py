@@ -155,3 +155,9 @@ def test_execution_columns_decide_the_stage_when_the_title_names_none():
     data = page(body='<div class="article-title">2014年某县水务局“三公”经费公开</div>').replace(
         TABLE.encode(), EXECUTION_TABLE.replace("本月", "本期").encode())
     assert read(data)["stage"] == "execution"
+
+
+def test_a_title_that_appends_the_site_name_loses_it():
+    """Older TRS pages print '文章标题_站点名' in <title> and nothing else naming the article."""
+    doc = read(page(title=f"某县农业农村局2015年部门预算_{SITE}"))
+    assert meta_of(doc) == ("某县农业农村局2015年部门预算", "某县", "农业农村局", 2015, "budget")
