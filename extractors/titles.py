@@ -14,7 +14,7 @@ _CITY = r"(?:[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))"
 _PLACE_CHAR = r"(?:(?![区县市省委])[\u4e00-\u9fff])"
 _ZONE = r"(?:经济技术开发区|高新技术产业开发区|综合实验区|综合改革示范区|开发区|新区|实验区|示范区)"
 _COUNTY = rf"(?:{_PLACE_CHAR}{{2,8}}?{_ZONE}|(?:(?!委)[\u4e00-\u9fff]){{1,5}}?(?:区|县|旗|自治县|市))"
-_YEAR = re.compile(r"(20\d\d|\d\d)\s*年度?")
+_YEAR = re.compile(r"(20\d\d|\d\d)\s*(?:年度?|(?<=20\d\d)度)")  # '2018度': a cover's misprint
 # '中共某省纪委某区工作委员会': a provincial party body's unit for one county-level place.
 _PARTY_UNIT = re.compile(rf"^(纪委|委)({_COUNTY})(?=\S*(?:工作委员会|工委))")
 _TRAILERS = re.compile(
@@ -50,9 +50,11 @@ def parse_title(title: str, fallback: str = "", hints: list[str] | tuple[str, ..
         head = text
     meta.scope = next((s for s in ("本级", "汇总") if s in text), "部门" if "部门" in text else "")
     district, rest = split_jurisdiction(head)
-    if year and not rest.strip(" -—:：、"):
-        # '2014年某局“三公”经费…', '2018年某乡1月份…': the department follows the year
-        district, rest = split_jurisdiction(department_after_year(text[year.end():]))
+    if year and not is_department(rest):
+        # '…省级部门预算公开报表部门:中共某省委办公厅' names its issuer; '2014年某局“三公”经费…',
+        # '2018年某乡1月份…': the department follows the year
+        issuer = issuer_in(text[year.end():])
+        district, rest = split_jurisdiction(issuer or department_after_year(text[year.end():]))
         district = district or split_jurisdiction(head)[0]
     meta.district = district
     meta.department_raw = rest if is_department(rest) else ""
@@ -88,7 +90,15 @@ def _complete_from(meta: DocumentMeta, hint: str) -> None:
 def issuer_in(text: str) -> str:
     """'部门（单位）：某县财政局 单位：万元' → '某县财政局'; '来源：某县财政局' → '某县财政局'."""
     m = v.ISSUER_LINE.search(text or "")
-    return m.group(1).strip() if m else ""
+    if not m:
+        return ""
+    name = m.group(1).strip()
+    if re.search(r"印制|监制", text[m.end(1):m.end(1) + 2]):
+        printer = v.PRINTER_SUFFIX.sub("", name)
+        place = next((printer[-k:] for k in (4, 3, 2) if len(printer) > k and printer[-k:] in printer[:-k]
+                      and printer[-1] in "省市区县"), "")
+        name = printer[: len(printer) - len(place)] if place else name  # '…办公厅江苏省财政厅印制' 
+    return name
 
 
 def department_after_year(tail: str) -> str:

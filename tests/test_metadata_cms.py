@@ -161,3 +161,17 @@ def test_a_title_that_appends_the_site_name_loses_it():
     """Older TRS pages print '文章标题_站点名' in <title> and nothing else naming the article."""
     doc = read(page(title=f"某县农业农村局2015年部门预算_{SITE}"))
     assert meta_of(doc) == ("某县农业农村局2015年部门预算", "某县", "农业农村局", 2015, "budget")
+
+
+def test_a_provincial_cover_that_names_its_level_and_its_issuer():
+    """The cover of 江苏省委办公厅2018年度部门预算公开表.pdf (shared corpus) reads, as one title line,
+    '江苏省2018年度省级部门预算公开报表 部门:中共江苏省委办公厅 江苏省财政厅印制': the department
+    is the issuer, never '省级', and the printer is no part of its name."""
+    meta = parse_title("江苏省2018年度省级部门预算公开报表部门:中共江苏省委办公厅江苏省财政厅印制")
+    assert (meta.district, meta.department, meta.fiscal_year, meta.stage) == ("江苏省", "省委办公厅", 2018, "budget")
+
+
+def test_a_year_misprinted_without_nian_still_counts():
+    """江苏省政协办公厅2018度部门预算公开表.pdf (shared corpus) prints '2018度'."""
+    meta = parse_title("江苏省政协办公厅2018度部门预算公开表")
+    assert (meta.district, meta.department, meta.fiscal_year) == ("江苏省", "政协办公厅", 2018)
