@@ -12,7 +12,7 @@ from budgets.worker import extract_document
 from extractors.detect import detect_format
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import Normalised, normalise
-from extractors.titles import DocumentMeta, parse_title
+from extractors.titles import DocumentMeta, document_meta
 
 
 @dataclass
@@ -127,8 +127,7 @@ def read_bytes(data: bytes, source: Source) -> Reading:
             status="failed",
             error=f"{type(exc).__name__} while reading {source.filename or source.url}: {exc}",
         )
-    title = extraction.title or source.title_hint or source.filename
-    meta = parse_title(title, fallback=source.title_hint or source.filename)
+    title, meta = document_meta(extraction, source.title_hint, source.filename)
     if source.district_hint and not meta.district:
         meta.district = source.district_hint
     status = extraction.status

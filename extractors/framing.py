@@ -84,13 +84,21 @@ def caption_kind(row: list[str]) -> str | None:
         if _is_unit_text(text):
             return "unit"
         return None
-    # '编制单位：XX局' beside '单位：万元'; '部门收支总表' beside '单位：万元'
+    # '编制单位：XX局' beside '单位：万元'; '部门收支总表' beside '单位：万元'; '部门（单位）：' and
+    # the name in cells of their own, or a '2014年' cell between them
     units = [val for val in values if _is_unit_text(val)]
     others = [val for val in values if val not in units]
     if units and all(v.PREPARER.match(o) or _is_label_only(o) or (len(values) == 2 and is_title(o))
-                     for o in others):
+                     or v.CAPTION_YEAR.match(o) or _names_preparer(values, o) for o in others):
         return "unit"
     return None
+
+
+def _names_preparer(values: list[str], text: str) -> bool:
+    """The cell right after a bare '部门（单位）：' cell: the preparer's name."""
+    at = values.index(text)
+    return at > 0 and bool(v.PREPARER.match(values[at - 1])) and not v.PREPARER.sub("", values[at - 1]).strip() \
+        and not is_amount(text)
 
 
 def _without_unit(text: str) -> str:
@@ -274,7 +282,7 @@ def frame(grid: list[list[str]], before: list[str] = (), after: list[str] = (), 
         if not part["rows"]:
             continue
         lines = caption_lines(list(before)) if n == 0 else []
-        table = _table(part, lines, fallback_title if n == 0 else "")
+        table = _table(part, lines, fallback_title if n == 0 else "", list(before) if n == 0 else [])
         if table is None:
             continue
         table.index = start_index + len(tables)
@@ -292,16 +300,50 @@ def _starts_header(row: list[str], current: dict) -> bool:
         any(is_amount(c) for r in current["rows"] for c in r)
 
 
-def _table(part: dict, before: list[str], fallback_title: str) -> Table | None:
+def _table(part: dict, before: list[str], fallback_title: str, further_up: list[str] = ()) -> Table | None:
     label, title, unit = read_caption(before + part["captions"])
     rows = _trim_columns(part["rows"]) if part["rows"] else []
     header, body, source, notes = split_header(rows)
     if not title and not header and not body:
         return None
-    title = title or fallback_title
+    title = title or fallback_title or title_further_up(list(further_up))
     unit = unit or header_unit(header) or v.unit_in_brackets(title)
     return Table(title=title, header=header, rows=body, unit=unit, label=label, source_rows=source,
-                 notes=part["notes"] + notes)
+                 notes=part["notes"] + notes, issuer=caption_issuer(before + part["captions"]))
+
+
+def caption_issuer(texts: list[str]) -> str:
+    """The department a caption names: '部门（单位）：某局 单位：万元' → '某局' (also when the
+    name is a cell of its own after '部门（单位）：')."""
+    m = v.ISSUER_LINE.search(" ".join(t for t in texts if t))
+    return m.group(1) if m else ""
+
+
+def is_loose_title(text: str) -> bool:
+    """A caption that names its table without 表: '某局2014年“三公”经费公示'."""
+    t = re.sub(r"\s+", "", v.split_label(text)[1])
+    return 4 <= len(t) <= 60 and bool(v.TITLE_WITHOUT_TABLE.search(t)) and not v.TITLE_BLOCKERS.search(t) \
+        and not v.PREPARER.match(t)
+
+
+def title_further_up(before: list[str]) -> str:
+    """The title of a table whose own captions name none (its first row only '附件1-2'): the
+    nearest title among the last lines printed above it, past dates, sources and counters, up
+    to a sentence; a caption without 表 ('…三公经费公示') counts."""
+    for text in reversed(before[-v.TITLE_LOOKBACK_LINES:]):
+        rest = _without_unit(v.split_label(text)[1])
+        if is_title(text) or is_loose_title(text):
+            return re.sub(r"\s+", "", rest) if is_loose_title(text) and not is_title(text) else rest
+        if v.SENTENCE_END.search(text):
+            break
+    return ""
+
+
+def column_units(table: Table) -> list[str | None]:
+    """The unit each column's own header prints ('支出数（元）' → '元'), None where it prints
+    none: a column's unit overrides the table's for that column's amounts."""
+    return [next((u for u in map(v.unit_in_brackets, reversed(path)) if u), None)
+            for path in table.column_paths()]
 
 
 def _trim_columns(rows: list[list[str]]) -> list[list[str]]:

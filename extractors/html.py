@@ -87,6 +87,28 @@ def _owning_table(element):
     return parent
 
 
+def page_title(root) -> str:
+    """The article's title: a CMS's <meta name="ArticleTitle">, then its title element
+    (`vocabulary.ARTICLE_TITLE_XPATHS`: .article-title, #title, .bt, h1, .title, h2), then
+    <title>. Many CMSs print the column and the site name in <title> ('部门预算_某区人民政府'),
+    so the first candidate that names a year wins; without one, the first candidate found."""
+    candidates = []
+    for name in v.ARTICLE_TITLE_META:
+        for content in root.xpath(f"//meta[@name='{name}' or @property='{name}']/@content"):
+            candidates.append(re.sub(r"\s+", " ", content).strip())
+    for xpath in v.ARTICLE_TITLE_XPATHS:
+        for element in root.xpath(xpath)[:3]:
+            if not element.xpath(".//table"):
+                candidates.append(cell_text(element))
+    title_el = root.find(".//title")
+    if title_el is not None:
+        # the part of '某局2016年部门预算_某县人民政府' that names the year, else the whole
+        whole = cell_text(title_el)
+        candidates += [p for p in v.TITLE_PARTS.split(whole) if v.NAMES_A_YEAR.search(p)][:1] + [whole]
+    candidates = [c for c in candidates if c and len(c) <= 200]
+    return next((c for c in candidates if v.NAMES_A_YEAR.search(c)), candidates[0] if candidates else "")
+
+
 def extract(data: bytes, filename: str = "") -> Extraction:
     text = decode(data)
     try:
@@ -95,9 +117,7 @@ def extract(data: bytes, filename: str = "") -> Extraction:
         raise ExtractionError(f"{filename or 'the page'} is not readable HTML ({exc})") from exc
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
-    title_el = root.find(".//title")
-    heading = root.xpath("//h1|//h2")
-    title = cell_text(heading[0]) if heading else (cell_text(title_el) if title_el is not None else "")
+    title = page_title(root)
     tables, paragraphs, recent = [], [], []
     for element in root.iter():
         if not isinstance(element.tag, str):

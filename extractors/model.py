@@ -31,6 +31,7 @@ class Table:
     label: str = ""  # what the document numbers it: 附件2, 表1, 公开03表 ...
     source_rows: list[str] = field(default_factory=list)  # each body row as printed
     notes: list[str] = field(default_factory=list)  # remarks printed with the table
+    issuer: str = ""  # the department its caption names: '部门（单位）：某局  单位：万元'
     unplaced: list[Unplaced] = field(default_factory=list)
 
     @property

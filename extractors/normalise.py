@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from extractors import vocabulary as v
 from extractors.columns import ColumnSpec, interpret_columns, row_measure
+from extractors.framing import column_units
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
 from extractors.subjects import classification_of, level_of, parent_of, subject_code_for_name
@@ -87,6 +88,7 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     `unplaced_cells` rows, less their ids) with the column's label, never dropped silently."""
     specs = _codes_by_content(interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage), table.rows)
     unit = table.unit or default_unit
+    units = column_units(table)  # a column's own '（元）' overrides the table's unit
     dept_raw = department_printed(table.title, meta)
     lines = []
     headings: dict[int, str] = {}
@@ -118,7 +120,7 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                 if measure:
                     spec = replace(spec, measure=measure)
             try:
-                lines.append(_line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec,
+                lines.append(_line(table, kind, meta, document_id, url, units[col] or unit, dept_raw, r, col, spec,
                                    owner or {}, amount, row))
             except NumberError:
                 continue  # finer than 1 分 (a ratio or a share printed in an amount column)

@@ -4,8 +4,19 @@ from __future__ import annotations
 from extractors import vocabulary as v
 
 
-def table_kind(title: str, column_labels: list[str] = ()) -> str:
+def title_key(title: str) -> str:
+    """A title as kinds are matched: `label_key`, without '批复', older names made current."""
     key = v.label_key(title)
+    for pattern, replacement in v.TITLE_KEY_REWRITES:
+        key = pattern.sub(replacement, key)
+    return key
+
+
+def table_kind(title: str, column_labels: list[str] = ()) -> str:
+    key = title_key(title)
+    for kind, phrases, ruled_out in v.TABLE_KIND_VARIANTS:
+        if any(v.label_key(p) in key for p in phrases) and not any(w in key for w in ruled_out):
+            return kind
     for kind, phrases in v.TABLE_KIND_TITLES:
         if any(v.label_key(p) in key for p in phrases):
             return kind

@@ -210,7 +210,7 @@ TABLE_LABEL_IN_LINE = re.compile(
 # for an empty table ('本表无数据', '本部门无政府性基金预算…').
 TABLE_NOTE = re.compile(r"^\s*[(（]?\s*(?:注|说明|备注)|本表无数据|为空表|故本表|本部门无|本单位无")
 # '编制单位：XX局', '部门（单位）：XX局', '预算单位：…' beside the unit on a caption row.
-PREPARER = re.compile(r"^\s*(?:编制|填报|预算|主管)?(?:单位|部门)(?:名称)?(?:[(（]\s*单位\s*[)）])?\s*[:：]")
+PREPARER = re.compile(r"^\s*(?:编制|填报|预算|主管)?(?:单位|部门)(?:名称)?(?:[(（]\s*单位\s*[)）])?(?:名称)?\s*[:：]")
 # A title ends in 表, perhaps with a bracket after it ('…支出表（按功能分类）', '…总表（续）').
 TITLE_END = re.compile(r"表\s*(?:[(（][^()（）]{0,20}[)）])?\s*(?:[(（]续[)）])?\s*$")
 # A printed title line as a whole: 2–60 characters ending in 表.
@@ -329,6 +329,9 @@ def basis_of(text: str, stage: str | None = None, column: bool = False) -> str |
     全年预算数 is the budget for the whole year as it stood at the year's end. In a final account
     (printed after the year) it sits beside 年初预算数 and 决算数 and is the budget after the
     year's adjustments (调整预算); in a budget, printed before any adjustment, it is the budget.
+
+    A monthly or quarterly execution page (stage `execution`; columns 本月/本期/累计支出数) prints
+    what was spent to date: `actual`.
     """
     text = _FUND_NAMES.sub("", text or "")
     if "年初预算" in text:
@@ -343,6 +346,8 @@ def basis_of(text: str, stage: str | None = None, column: bool = False) -> str |
         return None
     if "预算" in text:
         return "budget"
+    if stage == "execution" or EXECUTION_COLUMN.search(text):
+        return "actual"  # 本月/本期/累计支出数 of a monthly or quarterly execution page
     return "actual" if stage == "final_account" else "budget"
 
 
@@ -507,3 +512,81 @@ SKIP_TEXT = re.compile(r"新闻|动态|要闻|互动|办事服务|在线服务|�
 CRUMB_MARK = re.compile(r"当前位置|您的位置|所在位置|当前栏目")
 ATTACHMENT_TEXT = re.compile(r"附件|下载|公开表|报表")
 GENERIC_LINK_TEXT = re.compile(r"^(查看|详情|查看详情|点击查看|下载|阅读全文|more|\s*)$", re.I)
+
+# ---- document metadata: titles, issuers and stages ----------------------------------------------
+# What titles.py reads a disclosure's department, district, year and stage from, when the title
+# alone does not say (a CMS <title> that is the column and site name, a title that starts with
+# its year, a monthly 三公 page).
+
+# A CMS's own title fields: <meta name="ArticleTitle">, then the article's title element
+# (Hanweb/大汉 .article-title, TRS #title / .bt, and the generic .title, h1), before <title>.
+ARTICLE_TITLE_META = ("ArticleTitle", "articletitle", "title", "og:title")
+ARTICLE_TITLE_XPATHS = (
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-title ')]",
+    "//*[@id='title' or @id='articleTitle' or @id='ArticleTitle' or @id='con_title']",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' bt ')]",
+    "//h1",
+    "//*[contains(concat(' ', normalize-space(@class), ' '), ' title ')]",
+    "//h2",
+)
+# A title naming its fiscal year: '2019年…', '24年预算'.
+NAMES_A_YEAR = re.compile(r"20\d\d\s*年|(?<!\d)\d\d\s*年度?(?:部门|单位)?(?:预算|决算)")
+# A <title> in parts, the article's and the site's: '某局2016年部门预算_某县人民政府',
+# '某局2016年部门预算 - 某县政府网', '某局2016年部门预算｜某县人民政府'.
+TITLE_PARTS = re.compile(r"\s*(?:[_｜|]|\s[-—–]\s|--|——)\s*")
+# A line naming who issued the document: '部门（单位）：某县财政局', '来源：某县财政局', a PDF
+# cover's '部门：中共某省委办公厅', '单位名称：…'. Group 1 is the name (up to a space or the unit).
+ISSUER_LINE = re.compile(
+    r"(?:部门\s*[(（]\s*单位\s*[)）]|编制部门|编制单位|填报单位|预算单位|主管部门|部门名称|单位名称|部门|来\s*源|发布机构|信息来源)"
+    r"(?:名称)?\s*[:：]\s*([^\s:：|]{2,40}?)(?=\s|$|单\s*位\s*[:：]|[|]|发布|时间|日期|浏览|点击|20\d\d\s*年"
+    r"|印制|监制)")
+# A cover's printer after the issuer: '部门:中共某省委办公厅某省财政厅印制' (dropped from the name).
+# The printer's place is the issuer's own ('江苏省'), so only a place printed before is dropped too.
+PRINTER_SUFFIX = re.compile(r"财政(?:厅|局)$")
+
+# Where a title that starts with its year stops naming its department: '2018年某乡1月份…',
+# '2014年某局“三公”经费…', '2016年某局部门预算'.
+AFTER_DEPARTMENT = re.compile(
+    r"(?:省|市|县|区)级(?:部门|单位)|(?:部门|单位)?(?:预算|决算)|[“”\"]?三公|因公出国|财政拨款|一般公共预算|公共预算|政府性基金|\d{1,2}\s*[-—~至]?\s*\d{0,2}\s*月份?"
+    r"|第?[一二三四1-4]\s*季度|上半年|前三季度|收支|收入|支出|经费|公开|公示|情况|信息|报表|表$")
+
+# Not a department: a table's title ('收入决算表'), a table label ('附件2'), a file name
+# ('2019.pdf', 'P020190315.xls'), a CMS column ('部门预决算', '信息公开').
+NOT_A_DEPARTMENT = re.compile(
+    r"表\s*(?:[(（][^()（）]{0,20}[)）])?$|^(?:附件|附表|表)\s*\d|\.[A-Za-z0-9]{2,5}$|^[\x00-\x7f]+$"
+    r"|[:：]|^(?:省|市|县|区|镇|乡)级$|(?:预算|决算)(?:公开|信息|情况|说明|报告)?$|三公|公开$|公示$|目录|栏目|首页|政府网|门户网")
+
+# Pages that report a year's execution month by month or quarter by quarter, neither a budget
+# nor a final account: stage 'execution' (their amounts are actuals to date, basis 'actual').
+EXECUTION_TITLE = re.compile(
+    r"\d{1,2}\s*月份|\d{1,2}\s*[-—~至]\s*\d{1,2}\s*月|第?[一二三四1-4]\s*季度|上半年|前三季度|本月|月度")
+EXECUTION_COLUMN = re.compile(r"本月|本期|累计|截至|截止")
+STAGES = ("budget", "final_account", "execution")
+STAGE_NAMES = {"budget": "预算", "final_account": "决算", "execution": "执行（月度/季度）"}
+
+# ---- table kinds: title variants (issue 15) -------------------------------------------------------
+# Words a title may carry that say nothing of its kind, and older names: '…决算批复表' is the
+# approved final account's table; before 2015 '公共预算' is what is now '一般公共预算'.
+TITLE_KEY_REWRITES: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"批复"), ""),
+    (re.compile(r"(?<!一般)公共预算"), "一般公共预算"),
+]
+# Title phrases read before TABLE_KIND_TITLES, each with the words that rule it out (a fund's
+# '政府性基金预算财政拨款收入支出决算表' is no summary): '收入支出决算(批复)表' is the department's
+# summary, '财政拨款收入支出决算(批复)表' the fiscal appropriation summary.
+TABLE_KIND_VARIANTS: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
+    ("fiscal_appropriation_summary", ("财政拨款收入支出决算表", "财政拨款收入支出预算表", "财政拨款收支决算表",
+                                      "财政拨款收支预算表"), ("一般公共预算", "政府性基金", "国有资本")),
+    ("dept_summary", ("收入支出决算表", "收入支出预算表", "收支决算表", "收支预算表"),
+     ("财政拨款", "一般公共预算", "政府性基金", "国有资本", "三公")),
+]
+# A caption that names a table without the word 表: '某局2014年“三公”经费公示',
+# '2016年部门预算公开情况'. Read only where a table has no other title.
+TITLE_WITHOUT_TABLE = re.compile(
+    r"(?:三公|经费|预算|决算|收支|支出|收入|财政拨款)[^。；;，,]{0,16}(?:公示|公开|情况|明细|统计|一览)$")
+# Lines above a table that can hold its title when the table's own first row is only a label
+# ('附件1-2'): how far up to look.
+TITLE_LOOKBACK_LINES = 8
+SENTENCE_END = re.compile(r"[。；;]")  # a sentence above a table ends the search for its title
+# A caption cell that is only a year or a date beside the unit: '2014年', '2014年度'.
+CAPTION_YEAR = re.compile(r"^\s*20\d\d\s*年度?\s*$|^\s*20\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
