@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from extractors import pdf_ocr
+from extractors import pdf_ocr, pdf_refs
 from extractors.model import Extraction, ExtractionError, Paragraph
 from extractors.pdf_camelot import better_reading
 from extractors.pdf_join import join_tables, label_of, realign, title_of, unit_of  # noqa: F401 (public)
@@ -21,6 +21,7 @@ from extractors.pdf_page import PageTable, read_page, reading_order_score, uprig
 from extractors.pdf_settings import SETTINGS, PdfSettings  # noqa: F401 (public)
 
 TABLE_SETTINGS = SETTINGS.table_settings()  # kept for code that reads the old name
+pdf_refs.guard()  # a reference to itself fails at once instead of looping until the time limit
 
 
 def extract(data: bytes, filename: str = "", *, second_opinion: bool = True, ocr: bool | None = None) -> Extraction:
@@ -45,11 +46,32 @@ def extract(data: bytes, filename: str = "", *, second_opinion: bool = True, ocr
         except ExtractionError:
             raise
         except Exception as exc:
+            cycle = _cause(exc, pdf_refs.ReferenceCycle)
+            if cycle is not None:
+                raise ExtractionError(f"{filename or 'the PDF'} is not a readable PDF: {cycle}") from exc
             raise ExtractionError(f"{filename or 'PDF'}: could not be read ({type(exc).__name__}: {exc})") from exc
+
+
+def _cause(exc: BaseException, kind: type) -> BaseException | None:
+    """`exc` or the first exception of `kind` it wraps (pdfplumber wraps pdfminer's errors)."""
+    seen: set[int] = set()
+    todo = [exc]
+    while todo:
+        e = todo.pop(0)
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, kind):
+            return e
+        todo.extend([e.__cause__, e.__context__, *(a for a in e.args if isinstance(a, BaseException))])
+    return None
 
 
 def _open_error(exc: Exception, filename: str) -> str:
     name = filename or "the PDF"
+    cycle = _cause(exc, pdf_refs.ReferenceCycle)
+    if cycle is not None:
+        return f"{name} is not a readable PDF: {cycle}"
     chain = [exc, exc.__cause__, exc.__context__, *getattr(exc, "args", ())]
     kinds = " ".join(type(e).__name__ for e in chain if e is not None)
     if "Password" in kinds or "Encrypt" in kinds:
