@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from extractors import pdf_ocr, pdf_refs
+from extractors import pdf_ocr, pdf_refs, text_quality
 from extractors.model import Extraction, ExtractionError, Paragraph
 from extractors.pdf_camelot import better_reading
 from extractors.pdf_join import join_tables, label_of, realign, title_of, unit_of  # noqa: F401 (public)
@@ -84,7 +84,9 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
     page_tables: list[PageTable] = []
     narrative: list[tuple[int, list[Line]]] = []
     textless: list[int] = []
+    blank: list[int] = []  # pages with neither text nor an image
     read_by_ocr: list[int] = []
+    printed: list[str] = []  # every text of the layer, for its plausibility
     first_lines: list[Line] = []
     ocr = ocr and pdf_ocr.available()
     for number, page in enumerate(pdf.pages, start=1):
@@ -96,6 +98,10 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
             read_by_ocr.append(number)
         elif not has_text:
             textless.append(number)
+        elif not found and not lines:
+            blank.append(number)  # has_text without a word: no image either
+        printed.extend(line.text for line in lines)
+        printed.extend(cell for table in found for row in table.layout.header + table.layout.rows for cell in row)
         if number == 1:
             first_lines = lines
         used: set[int] = set()
@@ -104,10 +110,22 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
         page_tables.extend(found)
         narrative.append((number, [line for line in lines if id(line) not in used]))
         page.flush_cache()
-    if len(textless) == n_pages:
+    if len(blank) == n_pages:
+        return Extraction(
+            title=_title_from_filename(filename), status="failed", pages=n_pages,
+            error=f"no text and no image on any page ({n_pages} pages): nothing to read; "
+                  "its text may be drawn as outlines",
+        )
+    if textless and len(textless) + len(blank) == n_pages:
         return Extraction(
             title=_title_from_filename(filename), status="needs_ocr", pages=n_pages,
             error=f"none of the {n_pages} pages has a text layer (a scan); OCR is needed",
+        )
+    why = text_quality.garbled(text_quality.measure("\n".join(printed)))
+    if why and not read_by_ocr:
+        return Extraction(
+            title=_title_from_filename(filename), status="needs_ocr", pages=n_pages,
+            error=f"the text layer is garbled: {why}; its tables and text are not loaded, OCR is needed",
         )
     tables, spans = join_tables(page_tables)
     if second_opinion:
