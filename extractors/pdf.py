@@ -14,7 +14,9 @@ import io
 from extractors import pdf_ocr, pdf_refs, text_quality
 from extractors.model import Extraction, ExtractionError, Paragraph
 from extractors.pdf_camelot import better_reading
-from extractors.pdf_join import join_tables, label_of, realign, title_of, unit_of  # noqa: F401 (public)
+from extractors.pdf_join import (  # noqa: F401 (public)
+    join_tables, label_of, realign, title_of, unit_of, unplaced_by_page, unruled_continuations,
+)
 from extractors.pdf_lines import Line, squeeze, text_lines  # noqa: F401 (public)
 from extractors.pdf_narrative import _title_from_filename, document_title, paragraphs_of
 from extractors.pdf_page import PageTable, read_page, reading_order_score, upright_page  # noqa: F401
@@ -127,6 +129,7 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
             title=_title_from_filename(filename), status="needs_ocr", pages=n_pages,
             error=f"the text layer is garbled: {why}; its tables and text are not loaded, OCR is needed",
         )
+    page_tables, narrative, uncut = unruled_continuations(page_tables, narrative)
     tables, spans = join_tables(page_tables)
     if second_opinion:
         for i, table in enumerate(tables):
@@ -145,6 +148,8 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
     if read_by_ocr:
         problems.append(f"pages {', '.join(map(str, read_by_ocr))} were read by OCR: their text is kept, "
                         "their tables are not extracted")
+    problems.extend(uncut)
+    problems.extend(unplaced_by_page(tables))
     if problems:
         extraction.status = "partial"
         extraction.error = "; ".join(problems)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.pdf import extract
+from extractors.pdf_join import aligned
 from extractors.pdf_lines import text_lines
 from extractors.text_quality import garbled, measure
 from textpdf import Page, pdf
@@ -149,3 +150,76 @@ def test_tables_that_give_no_budget_line_make_the_document_partial():
     if not reading.unplaced:
         assert reading.document["error"] == ("1 tables with body rows were read but gave no budget lines: "
                                              "their columns or amounts were not recognised")
+
+
+# ---- 2. continuation pages whose own rules do not match the first page's ----------------------------
+
+FINAL_XS = [50, 100, 220, 300, 380, 460]
+FIRST = [["", "合计", "3000.00", "2000.00", "1000.00"], ["201", "一般公共服务支出", "1500.00", "1000.00", "500.00"]] + [
+    [f"201{k:02d}", f"事务{k}", "100.00", "50.00", "50.00"] for k in range(1, 11)]
+OVERLEAF = [[f"201{k:02d}", f"事务{k}", "100.00", "50.00", "50.00"] for k in range(11, 16)] + [
+    ["205", "教育支出", "1500.00", "1000.00", "500.00"]] + [
+    [f"205{k:02d}", f"教育{k}", "100.00", "50.00", "50.00"] for k in range(1, 16)]
+
+
+def final_account_page(rows, xs=FINAL_XS, *, title=True, vertical=True, extra=None) -> Page:
+    """One page of a 2024 一般公共预算财政拨款支出决算表 (科目编码 | 科目名称 | 合计 | 基本支出 |
+    项目支出), the header repeated on every page, the title only on the first."""
+    page = Page()
+    if title:
+        page.text(150, 80, "2024年一般公共预算财政拨款支出决算表", 14).text(400, 100, "单位：万元", 9)
+    body = [HEADER] + rows
+    ys = [110 + 20 * k for k in range(len(body) + 1)]
+    if vertical:
+        page.grid(xs, ys)
+    else:  # only the horizontal rules are printed
+        page.rules.extend((xs[0], y, xs[-1], y) for y in ys)
+    return page.cells(xs, ys, body)
+
+
+@pytest.mark.parametrize("overleaf", [
+    final_account_page(OVERLEAF, [x + 60 for x in FINAL_XS], title=False),  # mirrored margins
+    final_account_page(OVERLEAF, title=False, vertical=False),  # no vertical rules overleaf
+], ids=["shifted", "unruled"])
+def test_a_continuation_page_is_cut_at_the_ruling_lines_of_the_page_before(overleaf):
+    """Overleaf the table's rules sit 60 pt to the right (an even page of a bound final account),
+    or only its horizontal rules are printed. Shifted, every cell landed one column off
+    (['', '20111事务11', '', '100.00', '50.00']); unruled, the 21 rows became one paragraph."""
+    result = extract(pdf([final_account_page(FIRST), overleaf]), "final.pdf", second_opinion=False)
+    assert result.status == "ok", result.error
+    [table] = result.tables
+    assert table.header == [HEADER]
+    assert table.rows == FIRST + OVERLEAF
+    assert result.paragraphs == []
+
+
+def test_cells_overleaf_that_no_column_of_the_first_page_takes_are_reported_for_their_page():
+    """Overleaf a fifth amount column (460–540) the first page does not have: its 21 cells
+    are unplaced and the document says which page and table they are on."""
+    xs = FINAL_XS + [540]
+    rows = [row + ["1.00"] for row in OVERLEAF]
+    page = final_account_page(rows, xs, title=False)
+    result = extract(pdf([final_account_page(FIRST), page]), "final.pdf", second_opinion=False)
+    [table] = result.tables
+    assert len(table.unplaced) == 21 and {c.text for c in table.unplaced} == {"1.00"}
+    assert result.status == "partial"
+    assert result.error == ("page 2: 21 cells of 2024年一般公共预算财政拨款支出决算表 printed outside "
+                            "the columns of page 1")
+
+
+def test_an_unruled_row_that_overflows_the_rules_is_reported_not_guessed():
+    overleaf = final_account_page(OVERLEAF, title=False, vertical=False)
+    overleaf.text(470, 110 + 20 * 3 - 5, "12.00", 9)  # a figure printed beyond the last rule, row 3
+    result = extract(pdf([final_account_page(FIRST), overleaf]), "final.pdf", second_opinion=False)
+    assert result.status == "partial"
+    assert result.error.startswith("page 2: 1 rows printed without column rules could not be cut at the "
+                                   "columns of page 1 (kept as text: 20112事务12100.0050.0050.0012.00")
+    [table] = result.tables
+    assert len(table.rows) == len(FIRST) + len(OVERLEAF) - 1
+
+
+def test_columns_are_aligned_by_the_shift_that_lays_most_rules_on_the_earlier_page():
+    reference = [(50, 100), (100, 220), (220, 300)]
+    assert aligned(reference, [(110, 160), (160, 280), (280, 360)]) == [(50, 100), (100, 220), (220, 300)]
+    assert aligned(reference, [(52, 101), (101, 219), (219, 302)]) == [(52, 101), (101, 219), (219, 302)]
+    assert aligned(reference, [(400, 420)]) == [(400, 420)]  # nothing to lay: left as printed
