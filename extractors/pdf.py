@@ -88,7 +88,7 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
     textless: list[int] = []
     blank: list[int] = []  # pages with neither text nor an image
     read_by_ocr: list[int] = []
-    printed: list[str] = []  # every text of the layer, for its plausibility
+    printed: dict[int, list[str]] = {}  # every text of the layer, page by page, for its plausibility
     first_lines: list[Line] = []
     ocr = ocr and pdf_ocr.available()
     for number, page in enumerate(pdf.pages, start=1):
@@ -102,8 +102,9 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
             textless.append(number)
         elif not found and not lines:
             blank.append(number)  # has_text without a word: no image either
-        printed.extend(line.text for line in lines)
-        printed.extend(cell for table in found for row in table.layout.header + table.layout.rows for cell in row)
+        if number not in read_by_ocr:
+            printed[number] = [line.text for line in lines] + [
+                cell for table in found for row in table.layout.header + table.layout.rows for cell in row]
         if number == 1:
             first_lines = lines
         used: set[int] = set()
@@ -123,7 +124,7 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
             title=_title_from_filename(filename), status="needs_ocr", pages=n_pages,
             error=f"none of the {n_pages} pages has a text layer (a scan); OCR is needed",
         )
-    why = text_quality.garbled(text_quality.measure("\n".join(printed)))
+    why = text_quality.garbled(text_quality.measure("\n".join(t for texts in printed.values() for t in texts)))
     if why and not read_by_ocr:
         return Extraction(
             title=_title_from_filename(filename), status="needs_ocr", pages=n_pages,
@@ -148,6 +149,14 @@ def _extract_pages(pdf, filename: str, n_pages: int, data: bytes, second_opinion
     if read_by_ocr:
         problems.append(f"pages {', '.join(map(str, read_by_ocr))} were read by OCR: their text is kept, "
                         "their tables are not extracted")
+    garbled_pages = {n: text_quality.garbled(text_quality.measure("\n".join(texts))) for n, texts in printed.items()}
+    garbled_pages = {n: why for n, why in garbled_pages.items() if why}
+    if garbled_pages:
+        first = min(garbled_pages)
+        several = len(garbled_pages) > 1
+        problems.append(f"page{'s' if several else ''} {', '.join(map(str, sorted(garbled_pages)))} "
+                        f"{'have' if several else 'has'} a garbled text layer "
+                        f"(page {first}: {garbled_pages[first]}); what they print needs OCR")
     problems.extend(uncut)
     problems.extend(unplaced_by_page(tables))
     if problems:

@@ -223,3 +223,26 @@ def test_columns_are_aligned_by_the_shift_that_lays_most_rules_on_the_earlier_pa
     assert aligned(reference, [(110, 160), (160, 280), (280, 360)]) == [(50, 100), (100, 220), (220, 300)]
     assert aligned(reference, [(52, 101), (101, 219), (219, 302)]) == [(52, 101), (101, 219), (219, 302)]
     assert aligned(reference, [(400, 420)]) == [(400, 420)]  # nothing to lay: left as printed
+
+
+def test_one_page_with_a_garbled_layer_among_sound_ones_is_named():
+    """A disclosure assembled from files of different tools: its last page (a scanned-then-
+    converted 说明) carries private-use code points; the document is partial and names the page."""
+    import io
+
+    import pypdf
+
+    sound = pdf([disclosure_page(), disclosure_page()])
+    odd = pdf([Page().text(72, 100, "关于部门预算公开的说明：本部门无政府性基金预算。", 12)], unicode="pua")
+    writer = pypdf.PdfWriter()
+    for data in (sound, odd):
+        for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+            writer.add_page(page)
+    out = io.BytesIO()
+    writer.write(out)
+    result = extract(out.getvalue(), "budget.pdf", second_opinion=False)
+    assert result.status == "partial"
+    assert result.error == ("page 3 has a garbled text layer (page 3: 100% of its 24 characters are "
+                            "private-use code points that its fonts map to no real character); what they "
+                            "print needs OCR")
+    assert [t.rows for t in result.tables] == [ROWS, ROWS]
