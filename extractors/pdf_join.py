@@ -108,7 +108,8 @@ def realign(reference: list[tuple[float, float]], columns: list[tuple[float, flo
     """
     if len(columns) == width and _same_columns(reference, columns):
         return [list(r) for r in rows]
-    columns = aligned(reference, columns)
+    if len(columns) == len(reference):  # the same grid, moved (another grid is not aligned)
+        columns = aligned(reference, columns)
     if len(columns) == width and _same_columns(reference, columns):
         return [list(r) for r in rows]
     if spread:  # coarse rows onto a finer grid: each cell repeated over the columns it covers
