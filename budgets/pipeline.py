@@ -142,6 +142,11 @@ def read_bytes(data: bytes, source: Source) -> Reading:
     if status == "ok" and result.unplaced:
         status = "partial"
         error = f"{len(result.unplaced)} cells could not be placed in a column with certainty (see unplaced_cells)"
+    read = [t for t in extraction.tables if t.rows]
+    if status == "ok" and read and not result.lines:
+        status = "partial"
+        error = (f"{len(read)} tables with body rows were read but gave no budget lines: their "
+                 "columns or amounts were not recognised")
     document = document_row(doc_id, source, status=status, error=error, title=title, meta=meta, fmt=fmt,
                             size=len(data), pages=extraction.pages, tables=len(extraction.tables),
                             lines=len(result.lines))

@@ -61,8 +61,9 @@ def _in_child(data: bytes, fmt: str, filename: str) -> Extraction:
         return payload
     if kind == "memory":
         raise ExtractionError(
-            f"reading {name} needed more than {memory_mb:g} MB of memory and was stopped; raise "
-            "BUDGETS_WORKER_MEMORY_MB if the machine has room and the file is a real disclosure"
+            f"reading {name} needed more than {memory_mb:g} MB of memory and was stopped (out of "
+            f"memory, limit {memory_mb:g} MB); raise BUDGETS_WORKER_MEMORY_MB if the machine has "
+            "room and the file is a real disclosure"
         )
     message, status = payload
     raise ExtractionError(message, status)
@@ -75,9 +76,10 @@ def _child_main(sender, data: bytes, fmt: str, filename: str, memory_mb: float, 
     try:
         result = ("ok", read_document(data, filename, fmt))
     except ExtractionError as exc:
-        result = ("error", (str(exc), exc.status))
-    except MemoryError:
-        result = ("memory", None)
+        result = ("memory", None) if _out_of_memory(exc) else ("error", (str(exc), exc.status))
+    except (MemoryError, SystemError) as exc:
+        result = ("memory", None) if _out_of_memory(exc) else (
+            "error", (f"{type(exc).__name__} while reading {name}: {exc}", "failed"))
     try:
         sender.send(result)
     except MemoryError:
@@ -87,6 +89,23 @@ def _child_main(sender, data: bytes, fmt: str, filename: str, memory_mb: float, 
                                "failed")))
     sender.close()
     os._exit(0)  # skip the parent's atexit handlers, inherited through fork
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    """The error is the memory limit's doing: a MemoryError, or the SystemError ('… returned
+    NULL without setting an exception') a C extension raises when an allocation fails, however
+    deep a reader wrapped it."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        e = todo.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        if isinstance(e, MemoryError) or (isinstance(e, SystemError) and "NULL" in str(e)):
+            return True
+        todo.extend([e.__cause__, e.__context__, *(a for a in e.args if isinstance(a, BaseException))])
+    return False
 
 
 def _die_with_parent(parent: int) -> None:

@@ -112,7 +112,9 @@ def page_title(root) -> str:
 def extract(data: bytes, filename: str = "") -> Extraction:
     text = decode(data)
     try:
-        root = lxml.html.document_fromstring(text)
+        # huge_tree: libxml2 otherwise drops every text node over 10 MB, and the rest of the
+        # page with it, without a word; the page is already within the document size limit
+        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"{filename or 'the page'} is not readable HTML ({exc})") from exc
     for bad in root.xpath("//script|//style|//noscript"):

@@ -7,8 +7,10 @@ unit) and remarks come from the framing stage, read from the lines around each p
 from __future__ import annotations
 
 from extractors import framing
+from extractors import vocabulary as v
 from extractors.model import Table, Unplaced
-from extractors.pdf_grid import is_body_row
+from extractors.numbers import is_amount
+from extractors.pdf_grid import Layout, is_body_row
 from extractors.pdf_lines import Line, squeeze
 from extractors.pdf_page import PageTable
 from extractors.pdf_settings import SETTINGS
@@ -106,6 +108,10 @@ def realign(reference: list[tuple[float, float]], columns: list[tuple[float, flo
     """
     if len(columns) == width and _same_columns(reference, columns):
         return [list(r) for r in rows]
+    if len(columns) == len(reference):  # the same grid, moved (another grid is not aligned)
+        columns = aligned(reference, columns)
+    if len(columns) == width and _same_columns(reference, columns):
+        return [list(r) for r in rows]
     if spread:  # coarse rows onto a finer grid: each cell repeated over the columns it covers
         owner = []
         for x0, x1 in reference:
@@ -129,6 +135,118 @@ def realign(reference: list[tuple[float, float]], columns: list[tuple[float, flo
             new[target] = new[target] + text if new[target] else text
         out.append(new)
     return out
+
+
+def aligned(reference: list[tuple[float, float]], columns: list[tuple[float, float]],
+            tolerance: float = SETTINGS.same_columns) -> list[tuple[float, float]]:
+    """A continuation page's columns moved onto the ruling lines of the page the table started on.
+
+    Pages printed with mirrored margins, or re-centred, carry the same rules some points to the
+    left or right; mapped by overlap as they stand, every cell would land one column off. The
+    shift chosen is the one that lays the most of this page's rules onto the earlier page's
+    (no shift unless another one lays strictly more).
+    """
+    ref = sorted({x for c in reference for x in c})
+    own = sorted({x for c in columns for x in c})
+    if not ref or not own:
+        return columns
+
+    def laid(d: float) -> int:
+        return sum(any(abs(e + d - r) <= tolerance for r in ref) for e in own)
+
+    best, best_laid = 0.0, laid(0.0)
+    for d in sorted({r - e for r in ref for e in own}, key=abs):
+        n = laid(d)
+        if n > best_laid:
+            best, best_laid = d, n
+    if best == 0.0 or best_laid < min(len(own), 3):
+        return columns
+    return [(x0 + best, x1 + best) for x0, x1 in columns]
+
+
+def unruled_continuations(page_tables: list[PageTable], narrative: list[tuple[int, list[Line]]],
+                          settings=SETTINGS) -> tuple[list[PageTable], list[tuple[int, list[Line]]], list[str]]:
+    """Rows of a table printed overleaf without vertical rules, cut by the previous page's rules.
+
+    A page with no ruled table whose first lines (after a page number) read as body rows of the
+    table the previous page ended with, when cut at that table's column edges, continues that
+    table; without this its rows were narrative text and the table ended a page early. The repeated
+    header, printed the same way, is read too (the join drops it).
+    """
+    by_page: dict[int, list[PageTable]] = {}
+    for pt in page_tables:
+        by_page.setdefault(pt.page, []).append(pt)
+    out_tables = list(page_tables)
+    out_narrative = []
+    problems: list[str] = []
+    header: list[list[str]] = []
+    for number, lines in narrative:
+        previous = by_page.get(number - 1, [])
+        if by_page.get(number) or not previous or any(not v.PAGE_NUMBER.match(ln.text.strip()) and not v.is_note(ln.text)
+                                                      for ln in previous[-1].after):
+            out_narrative.append((number, lines))
+            if by_page.get(number):
+                header = by_page[number][-1].layout.header or header
+            continue
+        last = previous[-1]
+        header = last.layout.header or header
+        rows, taken, heads, failed = [], [], [], []
+        for line in lines:
+            if not rows and v.PAGE_NUMBER.match(line.text.strip()):
+                continue
+            row = _cut(line.words, last.columns, settings)
+            if row is None and rows and any(is_amount(w["text"]) for w in line.words):
+                failed.append(line)  # a row with a word beyond the rules: said, never guessed
+                continue
+            if row is None:
+                break
+            if not rows and row in header and not heads:
+                heads.append(row)
+            elif is_body_row(row):
+                rows.append(row)
+            else:
+                break
+            taken.append(line)
+        if not rows:
+            out_narrative.append((number, lines))
+            continue
+        layout = Layout(header=heads, rows=rows, source_rows=[ln.text for ln in taken if _cut(ln.words, last.columns, settings) in rows])
+        pt = PageTable(number, taken[0].top, taken[-1].bottom, layout, list(last.columns))
+        pt.after = [ln for ln in lines if ln.top >= taken[-1].bottom - 1 and ln not in taken]
+        by_page[number] = [pt]
+        if failed:
+            problems.append(f"page {number}: {len(failed)} rows printed without column rules could not be cut "
+                            f"at the columns of page {last.page} (kept as text: {squeeze(failed[0].text)[:40]}…)")
+        out_tables.append(pt)
+        out_narrative.append((number, [ln for ln in lines if all(ln is not t for t in taken)]))
+    out_tables.sort(key=lambda t: (t.page, t.top))
+    return out_tables, out_narrative, problems
+
+
+def unplaced_by_page(tables: list[Table]) -> list[str]:
+    """What the join could not place, page by page: 'page 7: 67 cells of 支出决算表 …'."""
+    counts: dict[tuple[int, str, str], int] = {}
+    for table in tables:
+        for cell in table.unplaced:
+            head, _, rest = cell.reason.partition(": ")
+            if head.startswith("page ") and head[5:].isdigit():
+                key = (int(head[5:]), table.title or "(untitled)", rest)
+                counts[key] = counts.get(key, 0) + 1
+    return [f"page {page}: {n} cells of {title} {why}" for (page, title, why), n in sorted(counts.items())]
+
+
+def _cut(words: list[dict], columns: list[tuple[float, float]], settings=SETTINGS) -> list[str] | None:
+    """A printed line's words placed in the columns their centres fall in (None: one falls outside)."""
+    if not columns:
+        return None
+    row = [""] * len(columns)
+    for w in words:
+        cx = (w["x0"] + w["x1"]) / 2
+        k = next((i for i, (x0, x1) in enumerate(columns) if x0 <= cx <= x1), None)
+        if k is None:
+            return None
+        row[k] += w["text"]
+    return row
 
 
 def _same_columns(a, b, tolerance: float = SETTINGS.same_columns) -> bool:

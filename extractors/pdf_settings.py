@@ -14,8 +14,11 @@ class PdfSettings:
     snap_tolerance: float = 3
     join_tolerance: float = 3
     intersection_tolerance: float = 3
-    # words whose tops differ less than this are on one printed line
+    # words whose tops differ less than this are on one printed line ...
     line_tolerance: float = 3.0
+    # ... and so are words that share at least this share of the shorter one's height (digits
+    # set in a smaller size or a lower font box than the Chinese text of their line)
+    line_overlap: float = 0.5
     # characters closer than this (horizontally) belong to one word
     x_tolerance: float = 1.5
     # a gap wider than this share of the font size between two words keeps a space between them

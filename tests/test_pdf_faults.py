@@ -1,0 +1,108 @@
+"""Slow failures made quick and worded: a PDF object that refers to itself, a PDF that needs
+more memory than the worker has, and an HTML page with a text node over libxml2's 10 MB limit.
+
+Every input is built here, a few KB on disk; the memory case inflates in the worker only, under
+a limit set just above the test process's own size.
+"""
+from __future__ import annotations
+
+import time
+import zlib
+
+import pytest
+
+from budgets import worker
+from budgets.worker import extract_document
+from extractors import limits
+from extractors.html import extract as extract_html
+from extractors.model import ExtractionError
+from extractors.pdf import extract
+from textpdf import write
+
+MB = 1024 * 1024
+CATALOG = b"<< /Type /Catalog /Pages 2 0 R >>"
+PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
+PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"
+
+
+@pytest.mark.parametrize("objects, culprit", [
+    ([CATALOG, PAGES, PAGE, b"4 0 R"], "object 4 is a reference to itself"),  # the page's contents
+    ([CATALOG, b"2 0 R", PAGE, b"<< /Length 0 >>\nstream\n\nendstream"], "object 2 is a reference to itself"),
+    ([b"1 0 R", PAGES, PAGE, b"<< /Length 0 >>\nstream\n\nendstream"], "object 1 is a reference to itself"),
+    ([CATALOG, PAGES, PAGE, b"5 0 R", b"4 0 R"], "object 4 leads back to itself"),  # a ring of two
+])
+def test_a_pdf_object_that_refers_to_itself_fails_in_milliseconds_with_its_number(objects, culprit):
+    """The 1 KB file of the fault report: pdfminer followed `4 0 R` → `4 0 R` until the 300 s limit."""
+    data = write(objects)
+    assert len(data) < 1024
+    started = time.monotonic()
+    with pytest.raises(ExtractionError) as caught:
+        extract(data, "loop.pdf")
+    assert time.monotonic() - started < 2
+    assert caught.value.status == "failed"
+    assert str(caught.value).startswith("loop.pdf is not a readable PDF: " + culprit)
+
+
+def _zlib_of_spaces(size: int) -> bytes:
+    """A FlateDecode stream inflating to `size` spaces, built without holding them (16 MB blocks)."""
+    block = b" " * (16 * MB)
+    compressor = zlib.compressobj(9, zlib.DEFLATED, -15)
+    unit = compressor.compress(block) + compressor.flush(zlib.Z_FULL_FLUSH)
+    adler = 1
+    for _ in range(size // len(block)):
+        adler = zlib.adler32(block, adler)
+    return b"\x78\xda" + unit * (size // len(block)) + compressor.flush() + adler.to_bytes(4, "big")
+
+
+def _vm_size_mb() -> float:
+    for line in open("/proc/self/status"):
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmSize")
+
+
+def test_a_pdf_that_exhausts_the_worker_memory_says_out_of_memory_and_the_limit(monkeypatch):
+    """A page whose content stream inflates to 1 GB, read under a limit 300 MB above this
+    process: pdfminer's MemoryError arrives wrapped in pdfplumber's PdfminerException and was
+    reported as that exception's text ('Unable to allocate output buffer.')."""
+    limit = round(_vm_size_mb()) + 300
+    monkeypatch.setattr(limits, "WORKER_MEMORY_MB", limit)
+    monkeypatch.setattr(limits, "PARSE_TIMEOUT_S", 60)
+    stream = _zlib_of_spaces(1024 * MB)
+    data = write([CATALOG, PAGES, PAGE,
+                  b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream"])
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(data, "pdf", "bomb.pdf")
+    assert f"out of memory, limit {limit} MB" in str(caught.value)
+    assert caught.value.status == "failed"
+
+
+def test_a_failed_allocation_in_a_c_extension_is_read_as_out_of_memory():
+    """CPython's `SystemError: <built-in function …> returned NULL without setting an exception`
+    is what a C reader raises when malloc fails under RLIMIT_AS; wrapped or not, it is memory."""
+    null = SystemError("<built-in method decompress of zlib.Decompress object> returned NULL "
+                       "without setting an exception")
+    try:
+        try:
+            raise null
+        except SystemError as exc:
+            raise ExtractionError("x.pdf: could not be read (SystemError: …)") from exc
+    except ExtractionError as wrapped:
+        assert worker._out_of_memory(wrapped)
+    assert worker._out_of_memory(MemoryError())
+    assert not worker._out_of_memory(ExtractionError("x.pdf is not a readable PDF"))
+    assert not worker._out_of_memory(SystemError("error return without exception set? no: a bug"))
+
+
+def test_an_html_text_node_over_10_mb_is_read_not_dropped_with_the_rest_of_the_page():
+    """A page whose opening paragraph is 12 MB (a pasted export): libxml2 without huge_tree
+    dropped that node and everything after it, the table included, and the page read as empty."""
+    big = "预" * (4 * MB)  # 12 MB of UTF-8
+    page = (f"<html><head><title>2026年部门预算</title></head><body><p>{big}</p><p>单位：万元</p>"
+            "<table><tr><td>科目编码</td><td>科目名称</td><td>合计</td></tr>"
+            "<tr><td>201</td><td>一般公共服务支出</td><td>1207.84</td></tr></table></body></html>").encode()
+    assert len(page) < limits.Limits().max_document_bytes
+    result = extract_html(page, "big.html")
+    [table] = result.tables
+    assert table.rows == [["201", "一般公共服务支出", "1207.84"]] and table.unit == "万元"
+    assert len(result.paragraphs[0].text) == 4 * MB
