@@ -75,3 +75,61 @@ def test_summary_table_income_total_must_equal_spending_total():
     [finding] = [f for f in errors(disclosure) if f.table_kind != "dept_expenditure"]
     assert finding.table_kind == "dept_summary"
     assert (finding.expected.wan, finding.actual.wan) == (1207.84, 1217.84)
+
+
+# ---- a final account's fund flow: 年初结转和结余 + 本年收入 = 本年支出 + 年末结转和结余 -------------
+
+def flow_findings(header, row):
+    """The lines of a final account's 收入支出决算表 as the normaliser loads them, audited."""
+    from extractors.model import Extraction, Table
+    from extractors.normalise import normalise
+    from extractors.titles import parse_title
+
+    meta = parse_title("上海市普陀区规划和自然资源局2024年度部门决算")
+    table = Table(title="收入支出决算表", unit="万元", header=header, rows=[row])
+    result = normalise(Extraction(title="x", tables=[table]), meta, "f" * 64)
+    document = {"id": "", "stage": meta.stage, "fiscal_year": meta.fiscal_year, "department": meta.department,
+                "district": meta.district, "title": "", "url": ""}
+    return row_identity.check(Disclosure(document, result.lines, result.paragraphs, result.tables))
+
+
+FLOW_FLAT = [["项目", "年初结转和结余", "本年收入", "本年支出", "本年支出", "本年支出", "年末结转和结余"],
+             ["项目", "年初结转和结余", "本年收入", "合计", "基本支出", "项目支出", "年末结转和结余"]]
+# 上海市普陀区规划和自然资源局 2024 年度部门决算: 收入支出决算总表 (p7) 年初结转和结余 112.88,
+# 本年收入合计 9,746.50, 本年支出合计 9,759.38, 年末结转和结余 100.00; 支出决算表 (p10) 合计:
+# 基本支出 5,377.64, 项目支出 4,381.74 — the same year printed as one row of the flow table.
+PLANNING_2024 = ["合计", "112.88", "9746.50", "9759.38", "5377.64", "4381.74", "100.00"]
+
+
+def test_a_fund_flow_row_that_balances_raises_nothing():
+    """The 财决 template's 收入支出决算表 (年初结转和结余 | 本年收入 | 本年支出 合计/基本支出/项目支出 |
+    年末结转和结余) with the planning bureau's 2024 figures: 112.88 + 9,746.50 = 9,759.38 + 100.00.
+    上年结转 here is no income source whose sum is the spending total."""
+    assert flow_findings(FLOW_FLAT, PLANNING_2024) == []
+
+
+def test_a_year_end_balance_that_does_not_follow_from_the_flow_is_an_error():
+    """The same row with 年末结转和结余 printed 10.00: 112.88 + 9,746.50 − 9,759.38 = 100.00."""
+    row = PLANNING_2024[:-1] + ["10.00"]
+    [finding] = [f for f in flow_findings(FLOW_FLAT, row) if f.severity == "error"]
+    assert finding.measure == "carryover_end"
+    assert (finding.expected.wan, finding.actual.wan) == (100.0, 10.0)
+    assert all(figure in finding.message for figure in ("112.88", "9746.50", "− 合计 9759.38"))
+
+
+FLOW_SPLIT = [["项目", "年初结转和结余", "年初结转和结余", "年初结转和结余", "本年收入", "本年支出",
+               "年末结转和结余", "年末结转和结余", "年末结转和结余"],
+              ["项目", "合计", "基本支出结转", "项目支出结转和结余", "合计", "合计",
+               "合计", "基本支出结转", "项目支出结转和结余"]]
+
+
+def test_carryover_and_year_end_balance_are_their_basic_and_project_parts():
+    """The 财决 template's 财政拨款收入支出决算表 with the balances split into 基本支出结转 |
+    项目支出结转和结余 (figures chosen for the test): 年末 100.00 printed over parts 20.00 + 70.00,
+    年初 12.88 over 2.88 + 10.00."""
+    row = ["合计", "12.88", "2.88", "10.00", "9846.50", "9759.38", "100.00", "20.00", "70.00"]
+    [finding] = [f for f in flow_findings(FLOW_SPLIT, row) if f.severity == "error"]
+    assert finding.measure == "carryover_end" and (finding.expected.wan, finding.actual.wan) == (90.0, 100.0)
+    row = ["合计", "12.88", "2.88", "9.00", "9846.50", "9759.38", "100.00", "30.00", "70.00"]
+    [finding] = [f for f in flow_findings(FLOW_SPLIT, row) if f.severity == "error"]
+    assert finding.measure == "carryover" and (finding.expected.wan, finding.actual.wan) == (11.88, 12.88)

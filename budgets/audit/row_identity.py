@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, wan_text
 from extractors.identities import Amount, total
-from extractors.vocabulary import INCOME_SOURCES, measure_name, row_label, subject_key
+from extractors.vocabulary import BALANCES, DECOMPOSITIONS, INCOME_SOURCES, measure_name, row_label, subject_key
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]
@@ -37,9 +37,29 @@ def identities(measures: set[str], table_kind: str, columns: set[str]) -> list[t
             found.append(("fiscal_appropriation", FUNDS))
         else:
             sources.append("fiscal_appropriation")
-    if sources and not unknown and not measures & {"basic", "project", "personnel", "public_use"}:
+    # in a fund-flow row 本年收入 stands beside the spending total: 上年结转 is no part of it
+    if sources and not unknown and not measures & {"basic", "project", "personnel", "public_use", "income"}:
         found.append(("total", sources))
+    # the vocabulary's other decompositions (年末结转和结余 = 基本支出结转 + 项目支出结转和结余 …),
+    # where the table has a column for every part
+    judged_above = {"total", "vehicles"}
+    for whole, parts in DECOMPOSITIONS:
+        if whole not in judged_above and not unknown and measures & set(parts) and set(parts) <= columns:
+            found.append((whole, list(parts)))
     return [(whole, parts) for whole, parts in found if whole in measures]
+
+
+def balances(measures: set[str], columns: set[str]) -> list[tuple[str, list[str], list[str]]]:
+    """(printed, added, subtracted): the vocabulary's balances (年初结转和结余 + 本年收入 = 本年支出 +
+    年末结转和结余) in a row whose table has all their columns, each judged on the figure the flow
+    ends with: 年末结转和结余 against 年初结转和结余 + 本年收入 − 本年支出."""
+    found = []
+    if "other" in measures:  # 结余分配, 使用非财政拨款结余 … the balance cannot be judged
+        return found
+    for left, right in BALANCES:
+        if set(left) | set(right) <= columns and right[-1] in measures and measures & (set(left) | set(right[:-1])):
+            found.append((right[-1], list(left), list(right[:-1])))
+    return found
 
 
 # 三公 tables often print 会议费 and 培训费 beside the three, and a 合计 over all five
@@ -84,6 +104,30 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 table_kind=printed.get("table_kind") or "", subject_code=subject_key(printed),
                 measure=whole, year=printed.get("year"), expected=expected, actual=actual,
                 key=f"{key}|{whole}={'+'.join(present)}",
+            ))
+        for whole, added, subtracted in balances(measures, columns[key[0]]):
+            if len(cells[whole]) > 1 or any(len(cells[m]) > 1 for m in added + subtracted if m in cells):
+                continue  # two columns of one measure in the row: which one the flow takes is not known
+            plus = [m for m in added if m in cells]
+            minus = [m for m in subtracted if m in cells]
+            expected = total(Amount.of_line(cells[m][0]) for m in plus) \
+                - total(Amount.of_line(cells[m][0]) for m in minus)
+            printed = cells[whole][0]
+            actual = Amount.of_line(printed)
+            severity = judge(expected, actual)
+            if severity is None:
+                continue
+            terms = " + ".join(f"{measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in plus) + "".join(
+                f" − {measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in minus)
+            findings.append(Finding(
+                check=CHECK, severity=severity,
+                message=(f"{measure_name(whole)} is printed as {wan_text(actual)}万元 but "
+                         f"{terms} = {wan_text(expected)}万元"
+                         + (" (a rounding gap)" if severity == "info" else "") + "."),
+                evidence=cell_name(disclosure, printed),
+                table_kind=printed.get("table_kind") or "", subject_code=subject_key(printed),
+                measure=whole, year=printed.get("year"), expected=expected, actual=actual,
+                key=f"{key}|{whole}={'+'.join(added)}-{'-'.join(subtracted)}",
             ))
     findings += balance(disclosure)
     return findings
