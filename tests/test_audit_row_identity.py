@@ -133,3 +133,12 @@ def test_carryover_and_year_end_balance_are_their_basic_and_project_parts():
     row = ["合计", "12.88", "2.88", "9.00", "9846.50", "9759.38", "100.00", "30.00", "70.00"]
     [finding] = [f for f in flow_findings(FLOW_SPLIT, row) if f.severity == "error"]
     assert finding.measure == "carryover" and (finding.expected.wan, finding.actual.wan) == (11.88, 12.88)
+
+
+def test_a_flow_row_without_basic_and_project_columns_is_no_income_table():
+    """收入支出决算表 printed flat (年初结转和结余 | 本年收入合计 | 本年支出合计 | 年末结转和结余), the
+    planning bureau's 2024 figures: 上年结转 112.88 is no source of a 9,759.38 spending total."""
+    header = [["项目", "年初结转和结余", "本年收入合计", "本年支出合计", "年末结转和结余"]]
+    assert flow_findings(header, ["合计", "112.88", "9746.50", "9759.38", "100.00"]) == []
+    [finding] = flow_findings(header, ["合计", "112.88", "9746.50", "9759.38", "101.00"])
+    assert finding.measure == "carryover_end" and (finding.expected.wan, finding.actual.wan) == (100.0, 101.0)
