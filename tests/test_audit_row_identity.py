@@ -142,3 +142,41 @@ def test_a_flow_row_without_basic_and_project_columns_is_no_income_table():
     assert flow_findings(header, ["合计", "112.88", "9746.50", "9759.38", "100.00"]) == []
     [finding] = flow_findings(header, ["合计", "112.88", "9746.50", "9759.38", "101.00"])
     assert finding.measure == "carryover_end" and (finding.expected.wan, finding.actual.wan) == (100.0, 101.0)
+
+
+def summary_findings(rows):
+    from extractors.model import Extraction, Table
+    from extractors.normalise import normalise
+    from extractors.titles import parse_title
+
+    meta = parse_title("上海市普陀区规划和自然资源局2024年度部门决算")
+    table = Table(title="收入支出决算总表", unit="万元",
+                  header=[["收入", "收入", "支出", "支出"], ["项目", "决算数", "项目", "决算数"]], rows=rows)
+    result = normalise(Extraction(title="x", tables=[table]), meta, "e" * 64)
+    document = {"id": "", "stage": meta.stage, "fiscal_year": meta.fiscal_year, "department": meta.department,
+                "district": meta.district, "title": "", "url": ""}
+    return row_identity.check(Disclosure(document, result.lines, result.paragraphs, result.tables))
+
+
+def planning_summary(year_end="100.00"):
+    """上海市普陀区规划和自然资源局 2024 年度部门决算, 收入支出决算总表 (p7), its closing rows as printed
+    (the spending rows above shortened to the 类 that carry amounts)."""
+    return [["一、一般公共预算财政拨款收入", "9746.50", "八、社会保障和就业支出", "754.75"],
+            ["", "", "九、卫生健康支出", "236.63"],
+            ["", "", "十一、城乡社区支出", "3845.25"],
+            ["", "", "十八、自然资源海洋气象等支出", "4461.67"],
+            ["", "", "十九、住房保障支出", "461.08"],
+            ["本年收入合计", "9746.50", "本年支出合计", "9759.38"],
+            ["使用非财政拨款结余", "", "结余分配", ""],
+            ["年初结转和结余", "112.88", "年末结转和结余", year_end],
+            ["总计", "9859.38", "总计", "9859.38"]]
+
+
+def test_final_account_summary_totals_carry_the_balances():
+    """Each side's 总计 is its 本年收入合计 (本年支出合计) and the rows down to it: 9,746.50 + 112.88 =
+    9,859.38 = 9,759.38 + 100.00. Printed 10.00 for the year-end balance, 总计 on the spending side
+    no longer follows."""
+    assert [f for f in summary_findings(planning_summary()) if f.severity == "error"] == []
+    [finding] = [f for f in summary_findings(planning_summary("10.00")) if f.severity == "error"]
+    assert (finding.expected.wan, finding.actual.wan) == (9769.38, 9859.38)
+    assert "本年支出合计 9759.38 + 年末结转和结余 10.00" in finding.message

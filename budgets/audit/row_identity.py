@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, wan_text
 from extractors.identities import Amount, total
-from extractors.vocabulary import BALANCES, DECOMPOSITIONS, INCOME_SOURCES, measure_name, row_label, subject_key
+from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
+                                   ROW_PART_PREFIX, measure_name, row_label, subject_key)
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]
@@ -129,7 +130,48 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 measure=whole, year=printed.get("year"), expected=expected, actual=actual,
                 key=f"{key}|{whole}={'+'.join(added)}-{'-'.join(subtracted)}",
             ))
-    findings += balance(disclosure)
+    findings += balance(disclosure) + carried_totals(disclosure)
+    return findings
+
+
+GRAND_TOTAL = "总计"
+
+
+def carried_totals(disclosure: Disclosure) -> list[Finding]:
+    """A final account's 收入支出决算总表 prints each side's flow as rows: 总计 is 本年收入合计 and
+    the rows between (使用非财政拨款结余, 年初结转和结余), and on the other side 本年支出合计 and the
+    rows between (结余分配, 年末结转和结余) — the row form of the vocabulary's BALANCES."""
+    if disclosure.document.get("stage") != "final_account":
+        return []
+    columns: dict[tuple, list[dict]] = defaultdict(list)
+    for line in disclosure.lines:
+        if line.get("table_kind") == "dept_summary" and not line.get("subject_code"):
+            columns[(line.get("table_index"), line.get("column_index"), line.get("year"),
+                     line.get("basis") or "")].append(line)
+    findings = []
+    for key, lines in columns.items():
+        lines.sort(key=lambda l: l.get("row_index") or 0)
+        labels = [row_label(l) for l in lines]
+        start = next((i for i, lab in enumerate(labels) if lab in (INCOME_TOTALS[0], EXPENDITURE_TOTALS[0])), None)
+        grand = next((i for i, lab in enumerate(labels) if lab == GRAND_TOTAL and start is not None and i > start), None)
+        if grand is None:
+            continue
+        parts = [lines[i] for i in range(start, grand) if not ROW_PART_PREFIX.match(labels[i])]
+        expected, printed = total(Amount.of_line(l) for l in parts), lines[grand]
+        actual = Amount.of_line(printed)
+        severity = judge(expected, actual)
+        if severity is None:
+            continue
+        terms = " + ".join(f"{row_label(l)} {wan_text(Amount.of_line(l))}" for l in parts)
+        findings.append(Finding(
+            check=CHECK, severity=severity,
+            message=(f"{GRAND_TOTAL} is printed as {wan_text(actual)}万元 but {terms} = {wan_text(expected)}万元"
+                     + (" (a rounding gap)" if severity == "info" else "") + "."),
+            evidence=cell_name(disclosure, printed),
+            table_kind=printed.get("table_kind") or "", measure=printed["measure"],
+            year=printed.get("year"), expected=expected, actual=actual,
+            key=f"{key}|{GRAND_TOTAL}={labels[start]}+…",
+        ))
     return findings
 
 
