@@ -15,7 +15,7 @@ from extractors.columns import ColumnSpec, interpret_columns, row_measure
 from extractors.framing import column_units
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
-from extractors.subjects import classification_of, level_of, parent_of, subject_code_for_name
+from extractors.subjects import carry_code_parts, classification_of, level_of, parent_of, subject_code_for_name
 from extractors.tablekinds import table_kind
 from extractors.titles import DocumentMeta, split_jurisdiction
 
@@ -92,7 +92,7 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     dept_raw = department_printed(table.title, meta)
     lines = []
     headings: dict[int, str] = {}
-    for r, (row, labels) in enumerate(zip(table.rows, _carry_code_parts(table.rows, specs))):
+    for r, (row, labels) in enumerate(zip(table.rows, carry_code_parts(table.rows, code_parts(specs)))):
         owner: dict | None = None
         for col, spec in enumerate(specs):
             cell = row[col] if col < len(row) else ""
@@ -143,39 +143,9 @@ def _codes_by_content(specs: list[ColumnSpec], rows: list[list[str]]) -> list[Co
     return out
 
 
-def _carry_code_parts(rows: list[list[str]], specs: list[ColumnSpec]) -> list[list[str]]:
-    """Rows as their label columns mean them: where 类, 款 and 项 are printed in columns of their
-    own and a row leaves the 类 (and 款) of the rows above blank, they are carried down
-    ('', '03', '01', '行政运行' under 201 / 03 reads 2010301). The printed rows are not changed."""
-    runs: list[list[int]] = []
-    for col, spec in enumerate(specs):
-        if spec.role == "code_part":
-            if runs and runs[-1][-1] == col - 1:
-                runs[-1].append(col)
-            else:
-                runs.append([col])
-    if not runs:
-        return rows
-    carried: list[dict[int, str]] = [{} for _ in runs]
-    out = []
-    for row in rows:
-        row = list(row)
-        for run, above in zip(runs, carried):
-            printed = {specs[c].part: row[c].strip() for c in run if c < len(row) and row[c].strip().isdigit()}
-            if not printed:
-                continue
-            lowest = max(printed)
-            consistent = all(above.get(part) == text for part, text in printed.items() if part < lowest)
-            for c in run:
-                part = specs[c].part
-                if part < lowest and part not in printed and part in above and consistent:
-                    row[c] = above[part]
-            known = {part: (row[c].strip()) for c in run for part in [specs[c].part]
-                     if c < len(row) and row[c].strip().isdigit()}
-            above.clear()
-            above.update({part: text for part, text in known.items() if part <= lowest})
-        out.append(row)
-    return out
+def code_parts(specs: list[ColumnSpec]) -> dict[int, int]:
+    """The columns printing 类, 款 or 项 of a code on their own, and which part each prints."""
+    return {col: spec.part for col, spec in enumerate(specs) if spec.role == "code_part" and spec.part is not None}
 
 
 def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headings) -> dict:

@@ -14,6 +14,8 @@ from decimal import Decimal
 from extractors.identities import EXACT, ROUNDING, holds_printed
 from extractors.model import Table
 from extractors.numbers import NumberError, parse_amount
+from extractors.subjects import carry_code_parts
+from extractors.vocabulary import CODE_PART_LABELS
 
 _CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 _TOTAL_LABELS = {"合计", "总计"}
@@ -75,11 +77,13 @@ def _leaf_labels(table: Table) -> list[str]:
 
 
 def row_codes(table: Table) -> list[str]:
-    """Each body row's subject code: one 科目编码 column, or 类/款/项 columns joined."""
+    """Each body row's subject code: one 科目编码 column, or 类/款/项 columns joined (a 类 or 款
+    left blank below the row that printed it carried down, as the normaliser reads it)."""
     labels = _leaf_labels(table)
-    split = [i for i, lab in enumerate(labels) if lab in ("类", "款", "项")]
+    split = [i for i, lab in enumerate(labels) if lab in CODE_PART_LABELS]
+    rows = carry_code_parts(table.rows, {i: CODE_PART_LABELS[labels[i]] for i in split})
     codes = []
-    for row in table.rows:
+    for row in rows:
         if split:
             # 款/项 are two digits; a template that lost the leading zero prints '2' for '02'
             parts = [row[i].strip() for i in split if row[i].strip().isdigit()]

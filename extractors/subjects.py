@@ -60,3 +60,37 @@ def official_name(code: str, year: int | None, classification: str = "functional
             if year is None or ((row["valid_from"] or 0) <= year <= (row["valid_to"] or 9999)):
                 return row["name"]
     return None
+
+
+def carry_code_parts(rows: list[list[str]], parts: dict[int, int]) -> list[list[str]]:
+    """Rows as their code columns mean them: where 类, 款 and 项 are printed in columns of their
+    own (`parts` maps each such column to its part, 类 0, 款 1, 项 2) and a row leaves the 类 (and
+    款) of the rows above blank, they are carried down ('', '03', '01', '行政运行' under 201 / 03
+    reads 2010301). Adjacent part columns form one code; the printed rows are not changed."""
+    runs: list[list[int]] = []
+    for col in sorted(parts):
+        if runs and runs[-1][-1] == col - 1:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    if not runs:
+        return rows
+    carried: list[dict[int, str]] = [{} for _ in runs]
+    out = []
+    for row in rows:
+        row = list(row)
+        for run, above in zip(runs, carried):
+            printed = {parts[c]: row[c].strip() for c in run if c < len(row) and row[c].strip().isdigit()}
+            if not printed:
+                continue
+            lowest = max(printed)
+            consistent = all(above.get(part) == text for part, text in printed.items() if part < lowest)
+            for c in run:
+                part = parts[c]
+                if part < lowest and part not in printed and part in above and consistent:
+                    row[c] = above[part]
+            known = {parts[c]: row[c].strip() for c in run if c < len(row) and row[c].strip().isdigit()}
+            above.clear()
+            above.update({part: text for part, text in known.items() if part <= lowest})
+        out.append(row)
+    return out

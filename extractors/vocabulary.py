@@ -175,6 +175,12 @@ DECOMPOSITIONS: list[tuple[str, tuple[str, ...]]] = [
     ("carryover", ("carryover_basic", "carryover_project")),
     ("carryover_end", ("carryover_end_basic", "carryover_end_project")),
 ]
+# A final account's fund flow within one row (收入支出决算表, 财政拨款收入支出决算表): what the year
+# started with and received equals what it spent and ended with (年初结转和结余 + 本年收入 =
+# 本年支出 + 年末结转和结余).
+BALANCES: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("carryover", "income"), ("total", "carryover_end")),
+]
 
 # Row labels on the expenditure side of a two-sided summary table.
 EXPENDITURE_SIDE = re.compile(r"支出|结转下年|年末结转|结余")

@@ -91,3 +91,21 @@ def test_a_lei_printed_on_every_row_with_the_kuan_left_blank_gets_the_kuan_from_
     codes = {l["row_index"]: l["subject_code"] for l in lines_of(table, FINAL)}
     assert codes[2] == "2010101"
     assert codes[3] == ""  # 204 with a 项 and no 款 of its own above: no code rather than a wrong one
+
+
+def test_the_grid_identities_read_the_codes_carried_down_as_the_normaliser_does():
+    """The same 财政部 决算-software layout, read by the PDF second opinion (`pdf_checks`): each
+    row's code is its 类/款/项 with the blank 类 and 款 carried down, so 201 = 20103 + 20106 and
+    20103 = 2010301 + 2010302 are checked (they were not: '03' alone is no code)."""
+    from extractors.pdf_checks import check_table, row_codes
+
+    table = Table(title="一般公共预算财政拨款支出决算表", unit="万元", header=LEI_KUAN_XIANG,
+                  rows=[["201", "", "", "一般公共服务支出", "30.00", "20.00", "10.00"],
+                        ["", "03", "", "政府办公厅(室)及相关机构事务", "25.00", "20.00", "5.00"],
+                        ["", "", "01", "行政运行", "20.00", "20.00", ""],
+                        ["", "", "02", "一般行政管理事务", "5.00", "", "5.00"],
+                        ["", "06", "", "财政事务", "5.00", "", "5.00"],
+                        ["", "", "01", "行政运行", "4.00", "", "4.00"]])
+    assert row_codes(table) == ["201", "20103", "2010301", "2010302", "20106", "2010601"]
+    misses = {(c.row, c.column) for c in check_table(table) if c.kind == "hierarchy" and not c.ok}
+    assert misses == {("20106", "合计"), ("20106", "项目支出")}  # 财政事务 5.00 over its 行政运行 4.00

@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, wan_text
 from extractors.identities import Amount, total
-from extractors.vocabulary import INCOME_SOURCES, measure_name, row_label, subject_key
+from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
+                                   ROW_PART_PREFIX, measure_name, row_label, subject_key)
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]
@@ -37,9 +38,29 @@ def identities(measures: set[str], table_kind: str, columns: set[str]) -> list[t
             found.append(("fiscal_appropriation", FUNDS))
         else:
             sources.append("fiscal_appropriation")
-    if sources and not unknown and not measures & {"basic", "project", "personnel", "public_use"}:
+    # in a fund-flow row 本年收入 stands beside the spending total: 上年结转 is no part of it
+    if sources and not unknown and not measures & {"basic", "project", "personnel", "public_use", "income"}:
         found.append(("total", sources))
+    # the vocabulary's other decompositions (年末结转和结余 = 基本支出结转 + 项目支出结转和结余 …),
+    # where the table has a column for every part
+    judged_above = {"total", "vehicles"}
+    for whole, parts in DECOMPOSITIONS:
+        if whole not in judged_above and not unknown and measures & set(parts) and set(parts) <= columns:
+            found.append((whole, list(parts)))
     return [(whole, parts) for whole, parts in found if whole in measures]
+
+
+def balances(measures: set[str], columns: set[str]) -> list[tuple[str, list[str], list[str]]]:
+    """(printed, added, subtracted): the vocabulary's balances (年初结转和结余 + 本年收入 = 本年支出 +
+    年末结转和结余) in a row whose table has all their columns, each judged on the figure the flow
+    ends with: 年末结转和结余 against 年初结转和结余 + 本年收入 − 本年支出."""
+    found = []
+    if "other" in measures:  # 结余分配, 使用非财政拨款结余 … the balance cannot be judged
+        return found
+    for left, right in BALANCES:
+        if set(left) | set(right) <= columns and right[-1] in measures and measures & (set(left) | set(right[:-1])):
+            found.append((right[-1], list(left), list(right[:-1])))
+    return found
 
 
 # 三公 tables often print 会议费 and 培训费 beside the three, and a 合计 over all five
@@ -85,7 +106,72 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 measure=whole, year=printed.get("year"), expected=expected, actual=actual,
                 key=f"{key}|{whole}={'+'.join(present)}",
             ))
-    findings += balance(disclosure)
+        for whole, added, subtracted in balances(measures, columns[key[0]]):
+            if len(cells[whole]) > 1 or any(len(cells[m]) > 1 for m in added + subtracted if m in cells):
+                continue  # two columns of one measure in the row: which one the flow takes is not known
+            plus = [m for m in added if m in cells]
+            minus = [m for m in subtracted if m in cells]
+            expected = total(Amount.of_line(cells[m][0]) for m in plus) \
+                - total(Amount.of_line(cells[m][0]) for m in minus)
+            printed = cells[whole][0]
+            actual = Amount.of_line(printed)
+            severity = judge(expected, actual)
+            if severity is None:
+                continue
+            terms = " + ".join(f"{measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in plus) + "".join(
+                f" − {measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in minus)
+            findings.append(Finding(
+                check=CHECK, severity=severity,
+                message=(f"{measure_name(whole)} is printed as {wan_text(actual)}万元 but "
+                         f"{terms} = {wan_text(expected)}万元"
+                         + (" (a rounding gap)" if severity == "info" else "") + "."),
+                evidence=cell_name(disclosure, printed),
+                table_kind=printed.get("table_kind") or "", subject_code=subject_key(printed),
+                measure=whole, year=printed.get("year"), expected=expected, actual=actual,
+                key=f"{key}|{whole}={'+'.join(added)}-{'-'.join(subtracted)}",
+            ))
+    findings += balance(disclosure) + carried_totals(disclosure)
+    return findings
+
+
+GRAND_TOTAL = "总计"
+
+
+def carried_totals(disclosure: Disclosure) -> list[Finding]:
+    """A final account's 收入支出决算总表 prints each side's flow as rows: 总计 is 本年收入合计 and
+    the rows between (使用非财政拨款结余, 年初结转和结余), and on the other side 本年支出合计 and the
+    rows between (结余分配, 年末结转和结余) — the row form of the vocabulary's BALANCES."""
+    if disclosure.document.get("stage") != "final_account":
+        return []
+    columns: dict[tuple, list[dict]] = defaultdict(list)
+    for line in disclosure.lines:
+        if line.get("table_kind") == "dept_summary" and not line.get("subject_code"):
+            columns[(line.get("table_index"), line.get("column_index"), line.get("year"),
+                     line.get("basis") or "")].append(line)
+    findings = []
+    for key, lines in columns.items():
+        lines.sort(key=lambda l: l.get("row_index") or 0)
+        labels = [row_label(l) for l in lines]
+        start = next((i for i, lab in enumerate(labels) if lab in (INCOME_TOTALS[0], EXPENDITURE_TOTALS[0])), None)
+        grand = next((i for i, lab in enumerate(labels) if lab == GRAND_TOTAL and start is not None and i > start), None)
+        if grand is None:
+            continue
+        parts = [lines[i] for i in range(start, grand) if not ROW_PART_PREFIX.match(labels[i])]
+        expected, printed = total(Amount.of_line(l) for l in parts), lines[grand]
+        actual = Amount.of_line(printed)
+        severity = judge(expected, actual)
+        if severity is None:
+            continue
+        terms = " + ".join(f"{row_label(l)} {wan_text(Amount.of_line(l))}" for l in parts)
+        findings.append(Finding(
+            check=CHECK, severity=severity,
+            message=(f"{GRAND_TOTAL} is printed as {wan_text(actual)}万元 but {terms} = {wan_text(expected)}万元"
+                     + (" (a rounding gap)" if severity == "info" else "") + "."),
+            evidence=cell_name(disclosure, printed),
+            table_kind=printed.get("table_kind") or "", measure=printed["measure"],
+            year=printed.get("year"), expected=expected, actual=actual,
+            key=f"{key}|{GRAND_TOTAL}={labels[start]}+…",
+        ))
     return findings
 
 
