@@ -43,6 +43,9 @@ def reading_order_score(page) -> float:
     A table printed sideways (or a page whose /Rotate disagrees with its content) reads top to
     bottom or right to left; its glyphs are not upright, or advance leftwards.
     """
+    known = getattr(page, "reading_order", None)  # a PDFium page keeps its score (pdf_pdfium)
+    if known is not None:
+        return known
     chars = [c for c in page.chars if c.get("text", "").strip()]
     if len(chars) < 20:
         return 1.0
@@ -246,8 +249,10 @@ class PdfPages:
             page = None
             if self._document is not None:
                 page = pdf_pdfium.read_pdfium_page(self._document, index, doctop)
-                if page is not None and reading_order_score(page) < SETTINGS.min_reading_order:
-                    page = None  # upright glyphs that advance leftwards: pdfplumber's turning
+                if page is not None:
+                    page.reading_order = reading_order_score(page)
+                    if page.reading_order < SETTINGS.min_reading_order:
+                        page = None  # upright glyphs that advance leftwards: pdfplumber's turning
             if page is None:
                 page = self._plumber_document().pages[index]
                 self.read_by["pdfplumber"] += 1

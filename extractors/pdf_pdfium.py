@@ -23,12 +23,11 @@ checks the text layer is garbled.
 from __future__ import annotations
 
 import ctypes
+import re
 from types import SimpleNamespace
 
-from pdfminer.converter import PDFLayoutAnalyzer
 from pdfplumber import utils as plumber_utils
 from pdfplumber.container import Container
-from pdfplumber.page import Page as PlumberPage
 from pdfplumber.table import TableFinder, TableSettings
 
 try:
@@ -102,21 +101,6 @@ def _matrix(obj) -> tuple:
     return (_f(m.a), _f(m.b), _f(m.c), _f(m.d), _f(m.e), _f(m.f))
 
 
-class _Painter(PDFLayoutAnalyzer):
-    """pdfminer's own `paint_path`, collecting what it makes instead of laying out a page."""
-
-    def __init__(self, ctm):  # noqa: D107 - no resource manager: only paint_path is used
-        self.ctm = ctm
-        self.cur_item = SimpleNamespace(add=self._add)
-        self.made: list = []
-
-    def _add(self, item) -> None:
-        self.made.append(item)
-
-
-_GSTATE = SimpleNamespace(linewidth=0, scolor=None, ncolor=None, dash=None)
-
-
 class _PageGeometry:
     """What pdfplumber's `Page.process_object` needs to turn pdfminer objects into dicts."""
 
@@ -136,6 +120,7 @@ class PdfiumPage(Container):
     images; `filter`, `extract_words` and `find_tables` as pdfplumber's."""
 
     reader = "pdfium"
+    reading_order: float | None = None  # set by pdf_page.PdfPages once computed
 
     def __init__(self, objects: dict, bbox, page_number: int, rotation: int = 0):
         self._all = objects
@@ -221,19 +206,23 @@ def _chars(page, ctm, geometry: _PageGeometry) -> list[dict] | None:
         rect = raw.FS_RECTF()
         m = raw.FS_MATRIX()
         chars = []
+        is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
+        loose_box, get_matrix, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize
         for i in range(n):
-            if raw.FPDFText_IsGenerated(textpage, i):
-                continue
             ch = text[i]
-            if ord(ch) in _UNMAPPED or raw.FPDFText_HasUnicodeMapError(textpage, i):
+            code = ord(ch)
+            # PDFium adds spaces and line breaks of its own between text objects
+            if code <= 0x20 and is_generated(textpage, i):
+                continue
+            if code in _UNMAPPED or map_error(textpage, i):
                 return None  # pdfminer would print (cid:N) here: the document checks need it
             if ch in "\r\n":
                 continue
-            raw.FPDFText_GetLooseCharBox(textpage, i, rect)
-            raw.FPDFText_GetMatrix(textpage, i, m)
-            size = raw.FPDFText_GetFontSize(textpage, i)
+            loose_box(textpage, i, rect)
+            get_matrix(textpage, i, m)
+            size = font_size(textpage, i)
             a, b, c, d = m.a, m.b, m.c, m.d
-            left, right, bottom, top = _f(rect.left), _f(rect.right), _f(rect.bottom), _f(rect.top)
+            left, right, bottom, top = round(rect.left, 4), round(rect.right, 4), round(rect.bottom, 4), rect.top
             if rotated:
                 a, b, c, d = a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
                 xs, ys = [], []
@@ -241,8 +230,10 @@ def _chars(page, ctm, geometry: _PageGeometry) -> list[dict] | None:
                     xs.append(ra * px + rc * py + re_)
                     ys.append(rb * px + rd * py + rf)
                 left, right, bottom = min(xs), max(xs), min(ys)
-            if not (a * d > 0 and b * c <= 0):
-                return None  # sideways or mirrored text: pdfplumber's reading and turning
+            if not (a * d > 0 and b * c <= 0) or a < 0:
+                # sideways, mirrored or upside-down text (pdfminer calls the last upright, but
+                # it advances leftwards): pdfplumber's reading, and its turning of the page
+                return None
             y1 = bottom + size * abs(d)
             top_ = (height - y1) + mb_top
             chars.append({
@@ -260,31 +251,30 @@ def _chars(page, ctm, geometry: _PageGeometry) -> list[dict] | None:
 
 def _walk(page, ctm, geometry: _PageGeometry, paths: list, images: list) -> None:
     """Every path (as pdfplumber's line/rect/curve dicts) and image on the page, forms descended."""
-    painter = _Painter(ctm)
-    stack = [(raw.FPDFPage_CountObjects(page.raw), lambda i, p=page.raw: raw.FPDFPage_GetObject(p, i), _IDENTITY)]
+    stack = [(raw.FPDFPage_CountObjects(page.raw), lambda i, p=page.raw: raw.FPDFPage_GetObject(p, i), ctm)]
     while stack:
         count, get, outer = stack.pop()
         for i in range(count):
             obj = get(i)
             kind = raw.FPDFPageObj_GetType(obj)
             if kind == _PATH:
-                _path(obj, _mult(_matrix(obj), outer), painter)
+                _path(obj, _mult(_matrix(obj), outer), geometry, paths)
             elif kind == _FORM:
                 inner = _mult(_matrix(obj), outer)
                 stack.append((raw.FPDFFormObj_CountObjects(obj), lambda j, f=obj: raw.FPDFFormObj_GetObject(f, j), inner))
             elif kind == _IMAGE:
                 images.append({"object_type": "image", "page_number": geometry.page_number})
-    for item in painter.made:
-        paths.append(PlumberPage.process_object(geometry, item))
 
 
-def _path(obj, matrix, painter: _Painter) -> None:
+def _path(obj, matrix, geometry: _PageGeometry, out: list) -> None:
     fill_mode, stroke = ctypes.c_int(0), ctypes.c_int(0)
     if not raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
         return
     fill, stroke_ = fill_mode.value != 0, bool(stroke.value)
     if not fill and not stroke_:
         return  # a clipping path (W n): pdfminer paints nothing for it
+    width = ctypes.c_float(0)
+    raw.FPDFPageObj_GetStrokeWidth(obj, width)
     n = raw.FPDFPath_CountSegments(obj)
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
@@ -308,4 +298,44 @@ def _path(obj, matrix, painter: _Painter) -> None:
         if raw.FPDFPathSegment_GetClose(seg):
             segments.append(("h",))
     if segments:
-        painter.paint_path(_GSTATE, stroke_, fill, fill_mode.value == 1, segments)
+        _paint(segments, stroke_, fill, fill_mode.value == 1, _f(width.value), geometry, out)
+
+
+_SUBPATH = re.compile(r"m[^m]+")
+
+
+def _paint(path: list[tuple], stroke: bool, fill: bool, evenodd: bool, linewidth: float,
+           geometry: _PageGeometry, out: list) -> None:
+    """pdfminer's `PDFLayoutAnalyzer.paint_path` (points already in page space) followed by
+    pdfplumber's `Page.process_object`: one line, rect or curve dict per subpath."""
+    shape = "".join(seg[0] for seg in path)
+    if shape[:1] != "m":
+        return
+    if shape.count("m") > 1:
+        for m in _SUBPATH.finditer(shape):
+            _paint(path[m.start(0): m.end(0)], stroke, fill, evenodd, linewidth, geometry, out)
+        return
+    pts = [seg[-2:] if seg[0] != "h" else path[0][-2:] for seg in path]
+    if len(shape) > 3 and shape[-2:] == "lh" and pts[-2] == pts[0]:
+        shape = shape[:-2] + "h"
+        pts.pop()
+    kind = "curve"
+    if shape in ("mlh", "ml"):
+        kind, pts = "line", pts[:2]
+    elif shape in ("mlllh", "mllll"):
+        (x0, y0), (x1, y1), (x2, y2), (x3, y3), _ = pts
+        if pts[0] == pts[4] and ((x0 == x1 and y1 == y2 and x2 == x3 and y3 == y0)
+                                 or (y0 == y1 and x1 == x2 and y2 == y3 and x3 == x0)):
+            kind, pts = "rect", [(x0, y0), (x2, y0), (x2, y2), (x0, y2)]
+    xs = [p[0] for p in pts]
+    ys = [p[1] for p in pts]
+    x0, y0, x1, y1 = min(xs), min(ys), max(xs), max(ys)
+    height, (mb_x0, mb_top) = geometry.height, geometry.mediabox[:2]
+    top = (height - y1) + mb_top
+    out.append({
+        "object_type": kind, "page_number": geometry.page_number,
+        "x0": x0 + mb_x0, "y0": y0, "x1": x1 + mb_x0, "y1": y1, "width": x1 - x0, "height": y1 - y0,
+        "top": top, "bottom": (height - y0) + mb_top, "doctop": geometry.initial_doctop + top,
+        "pts": [(px + mb_x0, mb_top + height - py) for px, py in pts],
+        "linewidth": linewidth, "stroke": stroke, "fill": fill, "evenodd": evenodd,
+    })

@@ -8,6 +8,7 @@ shared corpus; the small PDFs are the ones tests/badinputs.py builds for the bad
 from __future__ import annotations
 
 import ctypes
+import faulthandler
 import io
 
 import pdfplumber
@@ -73,14 +74,16 @@ def test_every_page_of_a_real_budget_is_read_by_pdfium_and_counted():
     assert extraction.page_readers == {"pdfium": 23}
 
 
-def test_a_page_whose_rotation_turns_its_text_sideways_is_left_to_pdfplumber_and_counted():
-    """A page printed upright but marked /Rotate 90 (as scanners and some office printers do):
-    pdfminer sees its glyphs sideways and turns the page back; PDFium leaves that to it."""
+@pytest.mark.parametrize("turn", [90, 180, 270])
+def test_a_page_whose_rotation_turns_its_text_sideways_is_left_to_pdfplumber_and_counted(turn):
+    """A page printed upright but marked /Rotate 90, 180 or 270 (as scanners and some office
+    printers do): pdfminer sees its glyphs sideways or upside down and turns the page back;
+    PDFium leaves that to it."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter(clone_from=PdfReader(io.BytesIO(text_pdf(["Budget 2026", "Total 1207.84"] * 4))))
     writer.add_page(PdfReader(io.BytesIO(text_pdf(["Budget 2026", "Total 1207.84"] * 4))).pages[0])
-    writer.pages[1].rotate(90)
+    writer.pages[1].rotate(turn)
     out = io.BytesIO()
     writer.write(out)
     with PdfPages(out.getvalue()) as pages:
@@ -131,6 +134,7 @@ def test_a_crash_inside_pdfium_kills_only_the_worker(monkeypatch):
     from budgets.worker import extract_document
 
     def crash(*args, **kwargs):
+        faulthandler.disable()  # the worker dies quietly, as it would outside pytest
         ctypes.string_at(0)
 
     monkeypatch.setattr(pdf_pdfium, "read_pdfium_page", crash)
