@@ -20,7 +20,7 @@ from extractors import pdf_pdfium
 from extractors.pdf_narrative import paragraphs_of
 from extractors.pdf_page import PdfPages, read_page
 
-pytestmark = needs_corpus
+pytestmark = [needs_corpus, pytest.mark.slow]  # about 55 s CPU on one core, all 745 pages
 
 DOCUMENTS = sorted(str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*.pdf")) if CORPUS.is_dir() else []
 POSITION = 0.5  # points: PDFium keeps coordinates as 32-bit floats, pdfminer as 64-bit
