@@ -69,6 +69,7 @@ class Extraction:
     error: str = ""
     pages: int | None = None
     children: list[tuple[str, bytes]] = field(default_factory=list)  # (name, bytes) of ZIP members
+    page_readers: dict[str, int] = field(default_factory=dict)  # PDF pages read per reader (pdfium, pdfplumber)
 
     @property
     def text(self) -> str:

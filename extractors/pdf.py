@@ -20,6 +20,7 @@ from extractors.pdf_join import (  # noqa: F401 (public)
 from extractors.pdf_lines import Line, squeeze, text_lines  # noqa: F401 (public)
 from extractors.pdf_narrative import _title_from_filename, document_title, paragraphs_of
 from extractors.pdf_page import PageTable, read_page, reading_order_score, upright_page  # noqa: F401
+from extractors.pdf_page import PdfPages
 from extractors.pdf_settings import SETTINGS, PdfSettings  # noqa: F401 (public)
 
 TABLE_SETTINGS = SETTINGS.table_settings()  # kept for code that reads the old name
@@ -38,13 +39,15 @@ def extract(data: bytes, filename: str = "", *, second_opinion: bool = True, ocr
     except ModuleNotFoundError as exc:  # pragma: no cover - a dependency of the project
         raise ExtractionError(f"pdfplumber is not installed ({exc})") from exc
     try:
-        pdf = pdfplumber.open(io.BytesIO(data))
+        pdf = PdfPages(data)  # PDFium per page, pdfplumber where PDFium cannot give the same
         n_pages = len(pdf.pages)
     except Exception as exc:
         raise ExtractionError(_open_error(exc, filename)) from exc
     with pdf:
         try:
-            return _extract_pages(pdf, filename, n_pages, data, second_opinion, pdf_ocr.enabled(ocr))
+            extraction = _extract_pages(pdf, filename, n_pages, data, second_opinion, pdf_ocr.enabled(ocr))
+            extraction.page_readers = pdf.note()
+            return extraction
         except ExtractionError:
             raise
         except Exception as exc:

@@ -9,6 +9,7 @@ left and a right half. Everything here is pure: cells in, lists of strings out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from extractors import vocabulary as v
@@ -75,7 +76,11 @@ def _cluster(values: list[float], tolerance: float = SETTINGS.edge_tolerance) ->
 
 
 def _index(edges: list[float], value: float) -> int:
-    return min(range(len(edges)), key=lambda i: abs(edges[i] - value))
+    """The nearest of the sorted edges (the lower one on a tie), found by bisection."""
+    i = bisect_left(edges, value)
+    if i == 0 or i == len(edges):
+        return min(i, len(edges) - 1)
+    return i - 1 if abs(edges[i - 1] - value) <= abs(edges[i] - value) else i
 
 
 def cells_from_boxes(

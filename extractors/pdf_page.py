@@ -1,16 +1,22 @@
 """One PDF page → its ruled tables (each with the printed lines around it) and its text lines.
 
-pdfplumber finds the ruled cells; a glyph belongs to the cell its centre lies in; the grid is
-built by `extractors.pdf_grid`. Lines above a table (down to the table before it) may caption
+A page is read by PDFium (`extractors.pdf_pdfium`), which gives the same chars and rules as
+pdfplumber at a fraction of the cost, or by pdfplumber where PDFium cannot give the same
+(`PdfPages` chooses per page and counts). pdfplumber's table finder finds the ruled cells; a
+glyph belongs to the cell its centre lies in; the grid is built by `extractors.pdf_grid`. Lines above a table (down to the table before it) may caption
 it, note-like lines below it are its remarks; the framing stage reads them (`pdf_join`).
 """
 from __future__ import annotations
 
 import io
+import os
+from bisect import bisect_left, bisect_right
+from collections import Counter
 from dataclasses import dataclass, field
 
 from pdfplumber.utils import extract_text as chars_to_text
 
+from extractors import pdf_pdfium
 from extractors import vocabulary as v
 from extractors.pdf_grid import Layout, build_grid, cell_text, cells_from_boxes, is_body_row, split_layout, stack_halves
 from extractors.pdf_lines import Line, text_lines
@@ -37,6 +43,9 @@ def reading_order_score(page) -> float:
     A table printed sideways (or a page whose /Rotate disagrees with its content) reads top to
     bottom or right to left; its glyphs are not upright, or advance leftwards.
     """
+    known = getattr(page, "reading_order", None)  # a PDFium page keeps its score (pdf_pdfium)
+    if known is not None:
+        return known
     chars = [c for c in page.chars if c.get("text", "").strip()]
     if len(chars) < 20:
         return 1.0
@@ -83,12 +92,11 @@ def read_page(page, number: int, settings: PdfSettings = SETTINGS) -> tuple[list
     has_text = any(not v.PAGE_NUMBER.match(w["text"]) for w in words) or not page.images
     found = []
     boxes = []
-    chars = [c for c in ruled.chars if c.get("text", "").strip()]
+    chars = _CharIndex([c for c in ruled.chars if c.get("text", "").strip()])
     for table in ruled.find_tables(settings.table_settings()):
         cell_boxes = list(table.cells)
-        inside = [c for c in chars if _centre_within(c, table.bbox)]
         # a glyph belongs to the cell its centre is in: tall glyphs overhang the rule below them
-        texts = [cell_text(chars_to_text([c for c in inside if _centre_within(c, box)], x_tolerance=settings.x_tolerance))
+        texts = [cell_text(chars_to_text(chars.within(box), x_tolerance=settings.x_tolerance))
                  for box in cell_boxes]
         cells, columns = cells_from_boxes(cell_boxes, texts)
         grid = build_grid(cells, columns)
@@ -158,6 +166,25 @@ def _row_from_words(words: list[dict], columns: list[tuple[float, float]]) -> li
     return row
 
 
+class _CharIndex:
+    """A page's glyphs sorted by the height of their centres: the glyphs whose centre lies in a
+    box are found by bisection, not by testing every glyph for every cell."""
+
+    def __init__(self, chars: list[dict]):
+        centres = [((c["top"] + c["bottom"]) / 2, (c["x0"] + c["x1"]) / 2, i) for i, c in enumerate(chars)]
+        centres.sort(key=lambda t: t[0])
+        self.chars = chars
+        self.ys = [t[0] for t in centres]
+        self.rest = [(t[1], t[2]) for t in centres]
+
+    def within(self, bbox) -> list[dict]:
+        """The glyphs whose centre lies in bbox (edges included), in the page's order."""
+        x0, top, x1, bottom = bbox
+        lo, hi = bisect_left(self.ys, top), bisect_right(self.ys, bottom)
+        hits = sorted(i for cx, i in self.rest[lo:hi] if x0 <= cx <= x1)
+        return [self.chars[i] for i in hits]
+
+
 def _centre_within(obj, bbox) -> bool:
     cx = (obj["x0"] + obj["x1"]) / 2
     cy = (obj["top"] + obj["bottom"]) / 2
@@ -165,3 +192,90 @@ def _centre_within(obj, bbox) -> bool:
 
 
 _within = _centre_within
+
+
+# ---- which reader reads which page -----------------------------------------------------------
+
+READERS = ("pdfium", "pdfplumber")
+
+
+def default_reader() -> str:
+    """PDFium unless BUDGETS_PDF_READER=pdfplumber asks for pdfminer's reading of every page."""
+    chosen = os.environ.get("BUDGETS_PDF_READER", "pdfium")
+    return chosen if chosen in READERS and pdf_pdfium.available() else "pdfplumber"
+
+
+class PdfPages:
+    """A PDF's pages for `read_page`, each read by PDFium where it gives what pdfplumber gives,
+    by pdfplumber otherwise: text that is not upright or does not read left to right (turned by
+    `upright_page`), and glyphs without a Unicode mapping (pdfminer's `(cid:N)`, which the
+    document checks read as a garbled text layer). `read_by` counts the pages per reader.
+
+    Used like the pdfplumber document it stands in for: `len(pages.pages)`, iterating
+    `pages.pages`, a context manager. Opening raises PDFium's password and format errors as
+    `pdf_pdfium.PdfiumPasswordError` / `PdfiumFormatError`.
+    """
+
+    def __init__(self, data: bytes, reader: str | None = None):
+        self.data = data
+        self.reader = reader or default_reader()
+        self.read_by: Counter = Counter()
+        self.slow_pages: list[int] = []  # 1-based numbers of the pages pdfplumber read
+        self._plumber = None
+        self._document = None
+        if self.reader == "pdfium":
+            self._document = pdf_pdfium.open_document(data)
+            self._count = len(self._document)
+        else:
+            self._count = len(self._plumber_document().pages)
+
+    def _plumber_document(self):
+        if self._plumber is None:
+            import pdfplumber
+
+            self._plumber = pdfplumber.open(io.BytesIO(self.data))
+        return self._plumber
+
+    @property
+    def pages(self) -> "PdfPages":
+        return self
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self):
+        doctop = 0.0
+        for index in range(self._count):
+            page = None
+            if self._document is not None:
+                page = pdf_pdfium.read_pdfium_page(self._document, index, doctop)
+                if page is not None:
+                    page.reading_order = reading_order_score(page)
+                    if page.reading_order < SETTINGS.min_reading_order:
+                        page = None  # upright glyphs that advance leftwards: pdfplumber's turning
+            if page is None:
+                page = self._plumber_document().pages[index]
+                self.read_by["pdfplumber"] += 1
+                self.slow_pages.append(index + 1)
+            else:
+                self.read_by["pdfium"] += 1
+            doctop += page.height
+            yield page
+
+    def close(self) -> None:
+        if self._plumber is not None:
+            self._plumber.close()
+            self._plumber = None
+        if self._document is not None:
+            self._document.close()
+            self._document = None
+
+    def __enter__(self) -> "PdfPages":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def note(self) -> dict[str, int]:
+        """Pages read per reader, e.g. {'pdfium': 30, 'pdfplumber': 2}."""
+        return {name: self.read_by[name] for name in READERS if self.read_by[name]}
