@@ -133,6 +133,10 @@ def _death(exitcode: int | None, name: str, fmt: str, memory_mb: float) -> str:
             how = signal.Signals(-exitcode).name
         except ValueError:
             how = f"signal {-exitcode}"
+        if how == "SIGABRT":  # PDFium (and glibc) abort the process when an allocation fails
+            return (f"the {fmt} reader stopped ({how}) while reading {name}: out of memory, limit "
+                    f"{memory_mb:g} MB, most likely; the file is probably damaged or a decompression "
+                    "bomb: open it by hand, and please report it with the file")
         return (f"the {fmt} reader crashed ({how}) while reading {name}, possibly out of memory "
                 f"(limit {memory_mb:g} MB); the file is probably damaged: open it by hand, and "
                 "please report it with the file")

@@ -181,6 +181,16 @@ def document_meta(extraction, link_text: str = "", filename: str = "") -> tuple[
     return title, meta
 
 
+def folder_department(folders) -> str:
+    """The department a folder of downloaded files is named after ('江苏省政协办公厅/2017年度部门预算公开表.pdf'),
+    nearest folder first; '' when no folder is named like an organisation ('corpus', '2017')."""
+    for name in reversed(list(folders)):
+        name = (name or "").strip()
+        if v.ORGANISATION_NAME.fullmatch(name) and is_department(name):
+            return name
+    return ""
+
+
 def document_issuer(extraction, lines: int = 30) -> str:
     """The department a document names besides its title: a table caption's '部门（单位）：某局',
     else an issuer line among its first paragraphs (a PDF cover's '部门：…', a page's '来源：…')."""

@@ -562,6 +562,12 @@ NOT_A_DEPARTMENT = re.compile(
     r"表\s*(?:[(（][^()（）]{0,20}[)）])?$|^(?:附件|附表|表)\s*\d|\.[A-Za-z0-9]{2,5}$|^[\x00-\x7f]+$"
     r"|[:：]|^(?:省|市|县|区|镇|乡)级$|(?:预算|决算)(?:公开|信息|情况|说明|报告)?$|三公|公开$|公示$|目录|栏目|首页|政府网|门户网")
 
+# The end of an organisation's name ('…办公厅', '…财政局', '…街道办事处', '…人民法院'): how a folder
+# of downloaded files named after its department is told from one named 'corpus' or '2017'.
+ORGANISATION_NAME = re.compile(
+    r"[\u4e00-\u9fff][\u4e00-\u9fff（）()]*(?:局|委员会|委|办公厅|办公室|办|厅|院|会|处|中心|所|部|街道|镇|乡|"
+    r"政府|馆|站|队|社|团|校|园|署|室|公司)$")
+
 # Pages that report a year's execution month by month or quarter by quarter, neither a budget
 # nor a final account: stage 'execution' (their amounts are actuals to date, basis 'actual').
 EXECUTION_TITLE = re.compile(

@@ -25,14 +25,19 @@ PAGES = b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>"
 PAGE = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>"
 
 
-@pytest.mark.parametrize("objects, culprit", [
+LOOPS = [
     ([CATALOG, PAGES, PAGE, b"4 0 R"], "object 4 is a reference to itself"),  # the page's contents
     ([CATALOG, b"2 0 R", PAGE, b"<< /Length 0 >>\nstream\n\nendstream"], "object 2 is a reference to itself"),
     ([b"1 0 R", PAGES, PAGE, b"<< /Length 0 >>\nstream\n\nendstream"], "object 1 is a reference to itself"),
     ([CATALOG, PAGES, PAGE, b"5 0 R", b"4 0 R"], "object 4 leads back to itself"),  # a ring of two
-])
-def test_a_pdf_object_that_refers_to_itself_fails_in_milliseconds_with_its_number(objects, culprit):
-    """The 1 KB file of the fault report: pdfminer followed `4 0 R` → `4 0 R` until the 300 s limit."""
+]
+
+
+@pytest.mark.parametrize("objects, culprit", LOOPS)
+def test_a_pdf_object_that_refers_to_itself_fails_in_milliseconds_with_its_number(objects, culprit, monkeypatch):
+    """The 1 KB file of the fault report: pdfminer followed `4 0 R` → `4 0 R` until the 300 s limit.
+    pdfminer still reads the pages PDFium cannot, so its guard is tested on that reader."""
+    monkeypatch.setenv("BUDGETS_PDF_READER", "pdfplumber")
     data = write(objects)
     assert len(data) < 1024
     started = time.monotonic()
@@ -41,6 +46,21 @@ def test_a_pdf_object_that_refers_to_itself_fails_in_milliseconds_with_its_numbe
     assert time.monotonic() - started < 2
     assert caught.value.status == "failed"
     assert str(caught.value).startswith("loop.pdf is not a readable PDF: " + culprit)
+
+
+@pytest.mark.parametrize("objects, culprit", LOOPS)
+def test_pdfium_reads_a_self_referring_pdf_as_failed_at_once(objects, culprit):
+    """PDFium, the default reader, does not loop either: the file fails, worded, in milliseconds
+    (a contents stream that is a loop reads as a page with nothing on it)."""
+    started = time.monotonic()
+    try:
+        extraction = extract(write(objects), "loop.pdf")
+        status, message = extraction.status, extraction.error or ""
+    except ExtractionError as exc:
+        status, message = exc.status, str(exc)
+    assert time.monotonic() - started < 2
+    assert status == "failed"
+    assert message.startswith(("loop.pdf is not a readable PDF", "no text and no image on any page"))
 
 
 def _zlib_of_spaces(size: int) -> bytes:
