@@ -83,6 +83,8 @@ def change_of(db, url: str, doc_id: str) -> str:
     """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL)."""
     if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
         return "unchanged"
+    if db.execute("SELECT 1 FROM document_urls WHERE url = ? AND document_id = ?", [url, doc_id]).fetchone():
+        return "unchanged"  # these bytes were seen at this URL before, as another URL's document
     before = db.execute("SELECT 1 FROM documents WHERE url = ? AND bytes IS NOT NULL", [url]).fetchone()
     return "changed" if before else "new"
 
@@ -141,8 +143,10 @@ class IngestPipeline:
             database.load_document(db, row)
             return "failed", row
         change = change_of(db, item.url, item.id)
-        if change == "unchanged" and (row := already_read(db, item.id)):
-            if item.parent_id and row["parent_id"] != item.parent_id:  # its page was republished
+        if row := already_read(db, item.id):  # known bytes are never extracted again
+            if row["url"] != item.url:  # the same bytes at another URL: the row keeps its first one
+                database.record_url(db.conn, item.url, item.id, item.parent_id, item.site, item.fetched_at)
+            elif item.parent_id and row["parent_id"] != item.parent_id:  # its page was republished
                 db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])
             return change, row
         # a URL that failed before and is fetched now: its failure row has served its turn
