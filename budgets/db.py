@@ -247,6 +247,12 @@ CHILDREN = (("budget_lines", LINE_COLUMNS), ("paragraphs", PARAGRAPH_COLUMNS),
             ("tables", TABLE_COLUMNS), ("unplaced_cells", UNPLACED_COLUMNS))
 # tables whose search index (publish.FTS_COLUMNS) the loader writes
 SEARCHED_CHILDREN = ("budget_lines", "paragraphs")
+# A load that adds at least this share of the lines already there (a bulk load, a nightly into a
+# copy of a big published database is far less) drops the publishing indexes of budget_lines
+# (budgets/publish.py INDEXES) in its first batch that reaches it; publish.prepare, which every
+# load is followed by, builds them again: one sort per index instead of a B-tree insert per line
+# into each of them.
+DEFER_INDEXES_SHARE = 0.25
 BATCH_DOCUMENTS = 200  # documents per transaction at most …
 BATCH_SECONDS = 1.0  # … and seconds the write lock is held at most (checked after each document)
 _DOCUMENT_SAVEPOINT = "budgets_document"
@@ -306,6 +312,23 @@ class Loader:
         self._pending_set: set[str] = set()
         self._triggers: dict[str, str] = {}  # search insert triggers dropped for the batch
         self._loaded = 0
+        self._lines = 0  # lines loaded by this loader
+        self._lines_before: int | None = None  # highest budget_lines rowid when it began
+        self._indexes_checked = False
+
+    def _defer_indexes(self) -> None:
+        """Drop the publishing indexes of budget_lines once this load is big enough (see
+        DEFER_INDEXES_SHARE); inside the batch's transaction, so a killed run keeps them."""
+        if self._indexes_checked or self._lines < DEFER_INDEXES_SHARE * max(self._lines_before or 0, 1):
+            return
+        self._indexes_checked = True
+        from budgets.publish import INDEXES, index_name
+
+        present = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'budget_lines'")}
+        for table, columns in INDEXES:
+            if table == "budget_lines" and index_name(table, columns) in present:
+                self.conn.execute(f"DROP INDEX [{index_name(table, columns)}]")
 
     # -- the batch
     def _begin(self) -> None:
@@ -316,6 +339,8 @@ class Loader:
             self._own = True
         self._begun = time.monotonic()
         self._loaded = 0
+        if self._lines_before is None:
+            self._lines_before = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM budget_lines").fetchone()[0]
         self._triggers = {}
         for table in SEARCHED_CHILDREN:
             found = self.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
@@ -429,6 +454,9 @@ class Loader:
         if seen_here and document.get("bytes") is not None:
             record_url(conn, document.get("url"), doc_id, document.get("parent_id"), document.get("site"),
                        document.get("fetched_at"))
+        if lines := children["budget_lines"]:
+            self._lines += len(lines) if hasattr(lines, "__len__") else 0
+            self._defer_indexes()
         for table, rows in children.items():
             if rows:
                 conn.executemany(_SQL[table], as_tuples(rows, _COLUMNS[table], _GETTERS[table])
