@@ -221,6 +221,13 @@ def record_url(conn: sqlite3.Connection, url: str | None, document_id: str, pare
     conn.execute(RECORD_URL_SQL, [url, document_id, parent_id, site or None, seen_at, seen_at])
 
 
+def is_member_only(primary: str, url: str) -> bool:
+    """True when the row's URL is a member of an archive ('<zip url>#<name>') and `url` is one of
+    the bytes' own: a document is primarily where it was first published as a file of its own
+    (where its revisions are followed), an archive member only until then."""
+    return "#" in primary and "#" not in url
+
+
 def ensure_document_urls(db: sqlite_utils.Database) -> None:
     """The table, filled from `documents` the first time (a database made before it existed):
     each document's own URL is where it was first seen."""
@@ -251,8 +258,10 @@ SEARCHED_CHILDREN = ("budget_lines", "paragraphs")
 # copy of a big published database is far less) drops the publishing indexes of budget_lines
 # (budgets/publish.py INDEXES) in its first batch that reaches it; publish.prepare, which every
 # load is followed by, builds them again: one sort per index instead of a B-tree insert per line
-# into each of them.
-DEFER_INDEXES_SHARE = 0.25
+# into each of them. Measured (benchmarks/load.py shapes, 2 cores): keeping the eight indexes
+# live costs some 80 µs of CPU per line loaded, building them again some 7 µs per line in the
+# table, so rebuilding wins from about a tenth.
+DEFER_INDEXES_SHARE = 0.1
 BATCH_DOCUMENTS = 200  # documents per transaction at most …
 BATCH_SECONDS = 1.0  # … and seconds the write lock is held at most (checked after each document)
 _DOCUMENT_SAVEPOINT = "budgets_document"
@@ -442,7 +451,8 @@ class Loader:
                 conn.execute(f"DELETE FROM [{child}] WHERE document_id = ?", [doc_id])
             url, parent_id, site, *revision = known
             document = {**dict(zip(REVISION_COLUMNS, revision)), **document}
-            if url and document.get("bytes") is not None and document.get("url") and document["url"] != url:
+            if (url and document.get("bytes") is not None and document.get("url") and document["url"] != url
+                    and not is_member_only(url, document["url"])):
                 # the same bytes at another URL: the row keeps where they were first seen
                 record_url(conn, document["url"], doc_id, document.get("parent_id"), document.get("site"),
                            document.get("fetched_at"))

@@ -144,11 +144,15 @@ class IngestPipeline:
             return "failed", row
         change = change_of(db, item.url, item.id)
         if row := already_read(db, item.id):  # known bytes are never extracted again
-            if row["url"] != item.url:  # the same bytes at another URL: the row keeps its first one
-                database.record_url(db.conn, item.url, item.id, item.parent_id, item.site, item.fetched_at)
-            elif item.parent_id and row["parent_id"] != item.parent_id:  # its page was republished
-                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])
-            return change, row
+            if row["url"] != item.url and database.is_member_only(row["url"] or "", item.url):
+                db.execute("UPDATE documents SET url = ?, parent_id = ?, site = ? WHERE id = ?",
+                           [item.url, item.parent_id, item.site, item.id])
+                row = {**row, "url": item.url, "parent_id": item.parent_id, "site": item.site}
+            # the same bytes at another URL: the row keeps its first one, document_urls has both
+            if row["url"] == item.url and item.parent_id and row["parent_id"] != item.parent_id:
+                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])  # republished
+            database.record_url(db.conn, item.url, item.id, item.parent_id, item.site, item.fetched_at)
+            return ("unchanged" if change == "new" else change), row
         # a URL that failed before and is fetched now: its failure row has served its turn
         db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
         self.crawler.stats.inc_value("budgets/documents_extracted")
