@@ -145,9 +145,11 @@ class IngestPipeline:
         change = change_of(db, item.url, item.id)
         if row := already_read(db, item.id):  # known bytes are never extracted again
             if row["url"] != item.url and database.is_member_only(row["url"] or "", item.url):
-                db.execute("UPDATE documents SET url = ?, parent_id = ?, site = ? WHERE id = ?",
-                           [item.url, item.parent_id, item.site, item.id])
-                row = {**row, "url": item.url, "parent_id": item.parent_id, "site": item.site}
+                own = document_row(item.id, source_of(item), status=row["status"])  # its provenance as a file
+                moved = {k: own[k] for k in ("url", "parent_id", "site", "raw_path", "content_type", "http_headers")}
+                db.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in moved)} WHERE id = ?",
+                           [*moved.values(), item.id])
+                row = {**row, **moved}
             # the same bytes at another URL: the row keeps its first one, document_urls has both
             if row["url"] == item.url and item.parent_id and row["parent_id"] != item.parent_id:
                 db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])  # republished

@@ -41,6 +41,7 @@ def nights(tmp_path_factory):
                 listing.body = (text[:first] + wap_item + text[first:].replace(wap_item, "", 1)).encode("gbk")
             runs.append(nightly(db, server, timeout=300))
             states.append({
+                "stderr": runs[-1].stderr,
                 "document": query(db, "SELECT url, parent_id FROM documents WHERE id = ?", [seed_id]),
                 "urls": query(db, "SELECT url, first_seen_at, last_seen_at FROM document_urls "
                                   "WHERE document_id = ? ORDER BY url", [seed_id]),
@@ -71,8 +72,10 @@ def test_the_document_keeps_the_url_it_was_first_seen_at(nights):
 
 def test_known_bytes_are_extracted_once(nights):
     first, second, third = nights["states"]
-    # the first night extracts each set of bytes it fetched once: the mobile copy is not read again
-    assert first["run"]["documents_extracted"] == first["fetched_pages"]
+    # the first night extracts each new set of bytes once: the copy is not read again
+    assert first["run"]["documents_extracted"] == first["run"]["documents_new"]
+    assert sum(f"unchanged" in line for line in first["stderr"].splitlines()
+               if line.rstrip().endswith((PAGE, WAP))) == 1
     for night in (second, third):
         assert night["run"]["documents_extracted"] == 0
         assert night["run"]["documents_new"] == 0
