@@ -408,8 +408,14 @@ class Loader:
         return self
 
     def __exit__(self, kind, exc, tb) -> None:
-        if kind is None:
-            self.commit()
+        # on an exception too: the documents loaded before it are whole (the one that raised was
+        # rolled back to its SAVEPOINT), as they would be had each had a transaction of its own
+        if kind is None or self.conn.in_transaction:
+            try:
+                self.commit()
+            except sqlite3.Error:
+                if kind is None:
+                    raise
         else:
             self.rollback()
 
@@ -500,8 +506,9 @@ def loader(db: sqlite_utils.Database) -> "Loader | None":
 def batch(db: sqlite_utils.Database, max_documents: int = BATCH_DOCUMENTS,
           max_seconds: float = BATCH_SECONDS) -> Iterator[Loader]:
     """Within the block every `load_document` on `db` goes into a batch loader (many documents
-    per transaction, one SAVEPOINT each); the open batch is committed when the block ends and
-    rolled back if it raises. Nested: the outer batch is used."""
+    per transaction, one SAVEPOINT each); the open batch is committed when the block ends, also
+    when it raises (the documents loaded whole before the error stay; a killed process commits
+    nothing of its open batch). Nested: the outer batch is used."""
     current = loader(db)
     if current is not None:
         yield current
