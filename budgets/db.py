@@ -1,14 +1,19 @@
 """The SQLite database: schema of the public tables, and the loader.
 
-Every document is loaded in one transaction: its row, its lines, its narrative and what could
-not be placed. Loading the same bytes again replaces them with identical rows, so re-running
-any command is safe.
+Every document is loaded atomically: its row, its lines, its narrative and what could not be
+placed, in a transaction of its own or in a SAVEPOINT of a batch of documents (`Loader`,
+`batch`). Loading the same bytes again replaces them with identical rows, so re-running any
+command is safe.
 """
 from __future__ import annotations
 
+import json
+import operator
 import sqlite3
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Iterator
 
 import sqlite_utils
 
@@ -126,6 +131,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     _table(db, "tables", TABLE_COLUMNS, pk="id", foreign_keys=to_document)
     _table(db, "unplaced_cells", UNPLACED_COLUMNS, pk="id", foreign_keys=to_document)
     _table(db, "columns", COLUMN_COLUMNS, pk=("site", "url"))
+    ensure_document_urls(db)
     for table, columns in [
         ("budget_lines", ["document_id"]),
         ("budget_lines", ["subject_code", "fiscal_year"]),
@@ -189,23 +195,349 @@ def _table(db, name, columns, pk, foreign_keys=None):
             db[name].add_column(column, kind)
 
 
+# Where every document was seen: the same bytes at two URLs are one document (its id is the hash
+# of its bytes) whose row keeps the URL and parent it was first seen at; every URL it was seen at
+# is a row here, with when it was first and last seen there (docs/CONTRACT-EXTENSIONS.md).
+DOCUMENT_URL_COLUMNS = {
+    "url": str, "document_id": str, "parent_id": str, "site": str,
+    "first_seen_at": str, "last_seen_at": str,
+}
+
+RECORD_URL_SQL = (
+    "INSERT INTO document_urls (url, document_id, parent_id, site, first_seen_at, last_seen_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url, document_id) DO UPDATE SET "
+    "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
+    "last_seen_at = max(coalesce(last_seen_at, ''), excluded.last_seen_at), "
+    "parent_id = coalesce(excluded.parent_id, parent_id), site = coalesce(excluded.site, site)"
+)
+
+
+def record_url(conn: sqlite3.Connection, url: str | None, document_id: str, parent_id: str | None = None,
+               site: str | None = None, seen_at: str | None = None) -> None:
+    """`url` served the bytes of `document_id` at `seen_at` (idempotent: a URL seen again moves
+    its last_seen_at, never its first_seen_at)."""
+    if not url:
+        return
+    conn.execute(RECORD_URL_SQL, [url, document_id, parent_id, site or None, seen_at, seen_at])
+
+
+def is_member_only(primary: str, url: str) -> bool:
+    """True when the row's URL is a member of an archive ('<zip url>#<name>') and `url` is one of
+    the bytes' own: a document is primarily where it was first published as a file of its own
+    (where its revisions are followed), an archive member only until then."""
+    return "#" in primary and "#" not in url
+
+
+def ensure_document_urls(db: sqlite_utils.Database) -> None:
+    """The table, filled from `documents` the first time (a database made before it existed):
+    each document's own URL is where it was first seen."""
+    if db["document_urls"].exists():
+        _table(db, "document_urls", DOCUMENT_URL_COLUMNS, pk=("url", "document_id"))
+        return
+    with transaction(db.conn) as conn:
+        _table(db, "document_urls", DOCUMENT_URL_COLUMNS, pk=("url", "document_id"),
+               foreign_keys=[("document_id", "documents", "id")])
+        conn.execute(
+            "INSERT OR IGNORE INTO document_urls (url, document_id, parent_id, site, first_seen_at, last_seen_at) "
+            "SELECT url, id, parent_id, site, fetched_at, coalesce(last_seen_at, fetched_at) FROM documents "
+            "WHERE coalesce(url, '') != '' AND bytes IS NOT NULL")
+    db["document_urls"].create_index(["document_id"], if_not_exists=True)
+
+
+# ---- loading ---------------------------------------------------------------------------------
+# Child rows go in with plain INSERTs of tuples: a new document has no rows to replace, and a
+# document loaded again has its rows deleted first. Full-text search rows are written after the
+# document's (or the batch's) rows, in one INSERT … SELECT per table, not by a trigger per row;
+# the insert trigger is dropped for that time inside the same transaction, so no other
+# connection ever sees it missing and a killed run rolls the drop back with the rows.
+CHILDREN = (("budget_lines", LINE_COLUMNS), ("paragraphs", PARAGRAPH_COLUMNS),
+            ("tables", TABLE_COLUMNS), ("unplaced_cells", UNPLACED_COLUMNS))
+# tables whose search index (publish.FTS_COLUMNS) the loader writes
+SEARCHED_CHILDREN = ("budget_lines", "paragraphs")
+# A load that adds at least this share of the lines already there (a bulk load, a nightly into a
+# copy of a big published database is far less) drops the publishing indexes of budget_lines
+# (budgets/publish.py INDEXES) in its first batch that reaches it; publish.prepare, which every
+# load is followed by, builds them again: one sort per index instead of a B-tree insert per line
+# into each of them. Measured (benchmarks/load.py shapes, 2 cores): keeping the eight indexes
+# live costs some 80 µs of CPU per line loaded, building them again some 7 µs per line in the
+# table, so rebuilding wins from about a tenth.
+DEFER_INDEXES_SHARE = 0.1
+BATCH_DOCUMENTS = 200  # documents per transaction at most …
+BATCH_SECONDS = 1.0  # … and seconds the write lock is held at most (checked after each document)
+_DOCUMENT_SAVEPOINT = "budgets_document"
+
+
+def _insert_sql(table: str, names, verb: str = "INSERT") -> str:
+    return "{} INTO [{}] ({}) VALUES ({})".format(
+        verb, table, ", ".join(f"[{n}]" for n in names), ", ".join("?" for _ in names))
+
+
+_COLUMNS = dict(CHILDREN)
+_SQL = {table: _insert_sql(table, columns) for table, columns in CHILDREN}
+_GETTERS = {table: operator.itemgetter(*columns) for table, columns in CHILDREN}
+_DOCUMENT_NAMES = list(DOCUMENT_COLUMNS)
+_DOCUMENT_GETTER = operator.itemgetter(*_DOCUMENT_NAMES)
+_KNOWN_SQL = f"SELECT url, parent_id, site, {', '.join(REVISION_COLUMNS)} FROM documents WHERE id = ?"
+
+
+def as_tuples(rows: Iterable, columns: dict, getter=None) -> Iterable[tuple]:
+    """Rows as parameter tuples in the order of `columns`: a tuple or list is taken as it is (a
+    reading made in another process sends them so), a dict is read by column name."""
+    getter = getter or operator.itemgetter(*columns)
+    names = list(columns)
+    for row in rows:
+        if isinstance(row, dict):
+            try:
+                yield getter(row)
+            except KeyError:  # a row that leaves some columns out: they are NULL
+                yield tuple(map(row.get, names))
+        else:
+            yield row
+
+
+class Loader:
+    """Loads documents into one connection, many to a transaction, each document in a SAVEPOINT
+    of its own: a document is all there or not at all, and a killed run loses only the batch it
+    had open (the documents of which the next run loads again, since their rows are not there).
+    A batch is committed after `max_documents` documents or `max_seconds` of holding the write
+    lock, whichever comes first, and when the loader closes.
+
+        with Loader(db) as loader:
+            for reading in readings:
+                loader.load(document, lines, paragraphs, tables, unplaced)
+
+    Inside a transaction someone else opened, every document is a SAVEPOINT of it and that
+    transaction commits."""
+
+    def __init__(self, db: sqlite_utils.Database, max_documents: int = BATCH_DOCUMENTS,
+                 max_seconds: float = BATCH_SECONDS):
+        self.db = db
+        self.conn = db.conn
+        self.max_documents = max_documents
+        self.max_seconds = max_seconds
+        self._own = False  # this loader began the open transaction
+        self._begun = 0.0
+        self._pending: list[str] = []  # documents loaded in the open batch, not yet searchable
+        self._pending_set: set[str] = set()
+        self._triggers: dict[str, str] = {}  # search insert triggers dropped for the batch
+        self._loaded = 0
+        self._lines = 0  # lines loaded by this loader
+        self._lines_before: int | None = None  # highest budget_lines rowid when it began
+        self._indexes_checked = False
+
+    def _defer_indexes(self) -> None:
+        """Drop the publishing indexes of budget_lines once this load is big enough (see
+        DEFER_INDEXES_SHARE); inside the batch's transaction, so a killed run keeps them."""
+        if self._indexes_checked or self._lines < DEFER_INDEXES_SHARE * max(self._lines_before or 0, 1):
+            return
+        self._indexes_checked = True
+        from budgets.publish import INDEXES, index_name
+
+        present = {r[0] for r in self.conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'budget_lines'")}
+        for table, columns in INDEXES:
+            if table == "budget_lines" and index_name(table, columns) in present:
+                self.conn.execute(f"DROP INDEX [{index_name(table, columns)}]")
+
+    # -- the batch
+    def _begin(self) -> None:
+        if self.conn.in_transaction:
+            self._own = False
+        else:
+            self.conn.execute("BEGIN IMMEDIATE")
+            self._own = True
+        self._begun = time.monotonic()
+        self._loaded = 0
+        if self._lines_before is None:
+            self._lines_before = self.conn.execute("SELECT coalesce(max(rowid), 0) FROM budget_lines").fetchone()[0]
+        self._triggers = {}
+        for table in SEARCHED_CHILDREN:
+            found = self.conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                      [f"{table}_ai"]).fetchone()
+            if found:
+                self.conn.execute(f"DROP TRIGGER [{table}_ai]")
+                self._triggers[table] = found[0]
+
+    def _index_pending(self) -> None:
+        """Search rows for the documents of the batch (what the dropped triggers would have written)."""
+        if self._pending and self._triggers:
+            ids = json.dumps(self._pending)
+            for table in self._triggers:
+                fts = f"{table}_fts"
+                names = [r[1] for r in self.conn.execute(f"PRAGMA table_info([{fts}])")]
+                cols = ", ".join(f"[{n}]" for n in names)
+                self.conn.execute(
+                    f"INSERT INTO [{fts}] (rowid, {cols}) SELECT rowid, {cols} FROM [{table}] "
+                    "WHERE document_id IN (SELECT value FROM json_each(?))", [ids])
+        self._pending.clear()
+        self._pending_set.clear()
+
+    def _end(self) -> None:
+        self._index_pending()
+        for sql in self._triggers.values():
+            self.conn.execute(sql)
+        self._triggers = {}
+
+    def commit(self) -> None:
+        """Make the open batch durable (and searchable); nothing to do when none is open."""
+        if not self._begun:
+            return
+        try:
+            self._end()
+            if self._own and self.conn.in_transaction:
+                self.conn.execute("COMMIT")
+        except BaseException:
+            self.rollback()
+            raise
+        finally:
+            self._begun = 0.0
+
+    def rollback(self) -> None:
+        """Undo the open batch (every document of it); the triggers come back with it."""
+        if self._begun and self._own and self.conn.in_transaction:
+            self.conn.execute("ROLLBACK")
+        self._begun = 0.0
+        self._triggers = {}
+        self._pending.clear()
+        self._pending_set.clear()
+
+    def close(self) -> None:
+        self.commit()
+
+    def __enter__(self) -> "Loader":
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        # on an exception too: the documents loaded before it are whole (the one that raised was
+        # rolled back to its SAVEPOINT), as they would be had each had a transaction of its own
+        if kind is None or self.conn.in_transaction:
+            try:
+                self.commit()
+            except sqlite3.Error:
+                if kind is None:
+                    raise
+        else:
+            self.rollback()
+
+    # -- one document
+    def load(self, document: dict, lines: Iterable = (), paragraphs: Iterable = (), tables: Iterable = (),
+             unplaced: Iterable = ()) -> None:
+        """Replace everything known about one document, atomically (a SAVEPOINT in the batch)."""
+        if not self._begun:
+            self._begin()
+        conn = self.conn
+        conn.execute(f"SAVEPOINT {_DOCUMENT_SAVEPOINT}")
+        try:
+            self._load(document, {"budget_lines": lines, "paragraphs": paragraphs, "tables": tables,
+                                  "unplaced_cells": unplaced})
+            conn.execute(f"RELEASE {_DOCUMENT_SAVEPOINT}")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO {_DOCUMENT_SAVEPOINT}")
+                conn.execute(f"RELEASE {_DOCUMENT_SAVEPOINT}")
+            else:  # SQLite rolled the whole batch back (a full disk …)
+                self._begun = 0.0
+                self._triggers = {}
+                self._pending.clear()
+                self._pending_set.clear()
+            raise
+        self._loaded += 1
+        if self._loaded >= self.max_documents or time.monotonic() - self._begun >= self.max_seconds:
+            self.commit()
+
+    def _load(self, document: dict, children: dict) -> None:
+        conn = self.conn
+        doc_id = document["id"]
+        known = conn.execute(_KNOWN_SQL, [doc_id]).fetchone()
+        seen_here = True  # the row's URL is the one these bytes were fetched from now
+        if known is not None:
+            if doc_id in self._pending_set:  # loaded earlier in this batch: its search rows first
+                self._index_pending()
+            for child in ("budget_lines", "paragraphs", "tables", "unplaced_cells", "findings"):
+                conn.execute(f"DELETE FROM [{child}] WHERE document_id = ?", [doc_id])
+            url, parent_id, site, *revision = known
+            document = {**dict(zip(REVISION_COLUMNS, revision)), **document}
+            if (url and document.get("bytes") is not None and document.get("url") and document["url"] != url
+                    and not is_member_only(url, document["url"])):
+                # the same bytes at another URL: the row keeps where they were first seen
+                record_url(conn, document["url"], doc_id, document.get("parent_id"), document.get("site"),
+                           document.get("fetched_at"))
+                document = {**document, "url": url, "parent_id": parent_id, "site": site or document.get("site")}
+                seen_here = False
+            conn.execute(_DOCUMENT_REPLACE_SQL, _document_params(document))
+        else:
+            conn.execute(_DOCUMENT_INSERT_SQL, _document_params(document))
+        if seen_here and document.get("bytes") is not None:
+            record_url(conn, document.get("url"), doc_id, document.get("parent_id"), document.get("site"),
+                       document.get("fetched_at"))
+        if lines := children["budget_lines"]:
+            self._lines += len(lines) if hasattr(lines, "__len__") else 0
+            self._defer_indexes()
+        for table, rows in children.items():
+            if rows:
+                conn.executemany(_SQL[table], as_tuples(rows, _COLUMNS[table], _GETTERS[table])
+                                 if _needs_tuples(rows) else rows)
+        self._pending.append(doc_id)
+        self._pending_set.add(doc_id)
+
+
+def _needs_tuples(rows) -> bool:
+    """False for a list of tuples (a reading's rows as they come from another process)."""
+    return not (isinstance(rows, list) and rows and isinstance(rows[0], tuple))
+
+
+_DOCUMENT_INSERT_SQL = _insert_sql("documents", _DOCUMENT_NAMES)
+_DOCUMENT_REPLACE_SQL = _insert_sql("documents", _DOCUMENT_NAMES, "INSERT OR REPLACE")
+
+
+def _document_params(document: dict) -> tuple:
+    try:
+        return _DOCUMENT_GETTER(document)
+    except KeyError:
+        return tuple(map(document.get, _DOCUMENT_NAMES))
+
+
+def loader(db: sqlite_utils.Database) -> "Loader | None":
+    """The batch loader open on this database (`batch`), if any."""
+    return getattr(db, "_budgets_loader", None)
+
+
+@contextmanager
+def batch(db: sqlite_utils.Database, max_documents: int = BATCH_DOCUMENTS,
+          max_seconds: float = BATCH_SECONDS) -> Iterator[Loader]:
+    """Within the block every `load_document` on `db` goes into a batch loader (many documents
+    per transaction, one SAVEPOINT each); the open batch is committed when the block ends, also
+    when it raises (the documents loaded whole before the error stay; a killed process commits
+    nothing of its open batch). Nested: the outer batch is used."""
+    current = loader(db)
+    if current is not None:
+        yield current
+        return
+    current = Loader(db, max_documents, max_seconds)
+    db._budgets_loader = current
+    try:
+        with current:
+            yield current
+    finally:
+        db._budgets_loader = None
+
+
 def load_document(
     db: sqlite_utils.Database,
     document: dict,
-    lines: Iterable[dict] = (),
-    paragraphs: Iterable[dict] = (),
-    tables: Iterable[dict] = (),
-    unplaced: Iterable[dict] = (),
+    lines: Iterable = (),
+    paragraphs: Iterable = (),
+    tables: Iterable = (),
+    unplaced: Iterable = (),
 ) -> None:
-    """Replace everything known about one document in a single transaction."""
-    with transaction(db.conn) as conn:
-        for child in ("budget_lines", "paragraphs", "tables", "unplaced_cells", "findings"):
-            conn.execute(f"DELETE FROM [{child}] WHERE document_id = ?", [document["id"]])
-        insert_rows(conn, "documents", DOCUMENT_COLUMNS, [with_revision_state(conn, document)])
-        insert_rows(conn, "budget_lines", LINE_COLUMNS, lines)
-        insert_rows(conn, "paragraphs", PARAGRAPH_COLUMNS, paragraphs)
-        insert_rows(conn, "tables", TABLE_COLUMNS, tables)
-        insert_rows(conn, "unplaced_cells", UNPLACED_COLUMNS, unplaced)
+    """Replace everything known about one document, atomically: in the open batch (`batch`) if
+    there is one, else in a transaction of its own (or a SAVEPOINT of the caller's)."""
+    current = loader(db)
+    if current is not None:
+        current.load(document, lines, paragraphs, tables, unplaced)
+        return
+    with Loader(db, max_documents=1) as one:
+        one.load(document, lines, paragraphs, tables, unplaced)
 
 
 def with_revision_state(conn: sqlite3.Connection, document: dict) -> dict:

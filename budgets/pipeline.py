@@ -98,16 +98,19 @@ class Reading:
 def ingest_bytes(db, data: bytes, source: Source) -> dict:
     """Extract, normalise and load one document; a bad document is recorded, never raised."""
     source = with_known_provenance(db, document_id(data), source)
+    if (open_batch := database.loader(db)) is not None:
+        open_batch.commit()  # never hold the write lock while a document is being read
     return load_reading(db, read_bytes(data, source))
 
 
 def load_reading(db, reading: Reading) -> dict:
     """Members first, the archive last: a document's row is there only once all of it is, so
     a run killed half-way through an archive reads it again next time."""
-    for child in reading.children:
-        load_reading(db, child)
-    database.load_document(db, reading.document, reading.lines, reading.paragraphs, reading.tables,
-                           reading.unplaced)
+    with database.batch(db):  # one batch (unless the caller has one open), a SAVEPOINT per document
+        for child in reading.children:
+            load_reading(db, child)
+        database.load_document(db, reading.document, reading.lines, reading.paragraphs, reading.tables,
+                               reading.unplaced)
     return reading.document
 
 

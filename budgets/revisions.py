@@ -66,6 +66,9 @@ def observe(conn, url: str, document_id: str, seen_at: str | None = None) -> Non
 
 
 def _observe(conn, url: str, document_id: str, seen_at: str) -> None:
+    from budgets.db import record_url  # budgets.db imports this module
+
+    record_url(conn, url, document_id, seen_at=seen_at)
     conn.execute(
         "UPDATE documents SET superseded_by = NULL, superseded_at = NULL, withdrawn_at = NULL, "
         "last_seen_at = ? WHERE id = ?", [seen_at, document_id])

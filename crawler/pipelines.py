@@ -83,6 +83,8 @@ def change_of(db, url: str, doc_id: str) -> str:
     """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL)."""
     if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
         return "unchanged"
+    if db.execute("SELECT 1 FROM document_urls WHERE url = ? AND document_id = ?", [url, doc_id]).fetchone():
+        return "unchanged"  # these bytes were seen at this URL before, as another URL's document
     before = db.execute("SELECT 1 FROM documents WHERE url = ? AND bytes IS NOT NULL", [url]).fetchone()
     return "changed" if before else "new"
 
@@ -141,10 +143,18 @@ class IngestPipeline:
             database.load_document(db, row)
             return "failed", row
         change = change_of(db, item.url, item.id)
-        if change == "unchanged" and (row := already_read(db, item.id)):
-            if item.parent_id and row["parent_id"] != item.parent_id:  # its page was republished
-                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])
-            return change, row
+        if row := already_read(db, item.id):  # known bytes are never extracted again
+            if row["url"] != item.url and database.is_member_only(row["url"] or "", item.url):
+                own = document_row(item.id, source_of(item), status=row["status"])  # its provenance as a file
+                moved = {k: own[k] for k in ("url", "parent_id", "site", "raw_path", "content_type", "http_headers")}
+                db.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in moved)} WHERE id = ?",
+                           [*moved.values(), item.id])
+                row = {**row, **moved}
+            # the same bytes at another URL: the row keeps its first one, document_urls has both
+            if row["url"] == item.url and item.parent_id and row["parent_id"] != item.parent_id:
+                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])  # republished
+            database.record_url(db.conn, item.url, item.id, item.parent_id, item.site, item.fetched_at)
+            return ("unchanged" if change == "new" else change), row
         # a URL that failed before and is fetched now: its failure row has served its turn
         db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
         self.crawler.stats.inc_value("budgets/documents_extracted")

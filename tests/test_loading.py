@@ -1,0 +1,216 @@
+"""Loading many documents per transaction, each one atomic (budgets/db.py `Loader`, `batch`).
+
+The documents are the seed disclosure (重庆市潼南区大数据应用发展管理局 2026 部门预算, its HTML
+rendering) read once through the real pipeline, then given other ids as if the same layout had
+been published by other departments: 248 lines, 14 tables and the narrative of a real document
+each time. Lines are counted and compared against what the reading holds, never against numbers
+the loader produced.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from budgets import db as database
+from budgets import publish
+from budgets.pipeline import Source, read_bytes
+
+ROOT = Path(__file__).resolve().parents[1]
+SEED_HTML = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.html"
+
+
+@pytest.fixture(scope="module")
+def seed_reading():
+    reading = read_bytes(SEED_HTML.read_bytes(), Source(filename=SEED_HTML.name, url="https://example.gov.cn/seed.html"))
+    assert reading.lines and reading.paragraphs, "the seed's HTML rendering reads as lines and paragraphs"
+    return reading
+
+
+def rekeyed(reading, n: int) -> dict:
+    """The reading as document number `n`: another id (and URL), the same rows."""
+    doc_id = hashlib.sha256(f"copy {n}".encode()).hexdigest()
+    old = reading.document["id"]
+
+    def move(rows):
+        return [{**row, "id": row["id"].replace(old[:16], doc_id[:16], 1), "document_id": doc_id} for row in rows]
+
+    return {"document": {**reading.document, "id": doc_id, "url": f"https://example.gov.cn/{n}.html"},
+            "lines": move(reading.lines), "paragraphs": move(reading.paragraphs),
+            "tables": move(reading.tables), "unplaced": move(reading.unplaced)}
+
+
+def published_db(path: Path):
+    """A database as publishing leaves it: search tables with their triggers, the indexes."""
+    db = database.connect(path)
+    publish.prepare(db)
+    return db
+
+
+def dump(path: Path) -> dict:
+    conn = sqlite3.connect(path)
+    try:
+        return {
+            "documents": conn.execute("SELECT id, url, lines, tables FROM documents ORDER BY id").fetchall(),
+            "lines": conn.execute("SELECT id, document_id, amount_fen, item FROM budget_lines ORDER BY id").fetchall(),
+            "paragraphs": conn.execute("SELECT id, text FROM paragraphs ORDER BY id").fetchall(),
+            "tables": conn.execute("SELECT id FROM tables ORDER BY id").fetchall(),
+        }
+    finally:
+        conn.close()
+
+
+def assert_searchable(path: Path) -> None:
+    """The search index holds every line and paragraph and nothing else, and its triggers are there."""
+    conn = sqlite3.connect(path)
+    try:
+        for table in database.SEARCHED_CHILDREN:
+            conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('integrity-check')")
+            indexed = conn.execute(f"SELECT count(*) FROM {table}_fts_docsize").fetchone()[0]
+            assert indexed == conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0], table
+            assert conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                [f"{table}_ai"]).fetchone(), f"{table}_ai is back"
+    finally:
+        conn.close()
+
+
+def load_all(db, docs, **limits):
+    with database.batch(db, **limits):
+        for doc in docs:
+            database.load_document(db, doc["document"], doc["lines"], doc["paragraphs"], doc["tables"],
+                                   doc["unplaced"])
+
+
+def test_a_batch_loads_every_row_of_every_document_and_keeps_them_searchable(tmp_path, seed_reading):
+    db = published_db(tmp_path / "budgets.db")
+    docs = [rekeyed(seed_reading, n) for n in range(1, 8)]
+    load_all(db, docs, max_documents=3)
+    for doc in docs:
+        n = db.execute("SELECT count(*) FROM budget_lines WHERE document_id = ?", [doc["document"]["id"]]).fetchone()[0]
+        assert n == len(seed_reading.lines)
+    db.conn.close()
+    assert_searchable(tmp_path / "budgets.db")
+    conn = sqlite3.connect(tmp_path / "budgets.db")
+    # 电子政务网络改造升级, a project the seed prints: found in every copy
+    hits = conn.execute("SELECT count(DISTINCT l.document_id) FROM budget_lines_fts f "
+                        "JOIN budget_lines l ON l.rowid = f.rowid WHERE budget_lines_fts MATCH '电子政务'").fetchone()[0]
+    assert hits == len(docs)
+
+
+def test_a_document_that_fails_leaves_nothing_and_the_rest_of_its_batch_loads(tmp_path, seed_reading):
+    db = published_db(tmp_path / "budgets.db")
+    good, bad = rekeyed(seed_reading, 1), rekeyed(seed_reading, 2)
+    bad["lines"] = bad["lines"] + bad["lines"][:1]  # the same line id twice: the INSERT fails
+    with database.batch(db):
+        database.load_document(db, good["document"], good["lines"], good["paragraphs"])
+        with pytest.raises(sqlite3.IntegrityError):
+            database.load_document(db, bad["document"], bad["lines"], bad["paragraphs"])
+    ids = {r[0] for r in db.execute("SELECT DISTINCT document_id FROM budget_lines")}
+    assert ids == {good["document"]["id"]}
+    assert not db.execute("SELECT 1 FROM documents WHERE id = ?", [bad["document"]["id"]]).fetchone()
+    assert not db.execute("SELECT 1 FROM paragraphs WHERE document_id = ?", [bad["document"]["id"]]).fetchone()
+    db.conn.close()
+    assert_searchable(tmp_path / "budgets.db")
+
+
+def test_loading_a_document_again_in_the_same_batch_replaces_it(tmp_path, seed_reading):
+    db = published_db(tmp_path / "budgets.db")
+    doc = rekeyed(seed_reading, 1)
+    load_all(db, [doc, rekeyed(seed_reading, 2), doc])
+    load_all(db, [doc])  # and in a batch of its own, after it was committed
+    assert db.execute("SELECT count(*) FROM budget_lines WHERE document_id = ?",
+                      [doc["document"]["id"]]).fetchone()[0] == len(seed_reading.lines)
+    db.conn.close()
+    assert_searchable(tmp_path / "budgets.db")
+
+
+def test_a_big_load_drops_the_publishing_indexes_and_prepare_builds_them_again(tmp_path, seed_reading):
+    db = published_db(tmp_path / "budgets.db")
+    wanted = {publish.index_name(t, c) for t, c in publish.INDEXES if t == "budget_lines"}
+
+    def present():
+        return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} & wanted
+
+    assert present() == wanted
+    load_all(db, [rekeyed(seed_reading, n) for n in range(1, 4)])  # into an empty table: big
+    assert present() == set()
+    publish.prepare(db)
+    assert present() == wanted
+    # a load of a small share of what is there keeps them
+    load_all(db, [rekeyed(seed_reading, n) for n in range(4, 40)])
+    publish.prepare(db)
+    load_all(db, [rekeyed(seed_reading, 40)])
+    assert present() == wanted
+
+
+def test_subject_over_years_reads_the_covering_index(tmp_path, seed_reading):
+    """metadata.yml's `subject_over_years` (one subject year by year) is answered from the index
+    alone: at 10M lines that is what keeps it under 100 ms (benchmarks/queries.py measures it)."""
+    import yaml
+
+    db = database.connect(tmp_path / "budgets.db")
+    load_all(db, [rekeyed(seed_reading, n) for n in range(1, 30)])
+    publish.prepare(db)
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    sql = next(q["sql"] for d in meta["databases"].values() for name, q in d.get("queries", {}).items()
+               if name == "subject_over_years")
+    plan = " / ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + sql,
+                                                {"code": "2010101", "department": "", "district": ""}))
+    name = publish.index_name(*publish.SUBJECT_YEARS_INDEX)
+    assert f"USING COVERING INDEX {name} (subject_code=?)" in plan, plan
+
+
+CHILD = textwrap.dedent("""
+    import json, sys
+    from budgets import db as database
+    db = database.connect(sys.argv[1])
+    docs = json.load(open(sys.argv[2]))
+    with database.batch(db, max_documents=10, max_seconds=600):
+        for n, doc in enumerate(docs, 1):
+            database.load_document(db, doc["document"], doc["lines"], doc["paragraphs"], doc["tables"],
+                                   doc["unplaced"])
+            print(n, flush=True)
+""")
+
+
+def test_a_load_killed_mid_batch_loses_only_that_batch_and_a_rerun_equals_a_clean_run(tmp_path, seed_reading):
+    docs = [rekeyed(seed_reading, n) for n in range(1, 26)]
+    readings = tmp_path / "docs.json"
+    readings.write_text(json.dumps(docs, ensure_ascii=False))
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+
+    def run(path: Path, kill_after: int | None = None) -> None:
+        child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(readings)], stdout=subprocess.PIPE,
+                                 text=True, env=env)
+        try:
+            for line in child.stdout:
+                if kill_after and int(line) == kill_after:
+                    os.kill(child.pid, signal.SIGKILL)
+                    break
+            assert child.wait(timeout=120) == (-signal.SIGKILL if kill_after else 0)
+        finally:
+            if child.poll() is None:
+                child.kill()
+                child.wait(timeout=10)
+            child.stdout.close()
+
+    clean, killed = tmp_path / "clean.db", tmp_path / "killed.db"
+    for path in (clean, killed):
+        published_db(path).conn.close()
+    run(clean)
+    run(killed, kill_after=15)  # documents 11–15 were in the open batch
+    after_kill = dump(killed)
+    assert [d[0] for d in after_kill["documents"]] == sorted(d["document"]["id"] for d in docs[:10])
+    assert len(after_kill["lines"]) == 10 * len(seed_reading.lines), "nothing half-loaded"
+    assert_searchable(killed)
+    run(killed)
+    assert dump(killed) == dump(clean)
+    assert_searchable(killed)
