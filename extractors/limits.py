@@ -98,6 +98,12 @@ _UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, O
                NotImplementedError)
 
 
+def is_encrypted(info: zipfile.ZipInfo) -> bool:
+    """A member stored encrypted (general purpose flag bit 0): zipfile cannot read it without a
+    password, and nothing here asks for one."""
+    return bool(info.flag_bits & 0x1)
+
+
 def is_folder(info: zipfile.ZipInfo) -> bool:
     """A folder entry (`ZipInfo.is_dir` fails on a member whose name is empty)."""
     return info.filename.endswith("/")
@@ -179,6 +185,10 @@ def check_office_package(data: bytes, name: str, limits: Limits | None = None) -
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
+        if is_encrypted(info):
+            raise ExtractionError(
+                f"{name}: part {info.filename!r} is encrypted; the file is password-protected or damaged: "
+                "ask the publisher for an open copy", status="unsupported")
         try:
             with archive.open(info) as member:
                 prolog = member.read(64 * 1024)  # a DTD must come before the root element
