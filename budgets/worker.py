@@ -16,10 +16,19 @@ import multiprocessing
 import os
 import resource
 import signal
+from pathlib import Path
 
 from extractors import limits
 from extractors.model import Extraction, ExtractionError
 from extractors.read import read_document
+
+
+def use_data_dir(folder) -> None:
+    """Readers that need a scratch folder (LibreOffice's conversions) use `folder`/tmp, and what a
+    killed run left there is removed (budgets.db.connect calls this with the database's folder)."""
+    from extractors import wordprocessing
+
+    wordprocessing.use_scratch_root(Path(folder) / "tmp")
 
 
 def extract_document(data: bytes, fmt: str, filename: str = "") -> Extraction:

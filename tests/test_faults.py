@@ -7,6 +7,7 @@ import ctypes
 import faulthandler
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -516,3 +517,50 @@ def test_sigkill_during_a_crawl_then_rerun_leaves_exactly_one_clean_copy(fault_s
     rerun = _crawl(fault_server, killed_db)
     assert rerun.wait(timeout=180) == 0, rerun.stderr.read()[-3000:]
     assert _crawl_contents(killed_db) == _crawl_contents(clean_db)
+
+
+# --- LibreOffice under a killed run ------------------------------------------------------------
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed")
+def test_libreoffice_dies_with_a_killed_run_and_its_folder_under_data_is_removed_next_time(tmp_path):
+    """A run killed with SIGKILL while LibreOffice converts the seed's legacy .doc rendition: the
+    converter is gone within seconds (no orphan keeps converting), its folder is under the
+    database's folder (data/tmp), not the system's temporary one, and the next run removes it."""
+    data_dir = tmp_path / "data"
+    doc = ROOT / "tests" / "fixtures" / "renditions" / "重庆市潼南区大数据应用发展管理局2026年部门预算公开.doc"
+    script = (
+        "import sys\n"
+        "from budgets import db\n"
+        "from extractors.wordprocessing import convert_to_docx\n"
+        f"db.connect({str(data_dir / 'budgets.db')!r})\n"
+        "print('started', flush=True)\n"
+        f"convert_to_docx(open({str(doc)!r}, 'rb').read(), 'x.doc')\n"
+        "print('converted', flush=True)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert run.stdout.readline().strip() == "started"
+        scratch = data_dir / "tmp"
+        assert _gone(lambda: not _converters(scratch), within=20), "LibreOffice's converter was started"
+    finally:
+        run.kill()
+        run.wait(timeout=10)
+    assert _gone(lambda: _processes_mentioning(str(scratch)), within=5), "no part of LibreOffice outlives the run"
+    assert not _converters(scratch)
+    left = list(scratch.iterdir())
+    assert len(left) == 1 and left[0].name.startswith("doc-")
+    database.connect(data_dir / "budgets.db")  # the next run
+    assert list(scratch.iterdir()) == []
+
+
+def _converters(scratch: Path) -> list[int]:
+    """LibreOffice's converter processes (soffice.bin, forked by its launcher) working under `scratch`."""
+    found = []
+    for pid in _processes_mentioning(str(scratch)):
+        try:
+            if "soffice.bin" in Path(f"/proc/{pid}/cmdline").read_text():
+                found.append(pid)
+        except OSError:
+            continue
+    return found
