@@ -65,6 +65,9 @@ DEFAULT = from_environment()  # read at call time, so a test (or a forked worker
 # worker process (budgets/worker.py) enforces them.
 PARSE_TIMEOUT_S = _number("BUDGETS_PARSE_TIMEOUT_S", os.environ, 300)
 WORKER_MEMORY_MB = _number("BUDGETS_WORKER_MEMORY_MB", os.environ, 2048)
+# Lines one document may yield (a district's whole year is tens of thousands); the worker refuses
+# a document beyond it, so loading and auditing one document stays bounded too.
+MAX_DOCUMENT_LINES = int(_number("BUDGETS_MAX_LINES", os.environ, 200_000))
 
 
 class LimitExceeded(ExtractionError):
