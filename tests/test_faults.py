@@ -564,3 +564,60 @@ def _converters(scratch: Path) -> list[int]:
         except OSError:
             continue
     return found
+
+
+# --- the audit after a load ------------------------------------------------------------------
+
+def _rows_of_one_table(body: list[tuple]) -> bytes:
+    """The seed's HTML rendition of 表3 (tests/badinputs.good_html_table) with other body rows."""
+    head, _, _ = GOOD_HTML.decode().partition("<tr><td></td><td>合计</td>")
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in body)
+    return (head + cells + "</table></body></html>").encode()
+
+
+def test_a_document_the_audit_fails_on_is_flagged_and_the_rest_is_audited_and_published(tmp_db, monkeypatch):
+    """The audit running out of memory on one document (as a 39 MB page did) no longer ends the
+    run: that document is flagged with the reason, the others are audited, the database is
+    prepared for publishing and nothing stays queued."""
+    from budgets import audit
+    from budgets.afterload import settle
+    from budgets.publish import is_prepared
+
+    other = GOOD_HTML.replace("大数据应用发展管理局".encode(), "财政局".encode())
+    huge = ingest_bytes(tmp_db, GOOD_HTML, Source(filename="huge.html"))
+    fine = ingest_bytes(tmp_db, other, Source(filename="fine.html"))
+    real = audit.load_disclosure
+
+    def load_disclosure(db, document, *args, **kwargs):
+        if document["id"] == huge["id"]:
+            raise MemoryError()
+        return real(db, document, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "load_disclosure", load_disclosure)
+    summary = settle(tmp_db)
+    assert "1 could not be audited" in summary
+    flags = dict(tmp_db.execute("SELECT id, audit_flag FROM documents").fetchall())
+    assert "the audit could not run" in flags[huge["id"]] and "MemoryError" in flags[huge["id"]]
+    assert flags[fine["id"]] is None
+    assert tmp_db.execute("SELECT count(*) FROM completeness").fetchone()[0] >= 1
+    assert is_prepared(tmp_db)
+    assert tmp_db.execute("SELECT count(*) FROM settle_queue").fetchone()[0] == 0
+
+
+def test_a_document_whose_audit_errors_exceed_a_share_of_its_lines_is_flagged(tmp_db):
+    """表3 with every row's 小计 unequal to 基本支出 + 项目支出 (as digits permuted by a broken
+    text layer leave it): each row contradicts itself, far more than a fifth of its lines, and
+    documents.audit_flag says so; the seed's own 表3, whose rows add up, is not flagged."""
+    from budgets.afterload import settle
+
+    rows = [(f"2080{n:03d}", f"行政运行{n}", "10.00", "91.00", "10.00", "9.00") for n in range(1, 11)]
+    wrong = ingest_bytes(tmp_db, _rows_of_one_table(rows).replace("大数据应用发展管理局".encode(), "统计局".encode()),
+                         Source(filename="wrong.html"))
+    right = ingest_bytes(tmp_db, GOOD_HTML, Source(filename="right.html"))
+    settle(tmp_db)
+    flags = dict(tmp_db.execute("SELECT id, audit_flag FROM documents").fetchall())
+    errors = tmp_db.execute("SELECT count(*) FROM findings WHERE document_id = ? AND severity = 'error'",
+                            [wrong["id"]]).fetchone()[0]
+    assert errors >= 10
+    assert flags[wrong["id"]].startswith(f"{errors} audit errors on {wrong['lines']} lines")
+    assert flags[right["id"]] is None
