@@ -298,5 +298,5 @@ def write_completeness(db, key: tuple, catalogue: Catalogue) -> None:
         "present": score["present"] if recognised else None,
         "missing": ", ".join(score["missing"]) if recognised else "no table recognised in these documents",
         "score": score["score"] if recognised else None,
-        "documents": ", ".join(m["id"] for m in members),
+        "documents": ", ".join(sorted(m["id"] for m in members)),  # not in the order they were fetched
     }])
