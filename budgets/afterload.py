@@ -5,7 +5,8 @@ it when a process's last crawl closes (`scrapy crawl`, scrapyd, `budgets crawl`,
 
 Every document row inserted waits in `settle_queue` (a trigger on `documents`, budgets/db.py)
 until `settle` has audited it, so running it again does nothing more, and documents a killed
-run loaded are audited by the next one.
+run loaded are audited by the next one. The audit leaves the queue one document at a time, as
+each one's findings are written: a run killed while auditing leaves the rest queued.
 """
 from __future__ import annotations
 
@@ -51,14 +52,22 @@ def _settle(db) -> str:
         return ""
     refresh(db)
     ids = [i for i, _, readable in waiting if readable]
+    tokens = {i: token for i, token, _ in waiting}
+
+    def done(document_id: str) -> None:
+        # a document loaded again while it was audited has a new token: it stays queued
+        db.conn.execute("DELETE FROM settle_queue WHERE document_id = ? AND token = ?",
+                        [document_id, tokens[document_id]])
+
     summary = ""
     if ids:
-        result = audit_documents(db, ids)
+        result = audit_documents(db, ids, done=done)
         severities = ", ".join(f"{n} {s}" for s, n in sorted(result.by_severity.items()))
         summary = f"audited {result.documents} documents: {result.findings} findings" + (
             f" ({severities})" if severities else "")
-    # a document loaded again while it was audited has a new token: it stays queued
-    db.conn.executemany("DELETE FROM settle_queue WHERE document_id = ? AND token = ?",
-                        [(i, token) for i, token, _ in waiting])
+        if result.problems:
+            summary += f"; {len(result.problems)} could not be audited (documents.audit_flag says why)"
+    for document_id in tokens.keys() - set(ids):  # nothing to audit: no bytes
+        done(document_id)
     prepare(db)
     return summary

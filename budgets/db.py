@@ -109,6 +109,8 @@ def connect(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys=ON")
         db = sqlite_utils.Database(conn)
         ensure_schema(db)
+        from budgets.worker import use_data_dir  # LibreOffice's scratch folders beside the database
+        use_data_dir(path.parent)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(
             f"cannot open database {path}: {exc}. Move the file aside and run the command again "

@@ -8,11 +8,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from budgets import db as database
-from budgets.worker import extract_document
+from budgets.worker import read_and_normalise
 from extractors.detect import detect_format
-from extractors.model import Extraction, ExtractionError
-from extractors.normalise import Normalised, normalise
-from extractors.titles import DocumentMeta, document_meta
+from extractors.titles import DocumentMeta
 
 
 @dataclass
@@ -121,42 +119,17 @@ def read_bytes(data: bytes, source: Source) -> Reading:
     # Detected here, not only inside the worker, so the row has its format even when the worker
     # is stopped; the worker's read_document takes this answer instead of detecting again.
     fmt = detect_format(data, source.filename, source.content_type)
-    try:
-        extraction = extract_document(data, fmt, source.filename)
-    except ExtractionError as exc:
-        extraction = Extraction(status=exc.status, error=str(exc))
-    except Exception as exc:  # in-process (BUDGETS_NO_WORKER) only, e.g. MemoryError: recorded, the run goes on
-        extraction = Extraction(
-            status="failed",
-            error=f"{type(exc).__name__} while reading {source.filename or source.url}: {exc}",
-        )
-    title, meta = document_meta(extraction, source.title_hint, source.filename)
-    if source.district_hint and not meta.district:
-        meta.district = source.district_hint
-    status = extraction.status
-    error = extraction.error
-    try:
-        result = normalise(extraction, meta, doc_id, url=source.url)
-    except Exception as exc:  # the tables were read but could not be turned into lines
-        result = Normalised()
-        status = "failed"
-        error = (f"{type(exc).__name__} while normalising the tables of "
-                 f"{source.filename or source.url}: {exc}; the raw file is kept, report it as a bug")
-    if status == "ok" and result.unplaced:
-        status = "partial"
-        error = f"{len(result.unplaced)} cells could not be placed in a column with certainty (see unplaced_cells)"
-    read = [t for t in extraction.tables if t.rows]
-    if status == "ok" and read and not result.lines:
-        status = "partial"
-        error = (f"{len(read)} tables with body rows were read but gave no budget lines: their "
-                 "columns or amounts were not recognised")
+    # read and normalised in the worker, within its time, memory and lines limits
+    done = read_and_normalise(data, fmt, doc_id, filename=source.filename, url=source.url,
+                              title_hint=source.title_hint, district_hint=source.district_hint)
+    title, meta, status, error = done.title, done.meta, done.status, done.error
     document = document_row(doc_id, source, status=status, error=error, title=title, meta=meta, fmt=fmt,
-                            size=len(data), pages=extraction.pages, tables=len(extraction.tables),
-                            lines=len(result.lines))
+                            size=len(data), pages=done.pages, tables=done.tables_read,
+                            lines=len(done.lines))
     children = [
         read_bytes(member, Source(filename=name, url=f"{source.url}#{name}" if source.url else name,
                                   site=source.site, fetched_at=document["fetched_at"], parent_id=doc_id,
                                   district_hint=meta.district, title_hint=source.title_hint or title))
-        for name, member in extraction.children
+        for name, member in done.children
     ]
-    return Reading(document, result.lines, result.paragraphs, result.tables, result.unplaced, children)
+    return Reading(document, done.lines, done.paragraphs, done.tables, done.unplaced, children)

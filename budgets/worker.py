@@ -6,6 +6,11 @@ space (RLIMIT_AS), stopped after ``limits.PARSE_TIMEOUT_S`` seconds, and dies wi
 (PR_SET_PDEATHSIG). A reader that crashes kills only the child; the caller gets an
 ``Extraction`` or an ``ExtractionError`` whose message names the file, and the run goes on.
 
+`read_and_normalise` also turns the tables into lines in the child (`extractors.normalise`)
+and refuses a document with more lines than ``limits.MAX_DOCUMENT_LINES``: the parent only
+receives what it loads, compactly (`Rows`: column names once, a tuple per line), so neither the
+reading nor the normalising of one huge document can take the run's memory or time.
+
 ``BUDGETS_NO_WORKER=1`` reads in-process (for a debugger); the size and container checks
 still apply, the time and memory limits do not.
 """
@@ -16,28 +21,138 @@ import multiprocessing
 import os
 import resource
 import signal
+from pathlib import Path
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
 
 from extractors import limits
 from extractors.model import Extraction, ExtractionError
+from extractors.normalise import Normalised as NormaliseResult, normalise
 from extractors.read import read_document
+from extractors.titles import DocumentMeta, document_meta
 
 
-def extract_document(data: bytes, fmt: str, filename: str = "") -> Extraction:
+def use_data_dir(folder) -> None:
+    """Readers that need a scratch folder (LibreOffice's conversions) use `folder`/tmp, and what a
+    killed run left there is removed (budgets.db.connect calls this with the database's folder)."""
+    from extractors import wordprocessing
+
+    wordprocessing.use_scratch_root(Path(folder) / "tmp")
+
+
+def extract_document(data: bytes, fmt: str, filename: str = "", then=None):
     """`read_document(data, filename, fmt)` within the time and memory limits; raises
-    ExtractionError for anything that fails."""
+    ExtractionError for anything that fails. `then`: a function of the Extraction run in the
+    child too, within the same limits; its answer is returned instead of the Extraction."""
     if os.environ.get("BUDGETS_NO_WORKER"):
-        return read_document(data, filename, fmt)
-    return _in_child(data, fmt, filename)
+        extraction = read_document(data, filename, fmt)
+        return then(extraction) if then else extraction
+    return _in_child(data, fmt, filename, then)
 
 
-def _in_child(data: bytes, fmt: str, filename: str) -> Extraction:
+class Rows(Sequence):
+    """Rows of one table (a document's lines) as column names and a tuple per row: a fraction of
+    the size of a list of dicts, pickled quickly; each row reads as a dict."""
+
+    def __init__(self, rows: Iterable[dict] = ()):
+        rows = list(rows)
+        self.columns = tuple(dict.fromkeys(name for row in rows for name in row))
+        self.values = [tuple(row.get(name) for name in self.columns) for row in rows]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [dict(zip(self.columns, v)) for v in self.values[index]]
+        return dict(zip(self.columns, self.values[index]))
+
+    def __iter__(self) -> Iterator[dict]:
+        columns = self.columns
+        return (dict(zip(columns, v)) for v in self.values)
+
+    def __eq__(self, other) -> bool:
+        return list(self) == list(other)
+
+
+@dataclass
+class Normalised:
+    """One document read and normalised: what its row says and what is loaded with it."""
+
+    title: str
+    meta: DocumentMeta
+    status: str
+    error: str | None
+    pages: int | None = None
+    tables_read: int = 0
+    lines: Sequence = ()
+    paragraphs: Sequence = ()
+    tables: Sequence = ()
+    unplaced: Sequence = ()
+    children: list = field(default_factory=list)  # (name, bytes) of an archive's members
+
+
+def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = "", url: str = "",
+                       title_hint: str = "", district_hint: str = "") -> Normalised:
+    """Read and normalise one document in the worker; a document that fails either step is a
+    Normalised with its status and error, never raised."""
+    def finish(extraction: Extraction) -> Normalised:
+        return normalised(extraction, doc_id, filename=filename, url=url, title_hint=title_hint,
+                          district_hint=district_hint)
+    try:
+        return extract_document(data, fmt, filename, then=finish)
+    except ExtractionError as exc:
+        extraction = Extraction(status=exc.status, error=str(exc))
+    except Exception as exc:  # in-process (BUDGETS_NO_WORKER) only, e.g. MemoryError: recorded, the run goes on
+        extraction = Extraction(status="failed",
+                                error=f"{type(exc).__name__} while reading {filename or url}: {exc}")
+    return finish(extraction)
+
+
+def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: str = "", title_hint: str = "",
+               district_hint: str = "") -> Normalised:
+    """The title, the status and the lines of what was read (`extractors.normalise`), within the
+    lines-per-document limit."""
+    title, meta = document_meta(extraction, title_hint, filename)
+    if district_hint and not meta.district:
+        meta.district = district_hint
+    status, error = extraction.status, extraction.error
+    what = filename or url or "the document"
+    try:
+        result = normalise(extraction, meta, doc_id, url=url)
+    except Exception as exc:  # the tables were read but could not be turned into lines
+        result = NormaliseResult()
+        status = "failed"
+        error = (f"{type(exc).__name__} while normalising the tables of {what}: {exc}; the raw file is kept, "
+                 "report it as a bug")
+    if len(result.lines) > limits.MAX_DOCUMENT_LINES:
+        status = "failed"
+        error = (f"{what} yields {len(result.lines)} lines, more than the limit of {limits.MAX_DOCUMENT_LINES:g} "
+                 "lines for one document; refused (raise BUDGETS_MAX_LINES if it is a real disclosure)")
+        result = NormaliseResult()
+    if status == "ok" and result.unplaced:
+        status = "partial"
+        error = f"{len(result.unplaced)} cells could not be placed in a column with certainty (see unplaced_cells)"
+    read = [t for t in extraction.tables if t.rows]
+    if status == "ok" and read and not result.lines:
+        status = "partial"
+        error = (f"{len(read)} tables with body rows were read but gave no budget lines: their "
+                 "columns or amounts were not recognised")
+    return Normalised(title=title, meta=meta, status=status, error=error, pages=extraction.pages,
+                      tables_read=len(extraction.tables), lines=Rows(result.lines),
+                      paragraphs=Rows(result.paragraphs), tables=result.tables, unplaced=result.unplaced,
+                      children=extraction.children)
+
+
+def _in_child(data: bytes, fmt: str, filename: str, then=None):
     name = filename or "the document"
     timeout = limits.PARSE_TIMEOUT_S
     memory_mb = limits.WORKER_MEMORY_MB
     context = multiprocessing.get_context("fork")  # the child inherits `data` without a copy
     receiver, sender = context.Pipe(duplex=False)
     child = context.Process(target=_child_main,
-                            args=(sender, data, fmt, filename, memory_mb, os.getpid()),
+                            args=(sender, data, fmt, filename, memory_mb, os.getpid(), then),
                             name=f"extract {name}", daemon=True)
     child.start()
     sender.close()
@@ -69,12 +184,15 @@ def _in_child(data: bytes, fmt: str, filename: str) -> Extraction:
     raise ExtractionError(message, status)
 
 
-def _child_main(sender, data: bytes, fmt: str, filename: str, memory_mb: float, parent: int) -> None:
+def _child_main(sender, data: bytes, fmt: str, filename: str, memory_mb: float, parent: int,
+                then=None) -> None:
     _die_with_parent(parent)
     _limit_memory(memory_mb)
     name = filename or "the document"
     try:
-        result = ("ok", read_document(data, filename, fmt))
+        extraction = read_document(data, filename, fmt)
+        result = ("ok", then(extraction) if then else extraction)
+        del extraction
     except ExtractionError as exc:
         result = ("memory", None) if _out_of_memory(exc) else ("error", (str(exc), exc.status))
     except (MemoryError, SystemError) as exc:

@@ -3,7 +3,9 @@
 Finance offices bundle a year's tables as one ZIP, usually made on Chinese Windows, whose
 member names are GBK bytes without the UTF-8 flag; `extractors.names` decodes them again and
 makes them safe and unique. Sizes are checked against `extractors.limits` before anything is
-inflated, and ZIPs inside the ZIP are opened in place down to a small depth. Nothing is written to disk and nothing in a member is run.
+inflated, and ZIPs inside the ZIP are opened in place down to a small depth; one that cannot
+be opened is handed on as a member of its own (its documents row says why it failed) and the
+rest of the archive is kept. Nothing is written to disk and nothing in a member is run.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import posixpath
 
 from extractors import limits as limits_module
 from extractors.detect import detect_format
-from extractors.limits import Limits, Tally
+from extractors.limits import LimitExceeded, Limits, Tally
 from extractors.model import Extraction, ExtractionError
 from extractors.names import member_name, safe_member_name, unique_name
 
@@ -47,7 +49,7 @@ def _unpack(data: bytes, what: str, prefix: str, depth: int, limits: Limits, tal
         if name.startswith(JUNK_PREFIXES) or posixpath.basename(name) in JUNK_NAMES:
             continue
         name = unique_name(safe_member_name(prefix + safe_member_name(name, f"member-{number}")), used)
-        if info.flag_bits & 0x1:
+        if limits_module.is_encrypted(info):
             skipped.append(f"{name} is encrypted and was not opened")
             continue
         try:
@@ -59,7 +61,13 @@ def _unpack(data: bytes, what: str, prefix: str, depth: int, limits: Limits, tal
             if depth + 1 > limits.max_depth:
                 skipped.append(f"{name} is a ZIP nested deeper than {limits.max_depth} levels; not opened")
                 continue
-            _unpack(member, f"{what}/{name}", name + "/", depth + 1, limits, tally, children, skipped)
-            continue
+            try:
+                _unpack(member, f"{what}/{name}", name + "/", depth + 1, limits, tally, children, skipped)
+                continue
+            except LimitExceeded:  # a limit of the whole archive: nested members count against it
+                raise
+            except ExtractionError as exc:  # one unreadable inner ZIP; its siblings are still read
+                # kept as a member of its own, so it gets a documents row that says it failed
+                skipped.append(f"{name} could not be opened: {exc}")
         used.add(name)
         children.append((name, member))

@@ -65,6 +65,9 @@ DEFAULT = from_environment()  # read at call time, so a test (or a forked worker
 # worker process (budgets/worker.py) enforces them.
 PARSE_TIMEOUT_S = _number("BUDGETS_PARSE_TIMEOUT_S", os.environ, 300)
 WORKER_MEMORY_MB = _number("BUDGETS_WORKER_MEMORY_MB", os.environ, 2048)
+# Lines one document may yield (a district's whole year is tens of thousands); the worker refuses
+# a document beyond it, so loading and auditing one document stays bounded too.
+MAX_DOCUMENT_LINES = int(_number("BUDGETS_MAX_LINES", os.environ, 200_000))
 
 
 class LimitExceeded(ExtractionError):
@@ -96,6 +99,12 @@ def check_document_size(size: int, name: str, limits: Limits | None = None) -> N
 # What zipfile and zlib raise for a damaged, truncated or encrypted (RuntimeError) container.
 _UNREADABLE = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, ValueError, RuntimeError,
                NotImplementedError)
+
+
+def is_encrypted(info: zipfile.ZipInfo) -> bool:
+    """A member stored encrypted (general purpose flag bit 0): zipfile cannot read it without a
+    password, and nothing here asks for one."""
+    return bool(info.flag_bits & 0x1)
 
 
 def is_folder(info: zipfile.ZipInfo) -> bool:
@@ -179,6 +188,10 @@ def check_office_package(data: bytes, name: str, limits: Limits | None = None) -
     for info in archive.infolist():
         if not info.filename.lower().endswith((".xml", ".rels", ".vml")):
             continue
+        if is_encrypted(info):
+            raise ExtractionError(
+                f"{name}: part {info.filename!r} is encrypted; the file is password-protected or damaged: "
+                "ask the publisher for an open copy", status="unsupported")
         try:
             with archive.open(info) as member:
                 prolog = member.read(64 * 1024)  # a DTD must come before the root element

@@ -4,8 +4,8 @@ DOCX is read with python-docx's element tree: body paragraphs in order are the n
 each table is a grid with horizontally merged cells (gridSpan) repeated across the columns
 they cover and vertically merged ones (vMerge) repeated down the rows. The paragraphs just
 before a table ('附件3', its title, '单位：万元') caption it. Legacy DOC and WPS files are
-(and RTF saved as .doc) converted to DOCX by LibreOffice (`soffice --headless`), in a temporary folder, with a time
-limit; without LibreOffice they are reported as unsupported, saying what to install.
+(and RTF saved as .doc) converted to DOCX by LibreOffice (`soffice --headless`), in a folder of
+its own under the data folder, with a time limit, and never outliving the process that started it; without LibreOffice they are reported as unsupported, saying what to install.
 """
 from __future__ import annotations
 
@@ -215,7 +215,9 @@ def convert_to_docx(data: bytes, filename: str = "", timeout: int = CONVERSION_T
             f"{what} is a legacy Word/WPS document; reading it needs LibreOffice (Debian package "
             "libreoffice-writer-nogui, installed by scripts/install.sh)", status="unsupported")
     suffix = ".rtf" if is_rtf(data) else ".wps" if filename.lower().endswith(".wps") else ".doc"
-    with tempfile.TemporaryDirectory(prefix="budgets-doc-") as tmp:
+    root = scratch_root().resolve()
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=root) as tmp:
         source = Path(tmp) / f"document{suffix}"
         source.write_bytes(data)
         out = Path(tmp) / "out"
@@ -224,16 +226,80 @@ def convert_to_docx(data: bytes, filename: str = "", timeout: int = CONVERSION_T
             "--headless", "--norestore", "--nolockcheck",
             "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(source),
         ]
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                   start_new_session=True)  # its own group, to end all of it
+        # LibreOffice's launcher forks the converter, which no death signal reaches: a guard shell
+        # leads a process group of its own, gets SIGTERM when this process dies (even by SIGKILL),
+        # and then kills the whole group, itself included
+        process = subprocess.Popen(["/bin/sh", "-c", GUARD, "guard", *command], stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, start_new_session=True, preexec_fn=_term_with_parent)
         try:
             _, stderr = process.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.communicate()
             raise ExtractionError(f"LibreOffice took more than {timeout} s to convert {what}")
+        finally:
+            if process.poll() is None:  # interrupted: nothing of LibreOffice outlives the call
+                os.killpg(process.pid, signal.SIGKILL)
         converted = out / "document.docx"
         if not converted.exists():
             reason = stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
             raise ExtractionError(f"LibreOffice could not convert {what}: {reason[0]}")
         return converted.read_bytes()
+
+
+# The converter's folders (its copy of the file, its profile, its output) live under the data
+# folder, not the system's temporary one: `scratch_root()`, data/tmp unless BUDGETS_SCRATCH_DIR
+# or `use_scratch_root` (the database's folder, budgets/worker.py) says otherwise. Each is named
+# after the process that made it, so one left by a killed run is found and removed next time.
+SCRATCH_PREFIX = "doc-"
+SCRATCH_VARIABLE = "BUDGETS_SCRATCH_DIR"
+_scratch: Path | None = None
+GUARD = 'trap "kill -KILL -$$" TERM; "$@" & wait $!'
+
+
+def scratch_root() -> Path:
+    return _scratch or Path(os.environ.get(SCRATCH_VARIABLE) or "data/tmp")
+
+
+def use_scratch_root(folder: Path | str) -> list[Path]:
+    """Convert under `folder` from now on (a forked worker inherits it); removes what killed
+    runs left there and returns what was removed."""
+    global _scratch
+    _scratch = Path(folder)
+    return remove_stale_scratch(_scratch)
+
+
+def remove_stale_scratch(root: Path) -> list[Path]:
+    """The converter folders under `root` whose process is gone."""
+    removed = []
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        owner = entry.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if not entry.name.startswith(SCRATCH_PREFIX) or not owner.isdigit() or _running(int(owner)):
+            continue
+        shutil.rmtree(entry, ignore_errors=True)
+        removed.append(entry)
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _term_with_parent() -> None:
+    """In the guard, before it runs: SIGTERM when the process that started it dies (Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass

@@ -178,3 +178,45 @@ def test_members_whose_own_titles_lack_the_year_take_it_from_the_archive(tmp_db)
     child = next(tmp_db.query("select fiscal_year, district, stage from documents where parent_id = ?",
                               [parent["id"]]))
     assert child == {"fiscal_year": 2026, "district": "重庆市潼南区", "stage": "budget"}
+
+
+def test_an_unreadable_inner_zip_is_a_failed_member_and_its_siblings_are_kept(tmp_db):
+    """A year's bundle whose inner 更多附件.zip was cut short by the uploader (it begins like a ZIP
+    and ends after a few bytes): the good members are read, the inner ZIP is a document of its
+    own whose row says it failed and why, and the bundle is partial, naming it."""
+    cut_short = make_zip([("附件2.xlsx", b"2" * 4000)])[:60]
+    data = make_zip([("附件1.txt", "单位：万元".encode()), ("更多附件.zip", cut_short), ("附件3.txt", b"3")])
+    result = extract(data, "bundle.zip")
+    assert names(result) == ["附件1.txt", "更多附件.zip", "附件3.txt"]
+    assert result.status == "partial" and "更多附件.zip could not be opened" in result.error
+
+    parent = ingest_bytes(tmp_db, data, Source(filename="bundle.zip", url="http://127.0.0.1/bundle.zip"))
+    assert parent["status"] == "partial"
+    members = {r["url"]: r for r in tmp_db.query("select url, status, error from documents where parent_id = ?",
+                                                 [parent["id"]])}
+    assert set(members) == {f"http://127.0.0.1/bundle.zip#{n}" for n in ("附件1.txt", "更多附件.zip", "附件3.txt")}
+    bad = members["http://127.0.0.1/bundle.zip#更多附件.zip"]
+    assert bad["status"] == "failed" and "not a readable ZIP archive" in bad["error"]
+
+
+def test_an_encrypted_part_of_an_office_package_is_a_worded_refusal():
+    """An XLSX whose workbook part carries the encryption flag (a password-protected or damaged
+    package): refused as encrypted, not a RuntimeError from zipfile."""
+    from extractors.limits import check_office_package
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    data = bytearray(out.getvalue())
+    for header in (b"PK\x03\x04", b"PK\x01\x02"):  # set bit 0 of the flags of every xl/workbook.xml header
+        start = 0
+        while (at := data.find(header, start)) >= 0:
+            flags = at + (6 if header == b"PK\x03\x04" else 8)
+            name_at = at + (30 if header == b"PK\x03\x04" else 46)
+            if data[name_at:name_at + 15] == b"xl/workbook.xml":
+                data[flags] |= 1
+            start = at + 4
+    with pytest.raises(ExtractionError, match="xl/workbook.xml' is encrypted") as raised:
+        check_office_package(bytes(data), "locked.xlsx")
+    assert raised.value.status == "unsupported"

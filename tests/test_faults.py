@@ -7,6 +7,7 @@ import ctypes
 import faulthandler
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -516,3 +517,107 @@ def test_sigkill_during_a_crawl_then_rerun_leaves_exactly_one_clean_copy(fault_s
     rerun = _crawl(fault_server, killed_db)
     assert rerun.wait(timeout=180) == 0, rerun.stderr.read()[-3000:]
     assert _crawl_contents(killed_db) == _crawl_contents(clean_db)
+
+
+# --- LibreOffice under a killed run ------------------------------------------------------------
+
+@pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed")
+def test_libreoffice_dies_with_a_killed_run_and_its_folder_under_data_is_removed_next_time(tmp_path):
+    """A run killed with SIGKILL while LibreOffice converts the seed's legacy .doc rendition: the
+    converter is gone within seconds (no orphan keeps converting), its folder is under the
+    database's folder (data/tmp), not the system's temporary one, and the next run removes it."""
+    data_dir = tmp_path / "data"
+    doc = ROOT / "tests" / "fixtures" / "renditions" / "重庆市潼南区大数据应用发展管理局2026年部门预算公开.doc"
+    script = (
+        "import sys\n"
+        "from budgets import db\n"
+        "from extractors.wordprocessing import convert_to_docx\n"
+        f"db.connect({str(data_dir / 'budgets.db')!r})\n"
+        "print('started', flush=True)\n"
+        f"convert_to_docx(open({str(doc)!r}, 'rb').read(), 'x.doc')\n"
+        "print('converted', flush=True)\n"
+    )
+    run = subprocess.Popen([sys.executable, "-c", script], cwd=tmp_path, stdout=subprocess.PIPE, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT)})
+    try:
+        assert run.stdout.readline().strip() == "started"
+        scratch = data_dir / "tmp"
+        assert _gone(lambda: not _converters(scratch), within=20), "LibreOffice's converter was started"
+    finally:
+        run.kill()
+        run.wait(timeout=10)
+    assert _gone(lambda: _processes_mentioning(str(scratch)), within=5), "no part of LibreOffice outlives the run"
+    assert not _converters(scratch)
+    left = list(scratch.iterdir())
+    assert len(left) == 1 and left[0].name.startswith("doc-")
+    database.connect(data_dir / "budgets.db")  # the next run
+    assert list(scratch.iterdir()) == []
+
+
+def _converters(scratch: Path) -> list[int]:
+    """LibreOffice's converter processes (soffice.bin, forked by its launcher) working under `scratch`."""
+    found = []
+    for pid in _processes_mentioning(str(scratch)):
+        try:
+            if "soffice.bin" in Path(f"/proc/{pid}/cmdline").read_text():
+                found.append(pid)
+        except OSError:
+            continue
+    return found
+
+
+# --- the audit after a load ------------------------------------------------------------------
+
+def _rows_of_one_table(body: list[tuple]) -> bytes:
+    """The seed's HTML rendition of 表3 (tests/badinputs.good_html_table) with other body rows."""
+    head, _, _ = GOOD_HTML.decode().partition("<tr><td></td><td>合计</td>")
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in body)
+    return (head + cells + "</table></body></html>").encode()
+
+
+def test_a_document_the_audit_fails_on_is_flagged_and_the_rest_is_audited_and_published(tmp_db, monkeypatch):
+    """The audit running out of memory on one document (as a 39 MB page did) no longer ends the
+    run: that document is flagged with the reason, the others are audited, the database is
+    prepared for publishing and nothing stays queued."""
+    from budgets import audit
+    from budgets.afterload import settle
+    from budgets.publish import is_prepared
+
+    other = GOOD_HTML.replace("大数据应用发展管理局".encode(), "财政局".encode())
+    huge = ingest_bytes(tmp_db, GOOD_HTML, Source(filename="huge.html"))
+    fine = ingest_bytes(tmp_db, other, Source(filename="fine.html"))
+    real = audit.load_disclosure
+
+    def load_disclosure(db, document, *args, **kwargs):
+        if document["id"] == huge["id"]:
+            raise MemoryError()
+        return real(db, document, *args, **kwargs)
+
+    monkeypatch.setattr(audit, "load_disclosure", load_disclosure)
+    summary = settle(tmp_db)
+    assert "1 could not be audited" in summary
+    flags = dict(tmp_db.execute("SELECT id, audit_flag FROM documents").fetchall())
+    assert "the audit could not run" in flags[huge["id"]] and "MemoryError" in flags[huge["id"]]
+    assert flags[fine["id"]] is None
+    assert tmp_db.execute("SELECT count(*) FROM completeness").fetchone()[0] >= 1
+    assert is_prepared(tmp_db)
+    assert tmp_db.execute("SELECT count(*) FROM settle_queue").fetchone()[0] == 0
+
+
+def test_a_document_whose_audit_errors_exceed_a_share_of_its_lines_is_flagged(tmp_db):
+    """表3 with every row's 小计 unequal to 基本支出 + 项目支出 (as digits permuted by a broken
+    text layer leave it): each row contradicts itself, far more than a fifth of its lines, and
+    documents.audit_flag says so; the seed's own 表3, whose rows add up, is not flagged."""
+    from budgets.afterload import settle
+
+    rows = [(f"2080{n:03d}", f"行政运行{n}", "10.00", "91.00", "10.00", "9.00") for n in range(1, 11)]
+    wrong = ingest_bytes(tmp_db, _rows_of_one_table(rows).replace("大数据应用发展管理局".encode(), "统计局".encode()),
+                         Source(filename="wrong.html"))
+    right = ingest_bytes(tmp_db, GOOD_HTML, Source(filename="right.html"))
+    settle(tmp_db)
+    flags = dict(tmp_db.execute("SELECT id, audit_flag FROM documents").fetchall())
+    errors = tmp_db.execute("SELECT count(*) FROM findings WHERE document_id = ? AND severity = 'error'",
+                            [wrong["id"]]).fetchone()[0]
+    assert errors >= 10
+    assert flags[wrong["id"]].startswith(f"{errors} audit errors on {wrong['lines']} lines")
+    assert flags[right["id"]] is None

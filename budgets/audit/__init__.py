@@ -90,31 +90,90 @@ def run_checks(disclosure: Disclosure, result: AuditResult | None = None) -> lis
     return findings
 
 
+# A document whose error findings exceed this share of its lines is flagged in documents.audit_flag:
+# its figures disagree with themselves too often to be read as printed (a garbled text layer,
+# digits out of order, columns read into the wrong measure); fewer than FLAG_MIN_ERRORS never are.
+FLAG_SHARE = 0.2
+FLAG_MIN_ERRORS = 5
+
+
 def ensure_schema(db) -> None:
     """The `completeness` table beside `findings` (disclosures ranked by errors are the published
-    query disclosures_by_audit_errors)."""
+    query disclosures_by_audit_errors), and documents.audit_flag."""
     if not db["completeness"].exists():
         db["completeness"].create(COMPLETENESS_COLUMNS, pk="id", not_null=None)
+    if "audit_flag" not in db["documents"].columns_dict:
+        db["documents"].add_column("audit_flag", str)
 
 
-def audit_documents(db, document_ids) -> AuditResult:
-    """Recompute the findings of these documents (and the completeness of their disclosures)."""
+def audit_flag(errors: int, lines: int) -> str | None:
+    """What documents.audit_flag says about a document with this many error findings and lines."""
+    if errors >= FLAG_MIN_ERRORS and errors > FLAG_SHARE * max(lines, 0):
+        return (f"{errors} audit errors on {lines} lines (more than {FLAG_SHARE:.0%}): the figures "
+                "disagree with themselves too often; check the text layer and the columns read")
+    return None
+
+
+def related(catalogue: "Catalogue", documents: list[dict]) -> list[str]:
+    """The other current documents whose findings depend on these: the rest of their disclosure
+    (which tables the disclosure has, which member reports its completeness) and the next year's
+    (audited against these as the previous year)."""
+    found: dict[str, None] = {}
+    for document in documents:
+        key = disclosure_key(document)
+        district, department, year, stage = key
+        following = (district, department, year + 1, stage) if year else None
+        for member in catalogue.members(key) + (catalogue.members(following) if following else []):
+            found[member["id"]] = None
+    return list(found)
+
+
+def audit_documents(db, document_ids, done=None) -> AuditResult:
+    """Recompute the findings of these documents, of the documents whose findings depend on them
+    (`related`), and the completeness of their disclosures. One document at a time: its findings,
+    its flag and its disclosure's completeness are written together, then `done(document_id)` is
+    called (the settle queue forgets it); a document the audit fails on is reported and flagged,
+    and the audit goes on. The related documents are audited first, so a run killed half-way has
+    every document it has not finished still queued."""
     ensure_schema(db)
     result = AuditResult()
     catalogue = Catalogue(db)
-    groups: set[tuple] = set()
-    for document_id in dict.fromkeys(document_ids):
-        document = row(db, "SELECT * FROM documents WHERE id = ?", [document_id])
-        if document is None:
-            continue
+    wanted = list(dict.fromkeys(document_ids))
+    documents = {i: row(db, "SELECT * FROM documents WHERE id = ?", [i]) for i in wanted}
+    documents = {i: d for i, d in documents.items() if d is not None}
+    others = [i for i in related(catalogue, list(documents.values())) if i not in documents]
+    written: set[tuple] = set()
+    for document_id in others + wanted:
+        document = documents.get(document_id) or row(db, "SELECT * FROM documents WHERE id = ?", [document_id])
+        if document is not None:  # the related documents are audited again, not counted
+            audit_one(db, document, catalogue, result if document_id in documents else AuditResult(), written)
+        if done is not None and document_id in documents:
+            done(document_id)
+    return result
+
+
+def audit_one(db, document: dict, catalogue: "Catalogue", result: AuditResult, written: set) -> None:
+    """One document's findings, flag and disclosure completeness, in one transaction."""
+    document_id = document["id"]
+    key = disclosure_key(document)
+    try:
         disclosure = load_disclosure(db, document, catalogue=catalogue)
         found = [f.row(document) for f in run_checks(disclosure, result)]
-        write_findings(db, document_id, found)
+        lines = len(disclosure.lines)
+        del disclosure
+        errors = sum(1 for f in found if f["severity"] == "error")
+        with transaction(db.conn):
+            write_findings(db, document_id, found)
+            db.conn.execute("UPDATE documents SET audit_flag = ? WHERE id = ?", [audit_flag(errors, lines), document_id])
+            if key not in written:
+                write_completeness(db, key, catalogue)
+        written.add(key)
         result.add(found)
-        groups.add(disclosure_key(document))
-    for key in groups:
-        write_completeness(db, key, catalogue)
-    return result
+    except Exception as exc:  # e.g. MemoryError on a huge document: reported, flagged, the rest is audited
+        message = f"the audit could not run on {document_id[:12]}: {type(exc).__name__}: {exc}"
+        print(f"audit: {message}", file=sys.stderr)
+        result.problems.append(message)
+        db.conn.execute("UPDATE documents SET audit_flag = ? WHERE id = ?", [message, document_id])
 
 
 def audit_all(db) -> AuditResult:
@@ -239,5 +298,5 @@ def write_completeness(db, key: tuple, catalogue: Catalogue) -> None:
         "present": score["present"] if recognised else None,
         "missing": ", ".join(score["missing"]) if recognised else "no table recognised in these documents",
         "score": score["score"] if recognised else None,
-        "documents": ", ".join(m["id"] for m in members),
+        "documents": ", ".join(sorted(m["id"] for m in members)),  # not in the order they were fetched
     }])
