@@ -27,6 +27,7 @@ class Source:
     headers: dict = field(default_factory=dict)
     title_hint: str = ""  # e.g. the link text that pointed at an attachment
     district_hint: str = ""
+    folders: tuple = ()  # a local file's parent folders, nearest last: one may name its department
 
 
 def document_id(data: bytes) -> str:
@@ -121,7 +122,8 @@ def read_bytes(data: bytes, source: Source) -> Reading:
     fmt = detect_format(data, source.filename, source.content_type)
     # read and normalised in the worker, within its time, memory and lines limits
     done = read_and_normalise(data, fmt, doc_id, filename=source.filename, url=source.url,
-                              title_hint=source.title_hint, district_hint=source.district_hint)
+                              title_hint=source.title_hint, district_hint=source.district_hint,
+                              folders=source.folders)
     title, meta, status, error = done.title, done.meta, done.status, done.error
     document = document_row(doc_id, source, status=status, error=error, title=title, meta=meta, fmt=fmt,
                             size=len(data), pages=done.pages, tables=done.tables_read,

@@ -94,12 +94,12 @@ class Normalised:
 
 
 def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = "", url: str = "",
-                       title_hint: str = "", district_hint: str = "") -> Normalised:
+                       title_hint: str = "", district_hint: str = "", folders: tuple = ()) -> Normalised:
     """Read and normalise one document in the worker; a document that fails either step is a
     Normalised with its status and error, never raised."""
     def finish(extraction: Extraction) -> Normalised:
         return normalised(extraction, doc_id, filename=filename, url=url, title_hint=title_hint,
-                          district_hint=district_hint)
+                          district_hint=district_hint, folders=folders)
     try:
         return extract_document(data, fmt, filename, then=finish)
     except ExtractionError as exc:
@@ -111,10 +111,10 @@ def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = ""
 
 
 def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: str = "", title_hint: str = "",
-               district_hint: str = "") -> Normalised:
+               district_hint: str = "", folders: tuple = ()) -> Normalised:
     """The title, the status and the lines of what was read (`extractors.normalise`), within the
     lines-per-document limit."""
-    title, meta = document_meta(extraction, title_hint, filename)
+    title, meta = document_meta(extraction, title_hint, filename, folders)
     if district_hint and not meta.district:
         meta.district = district_hint
     status, error = extraction.status, extraction.error

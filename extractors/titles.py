@@ -167,13 +167,14 @@ def best_title(own: str, link_text: str = "", filename: str = "") -> str:
     return own or link_text or filename
 
 
-def document_meta(extraction, link_text: str = "", filename: str = "") -> tuple[str, DocumentMeta]:
+def document_meta(extraction, link_text: str = "", filename: str = "", folders=()) -> tuple[str, DocumentMeta]:
     """(title, meta) of one extracted document: the title as `best_title` picks it, read by
     `parse_title` with the link text or file name as fallback, and completed from the issuer
-    the document names, the link text (for an attachment: its page's title) and the file name.
+    the document names, the link text (for an attachment: its page's title), the file name and
+    the folders a local file was kept in (`folder_department`).
     A page whose tables count 本月/本期/累计 amounts and whose title names no stage is `execution`."""
     title = best_title(extraction.title, link_text, filename)
-    hints = [h for h in (document_issuer(extraction), link_text, _stem(filename)) if h]
+    hints = [h for h in (document_issuer(extraction), link_text, _stem(filename), folder_department(folders)) if h]
     meta = parse_title(title, fallback=link_text or filename, hints=hints)
     if meta.stage is None and any(v.EXECUTION_COLUMN.search(" ".join(sum(t.header, [])))
                                   for t in extraction.tables):

@@ -36,7 +36,7 @@ from extractors.model import Extraction, ExtractionError  # noqa: E402
 from extractors.normalise import normalise  # noqa: E402
 from extractors.pdf_checks import amount_columns, check_extraction  # noqa: E402
 from extractors.read import read_document  # noqa: E402
-from extractors.titles import parse_title  # noqa: E402
+from extractors.titles import document_meta  # noqa: E402
 
 SKIPPED = {".md", ".txt", ".json", ".csv", ".py"}  # notes beside the documents, not disclosures
 
@@ -74,15 +74,14 @@ def documents(folder: Path) -> list[Path]:
                   and not p.name.startswith("."))
 
 
-def measure(data: bytes, name: str) -> list[Figures]:
+def measure(data: bytes, name: str, folders: tuple = ()) -> list[Figures]:
     """The figures of one document and of each member it holds."""
     figures = Figures(name)
     try:
         extraction = read_document(data, name, detect_format(data, name))
     except ExtractionError as exc:
         extraction = Extraction(status=exc.status, error=str(exc))
-    title = extraction.title or name
-    meta = parse_title(title, fallback=name)
+    _title, meta = document_meta(extraction, "", name, folders)  # the pipeline's own rule
     result = normalise(extraction, meta, hashlib.sha256(data).hexdigest())
     figures.status = "partial" if extraction.status == "ok" and result.unplaced else extraction.status
     figures.stage, figures.department, figures.year = meta.stage, meta.department, meta.fiscal_year
@@ -132,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     total = Figures("TOTAL")
     count = missing_meta = 0
     for path in documents(args.folder):
-        for f in measure(path.read_bytes(), str(path.relative_to(args.folder))):
+        for f in measure(path.read_bytes(), str(path.relative_to(args.folder)), path.resolve().parent.parts[-2:]):
             count += 1
             missing = [what for what, value in (("department", f.department), ("year", f.year),
                                                 ("stage", f.stage)) if not value]

@@ -148,7 +148,8 @@ def ingest_file(db, path: Path) -> dict:
     except OSError as exc:  # vanished, unreadable: no bytes, so no document row
         return {"status": "unreadable", "lines": 0,
                 "error": f"cannot read {path}: {exc.strerror or exc}; check its permissions"}
-    return ingest_bytes(db, data, Source(filename=path.name, raw_path=str(path)))
+    return ingest_bytes(db, data, Source(filename=path.name, raw_path=str(path),
+                                         folders=path.resolve().parent.parts[-2:]))
 
 
 class NotRegular(Exception):
