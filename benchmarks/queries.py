@@ -229,4 +229,12 @@ def create_views(conn) -> bool:
             conn.execute(f"DROP INDEX [{name}]")
     for name, sql in publish.VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
+    try:
+        from budgets import views as published  # the published views the canned queries read
+    except ImportError:
+        return True
+    published.refresh(db)
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                "AND tbl_name = 'published_tables' AND sql IS NOT NULL").fetchall():
+        conn.execute(f"DROP INDEX [{name}]")
     return True

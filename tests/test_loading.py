@@ -163,7 +163,7 @@ def test_subject_over_years_reads_the_covering_index(tmp_path, seed_reading):
     sql = next(q["sql"] for d in meta["databases"].values() for name, q in d.get("queries", {}).items()
                if name == "subject_over_years")
     plan = " / ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + sql,
-                                                {"code": "2010101", "department": "", "district": ""}))
+                                                {"code": "2010101", "department": "", "district": "", "stage": ""}))
     name = publish.index_name(*publish.SUBJECT_YEARS_INDEX)
     assert f"USING COVERING INDEX {name} (subject_code=?)" in plan, plan
 
