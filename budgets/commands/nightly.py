@@ -195,11 +195,14 @@ def nightly_settings(paths: Paths, overrides: dict[str, str], redis_url: str | N
     return settings
 
 
-def site_spider(site: str, jobdir: Path | None):
-    """The disclosures spider with this site's frontier kept in `jobdir`."""
+def site_spider(site: str, jobdir: Path | None, sweep_follows: bool = False):
+    """The disclosures spider with this site's frontier kept in `jobdir`; `sweep_follows` tells
+    its monitors that a sweep of the whole site comes after it and is judged instead."""
     from crawler.spiders.disclosures import DisclosuresSpider
 
     custom = {"JOBDIR": str(jobdir)} if jobdir else {}
+    if sweep_follows:
+        custom["BUDGETS_SWEEP_FOLLOWS"] = True
     return type(f"DisclosuresSpider_{site}", (DisclosuresSpider,), {"custom_settings": custom})
 
 
@@ -230,7 +233,7 @@ def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settin
     def run(name: str, sweep_after: bool):
         jobdir = paths.jobdir(name) if use_jobdir else None
         options = {"replica": replicas[name]} if name in replicas else {}
-        spidercls = site_spider(name, jobdir)
+        spidercls = site_spider(name, jobdir, sweep_follows=sweep_after)
         crawler = process.create_crawler(spidercls)
         crawlers.append(crawler)
         deferred = process.crawl(crawler, site=name, **options)
