@@ -194,6 +194,8 @@ def unruled_continuations(page_tables: list[PageTable], narrative: list[tuple[in
         for line in lines:
             if not rows and v.PAGE_NUMBER.match(line.text.strip()):
                 continue
+            if v.PART_HEADING.search("".join(line.text.split())):
+                break  # the next part of the disclosure begins overleaf: cut at the rules it reads as a row
             row = _cut(line.words, last.columns, settings)
             if row is None and rows and any(is_amount(w["text"]) for w in line.words):
                 failed.append(line)  # a row with a word beyond the rules: said, never guessed

@@ -227,6 +227,8 @@ TITLE_IN_FRAME = re.compile(r"表\s*$|表[（(].*[）)]\s*$|^公开\s*\d+\s*表|
 TITLE_BLOCKERS = re.compile(r"^(注|说明|备注|目录|第[一二三四五六七八九十]+部分)|[。；，,]|…|\.{4}")
 # '1.', '一、' printed before a title in a contents-like list of tables.
 TITLE_NUMBER = re.compile(r"^(?:\d+\s*[.．、]\s*|[一二三四五六七八九十]+\s*、\s*)")
+# A part of a disclosure begins: '第三部分 某局2024年度部门决算情况说明' (never a row of a table).
+PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分|(20\d\d)年度?(?:部门|单位)(?:预算|决算)(?:情况)?说明")
 # A heading in a PDF's narrative: '一、', '（二）', '3.', '第一部分'.
 NARRATIVE_HEADING = re.compile(
     r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．]|第[一二三四五六七八九十]+部分)")

@@ -304,3 +304,18 @@ def test_camelot_second_opinion_keeps_our_grid_when_the_document_itself_is_incon
     ok, n = agreement(table)
     assert 0 < ok < n  # the publication prints 人员经费 without its decimals (…,173 for …,173.34)
     assert better_reading((CORPUS / name).read_bytes(), table) is None
+
+
+@needs_corpus
+@pytest.mark.parametrize("name", [
+    "jiangsu-open-budget/江苏省高级人民法院/省法院2017年度部门预算公开.pdf",     # after its 政府采购预算表
+    "putuo-govbudgetchecker/上海市普陀区规划和自然资源局 2024 年度部门决算.pdf",  # after an empty 国有资本经营预算 table
+])
+def test_the_next_part_beginning_overleaf_is_no_row_of_the_table_before_it(name):
+    """Both documents end their tables on a page and begin '第三部分 …2017年度部门预算情况说明' on
+    the next; cut at the last table's rules, that heading read as a row and its year as an amount."""
+    from extractors.vocabulary import PART_HEADING
+
+    for table in extracted(name).tables:
+        for row in table.rows:
+            assert not PART_HEADING.search("".join("".join(row).split())), (table.title, row)
