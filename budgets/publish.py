@@ -111,7 +111,10 @@ SUMMARY_SQL = f"""
       and basis = case stage when 'budget' then 'budget' else 'actual' end
 """
 SUMMARY_INDEXES = [(SUMMARY_TABLE, ["subject_code", "stage", "district", "department", "year", "fiscal_year",
-                                    "item", "amount_fen", "subject_name", "id"])]
+                                    "item", "amount_fen", "subject_name", "id"]),
+                   # the department a query names: an exact name is one lookup (the published
+                   # departments are those of published_tables, as published_documents lists them)
+                   ("published_tables", ["department"])]
 
 
 # What was loaded when prepare last ran, so that `budgets serve` can tell whether a loader that

@@ -204,7 +204,9 @@ def test_the_subject_summary_holds_the_published_totals_and_answers_subject_over
              dict(code="2210201", department="", district=TONGNAN, stage=""),
              dict(code="2210201", department="", district="", stage=""),
              dict(code="", department="", district="", stage=""),
-             dict(code="2210201", department="财政局", district=TONGNAN, stage="final_account")]
+             dict(code="2210201", department="财政局", district=TONGNAN, stage="final_account"),
+             dict(code="2210201", department="大数据", district="", stage=""),  # part of a name
+             dict(code="", department="财政", district="", stage="")]
     for params in asked:
         before = sql(SUBJECT_OVER_YEARS_FROM_PUBLISHED_LINES, params)
         assert before, params
