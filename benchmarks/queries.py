@@ -183,6 +183,9 @@ def add_indexes(path: Path) -> None:
             db[table].create_index(columns, if_not_exists=True)
         if db["current_tables"].exists():
             db["current_tables"].create_index(["document_id", "table_kind"], if_not_exists=True)
+        for table, columns in getattr(publish, "SUMMARY_INDEXES", []):
+            if db[table].exists():
+                db[table].create_index(columns, if_not_exists=True)
         conn.execute("ANALYZE")
     conn.close()
 
@@ -234,7 +237,12 @@ def create_views(conn) -> bool:
     except ImportError:
         return True
     published.refresh(db)
-    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                "AND tbl_name = 'published_tables' AND sql IS NOT NULL").fetchall():
-        conn.execute(f"DROP INDEX [{name}]")
+    summaries = []
+    if hasattr(publish, "refresh_summaries"):  # the summary tables prepare builds after the views
+        publish.refresh_summaries(db)
+        summaries = sorted({table for table, _ in publish.SUMMARY_INDEXES})
+    for table in ["published_tables", *summaries]:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
+                                    "AND tbl_name = ? AND sql IS NOT NULL", [table]).fetchall():
+            conn.execute(f"DROP INDEX [{name}]")
     return True

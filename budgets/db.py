@@ -286,6 +286,15 @@ def as_tuples(rows: Iterable, columns: dict, getter=None) -> Iterable[tuple]:
     """Rows as parameter tuples in the order of `columns`: a tuple or list is taken as it is (a
     reading made in another process sends them so), a dict is read by column name."""
     getter = getter or operator.itemgetter(*columns)
+    if isinstance(rows, list) and rows and isinstance(rows[0], dict):
+        try:  # a reading's dicts with every column: one pass in C
+            return list(map(getter, rows))
+        except (KeyError, TypeError):  # some row leaves columns out, or is no dict
+            pass
+    return _tuples(rows, columns, getter)
+
+
+def _tuples(rows: Iterable, columns: dict, getter) -> Iterable[tuple]:
     names = list(columns)
     for row in rows:
         if isinstance(row, dict):

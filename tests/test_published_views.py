@@ -157,6 +157,63 @@ def test_the_canned_queries_give_the_disclosures_own_figures(site):
     assert len([r for r in over if r["subject_code"] == "2210201" and r["year"] == 2026]) == 1
 
 
+# subject_over_years as it read published_lines before the summary table: the specification the
+# summary must reproduce
+SUBJECT_OVER_YEARS_FROM_PUBLISHED_LINES = """
+    with args as (select coalesce(nullif(:stage, ''), 'budget') as stage),
+    picked as (
+      select district, department, year, amount_fen, subject_name, fiscal_year,
+             row_number() over (partition by district, department, year order by fiscal_year desc, id) as pick
+      from published_lines l, args a
+      where table_kind = 'general_budget_expenditure' and measure = 'total'
+        and l.stage = a.stage and basis = case a.stage when 'budget' then 'budget' else 'actual' end
+        and (subject_code = :code and (:code != '' or item in ('合计', '总计')))
+        and (:department = '' or department = (select coalesce(max(case when department = :department then department end), case when count(distinct department) = 1 then max(department) end) from published_documents where department like '%' || :department || '%'))
+        and (:district = '' or district = :district)
+    )
+    select year, sum(amount_fen) / 1000000.0 as amount_wan, sum(amount_fen) as amount_fen,
+           count(*) as departments, max(subject_name) as subject_name,
+           group_concat(distinct fiscal_year) as from_disclosures
+    from picked where pick = 1
+    group by year order by year
+"""
+
+
+def test_the_subject_summary_holds_the_published_totals_and_answers_subject_over_years_alike(built):
+    """subject_year_totals (refreshed by prepare) is the 合计 column of the published 一般公共预算财政
+    拨款支出表 with each stage's own basis, line for line; subject_over_years over it gives the rows
+    it gave over published_lines, for one department, a district, every department and 决算."""
+    import yaml
+
+    conn = sqlite3.connect(built[0])
+    conn.row_factory = sqlite3.Row
+
+    def sql(query, params=()):
+        return [dict(r) for r in conn.execute(query, params)]
+
+    columns = "id, district, department, stage, basis, year, fiscal_year, subject_code, item, amount_fen, subject_name"
+    wanted = sql(f"select {columns} from published_lines where table_kind = 'general_budget_expenditure' "
+                 "and measure = 'total' and basis = case stage when 'budget' then 'budget' else 'actual' end "
+                 "order by id")
+    assert sql(f"select {columns} from subject_year_totals order by id") == wanted
+    assert {r["stage"] for r in wanted} == {"budget", "final_account"}
+    meta = yaml.safe_load((published_sample.ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    canned = meta["databases"]["budgets"]["queries"]["subject_over_years"]["sql"]
+    asked = [dict(code="2210201", department=BIGDATA, district="", stage=""),
+             dict(code="", department=BIGDATA, district="", stage="budget"),
+             dict(code="2210201", department="", district=TONGNAN, stage=""),
+             dict(code="2210201", department="", district="", stage=""),
+             dict(code="", department="", district="", stage=""),
+             dict(code="2210201", department="财政局", district=TONGNAN, stage="final_account"),
+             dict(code="2210201", department="大数据", district="", stage=""),  # part of a name
+             dict(code="", department="财政", district="", stage="")]
+    for params in asked:
+        before = sql(SUBJECT_OVER_YEARS_FROM_PUBLISHED_LINES, params)
+        assert before, params
+        assert sql(canned, params) == before, params
+    conn.close()
+
+
 def test_final_accounts_are_their_own_stage_in_the_queries(site):
     years = site.rows("/budgets/subject_over_years.json", code="2210201", department="财政局", district=TONGNAN,
                       stage="final_account")
