@@ -45,11 +45,12 @@ def contents(db: Path) -> dict[str, list]:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         found = {name: sorted(conn.execute(sql).fetchall(), key=repr) for name, sql in QUERIES.items()}
         tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "document_urls" in tables:  # every URL a document was seen at
-            columns = [r[1] for r in conn.execute("PRAGMA table_info(document_urls)")
-                       if not r[1].endswith(("_seen", "_seen_at", "_at"))]
-            found["document_urls"] = sorted(conn.execute(
-                f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM document_urls").fetchall(), key=repr)
+        assert "document_urls" in tables
+        # every URL a document was seen at (documents.url, in QUERIES, keeps the first one)
+        columns = [r[1] for r in conn.execute("PRAGMA table_info(document_urls)")
+                   if not r[1].endswith(("_seen", "_seen_at", "_at"))]
+        found["document_urls"] = sorted(conn.execute(
+            f"SELECT {', '.join(f'[{c}]' for c in columns)} FROM document_urls").fetchall(), key=repr)
         found["queued"] = conn.execute("SELECT count(*) FROM settle_queue").fetchone()
     finally:
         conn.close()
@@ -68,7 +69,6 @@ def finished(run: subprocess.CompletedProcess) -> bool:
 def killed_and_rerun(command, db: Path, clean_seconds: float, clean: dict, cwd: Path) -> None:
     rng = random.Random(18)
     kills = 0
-    moved = []
     for moment in MOMENTS:
         wait = clean_seconds * moment
         for _ in range(3):  # a run quicker than the clean one (a warm machine) is tried again, killed sooner
@@ -86,23 +86,8 @@ def killed_and_rerun(command, db: Path, clean_seconds: float, clean: dict, cwd: 
         again = subprocess.run(command, cwd=cwd, env=ENV, capture_output=True, text=True, timeout=180)
         assert finished(again), again.stderr[-3000:]
         found = contents(db)
-        if "document_urls" not in found and found["urls"] != clean["urls"]:
-            # the same bytes at two URLs keep only the URL loaded last (issue 18, #6) until
-            # document_urls keeps every URL: everything else must still be equal
-            moved.append(moment)
-            found, expected = without_urls(found), without_urls(clean)
-        else:
-            expected = clean
-        assert found == expected, f"after a kill at {moment:.0%} of a clean run"
+        assert found == clean, f"after a kill at {moment:.0%} of a clean run"
     assert kills == len(MOMENTS), "the runs were killed before they finished"
-    if moved:
-        pytest.xfail(f"after kills at {', '.join(f'{m:.0%}' for m in moved)} a document's one URL is another "
-                     "of the URLs serving its bytes (documents.url keeps the last; no document_urls table yet)")
-
-
-def without_urls(found: dict) -> dict:
-    return {**{k: v for k, v in found.items() if k != "urls"},
-            "documents": [row[:1] + row[2:] for row in found["documents"]]}
 
 
 def clean_run(command, db: Path, cwd: Path) -> tuple[dict, float]:
