@@ -1,6 +1,7 @@
 """PDF disclosures → the table model.
 
-Every page is read once with pdfplumber (`pdf_page`): its ruled cells become grids
+Every page is read once (`pdf_page`: PDFium by default, pdfplumber for the pages PDFium cannot
+give, chosen per page and counted): its ruled cells become grids
 (`pdf_grid`), the text lines (`pdf_lines`) outside the grids give each table its title, label
 (表1 / 公开01表 / 附件N), unit (单位：元 / 单位：万元) and notes through the framing stage, tables
 running over pages are joined (`pdf_join`), and what is left is the narrative (`pdf_narrative`).
@@ -9,7 +10,6 @@ never guessed at.
 """
 from __future__ import annotations
 
-import io
 
 from extractors import pdf_ocr, pdf_refs, text_quality
 from extractors.model import Extraction, ExtractionError, Paragraph
