@@ -5,17 +5,16 @@ The sample (tests/datasette_sample.py) holds the seed disclosure's own figures f
 """
 from __future__ import annotations
 
-import asyncio
 import csv
 import io
 import json
-import urllib.parse
 from pathlib import Path
 
 import pytest
 import yaml
 
 import datasette_sample as sample
+from datasette_client import Site
 from budgets import db as database
 from budgets.commands.serve import build_datasette
 from budgets.publish import prepare
@@ -30,22 +29,6 @@ PUBLIC_TABLES = {
     "paragraphs": database.PARAGRAPH_COLUMNS, "tables": database.TABLE_COLUMNS,
     "unplaced_cells": database.UNPLACED_COLUMNS,
 }
-
-
-class Site:
-    def __init__(self, ds):
-        self.ds = ds
-        asyncio.run(ds.invoke_startup())
-
-    def get(self, path, **params):
-        if params:
-            path += ("&" if "?" in path else "?") + urllib.parse.urlencode(params)
-        return asyncio.run(self.ds.client.get(path))
-
-    def rows(self, path, **params):
-        response = self.get(path, _shape="array", **params)
-        assert response.status_code == 200, response.text
-        return response.json()
 
 
 @pytest.fixture(scope="module")

@@ -4,34 +4,17 @@ facet, canned query and page. Expected figures are read off the disclosure (附�
 拨款支出预算表, 附件4 “三公”经费) and, for the other departments, off tests/datasette_sample.py."""
 from __future__ import annotations
 
-import asyncio
 import sqlite3
-import urllib.parse
 
 import pytest
 
 import datasette_sample as sample
+from datasette_client import Site
 import published_sample
 from budgets.commands.serve import build_datasette
 from budgets.views import FORMAT_PREFERENCE
 
 BIGDATA, TONGNAN = sample.BIGDATA, sample.TONGNAN
-
-
-class Site:
-    def __init__(self, ds):
-        self.ds = ds
-        asyncio.run(ds.invoke_startup())
-
-    def get(self, path, **params):
-        if params:
-            path += ("&" if "?" in path else "?") + urllib.parse.urlencode(params)
-        return asyncio.run(self.ds.client.get(path))
-
-    def rows(self, path, **params):
-        response = self.get(path, _shape="array", **params)
-        assert response.status_code == 200, response.text
-        return response.json()
 
 
 @pytest.fixture(scope="module")

@@ -94,18 +94,10 @@ def check(disclosure: Disclosure) -> list[Finding]:
             if any(v is None for v, _, _ in verdicts):
                 continue
             severity, expected, printed = min(verdicts, key=lambda v: (v[0] != "info", abs(v[1].fen - v[2]["amount_fen"])))
-            actual = Amount.of_line(printed)
             terms = " + ".join(f"{measure_name(p)} {wan_text(Amount.of_line(cells[p][0]))}" for p in present)
-            findings.append(Finding(
-                check=CHECK, severity=severity,
-                message=(f"{measure_name(whole)} is printed as {wan_text(actual)}万元 but "
-                         f"{terms} = {wan_text(expected)}万元"
-                         + (" (a rounding gap)" if severity == "info" else "") + "."),
-                evidence=cell_name(disclosure, printed),
-                table_kind=printed.get("table_kind") or "", subject_code=subject_key(printed),
-                measure=whole, year=printed.get("year"), expected=expected, actual=actual,
-                key=f"{key}|{whole}={'+'.join(present)}",
-            ))
+            findings.append(misprinted(disclosure, printed, measure_name(whole), terms, expected, severity,
+                                       key=f"{key}|{whole}={'+'.join(present)}", measure=whole,
+                                       subject_code=subject_key(printed)))
         for whole, added, subtracted in balances(measures, columns[key[0]]):
             if len(cells[whole]) > 1 or any(len(cells[m]) > 1 for m in added + subtracted if m in cells):
                 continue  # two columns of one measure in the row: which one the flow takes is not known
@@ -114,22 +106,14 @@ def check(disclosure: Disclosure) -> list[Finding]:
             expected = total(Amount.of_line(cells[m][0]) for m in plus) \
                 - total(Amount.of_line(cells[m][0]) for m in minus)
             printed = cells[whole][0]
-            actual = Amount.of_line(printed)
-            severity = judge(expected, actual)
+            severity = judge(expected, Amount.of_line(printed))
             if severity is None:
                 continue
             terms = " + ".join(f"{measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in plus) + "".join(
                 f" − {measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in minus)
-            findings.append(Finding(
-                check=CHECK, severity=severity,
-                message=(f"{measure_name(whole)} is printed as {wan_text(actual)}万元 but "
-                         f"{terms} = {wan_text(expected)}万元"
-                         + (" (a rounding gap)" if severity == "info" else "") + "."),
-                evidence=cell_name(disclosure, printed),
-                table_kind=printed.get("table_kind") or "", subject_code=subject_key(printed),
-                measure=whole, year=printed.get("year"), expected=expected, actual=actual,
-                key=f"{key}|{whole}={'+'.join(added)}-{'-'.join(subtracted)}",
-            ))
+            findings.append(misprinted(disclosure, printed, measure_name(whole), terms, expected, severity,
+                                       key=f"{key}|{whole}={'+'.join(added)}-{'-'.join(subtracted)}",
+                                       measure=whole, subject_code=subject_key(printed)))
     findings += balance(disclosure) + carried_totals(disclosure)
     return findings
 
@@ -158,21 +142,27 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
             continue
         parts = [lines[i] for i in range(start, grand) if not ROW_PART_PREFIX.match(labels[i])]
         expected, printed = total(Amount.of_line(l) for l in parts), lines[grand]
-        actual = Amount.of_line(printed)
-        severity = judge(expected, actual)
+        severity = judge(expected, Amount.of_line(printed))
         if severity is None:
             continue
         terms = " + ".join(f"{row_label(l)} {wan_text(Amount.of_line(l))}" for l in parts)
-        findings.append(Finding(
-            check=CHECK, severity=severity,
-            message=(f"{GRAND_TOTAL} is printed as {wan_text(actual)}万元 but {terms} = {wan_text(expected)}万元"
-                     + (" (a rounding gap)" if severity == "info" else "") + "."),
-            evidence=cell_name(disclosure, printed),
-            table_kind=printed.get("table_kind") or "", measure=printed["measure"],
-            year=printed.get("year"), expected=expected, actual=actual,
-            key=f"{key}|{GRAND_TOTAL}={labels[start]}+…",
-        ))
+        findings.append(misprinted(disclosure, printed, GRAND_TOTAL, terms, expected, severity,
+                                   key=f"{key}|{GRAND_TOTAL}={labels[start]}+…", measure=printed["measure"]))
     return findings
+
+
+def misprinted(disclosure: Disclosure, printed: dict, name: str, terms: str, expected: Amount, severity: str, *,
+               key: str, measure: str, subject_code: str = "") -> Finding:
+    """The finding for a printed figure its parts do not add up to ('合计 is printed as … but … = …')."""
+    actual = Amount.of_line(printed)
+    return Finding(
+        check=CHECK, severity=severity,
+        message=(f"{name} is printed as {wan_text(actual)}万元 but {terms} = {wan_text(expected)}万元"
+                 + (" (a rounding gap)" if severity == "info" else "") + "."),
+        evidence=cell_name(disclosure, printed),
+        table_kind=printed.get("table_kind") or "", subject_code=subject_code, measure=measure,
+        year=printed.get("year"), expected=expected, actual=actual, key=key,
+    )
 
 
 PAIRS = [("收入总计", "支出总计"), ("收入合计", "支出合计"), ("本年收入合计", "本年支出合计"), ("本年收入", "本年支出")]
