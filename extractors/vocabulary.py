@@ -224,14 +224,15 @@ TITLE_LINE = re.compile(r"^.{2,60}?表(?:[（(][^）)]{0,20}[）)])?(?:[（(]续
 # A title printed inside a table's frame (a PDF's merged top row).
 TITLE_IN_FRAME = re.compile(r"表\s*$|表[（(].*[）)]\s*$|^公开\s*\d+\s*表|^公开表")
 # Lines that end like a title but are not one: a contents page, a sentence, dot leaders.
-TITLE_BLOCKERS = re.compile(r"^(注|说明|备注|目录|第[一二三四五六七八九十]+部分)|[。；，,]|…|\.{4}")
+_PART = r"第[一二三四五六七八九十]+部分"  # '第三部分': a part of a disclosure
+TITLE_BLOCKERS = re.compile(rf"^(注|说明|备注|目录|{_PART})|[。；，,]|…|\.{{4}}")
 # '1.', '一、' printed before a title in a contents-like list of tables.
 TITLE_NUMBER = re.compile(r"^(?:\d+\s*[.．、]\s*|[一二三四五六七八九十]+\s*、\s*)")
 # A part of a disclosure begins: '第三部分 某局2024年度部门决算情况说明' (never a row of a table).
-PART_HEADING = re.compile(r"^第[一二三四五六七八九十]+部分|(20\d\d)年度?(?:部门|单位)(?:预算|决算)(?:情况)?说明")
+PART_HEADING = re.compile(rf"^{_PART}|(20\d\d)年度?(?:部门|单位)(?:预算|决算)(?:情况)?说明")
 # A heading in a PDF's narrative: '一、', '（二）', '3.', '第一部分'.
 NARRATIVE_HEADING = re.compile(
-    r"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．]|第[一二三四五六七八九十]+部分)")
+    rf"^([一二三四五六七八九十]+、|（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|\d+[、.．]|{_PART})")
 PAGE_NUMBER = re.compile(r"^[-—–\s]*\d{1,3}[-—–\s]*$|^第\s*\d+\s*页")
 # A cover's issuer and kind: '预算单位：上海市普陀区司法局', '2026年部门预算'.
 COVER_ISSUER = re.compile(r"(预算主管部门|预算单位|主管部门|部门名称|单位名称)\s*[：:]\s*(\S+)")
