@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 from budgets import db as database
+from budgets import writebehind
 from budgets.worker import read_and_normalise
 from extractors.detect import detect_format
 from extractors.titles import DocumentMeta
@@ -69,7 +70,8 @@ _PROVENANCE = ("url", "site", "fetched_at", "parent_id", "content_type")
 
 def with_known_provenance(db, doc_id: str, source: Source) -> Source:
     """Re-reading stored bytes (`budgets ingest data/raw`) keeps where they were fetched from:
-    what the new source leaves empty is taken from the row already loaded."""
+    what the new source leaves empty is taken from the row already loaded (or held to be)."""
+    writebehind.flush_for(db, doc_id=doc_id)
     known = db.execute(
         f"SELECT {', '.join(_PROVENANCE)}, http_headers FROM documents WHERE id = ?", [doc_id]).fetchone()
     if known is None:
@@ -94,12 +96,19 @@ class Reading:
     children: list = field(default_factory=list)
 
 
-def ingest_bytes(db, data: bytes, source: Source) -> dict:
-    """Extract, normalise and load one document; a bad document is recorded, never raised."""
+def ingest_bytes(db, data: bytes, source: Source, held: "writebehind.WriteBehind | None" = None) -> dict:
+    """Extract, normalise and load one document (or hand its reading to `held`, which loads it
+    with others later); a bad document is recorded, never raised. Returns its document row."""
+    reading = read_for_loading(db, data, source)
+    return held.add(reading) if held is not None else load_reading(db, reading)
+
+
+def read_for_loading(db, data: bytes, source: Source) -> Reading:
+    """`read_bytes`, keeping the provenance the database already knows for these bytes."""
     source = with_known_provenance(db, document_id(data), source)
     if (open_batch := database.loader(db)) is not None:
         open_batch.commit()  # never hold the write lock while a document is being read
-    return load_reading(db, read_bytes(data, source))
+    return read_bytes(data, source)
 
 
 def load_reading(db, reading: Reading) -> dict:

@@ -1,5 +1,6 @@
 """Item pipelines, each doing one thing: keep the raw bytes, then hand them to the one
-extraction path (`budgets.pipeline.ingest_bytes`)."""
+extraction path (`budgets.pipeline.ingest_bytes`), whose readings are loaded many to a
+transaction by a write-behind buffer (`budgets.writebehind`)."""
 from __future__ import annotations
 
 import asyncio
@@ -10,8 +11,12 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from twisted.internet import task
+
 from budgets import db as database
-from budgets.pipeline import Source, document_row, ingest_bytes
+from budgets import revisions
+from budgets.pipeline import Reading, Source, document_row, read_for_loading
+from budgets.writebehind import MAX_SECONDS, WriteBehind, flush_for
 from crawler.items import FetchedDocument
 from crawler.links import ATTACHMENT_EXTENSIONS, extension_of
 from extractors.detect import detect_format
@@ -81,6 +86,7 @@ def fetch_failure_row(doc: FetchedDocument) -> dict:
 
 def change_of(db, url: str, doc_id: str) -> str:
     """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL)."""
+    flush_for(db, doc_id=doc_id, url=url)
     if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
         return "unchanged"
     if db.execute("SELECT 1 FROM document_urls WHERE url = ? AND document_id = ?", [url, doc_id]).fetchone():
@@ -93,6 +99,7 @@ def already_read(db, doc_id: str) -> dict | None:
     """The row of a document whose bytes were read before, whatever the extractors made of them;
     such bytes are not extracted again, so an unchanged nightly crawl extracts nothing
     (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
+    flush_for(db, doc_id=doc_id)
     rows = db.query("SELECT * FROM documents WHERE id = ? AND bytes IS NOT NULL", [doc_id])
     return next(iter(rows), None)
 
@@ -106,15 +113,23 @@ def source_of(item: FetchedDocument) -> Source:
 
 
 class IngestPipeline:
-    """Hands every fetched document to `ingest_bytes` in one worker thread (so a long PDF does
-    not stall downloads, and documents go into SQLite one at a time over one connection),
-    records fetch failures, and counts new/changed/unchanged."""
+    """Hands every fetched document to the one extraction path in one worker thread (so a long PDF does
+    not stall downloads, and documents go into SQLite over one connection), records fetch
+    failures, and counts new/changed/unchanged. What it reads is held by a write-behind buffer
+    and loaded many documents to a transaction (`budgets/load_batches` transactions took
+    `budgets/documents_loaded` documents), never while a document is being read; the buffer is
+    emptied on its bounds, at least every MAX_SECONDS while documents wait, and when the spider
+    closes (before the spider_closed handlers that read the database)."""
 
     def __init__(self, crawler):
         self.crawler = crawler
         self.path = db_path(crawler.settings)
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest")
         self.db = None  # opened and closed in the worker thread
+        self.held: WriteBehind | None = None  # the worker thread's buffer, on self.db
+        self.due = None  # the reactor's call that empties a buffer whose oldest reading waited too long
+        self.site = ""
+        self.due_asked = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -123,24 +138,68 @@ class IngestPipeline:
     async def _in_worker(self, function, *args):
         return await asyncio.wrap_future(self.worker.submit(function, *args))
 
+    def open_spider(self):
+        self.site = getattr(getattr(self.crawler.spider, "site", None), "name", "")
+        self.due = task.LoopingCall(self._flush_if_due)
+        self.due.start(MAX_SECONDS / 2, now=False)
+
+    def _flush_if_due(self):
+        if self.held is not None and len(self.held) and not self.due_asked:
+            self.due_asked = True  # once: the worker may be busy reading for a while
+            self.worker.submit(self._in_thread_flush_if_due).add_done_callback(_log_failure)
+
+    def _in_thread_flush_if_due(self):
+        self.due_asked = False
+        if self.held is not None:
+            self.held.flush_if_due()
+            self._count_loads()
+
     async def close_spider(self):
-        await self._in_worker(self._close)
-        self.worker.shutdown()
+        if self.due is not None and self.due.running:
+            self.due.stop()
+        try:
+            await self._in_worker(self._close)
+        finally:
+            self.worker.shutdown()
 
     def _close(self):
         # closing the last connection checkpoints the WAL, so readers that open the file
         # immutable (Datasette -i) see everything
-        if self.db is not None:
+        if self.db is None:
+            return
+        try:
+            if self.held is not None:
+                self.held.close()
+                self._count_loads()
+                print(f"[{self.site}] {self.held.summary()}", file=sys.stderr, flush=True)
+        finally:
+            self.held = None
             self.db.conn.close()
             self.db = None
+
+    def _count_loads(self):
+        if self.held is None:
+            return
+        stats = self.crawler.stats
+        stats.set_value("budgets/load_batches", self.held.batches)
+        stats.set_value("budgets/documents_loaded", self.held.documents_loaded)
 
     def _ingest(self, item: FetchedDocument) -> tuple[str, dict]:
         if self.db is None:
             self.db = database.connect(self.path)
-        db = self.db
+            self.held = WriteBehind(self.db)
+        db, held = self.db, self.held
+        try:
+            return self._ingest_held(db, held, item)
+        finally:
+            self._count_loads()
+
+    def _ingest_held(self, db, held: WriteBehind, item: FetchedDocument) -> tuple[str, dict]:
+        # anything below reads or writes rows of this document or URL: what is held of them first
+        flush_for(db, doc_id=item.id, url=item.url)
         if item.error:
             row = fetch_failure_row(item)
-            database.load_document(db, row)
+            held.add(Reading(row))
             return "failed", row
         change = change_of(db, item.url, item.id)
         if row := already_read(db, item.id):  # known bytes are never extracted again
@@ -168,8 +227,18 @@ class IngestPipeline:
                 shown.reading("")
 
     def ingest(self, db, item: FetchedDocument) -> dict:
-        """Read and load the bytes (crawler/scaleout.py reads them in a process pool instead)."""
-        return ingest_bytes(db, item.body, source_of(item))
+        """Read the bytes and hold the reading for loading (crawler/scaleout.py reads them in a
+        process pool instead)."""
+        return self.hold(read_for_loading(db, item.body, source_of(item)), item)
+
+    def hold(self, reading: Reading, item: FetchedDocument) -> dict:
+        return self.held.add(reading, then=self.observed(item))
+
+    def observed(self, item: FetchedDocument):
+        """What crawler.incremental.RevisionsPipeline does for a document found in the
+        database, done for a held one right after it is loaded (that pipeline finds it missing
+        while it is held; doing it twice is harmless)."""
+        return lambda db: revisions.observe(db.conn, item.url, item.id, item.fetched_at)
 
     async def process_item(self, item: FetchedDocument):
         change, row = await self._in_worker(self._ingest, item)
@@ -184,3 +253,10 @@ class IngestPipeline:
         print(f"[{item.site}] {change:<9} {row['status']:<11} {row.get('lines') or 0:>5} lines  "
               f"{item.url}{note}", file=sys.stderr, flush=True)
         return item
+
+
+def _log_failure(future) -> None:
+    if (exc := future.exception()) is not None:
+        import logging
+
+        logging.getLogger(__name__).error("loading the held documents failed", exc_info=exc)

@@ -12,8 +12,8 @@ worker closed. `…:busy:<worker>` says a worker has requests in flight; `…:li
 collect what the closing workers saw, for `shared_withdrawals`.
 
 Extraction is the other half of the work: `PooledIngestPipeline` reads documents in a pool of
-BUDGETS_EXTRACT_PROCESSES processes (`budgets nightly --processes N`) and loads what they read
-one document at a time, as the ingest pipeline does.
+BUDGETS_EXTRACT_PROCESSES processes (`budgets nightly --processes N`) and hands what they read to
+the ingest pipeline's write-behind buffer, which loads it many documents to a transaction.
 """
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ from twisted.internet import task
 
 from budgets import db as database
 from budgets import revisions
-from budgets.pipeline import document_id, load_reading, read_bytes
+from budgets.pipeline import document_id, read_bytes
 from crawler.coverage import COVERAGE_STATS, coverage_counts, covered_the_site
 from crawler.pipelines import IngestPipeline, source_of
 
@@ -178,7 +178,8 @@ def shared_withdrawals(conn, redis_url: str, run: str, site: str, workers: int) 
 class PooledIngestPipeline(IngestPipeline):
     """The ingest pipeline with extraction in a pool of processes: bytes not read before are
     extracted and normalised by `budgets.pipeline.read_bytes` in the pool (several at once), then
-    loaded by the pipeline's one database worker. Everything else is the ingest pipeline's."""
+    held by the pipeline's one database worker and loaded with others. Everything else is the
+    ingest pipeline's."""
 
     def __init__(self, crawler):
         super().__init__(crawler)
@@ -190,6 +191,8 @@ class PooledIngestPipeline(IngestPipeline):
         self.reader = None  # a read-only look-up connection, in the reactor thread
 
     def _read_before(self, doc_id: str) -> bool:
+        if self.held is not None and self.held.holds(doc_id):  # read, and held to be loaded
+            return True
         if self.reader is None:
             self.reader = database.connect(self.path)
         return self.reader.execute("SELECT 1 FROM documents WHERE id = ? AND bytes IS NOT NULL",
@@ -207,7 +210,7 @@ class PooledIngestPipeline(IngestPipeline):
 
     def ingest(self, db, item) -> dict:
         reading = self.readings.get(id(item))
-        return load_reading(db, reading) if reading is not None else super().ingest(db, item)
+        return self.hold(reading, item) if reading is not None else super().ingest(db, item)
 
     async def close_spider(self):
         await super().close_spider()

@@ -234,3 +234,11 @@ def test_running_again_adds_no_duplicates(crawl):
 def test_progress_is_printed_while_crawling(crawl):
     assert "[demo] new" in crawl["log"]
     assert "[demo] crawl partial:" in crawl["log"]
+
+
+def test_the_crawl_loads_many_documents_to_a_transaction(crawl):
+    """The ingest pipeline holds what it read and loads it in batches (budgets/writebehind.py)."""
+    found = re.search(r"\[demo\] loaded (\d+) documents? in (\d+) transactions?", crawl["log"])
+    assert found, crawl["log"][-2000:]
+    documents, transactions = int(found.group(1)), int(found.group(2))
+    assert documents == crawl["documents_after_first"] and 0 < transactions < documents

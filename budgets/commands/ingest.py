@@ -11,7 +11,8 @@ from typing import NamedTuple
 from budgets import db as database
 from budgets.cli import CommandError
 from budgets.afterload import settle
-from budgets.pipeline import Source, document_row, ingest_bytes
+from budgets.pipeline import Reading, Source, document_row, ingest_bytes
+from budgets.writebehind import WriteBehind
 from extractors import limits
 from extractors.detect import detect_format
 
@@ -101,12 +102,13 @@ def _ingest_all(db, files: list, args) -> int:
     from budgets.commands import progress
 
     counts: dict[str, int] = {}
-    with progress.files("ingesting", total=len(files)) as shown_progress:
+    # each file's reading is loaded a little later, with others (never while one is being read)
+    with progress.files("ingesting", total=len(files)) as shown_progress, WriteBehind(db) as held:
         for number, path in enumerate(files, 1):
             shown = path.path if isinstance(path, Skipped) else path
             shown_progress.reading(f"reading {shown.name}")
             doc = ({"status": "skipped", "lines": 0, "error": path.reason} if isinstance(path, Skipped)
-                   else ingest_file(db, path))
+                   else ingest_file(db, path, held))
             counts[doc["status"]] = counts.get(doc["status"], 0) + 1
             note = f" — {doc['error']}" if doc["error"] else ""
             shown_progress.print(f"[{number}/{len(files)}] {doc['status']:<11} {doc['lines'] or 0:>5} lines  "
@@ -116,6 +118,7 @@ def _ingest_all(db, files: list, args) -> int:
         audit = settle(db)  # reference tables, audit, search and views for `budgets serve`
     summary = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     print(f"ingested {len(files)} files into {args.db}: {summary}")
+    print(held.summary())
     if audit:
         print(audit)
     failed = sum(n for s, n in counts.items()
@@ -136,20 +139,21 @@ def discard_if_empty(db, path: Path) -> None:
             path.with_name(path.name + suffix).unlink(missing_ok=True)
 
 
-def ingest_file(db, path: Path) -> dict:
-    """One local file into the database; a file too large to read is recorded, not read, and
-    anything but a regular file (a device, a FIFO, a socket) is skipped without reading."""
+def ingest_file(db, path: Path, held: WriteBehind | None = None) -> dict:
+    """One local file into the database (into `held`, to be loaded with others, if given); a
+    file too large to read is recorded, not read, and anything but a regular file (a device, a
+    FIFO, a socket) is skipped without reading."""
     try:
         data, size = read_regular_file(path)
     except NotRegular as exc:
         return {"status": "skipped", "lines": 0, "error": str(exc)}
     except TooLarge as exc:
-        return record_refused(db, path, exc.size, str(exc))
+        return record_refused(db, path, exc.size, str(exc), held)
     except OSError as exc:  # vanished, unreadable: no bytes, so no document row
         return {"status": "unreadable", "lines": 0,
                 "error": f"cannot read {path}: {exc.strerror or exc}; check its permissions"}
     return ingest_bytes(db, data, Source(filename=path.name, raw_path=str(path),
-                                         folders=path.resolve().parent.parts[-2:]))
+                                         folders=path.resolve().parent.parts[-2:]), held)
 
 
 class NotRegular(Exception):
@@ -193,9 +197,10 @@ def read_regular_file(path: Path) -> tuple[bytes, int]:
         return b"".join(chunks), total
 
 
-def record_refused(db, path: Path, size: int, error: str) -> dict:
+def record_refused(db, path: Path, size: int, error: str, held: WriteBehind | None = None) -> dict:
     """A document row for a file refused before reading: its id is the hash of its bytes, read
-    in chunks so the file never sits in memory."""
+    in chunks so the file never sits in memory. Loaded in the order of the run's other
+    documents (through `held`, if given)."""
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         head = handle.read(2048)
@@ -204,5 +209,7 @@ def record_refused(db, path: Path, size: int, error: str) -> dict:
             digest.update(chunk)
     document = document_row(digest.hexdigest(), Source(filename=path.name, raw_path=str(path)), status="failed",
                             error=error, fmt=detect_format(head, path.name), size=size)
+    if held is not None:
+        return held.add(Reading(document))
     database.load_document(db, document)
     return document
