@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 import click
 
-from budgets.db import DEFAULT_DB, DatabaseError
+from budgets.db import BATCH_DOCUMENTS, DEFAULT_DB, DatabaseError
 
 
 class CommandError(Exception):
@@ -99,14 +99,17 @@ Examples:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option()
 @strict_option("document")
-def ingest(paths, db, strict):
+@click.option("--batch", type=click.IntRange(min=1), default=None, metavar="N",
+              help=f"documents loaded per transaction at most [default: {BATCH_DOCUMENTS}]; what a "
+                   "killed run loses and reads again")
+def ingest(paths, db, strict, batch):
     """Extract and load local files or folders without crawling.
 
     Reads html, pdf, xls, xlsx, et, doc, docx, wps, zip and text dumps; a folder is read
     recursively (links that leave it and entries that are not regular files are skipped and
     reported). Each file gets one line on stderr; the summary and the audit go to stdout.
     A run that fails before loading anything leaves no new database file behind."""
-    return invoke("ingest", paths=_listed(paths), db=db, strict=strict)
+    return invoke("ingest", paths=_listed(paths), db=db, strict=strict, batch=batch)
 
 
 @cli.command(context_settings=CONTEXT, epilog="""\b
@@ -335,8 +338,8 @@ def main(argv: list[str] | None = None) -> int:
         hint = " (another command is writing it: wait for that one to finish)" if "locked" in str(exc) else ""
         db = _db_of(argv)
         print(f"budgets {command}: cannot write {db}: {exc}{hint}. "
-              "Every document loaded before this one is intact; fix the cause and run the command "
-              "again.", file=sys.stderr)
+              "Every document loaded before is intact; those read but not yet loaded are read "
+              "again by the next run: fix the cause and run the command again.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"budgets {command}: interrupted", file=sys.stderr)

@@ -111,37 +111,36 @@ class WriteBehind:
 
     def flush(self) -> int:
         """Load everything held, in one batch (more than one transaction only where the batch
-        loader's own bounds commit on the way); returns the documents loaded. A document whose
-        load raises is left out (rolled back to its SAVEPOINT), the others load, and the first
-        error is raised once they are committed."""
+        loader's own bounds commit on the way); returns the documents loaded. The first document
+        whose load raises (a locked or full database, most often) is rolled back to its
+        SAVEPOINT, the documents before it are committed, and the error is raised: those after it
+        are not loaded, and the next run reads them again, as it does after a kill."""
         if not self._held:
             return 0
         conn = self.db.conn
-        errors: list[BaseException] = []
         loaded = 0
         try:
             with database.batch(self.db):
-                for reading, then in self._held:
+                for number, (reading, then) in enumerate(self._held, 1):
                     try:
                         pipeline.load_reading(self.db, reading)
-                        loaded += sum(1 for _ in _documents(reading))
-                        if not conn.in_transaction:  # the batch loader committed at its own bound
-                            self.batches += 1
-                        if then is not None:
-                            then(self.db)
                     except Exception as exc:
                         exc.add_note(f"while loading document {reading.document['id']} "
-                                     f"({reading.document.get('url') or reading.document.get('title')})")
-                        log.error("a held document was not loaded whole", exc_info=exc)
-                        errors.append(exc)
+                                     f"({reading.document.get('url') or reading.document.get('title')}); "
+                                     f"{len(self._held) - number} "
+                                     "documents read after it were not loaded")
+                        raise
+                    loaded += sum(1 for _ in _documents(reading))
+                    if not conn.in_transaction:  # the batch loader committed at its own bound
+                        self.batches += 1
+                    if then is not None:
+                        then(self.db)
                 open_at_end = conn.in_transaction
             if open_at_end:
                 self.batches += 1
         finally:
             self._clear()
             self.documents_loaded += loaded
-        if errors:
-            raise errors[0]
         return loaded
 
     def _clear(self) -> None:

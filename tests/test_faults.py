@@ -7,6 +7,7 @@ import ctypes
 import faulthandler
 import os
 import random
+import re
 import shutil
 import signal
 import sqlite3
@@ -200,8 +201,8 @@ def _kill_corpus(folder: Path, copies: int) -> None:
             (folder / f"{n:03d}-seed.txt").write_bytes(seed + f"\n附：第{n}份\n".encode())
 
 
-def _ingest(folder: Path, db: Path) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "budgets", "ingest", str(folder), "--db", str(db)],
+def _ingest(folder: Path, db: Path, *options: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "budgets", "ingest", str(folder), "--db", str(db), *options],
                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
@@ -229,7 +230,7 @@ def test_sigkill_during_ingest_then_rerun_leaves_exactly_one_clean_copy(tmp_path
     killed_db = tmp_path / "killed.db"
     rng = random.Random(7)
     for stop_after in (total // 3, total * 2 // 3):
-        run = _ingest(corpus, killed_db)
+        run = _ingest(corpus, killed_db, "--batch", "3")  # a kill lands inside a batch or between two
         for line in run.stderr:
             if line.startswith(f"[{stop_after}/"):
                 break
@@ -282,9 +283,10 @@ def test_sigkill_inside_a_large_transaction_never_leaves_half_a_document(tmp_pat
 # --- the database: corrupt, locked, disk full ---------------------------------------------------
 
 def _one_line_error(capsys) -> str:
-    err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "Traceback" not in err
-    return err
+    """The one line a failed command ends with (beside the progress lines of what it read)."""
+    lines = [line for line in capsys.readouterr().err.strip().splitlines() if not re.match(r"\[\d+/\d+\] ", line)]
+    assert len(lines) == 1 and "Traceback" not in lines[0], lines
+    return lines[0]
 
 
 def test_a_corrupt_database_file_is_one_clear_line(tmp_path, capsys):

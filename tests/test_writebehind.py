@@ -102,3 +102,27 @@ def test_ingest_loads_a_folder_in_fewer_transactions_than_documents_and_the_same
     docs = "SELECT id, status, format, lines, department, fiscal_year, stage FROM documents ORDER BY id"
     for sql in (query, docs):
         assert sqlite3.connect(batched).execute(sql).fetchall() == sqlite3.connect(one_by_one).execute(sql).fetchall()
+
+
+def test_a_failed_load_keeps_the_documents_before_it_and_names_what_was_not_loaded(tmp_path):
+    """A document whose rows cannot be inserted (here two lines with one id) stops the load: the
+    documents held before it are committed, it and those after it are not in the database, and
+    the error says which document and how many after it were left for the next run."""
+    db = database.connect(tmp_path / "b.db")
+    readings = [read_bytes(file.read_bytes(), Source(filename=file.name)) for file in FILES[:3]]
+    broken = readings[1]
+    broken.lines.values.append(broken.lines.values[0])
+    held = WriteBehind(db, max_seconds=3600)
+    for reading in readings:
+        held.add(reading)
+    try:
+        held.flush()
+    except sqlite3.IntegrityError as exc:
+        notes = " ".join(exc.__notes__)
+    else:
+        raise AssertionError("the broken document loaded")
+    assert broken.document["id"] in notes and "1 documents read after it were not loaded" in notes
+    stored = {row[0] for row in db.execute("SELECT id FROM documents")}
+    assert stored == {readings[0].document["id"]}
+    assert len(held) == 0
+    held.close()
