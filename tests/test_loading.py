@@ -151,6 +151,22 @@ def test_a_big_load_drops_the_publishing_indexes_and_prepare_builds_them_again(t
     assert present() == wanted
 
 
+def test_prepare_drops_the_indexes_an_older_database_kept_on_every_line(tmp_path, seed_reading):
+    """Each index of budget_lines costs every line loaded; an older database's indexes that no
+    query is planned with any more (publish.REPLACED_INDEXES) go at the next prepare, and the
+    canned questions keep an index to read."""
+    db = published_db(tmp_path / "budgets.db")
+    for table, columns in publish.REPLACED_INDEXES:
+        db[table].create_index(columns, if_not_exists=True)
+    publish.prepare(db)
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'budget_lines'")}
+    assert not present & {publish.index_name(t, c) for t, c in publish.REPLACED_INDEXES}
+    assert {publish.index_name(t, c) for t, c in publish.INDEXES if t == "budget_lines"} <= present
+    plan = " / ".join(r[-1] for r in db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM budget_lines WHERE table_kind = 'three_public_expenses' AND fiscal_year = 2026"))
+    assert "INDEX idx_budget_lines_table_kind_fiscal_year_measure" in plan, plan
+
+
 def test_subject_over_years_reads_one_index_range_of_the_summary(tmp_path, seed_reading):
     """metadata.yml's `subject_over_years` (one subject year by year) reads the summary table that
     prepare refreshes (publish.SUMMARY_TABLE) through its covering index: one index range per
