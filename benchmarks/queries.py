@@ -181,11 +181,13 @@ def add_indexes(path: Path) -> None:
     if publish is not None:
         for table, columns in getattr(publish, "INDEXES", []):
             db[table].create_index(columns, if_not_exists=True)
-        if db["current_tables"].exists():
-            db["current_tables"].create_index(["document_id", "table_kind"], if_not_exists=True)
         for table, columns in getattr(publish, "SUMMARY_INDEXES", []):
             if db[table].exists():
                 db[table].create_index(columns, if_not_exists=True)
+        if db[DROPPED].exists():
+            for (sql,) in conn.execute(f"SELECT sql FROM {DROPPED}").fetchall():
+                conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
+            db[DROPPED].drop()
         conn.execute("ANALYZE")
     conn.close()
 
@@ -214,6 +216,20 @@ def canned_queries() -> dict[str, str]:
     return found
 
 
+DROPPED = "benchmark_dropped_indexes"  # what create_views dropped, for add_indexes to build again
+
+
+def _drop_indexes_for_later(conn, table: str) -> None:
+    """Drop the indexes the publishing code made on `table` (the measurement without indexes),
+    keeping their definitions for add_indexes: the same indexes as `budgets serve` reads with."""
+    conn.execute(f"CREATE TABLE IF NOT EXISTS {DROPPED} (sql TEXT)")
+    for name, sql in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                                  "AND tbl_name = ? AND sql IS NOT NULL", [table]).fetchall():
+        conn.execute(f"INSERT INTO {DROPPED} VALUES (?)", [sql])
+        conn.execute(f"DROP INDEX [{name}]")
+    conn.commit()
+
+
 def create_views(conn) -> bool:
     """The views the canned queries read (current_lines …) and the small table behind them
     (current_tables), from the publishing module, without any index."""
@@ -227,9 +243,7 @@ def create_views(conn) -> bool:
         db.create_view("older_revisions", publish.VIEWS["older_revisions"].strip(), replace=True)
     if hasattr(publish, "refresh_current_tables"):
         publish.refresh_current_tables(db)
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                    "AND tbl_name = 'current_tables' AND sql IS NOT NULL").fetchall():
-            conn.execute(f"DROP INDEX [{name}]")
+        _drop_indexes_for_later(conn, "current_tables")
     for name, sql in publish.VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
     try:
@@ -242,7 +256,5 @@ def create_views(conn) -> bool:
         publish.refresh_summaries(db)
         summaries = sorted({table for table, _ in publish.SUMMARY_INDEXES})
     for table in ["published_tables", *summaries]:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' "
-                                    "AND tbl_name = ? AND sql IS NOT NULL", [table]).fetchall():
-            conn.execute(f"DROP INDEX [{name}]")
+        _drop_indexes_for_later(conn, table)
     return True

@@ -137,6 +137,7 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
     for table, columns in [
         ("budget_lines", ["document_id"]),
         ("budget_lines", ["department", "fiscal_year"]),
+        ("budget_lines", ["district", "fiscal_year", "table_kind"]),
         ("findings", ["document_id"]),
         ("paragraphs", ["document_id"]),
         ("tables", ["document_id"]),
@@ -254,15 +255,15 @@ CHILDREN = (("budget_lines", LINE_COLUMNS), ("paragraphs", PARAGRAPH_COLUMNS),
             ("tables", TABLE_COLUMNS), ("unplaced_cells", UNPLACED_COLUMNS))
 # tables whose search index (publish.FTS_COLUMNS) the loader writes
 SEARCHED_CHILDREN = ("budget_lines", "paragraphs")
-# A load that adds at least this share of the lines already there (a bulk load into a small
-# database; a nightly into a copy of a big published database is far less) drops the publishing
-# indexes of budget_lines (budgets/publish.py INDEXES) in its first batch that reaches it;
-# publish.prepare, which every load is followed by, builds them again. Measured
-# (benchmarks/load.py shapes, 2 cores, three publishing indexes): keeping them live costs some
-# 4.5 µs of CPU per line loaded into 100k–200k lines (more into bigger tables), building them
-# again some 2.4 µs per line in the table (each CREATE INDEX reads the whole table), so rebuilding
-# wins only once a load adds about as many lines as there were.
-DEFER_INDEXES_SHARE = 1.0
+# A load that adds at least this share of the lines already there (a bulk load, a nightly into a
+# copy of a big published database is far less) drops the publishing indexes of budget_lines
+# (budgets/publish.py INDEXES) in its first batch that reaches it; publish.prepare, which every
+# load is followed by, builds them again: one sort per index instead of a B-tree insert per line
+# into each of them. Measured (benchmarks/load.py shapes, 2 cores, two publishing indexes): a
+# load of 300k lines into as many costs the same either way (1.4 µs per line in the table to build
+# them again), and keeping them live grows dearer per line as the table outgrows the page cache:
+# 500k lines into 500k, live until the end, took 2.9× the time of a fresh load.
+DEFER_INDEXES_SHARE = 0.1
 BATCH_DOCUMENTS = 200  # documents per transaction at most …
 BATCH_SECONDS = 1.0  # … and seconds the write lock is held at most (checked after each document)
 _DOCUMENT_SAVEPOINT = "budgets_document"

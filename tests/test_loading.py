@@ -162,9 +162,32 @@ def test_prepare_drops_the_indexes_an_older_database_kept_on_every_line(tmp_path
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'budget_lines'")}
     assert not present & {publish.index_name(t, c) for t, c in publish.REPLACED_INDEXES}
     assert {publish.index_name(t, c) for t, c in publish.INDEXES if t == "budget_lines"} <= present
-    plan = " / ".join(r[-1] for r in db.execute(
-        "EXPLAIN QUERY PLAN SELECT * FROM budget_lines WHERE table_kind = 'three_public_expenses' AND fiscal_year = 2026"))
-    assert "INDEX idx_budget_lines_table_kind_fiscal_year_measure" in plan, plan
+
+
+def canned_query(name: str) -> str:
+    import yaml
+
+    meta = yaml.safe_load((ROOT / "metadata.yml").read_text(encoding="utf-8"))
+    return next(q["sql"] for d in meta["databases"].values() for n, q in d.get("queries", {}).items() if n == name)
+
+
+def test_subject_across_departments_reads_the_lines_of_the_subject_not_of_the_year(tmp_path, seed_reading):
+    """metadata.yml's `subject_across_departments` (a code, or part of a subject's name) reads the
+    index range of the subject and year, and looks the published tables up by their index: at 10M
+    lines a year's lines of one table kind are a hundred times as many (benchmarks/queries.py)."""
+    db = database.connect(tmp_path / "budgets.db")
+    load_all(db, [rekeyed(seed_reading, n) for n in range(1, 30)])
+    publish.prepare(db)
+    sql = canned_query("subject_across_departments")
+    # the seed's 2080505 机关事业单位基本养老保险缴费支出, by code and by part of its name
+    params = {"code": "2080505", "year": "", "stage": "", "table_kind": ""}
+    plan = " / ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + sql, params))
+    assert "USING INDEX idx_budget_lines_subject_code_year (subject_code=? AND year=?)" in plan, plan
+    assert "SCAN published_tables" not in plan, plan
+    by_code = db.execute(sql, params).fetchall()
+    by_name = db.execute(sql, {**params, "code": "基本养老保险缴费"}).fetchall()
+    assert by_code and set(by_code) <= set(by_name)
+    assert {row[2] for row in by_code} == {"2080505"}
 
 
 def test_subject_over_years_reads_one_index_range_of_the_summary(tmp_path, seed_reading):
