@@ -190,6 +190,21 @@ def test_subject_across_departments_reads_the_lines_of_the_subject_not_of_the_ye
     assert {row[2] for row in by_code} == {"2080505"}
 
 
+def test_department_year_over_year_reads_the_lines_of_the_department(tmp_path, seed_reading):
+    """metadata.yml's `department_year_over_year` finds the department among the published tables
+    and reads that department's lines in its district (at 10M lines, by the index of both:
+    benchmarks/queries.py), whether the name is given whole or in part (大数据 for the seed's
+    大数据应用发展管理局) and with or without the district."""
+    db = database.connect(tmp_path / "budgets.db")
+    load_all(db, [rekeyed(seed_reading, n) for n in range(1, 30)])
+    publish.prepare(db)
+    sql = canned_query("department_year_over_year")
+    whole = {"department": "大数据应用发展管理局", "district": "重庆市潼南区"}
+    rows = db.execute(sql, whole).fetchall()
+    assert rows and rows == db.execute(sql, {**whole, "department": "大数据"}).fetchall()
+    assert rows == db.execute(sql, {**whole, "district": ""}).fetchall()
+
+
 def test_subject_over_years_reads_one_index_range_of_the_summary(tmp_path, seed_reading):
     """metadata.yml's `subject_over_years` (one subject year by year) reads the summary table that
     prepare refreshes (publish.SUMMARY_TABLE) through its covering index: one index range per
