@@ -181,10 +181,7 @@ def add_indexes(path: Path) -> None:
     if publish is not None:
         for table, columns in getattr(publish, "INDEXES", []):
             db[table].create_index(columns, if_not_exists=True)
-        for table, columns in getattr(publish, "SUMMARY_INDEXES", []):
-            if db[table].exists():
-                db[table].create_index(columns, if_not_exists=True)
-        if db[DROPPED].exists():
+        if db[DROPPED].exists():  # current_tables', published_tables' and the summary tables'
             for (sql,) in conn.execute(f"SELECT sql FROM {DROPPED}").fetchall():
                 conn.execute(sql.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1))
             db[DROPPED].drop()

@@ -99,9 +99,8 @@ Examples:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @db_option()
 @strict_option("document")
-@click.option("--batch", type=click.IntRange(min=1), default=None, metavar="N",
-              help=f"documents loaded per transaction at most [default: {BATCH_DOCUMENTS}]; what a "
-                   "killed run loses and reads again")
+@click.option("--batch", type=click.IntRange(min=1), default=BATCH_DOCUMENTS, show_default=True, metavar="N",
+              help="documents loaded per transaction at most; what a killed run loses and reads again")
 def ingest(paths, db, strict, batch):
     """Extract and load local files or folders without crawling.
 

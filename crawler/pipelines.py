@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import logging
 import os
 import sys
 import tempfile
@@ -257,6 +258,4 @@ class IngestPipeline:
 
 def _log_failure(future) -> None:
     if (exc := future.exception()) is not None:
-        import logging
-
         logging.getLogger(__name__).error("loading the held documents failed", exc_info=exc)

@@ -103,8 +103,8 @@ def _ingest_all(db, files: list, args) -> int:
 
     counts: dict[str, int] = {}
     # each file's reading is loaded a little later, with others (never while one is being read)
-    with progress.files("ingesting", total=len(files)) as shown_progress, WriteBehind(
-            db, max_documents=getattr(args, "batch", None) or database.BATCH_DOCUMENTS) as held:
+    with (progress.files("ingesting", total=len(files)) as shown_progress,
+          WriteBehind(db, max_documents=args.batch) as held):
         for number, path in enumerate(files, 1):
             shown = path.path if isinstance(path, Skipped) else path
             shown_progress.reading(f"reading {shown.name}")
