@@ -11,7 +11,9 @@ expected), cells annotated by hand from the printed pages (row `#N` is the N-th 
 tool got a cell: some table it extracted from that document has a row whose label starts with the
 annotated row label (subject code or row name; cells of a split code 类|款|项 are read together),
 and to the right of that label a cell whose amount equals the expected one exactly, in a column
-whose header (the cells above it) contains the annotated column's last header label.
+whose header (the cells above it) contains the annotated column's last header label. A cell
+annotated blank (printed without a figure; only in a named row and column) is got when the nearest
+such column of that row is blank.
 """
 from __future__ import annotations
 
@@ -264,19 +266,23 @@ def scored(cell: dict) -> bool:
 def cell_found(cell: dict, grids: list[list[list[str]]]) -> bool:
     """Row `#N` (the N-th body row of a one-row table) matches any row; column `*` (the last
     amount column) any column to the right of the row label."""
-    label, want = norm(cell["row"]), amount(cell["expected"])
+    label, blank = norm(cell["row"]), not norm(cell["expected"])
+    want = None if blank else amount(cell["expected"])
     column = "" if cell["column"] == "*" else norm(cell["column"].split("/")[-1])
-    if want is None:
-        return False
+    if want is None and not (blank and cell["column"] != "*" and not label.startswith("#")):
+        return False  # a blank is told apart only in a named row and column
     for grid in grids:
         rows = [[norm(c) for c in row] for row in grid]
         for r, row in enumerate(rows):
             ends = [-1] if label.startswith("#") else label_ends(row, label)
             for end in ends:
-                for c in range(end + 1, len(row)):
-                    if amount(row[c]) == want and column in "".join(
-                            rows[i][c] for i in range(r) if c < len(rows[i])):
+                columns = [c for c in range(end + 1, len(row))
+                           if column in "".join(rows[i][c] for i in range(r) if c < len(rows[i]))]
+                if blank:  # a printed blank: the nearest such column, since many cells may be blank
+                    if columns and not row[columns[0]]:
                         return True
+                elif any(amount(row[c]) == want for c in columns):
+                    return True
     return False
 
 

@@ -36,3 +36,23 @@ def test_smoke_run_prints_ratio_lines_and_writes_its_report(tmp_path):
     assert "## Library versions" in text and "camelot-py" in text
     for m in lines:
         assert m.group(0) in text
+
+
+def test_the_cell_rule_scores_a_printed_blank_by_the_nearest_named_column():
+    """cells.csv marks a cell printed without a figure with an empty `expected`; the tool-neutral
+    rule of benchmarks/pdf_extraction.py counts it only where the row's nearest column under that
+    header is blank (layout of 收入支出决算总表: 收入 项目|决算数, then 支出 项目|决算数)."""
+    sys.path.insert(0, str(ROOT))
+    from benchmarks.pdf_extraction import cell_found
+
+    grid = [["收入", "收入", "支出", "支出"],
+            ["项目", "决算数", "项目", "决算数"],
+            ["一、一般公共预算财政拨款收入", "307.82", "一、一般公共服务支出", ""],
+            ["二、政府性基金预算财政拨款收入", "", "二、外交支出", "12.00"]]
+    cell = {"row": "一、一般公共服务支出", "column": "支出/决算数", "expected": ""}
+    assert cell_found(cell, [grid])
+    assert not cell_found(dict(cell, row="二、外交支出"), [grid])
+    assert cell_found(dict(cell, row="二、外交支出", expected="12.00"), [grid])
+    # a blank is not judged where any row or any column would do
+    assert not cell_found(dict(cell, row="#0"), [grid])
+    assert not cell_found(dict(cell, column="*"), [grid])
