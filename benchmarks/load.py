@@ -38,6 +38,16 @@ def load_ours(db, docs) -> None:
         publish.ensure_indexes(db)  # a published database: what a big load dropped, built again
 
 
+def searchable(db) -> int:
+    """Lines the search index should hold: those with an item to search (every line in an older
+    checkout, which indexed all)."""
+    try:
+        from budgets import fulltext
+    except ImportError:
+        return db["budget_lines"].count
+    return fulltext.count_searchable(db, "budget_lines")
+
+
 def load_per_document(db, docs) -> None:
     from budgets import db as database
 
@@ -106,7 +116,7 @@ def run(ctx: Context) -> list[Result]:
             assert db.conn.execute("SELECT count(*) FROM budget_lines").fetchone()[0] == before + n_rows
             if copy_published and db["budget_lines_fts"].exists():  # searchable as the triggers would make it
                 indexed = db.conn.execute("SELECT count(*) FROM budget_lines_fts_docsize").fetchone()[0]
-                assert indexed == before + n_rows, (indexed, before, n_rows)
+                assert indexed == searchable(db), (indexed, before, n_rows)
             db.conn.close()
             best[name] = (min(best[name][0], t.wall), min(best[name][1], t.cpu))
 

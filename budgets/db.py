@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 
 import sqlite_utils
 
+from budgets.fulltext import index_rows_sql
 from budgets.revisions import CURRENT_IDS
 from budgets.transaction import transaction
 
@@ -253,7 +254,7 @@ def ensure_document_urls(db: sqlite_utils.Database) -> None:
 # connection ever sees it missing and a killed run rolls the drop back with the rows.
 CHILDREN = (("budget_lines", LINE_COLUMNS), ("paragraphs", PARAGRAPH_COLUMNS),
             ("tables", TABLE_COLUMNS), ("unplaced_cells", UNPLACED_COLUMNS))
-# tables whose search index (publish.FTS_COLUMNS) the loader writes
+# tables whose search index (budgets/fulltext.py) the loader writes
 SEARCHED_CHILDREN = ("budget_lines", "paragraphs")
 # A load that adds at least this share of the lines already there (a bulk load, a nightly into a
 # copy of a big published database is far less) drops the publishing indexes of budget_lines
@@ -374,12 +375,7 @@ class Loader:
         if self._pending and self._triggers:
             ids = json.dumps(self._pending)
             for table in self._triggers:
-                fts = f"{table}_fts"
-                names = [r[1] for r in self.conn.execute(f"PRAGMA table_info([{fts}])")]
-                cols = ", ".join(f"[{n}]" for n in names)
-                self.conn.execute(
-                    f"INSERT INTO [{fts}] (rowid, {cols}) SELECT rowid, {cols} FROM [{table}] "
-                    "WHERE document_id IN (SELECT value FROM json_each(?))", [ids])
+                self.conn.execute(index_rows_sql(table, "document_id IN (SELECT value FROM json_each(?))"), [ids])
         self._pending.clear()
         self._pending_set.clear()
 

@@ -11,20 +11,11 @@ import sys
 
 import sqlite_utils
 
-from budgets import revisions
+from budgets import fulltext, revisions
 from budgets import views as published
 from budgets.audit import ensure_schema as audit_schema
+from budgets.fulltext import FTS_COLUMNS
 from budgets.transaction import transaction
-
-# Full-text search: table → indexed columns. The trigram tokenizer matches any run of three or
-# more characters, which is what Chinese text without spaces needs (the default tokenizer would
-# treat a whole sentence as one word). Shorter queries fall back to LIKE in the search query.
-FTS_COLUMNS = {
-    "departments": ["department", "variants", "district"],
-    "subjects": ["name", "code"],
-    "budget_lines": ["item"],  # subject names are searched in subjects_fts
-    "paragraphs": ["text"],
-}
 
 DOCUMENT_CHILDREN = ["budget_lines", "findings", "paragraphs", "tables", "unplaced_cells"]
 
@@ -140,8 +131,8 @@ def prepare(db: sqlite_utils.Database) -> None:
     """Foreign keys, full-text search, views and indexes; safe to run again."""
     add_document_foreign_keys(db)
     audit_schema(db)  # the audit's completeness table, which a published query reads
-    for table, columns in FTS_COLUMNS.items():
-        ensure_fts(db, table, columns)
+    for table in FTS_COLUMNS:
+        fulltext.ensure(db, table)
     refresh_current_tables(db)
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip(), replace=True)
@@ -238,19 +229,3 @@ def add_document_foreign_keys(db: sqlite_utils.Database) -> None:
         for table, *_ in missing:  # the tables were rebuilt: rowids changed, triggers are gone
             if db[f"{table}_fts"].exists():
                 db[f"{table}_fts"].drop()
-
-
-def ensure_fts(db: sqlite_utils.Database, table: str, columns: list[str]) -> None:
-    """A trigram FTS5 table kept in sync by triggers; rebuilt when it has drifted from its table
-    (INSERT OR REPLACE deletes without firing triggers, so a replaced row leaves a stale entry)."""
-    fts = f"{table}_fts"
-    if not db[fts].exists() or _fts_columns(db, fts) != columns:
-        db[table].enable_fts(columns, create_triggers=True, tokenize="trigram", replace=True)
-        return
-    indexed = db.execute(f"select count(*) from [{fts}_docsize]").fetchone()[0]
-    if indexed != db[table].count:
-        db[table].rebuild_fts()
-
-
-def _fts_columns(db, fts: str) -> list[str]:
-    return [c.name for c in db[fts].columns]
