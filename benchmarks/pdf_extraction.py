@@ -3,7 +3,8 @@ ours (extractors/pdf.py) against what a researcher would run by hand: camelot la
 stream and pdfplumber `extract_tables`, each with its defaults, on the same pages: in a full run
 every page of every corpus PDF, timed in CPU seconds (the machine may be shared). A full run
 also times our extractor with every page read by pdfplumber (BUDGETS_PDF_READER=pdfplumber),
-the reader before PDFium, and counts the pages PDFium leaves to pdfplumber.
+the reader before PDFium, and counts the pages PDFium leaves to pdfplumber. In a full run every
+tool reads each document twice, in turn with the others, and its faster reading counts.
 
 Ground truth: tests/fixtures/pdf_expected/cells.csv (document, page, table_title, row, column,
 expected), cells annotated by hand from the printed pages (row `#N` is the N-th body row, column
@@ -18,6 +19,7 @@ such column of that row is blank.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import re
 from collections import defaultdict
@@ -29,6 +31,9 @@ from benchmarks.common import CORPUS, ROOT, Context, Result, module_present, rat
 EXPECTED = ROOT / "tests" / "fixtures" / "pdf_expected" / "cells.csv"
 TARGETS = {"camelot lattice": 20.0, "pdfplumber": 3.0}  # pages per CPU-second, ours / theirs
 BASELINES = ("camelot lattice", "camelot stream", "pdfplumber")
+# Each document read this many times by every tool in turn, the least CPU time of each kept: on a
+# shared machine one reading can be 20 % slower than the next with the same code.
+REPEATS = {"full": 2}
 
 
 def run(ctx: Context) -> list[Result]:
@@ -59,20 +64,26 @@ def run(ctx: Context) -> list[Result]:
         total += len(cells)
         subset = only_pages(path, pages) if pages and have_ours else None  # made before the clock starts
         data = subset or path.read_bytes()
-        for tool, extract in tools:
-            if tool.startswith("ours"):
-                reader = "pdfplumber" if tool != "ours" else "pdfium"
-                with CpuTimer() as t:
-                    extraction = ours_extraction(data, path.name, reader)
-                grids = [table.header + table.rows for table in extraction.tables]
-                if tool == "ours":
-                    for kind, count in extraction.page_readers.items():
-                        readers[kind] += count
-            else:
-                with CpuTimer() as t:
-                    grids = extract(path, pages)
-            seconds[tool] += t.cpu
-            found[tool] += sum(cell_found(cell, grids) for cell in cells)
+        best: dict[str, float] = {}
+        for attempt in range(REPEATS.get(ctx.mode, 1)):
+            for tool, extract in tools:
+                gc.collect()  # no tool pays for collecting what the one before it left
+                if tool.startswith("ours"):
+                    reader = "pdfplumber" if tool != "ours" else "pdfium"
+                    with CpuTimer() as t:
+                        extraction = ours_extraction(data, path.name, reader)
+                    grids = [table.header + table.rows for table in extraction.tables]
+                    if tool == "ours" and attempt == 0:
+                        for kind, count in extraction.page_readers.items():
+                            readers[kind] += count
+                else:
+                    with CpuTimer() as t:
+                        grids = extract(path, pages)
+                best[tool] = min(best.get(tool, t.cpu), t.cpu)
+                if attempt == 0:
+                    found[tool] += sum(cell_found(cell, grids) for cell in cells)
+        for tool, cpu in best.items():
+            seconds[tool] += cpu
     docs = len(documents)
     ctx.note(f"pdf: {n_pages} pages of {docs} corpus document{'s' * (docs != 1)}, {total} annotated cells; "
              f"{'every page of every corpus PDF' if ctx.mode == 'full' else 'some annotated pages of one document (a ' + ctx.mode + ' run)'}; "

@@ -94,9 +94,14 @@ def export(db_path, out_dir, fmt: str = "csv") -> Path:
     return target
 
 
+# columns of the views that only serve queries inside one database (a rowid is no identifier a file keeps)
+QUERY_ONLY_COLUMNS = {"line_rowid"}
+
+
 def _read(conn, name):
-    cursor = conn.execute(f"select * from [{name}]")
-    columns = [c[0] for c in cursor.description]
+    names = [c[0] for c in conn.execute(f"select * from [{name}] limit 0").description]
+    columns = [c for c in names if c not in QUERY_ONLY_COLUMNS]
+    cursor = conn.execute(f"select {', '.join(f'[{c}]' for c in columns)} from [{name}]")
     return columns, cursor.fetchall()
 
 

@@ -150,7 +150,7 @@ VIEWS = {
     """,
     # budget_lines of the published tables, with labels (CROSS JOIN: budget_lines' indexes first)
     "published_lines": f"""
-        select l.id, l.document_id, l.district, l.department, l.fiscal_year, l.stage, s.label as stage_label,
+        select l.id, l.rowid as line_rowid, l.document_id, l.district, l.department, l.fiscal_year, l.stage, s.label as stage_label,
                l.table_kind, tk.label as table_kind_label, l.table_title, l.classification,
                l.subject_code, l.subject_name, l.level, l.parent_code, l.item, l.measure,
                m.label as measure_label, l.year, l.basis, b.label as basis_label,

@@ -38,6 +38,7 @@ def test_csv_export_writes_every_published_view_and_describes_it(db_path, tmp_pa
         rows = list(csv.DictReader(f))
     assert len(rows) == count(db_path, "published_lines") == lines["stats"]["rows"]
     assert [f["name"] for f in lines["schema"]["fields"]] == list(rows[0])
+    assert "line_rowid" not in rows[0]  # SQLite's rowid serves queries in the database, no file keeps it
     # the seed's 住房公积金 2026: 23.99 万元, exact in 分
     [seed] = [r for r in rows if r["department"] == sample.BIGDATA and r["subject_code"] == "2210201"
               and r["year"] == "2026" and r["measure"] == "total"]
