@@ -15,6 +15,7 @@ import pytest
 from budgets import db as database
 from budgets import fulltext, publish
 from budgets.pipeline import Source, read_bytes
+from search_index import assert_index_exact as assert_exact, indexed_rowids, rowids_with_text
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.html"
@@ -28,21 +29,6 @@ def seed_reading():
 def load(db, reading) -> None:
     database.load_document(db, reading.document, reading.lines, reading.paragraphs, reading.tables,
                            reading.unplaced)
-
-
-def indexed_rowids(conn, table: str) -> list[int]:
-    return [r[0] for r in conn.execute(f"SELECT rowid FROM [{table}_fts_docsize] ORDER BY rowid")]
-
-
-def rowids_with_text(conn, table: str) -> list[int]:
-    column = fulltext.FTS_COLUMNS[table][0]
-    return [r[0] for r in conn.execute(f"SELECT rowid FROM [{table}] WHERE {column} <> '' ORDER BY rowid")]
-
-
-def assert_exact(conn, table: str) -> None:
-    """FTS5's own check passes and the index holds exactly the rows with text."""
-    conn.execute(f"INSERT INTO [{table}_fts] ([{table}_fts]) VALUES ('integrity-check')")
-    assert indexed_rowids(conn, table) == rowids_with_text(conn, table)
 
 
 def search(conn, query: str) -> list[tuple]:

@@ -21,8 +21,9 @@ from pathlib import Path
 import pytest
 
 from budgets import db as database
-from budgets import fulltext, publish
+from budgets import publish
 from budgets.pipeline import Source, read_bytes
+from search_index import assert_index_exact
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_HTML = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.html"
@@ -74,11 +75,7 @@ def assert_searchable(path: Path) -> None:
     conn = sqlite3.connect(path)
     try:
         for table in database.SEARCHED_CHILDREN:
-            conn.execute(f"INSERT INTO {table}_fts ({table}_fts) VALUES ('integrity-check')")
-            indexed = conn.execute(f"SELECT rowid FROM {table}_fts_docsize ORDER BY rowid").fetchall()
-            column = fulltext.FTS_COLUMNS[table][0]
-            with_text = conn.execute(f"SELECT rowid FROM {table} WHERE {column} <> '' ORDER BY rowid").fetchall()
-            assert indexed == with_text, table
+            assert_index_exact(conn, table)
             assert conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?",
                                 [f"{table}_ai"]).fetchone(), f"{table}_ai is back"
     finally:
