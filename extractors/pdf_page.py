@@ -15,8 +15,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from pdfplumber.utils import extract_text as chars_to_text
+from pdfplumber.utils.text import LIGATURES
 
 from extractors import pdf_pdfium
+from extractors.pdf_cells import find_tables
 from extractors import vocabulary as v
 from extractors.pdf_grid import Layout, build_grid, cell_text, cells_from_boxes, is_body_row, split_layout, stack_halves
 from extractors.pdf_lines import Line, text_lines
@@ -93,10 +95,10 @@ def read_page(page, number: int, settings: PdfSettings = SETTINGS) -> tuple[list
     found = []
     boxes = []
     chars = _CharIndex([c for c in ruled.chars if c.get("text", "").strip()])
-    for table in ruled.find_tables(settings.table_settings()):
+    for table in find_tables(ruled, settings.table_settings()):
         cell_boxes = list(table.cells)
         # a glyph belongs to the cell its centre is in: tall glyphs overhang the rule below them
-        texts = [cell_text(chars_to_text(chars.within(box), x_tolerance=settings.x_tolerance))
+        texts = [cell_text(one_line_text(chars.within(box), settings.x_tolerance))
                  for box in cell_boxes]
         cells, columns = cells_from_boxes(cell_boxes, texts)
         grid = build_grid(cells, columns)
@@ -164,6 +166,28 @@ def _row_from_words(words: list[dict], columns: list[tuple[float, float]]) -> li
             return None  # a word outside the table's columns: not one of its rows
         row[k] += w["text"]
     return row
+
+
+def one_line_text(chars: list[dict], x_tolerance: float) -> str:
+    """pdfplumber's `extract_text(chars, x_tolerance=…)`, computed directly for what most cells
+    hold: upright glyphs on one line (one `top`), none of them blank. pdfplumber then makes one
+    line of them ordered by x0 (a stable sort), starts a new word where a glyph begins more than
+    x_tolerance right of the previous one's end, joins words with a space and expands ligatures
+    (its other test, a glyph beginning left of the previous one, cannot hold once sorted). Anything else (several lines, turned text, blanks) is left to pdfplumber."""
+    if not chars:
+        return ""
+    top = chars[0]["top"]
+    for c in chars:
+        if c["top"] != top or not c["upright"] or not c["text"] or c["text"].isspace():
+            return chars_to_text(chars, x_tolerance=x_tolerance)
+    parts = []
+    previous = None
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if previous is not None and c["x0"] > previous["x1"] + x_tolerance:
+            parts.append(" ")
+        parts.append(LIGATURES.get(c["text"], c["text"]))
+        previous = c
+    return "".join(parts)
 
 
 class _CharIndex:

@@ -13,7 +13,7 @@ PDFium gives into exactly the objects `extractors.pdf_page` reads from a pdfplum
 - rules: the page's path objects, forms descended and their matrices composed, clip-only paths
   skipped; each path is handed to pdfminer's own `paint_path` and pdfplumber's own
   `process_object`, so lines, rects and curves (and their edges) come out as pdfplumber makes
-  them. The table finder is pdfplumber's own `TableFinder`.
+  them. The table finder is pdfplumber's own `TableFinder`, its cell step in `pdf_cells`.
 
 What PDFium cannot give the same way stays with pdfplumber, page by page (`page_or_none` says
 None): text that is not upright (a sideways table, a page whose /Rotate disagrees with its
@@ -28,7 +28,8 @@ from types import SimpleNamespace
 
 from pdfplumber import utils as plumber_utils
 from pdfplumber.container import Container
-from pdfplumber.table import TableFinder, TableSettings
+
+from extractors import pdf_cells
 
 try:
     import pypdfium2 as pdfium
@@ -41,6 +42,19 @@ _MOVETO, _LINETO, _BEZIERTO = 2, 0, 1
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 # a code point PDFium gives a glyph it could not map (pdfminer prints "(cid:N)" for those)
 _UNMAPPED = {0, 0xFFFD, 0xFFFE, 0xFFFF}
+
+
+def _address_binding(function):
+    """`function` (a PDFium function returning a page object) giving a plain address, an int
+    or None: pypdfium2's binding wraps each result in a new pointer object, which cannot be a
+    key. The same C function, called through a prototype of our own."""
+    if raw is None:  # pragma: no cover
+        return None
+    prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
+    return prototype(ctypes.cast(function, ctypes.c_void_p).value)
+
+
+_text_object_address = _address_binding(raw.FPDFText_GetTextObject)
 
 
 class PdfiumPasswordError(Exception):
@@ -98,7 +112,7 @@ def _matrix(obj) -> tuple:
     m = raw.FS_MATRIX()
     if not raw.FPDFPageObj_GetMatrix(obj, m):
         return _IDENTITY
-    return (_f(m.a), _f(m.b), _f(m.c), _f(m.d), _f(m.e), _f(m.f))
+    return (round(m.a, 4), round(m.b, 4), round(m.c, 4), round(m.d, 4), round(m.e, 4), round(m.f, 4))  # as _f
 
 
 class _PageGeometry:
@@ -149,7 +163,7 @@ class PdfiumPage(Container):
         return plumber_utils.extract_words(self.chars, **kwargs)
 
     def find_tables(self, table_settings=None) -> list:
-        return TableFinder(self, TableSettings.resolve(table_settings)).tables
+        return pdf_cells.find_tables(self, table_settings)
 
     def flush_cache(self, properties=None) -> None:
         super().flush_cache(properties)
@@ -207,7 +221,9 @@ def _chars(page, ctm, geometry: _PageGeometry) -> list[dict] | None:
         m = raw.FS_MATRIX()
         chars = []
         is_generated, map_error = raw.FPDFText_IsGenerated, raw.FPDFText_HasUnicodeMapError
-        loose_box, get_matrix, font_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetMatrix, raw.FPDFText_GetFontSize
+        loose_box, text_object = raw.FPDFText_GetLooseCharBox, _text_object_address
+        # a glyph's matrix and font size are its text object's: read once per object
+        styles: dict[int | None, tuple] = {}
         for i in range(n):
             ch = text[i]
             code = ord(ch)
@@ -219,22 +235,25 @@ def _chars(page, ctm, geometry: _PageGeometry) -> list[dict] | None:
             if ch in "\r\n":
                 continue
             loose_box(textpage, i, rect)
-            get_matrix(textpage, i, m)
-            size = font_size(textpage, i)
-            a, b, c, d = m.a, m.b, m.c, m.d
+            owner = text_object(textpage, i)
+            style = styles.get(owner) if owner else None
+            if style is None:
+                style = _style(textpage, i, m, ctm if rotated else None)
+                if owner:
+                    styles[owner] = style
+            matrix, rise = style
+            if rise is None:
+                # sideways, mirrored or upside-down text (pdfminer calls the last upright, but
+                # it advances leftwards): pdfplumber's reading, and its turning of the page
+                return None
             left, right, bottom, top = round(rect.left, 4), round(rect.right, 4), round(rect.bottom, 4), rect.top
             if rotated:
-                a, b, c, d = a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
                 xs, ys = [], []
                 for px, py in ((left, bottom), (right, bottom), (left, top), (right, top)):
                     xs.append(ra * px + rc * py + re_)
                     ys.append(rb * px + rd * py + rf)
                 left, right, bottom = min(xs), max(xs), min(ys)
-            if not (a * d > 0 and b * c <= 0) or a < 0:
-                # sideways, mirrored or upside-down text (pdfminer calls the last upright, but
-                # it advances leftwards): pdfplumber's reading, and its turning of the page
-                return None
-            y1 = bottom + size * abs(d)
+            y1 = bottom + rise
             top_ = (height - y1) + mb_top
             chars.append({
                 "object_type": "char", "page_number": geometry.page_number, "text": ch,
@@ -242,50 +261,76 @@ def _chars(page, ctm, geometry: _PageGeometry) -> list[dict] | None:
                 "x0": left + mb_x0, "y0": bottom, "x1": right + mb_x0, "y1": y1,
                 "width": right - left, "height": y1 - bottom,
                 "top": top_, "bottom": (height - bottom) + mb_top, "doctop": doctop0 + top_,
-                "matrix": (m.a, m.b, m.c, m.d, m.e, m.f),
+                "matrix": matrix,
             })
         return chars
     finally:
         raw.FPDFText_ClosePage(textpage)
 
 
+def _style(textpage, i, m, rotation) -> tuple:
+    """(matrix, rise) of glyph i's text object: rise is how far its top is above its bottom
+    (font size · |d|), None when the text is not upright and left to right once the page's
+    /Rotate (`rotation`, a matrix, or None) is applied."""
+    raw.FPDFText_GetMatrix(textpage, i, m)
+    matrix = (m.a, m.b, m.c, m.d, m.e, m.f)
+    a, b, c, d = matrix[:4]
+    if rotation is not None:
+        ra, rb, rc, rd = rotation[:4]
+        a, b, c, d = a * ra + b * rc, a * rb + b * rd, c * ra + d * rc, c * rb + d * rd
+    if not (a * d > 0 and b * c <= 0) or a < 0:
+        return matrix, None
+    return matrix, raw.FPDFText_GetFontSize(textpage, i) * abs(d)
+
+
 def _walk(page, ctm, geometry: _PageGeometry, paths: list, images: list) -> None:
     """Every path (as pdfplumber's line/rect/curve dicts) and image on the page, forms descended."""
-    stack = [(raw.FPDFPage_CountObjects(page.raw), lambda i, p=page.raw: raw.FPDFPage_GetObject(p, i), ctm)]
+    get_type, buffers = raw.FPDFPageObj_GetType, _PathBuffers()
+    stack = [(raw.FPDFPage_CountObjects(page.raw), page.raw, raw.FPDFPage_GetObject, ctm)]
     while stack:
-        count, get, outer = stack.pop()
+        count, owner, get, outer = stack.pop()
         for i in range(count):
-            obj = get(i)
-            kind = raw.FPDFPageObj_GetType(obj)
+            obj = get(owner, i)
+            kind = get_type(obj)
             if kind == _PATH:
-                _path(obj, _mult(_matrix(obj), outer), geometry, paths)
+                _path(obj, outer, geometry, paths, buffers)
             elif kind == _FORM:
                 inner = _mult(_matrix(obj), outer)
-                stack.append((raw.FPDFFormObj_CountObjects(obj), lambda j, f=obj: raw.FPDFFormObj_GetObject(f, j), inner))
+                stack.append((raw.FPDFFormObj_CountObjects(obj), obj, raw.FPDFFormObj_GetObject, inner))
             elif kind == _IMAGE:
                 images.append({"object_type": "image", "page_number": geometry.page_number})
 
 
-def _path(obj, matrix, geometry: _PageGeometry, out: list) -> None:
-    fill_mode, stroke = ctypes.c_int(0), ctypes.c_int(0)
+class _PathBuffers:
+    """The C out-parameters `_path` reads into, made once per page rather than once per path."""
+
+    def __init__(self):
+        self.fill_mode, self.stroke = ctypes.c_int(0), ctypes.c_int(0)
+        self.width, self.x, self.y = ctypes.c_float(0), ctypes.c_float(0), ctypes.c_float(0)
+
+
+def _path(obj, outer, geometry: _PageGeometry, out: list, buffers: _PathBuffers) -> None:
+    fill_mode, stroke = buffers.fill_mode, buffers.stroke
     if not raw.FPDFPath_GetDrawMode(obj, fill_mode, stroke):
         return
     fill, stroke_ = fill_mode.value != 0, bool(stroke.value)
     if not fill and not stroke_:
         return  # a clipping path (W n): pdfminer paints nothing for it
-    width = ctypes.c_float(0)
+    width = buffers.width
     raw.FPDFPageObj_GetStrokeWidth(obj, width)
     n = raw.FPDFPath_CountSegments(obj)
-    a, b, c, d, e, f = matrix
-    x, y = ctypes.c_float(), ctypes.c_float()
+    a, b, c, d, e, f = _mult(_matrix(obj), outer)
+    x, y = buffers.x, buffers.y
+    get_segment, get_point = raw.FPDFPath_GetPathSegment, raw.FPDFPathSegment_GetPoint
+    get_kind, get_close = raw.FPDFPathSegment_GetType, raw.FPDFPathSegment_GetClose
     segments: list[tuple] = []
     bezier: list[float] = []
     for i in range(n):
-        seg = raw.FPDFPath_GetPathSegment(obj, i)
-        raw.FPDFPathSegment_GetPoint(seg, x, y)
-        px, py = _f(x.value), _f(y.value)
+        seg = get_segment(obj, i)
+        get_point(seg, x, y)
+        px, py = round(x.value, 4), round(y.value, 4)  # as _f
         qx, qy = a * px + c * py + e, b * px + d * py + f
-        kind = raw.FPDFPathSegment_GetType(seg)
+        kind = get_kind(seg)
         if kind == _MOVETO:
             segments.append(("m", qx, qy))
         elif kind == _LINETO:
@@ -295,7 +340,7 @@ def _path(obj, matrix, geometry: _PageGeometry, out: list) -> None:
             if len(bezier) == 6:
                 segments.append(("c", *bezier))
                 bezier = []
-        if raw.FPDFPathSegment_GetClose(seg):
+        if get_close(seg):
             segments.append(("h",))
     if segments:
         _paint(segments, stroke_, fill, fill_mode.value == 1, _f(width.value), geometry, out)
