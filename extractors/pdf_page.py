@@ -18,8 +18,8 @@ from pdfplumber.utils import extract_text as chars_to_text
 from pdfplumber.utils.text import LIGATURES
 
 from extractors import pdf_pdfium
-from extractors.pdf_cells import find_tables
 from extractors import vocabulary as v
+from extractors.pdf_cells import find_tables
 from extractors.pdf_grid import Layout, build_grid, cell_text, cells_from_boxes, is_body_row, split_layout, stack_halves
 from extractors.pdf_lines import Line, text_lines
 from extractors.pdf_settings import SETTINGS, PdfSettings
@@ -173,7 +173,8 @@ def one_line_text(chars: list[dict], x_tolerance: float) -> str:
     hold: upright glyphs on one line (one `top`), none of them blank. pdfplumber then makes one
     line of them ordered by x0 (a stable sort), starts a new word where a glyph begins more than
     x_tolerance right of the previous one's end, joins words with a space and expands ligatures
-    (its other test, a glyph beginning left of the previous one, cannot hold once sorted). Anything else (several lines, turned text, blanks) is left to pdfplumber."""
+    (its other test, a glyph beginning left of the previous one, cannot hold once sorted).
+    Anything else (several lines, turned text, blanks) is left to pdfplumber."""
     if not chars:
         return ""
     top = chars[0]["top"]

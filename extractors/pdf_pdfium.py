@@ -44,17 +44,18 @@ _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 _UNMAPPED = {0, 0xFFFD, 0xFFFE, 0xFFFF}
 
 
-def _address_binding(function):
-    """`function` (a PDFium function returning a page object) giving a plain address, an int
+def _address_binding(name: str):
+    """PDFium's function `name` (one returning a page object) giving a plain address, an int
     or None: pypdfium2's binding wraps each result in a new pointer object, which cannot be a
     key. The same C function, called through a prototype of our own."""
     if raw is None:  # pragma: no cover
         return None
+    function = getattr(raw, name)
     prototype = ctypes.CFUNCTYPE(ctypes.c_void_p, *function.argtypes)
     return prototype(ctypes.cast(function, ctypes.c_void_p).value)
 
 
-_text_object_address = _address_binding(raw.FPDFText_GetTextObject)
+_text_object_address = _address_binding("FPDFText_GetTextObject")
 
 
 class PdfiumPasswordError(Exception):
