@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from pdfplumber.utils import extract_text
 
-from conftest import CORPUS, needs_corpus
-from extractors import pdf_pdfium
-from extractors.pdf_page import _CharIndex, _is_fill, one_line_text
+from conftest import needs_corpus
+from corpus_pages import ruled_pdfium_pages
+from extractors.pdf_page import _CharIndex, one_line_text
 from extractors.pdf_settings import SETTINGS
 
 TOLERANCE = SETTINGS.x_tolerance
@@ -72,24 +72,15 @@ def test_no_glyphs_no_text():
 def test_every_cell_of_the_corpus_reads_as_pdfplumber_reads_it():
     """Every cell of every ruled table on every page PDFium reads, as `read_page` cuts it."""
     differences, one_line, cells = [], 0, 0
-    for path in sorted(CORPUS.rglob("*.pdf")):
-        document = pdf_pdfium.open_document(path.read_bytes())
-        try:
-            for index in range(len(document)):
-                page = pdf_pdfium.read_pdfium_page(document, index)
-                if page is None:
-                    continue
-                ruled = page.filter(lambda obj: not _is_fill(obj))
-                chars = _CharIndex([c for c in ruled.chars if c.get("text", "").strip()])
-                for table in ruled.find_tables(SETTINGS.table_settings()):
-                    for box in table.cells:
-                        within = chars.within(box)
-                        cells += 1
-                        one_line += bool(within) and len({c["top"] for c in within}) == 1
-                        ours, theirs = both(within)
-                        if ours != theirs:
-                            differences.append(f"{path.name} page {index + 1} cell {box}: {ours!r} vs {theirs!r}")
-        finally:
-            document.close()
+    for name, number, ruled in ruled_pdfium_pages():
+        chars = _CharIndex([c for c in ruled.chars if c.get("text", "").strip()])
+        for table in ruled.find_tables(SETTINGS.table_settings()):
+            for box in table.cells:
+                within = chars.within(box)
+                cells += 1
+                one_line += bool(within) and len({c["top"] for c in within}) == 1
+                ours, theirs = both(within)
+                if ours != theirs:
+                    differences.append(f"{name} page {number} cell {box}: {ours!r} vs {theirs!r}")
     assert not differences, "\n".join(differences[:20])
     assert cells > 10_000 and one_line > cells / 2  # the direct reading is the common case

@@ -10,10 +10,9 @@ import pytest
 from pdfplumber.table import TableFinder as PlumberTableFinder
 from pdfplumber.table import TableSettings, edges_to_intersections, intersections_to_cells
 
-from conftest import CORPUS, needs_corpus
-from extractors import pdf_pdfium
+from conftest import needs_corpus
+from corpus_pages import ruled_pdfium_pages
 from extractors.pdf_cells import cells_of, find_tables
-from extractors.pdf_page import _is_fill
 from extractors.pdf_settings import SETTINGS
 
 
@@ -58,21 +57,12 @@ def test_no_rules_no_cells():
 def test_every_corpus_page_gives_pdfplumbers_cells_and_tables():
     settings = TableSettings.resolve(SETTINGS.table_settings())
     differences, cells = [], 0
-    for path in sorted(CORPUS.rglob("*.pdf")):
-        document = pdf_pdfium.open_document(path.read_bytes())
-        try:
-            for index in range(len(document)):
-                page = pdf_pdfium.read_pdfium_page(document, index)
-                if page is None:
-                    continue
-                ruled = page.filter(lambda obj: not _is_fill(obj))
-                theirs = PlumberTableFinder(ruled, settings)
-                cells += len(theirs.cells)
-                if cells_of(theirs.intersections) != theirs.cells:
-                    differences.append(f"{path.name} page {index + 1}: the cells differ")
-                if [t.cells for t in find_tables(ruled, SETTINGS.table_settings())] != [t.cells for t in theirs.tables]:
-                    differences.append(f"{path.name} page {index + 1}: the tables differ")
-        finally:
-            document.close()
+    for name, number, ruled in ruled_pdfium_pages():
+        theirs = PlumberTableFinder(ruled, settings)
+        cells += len(theirs.cells)
+        if cells_of(theirs.intersections) != theirs.cells:
+            differences.append(f"{name} page {number}: the cells differ")
+        if [t.cells for t in find_tables(ruled, SETTINGS.table_settings())] != [t.cells for t in theirs.tables]:
+            differences.append(f"{name} page {number}: the tables differ")
     assert not differences, "\n".join(differences[:20])
     assert cells > 10_000
