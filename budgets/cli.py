@@ -113,6 +113,27 @@ def ingest(paths, db, strict, batch):
 
 @cli.command(context_settings=CONTEXT, epilog="""\b
 Examples:
+  budgets ingest ../shared/cities-2026 --db /tmp/cities.db && budgets health --db /tmp/cities.db
+  budgets health --documents           one line per document too
+  budgets health --misses              every row and parent that does not add up, with its page""")
+@click.option("--documents", is_flag=True, help="also one line per document")
+@click.option("--misses", is_flag=True, help="list each identity that fails: document, page, table, row")
+@click.option("--json", "as_json", is_flag=True, help="the whole report as JSON")
+@db_option(reads=True)
+def health(documents, misses, as_json, db):
+    """How well the loaded tables agree with the documents' own arithmetic.
+
+    Per group of documents (the city a file name starts with, '广州__…', else the district)
+    and in all: rows where 合计 = 基本支出 + 项目支出 holds, parents equal to the sum of their
+    children, column-number rows loaded as amounts, unplaced cells, lines without a code in
+    coded tables, doubtful tables, document statuses and the audit's errors. Run it on a
+    corpus before and after a change to the readers."""
+    require_database(db)
+    return invoke("health", documents=documents, misses=misses, json=as_json, db=db)
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
   budgets crawl --site cqtn
   budgets crawl --site cqtn --site jiangjin --year 2026
   budgets crawl --all --db /srv/budgets/budgets.db

@@ -1,0 +1,280 @@
+"""How well what was loaded agrees with the documents' own arithmetic: the development loop's
+measure (`budgets health`).
+
+Everything here is computed from the database alone, independently of how the readers decided
+anything, so a reading that went wrong shows even where the reader was sure of itself:
+
+- row identity: within one printed row and year, 合计 = 基本支出 + 项目支出;
+- hierarchy: within one column of a table, a parent subject = the sum of its children printed
+  under it (each classification on its own);
+- column-number lines: a row of column numbers (栏次 1 2 3 …, ** 1 2, 行次) loaded as amounts;
+- unplaced cells, and lines without a code in tables that are organised by subject code;
+- doubtful tables (their identities fail under every reading), documents ok / partial / failed,
+  documents ``ok`` with tables but not one line, and the audit's errors.
+
+Each figure is compared with `extractors.identities`, the project's one arithmetic.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+from budgets.revisions import CURRENT_IDS
+from extractors import vocabulary as v
+from extractors.identities import MISMATCH, Amount, compare, total
+
+_COLUMN_MARKERS = {"栏次", "行次", "栏号", "*", "**", "***"}
+_INTEGER = re.compile(r"^\d{1,2}$")
+
+
+def is_column_number_row(source_text: str) -> bool:
+    """A printed row that numbers the columns (栏次 | 1 | 2 | 3, ** ** 1 2, 行次 …) rather than
+    giving amounts: integers counting up from 1 with nothing beside them but markers (栏次, 行次,
+    *), at least three of them where no marker says so."""
+    tokens = [t for t in re.split(r"[|\s]+", source_text or "") if t]
+    numbers = [int(t) for t in tokens if _INTEGER.match(t)]
+    markers = [t for t in tokens if not _INTEGER.match(t)]
+    if not numbers or any(t not in _COLUMN_MARKERS for t in markers):
+        return False
+    if not markers and len(numbers) < 3:
+        return False
+    return numbers == list(range(1, len(numbers) + 1))
+
+
+@dataclass
+class Tally:
+    """Counts of one document or of a group of documents."""
+
+    documents: int = 0
+    status: dict = field(default_factory=lambda: defaultdict(int))
+    pages: int = 0
+    tables: int = 0
+    lines: int = 0
+    rows_checked: int = 0
+    rows_held: int = 0
+    parents_checked: int = 0
+    parents_held: int = 0
+    column_number_lines: int = 0
+    unplaced: int = 0
+    coded_table_lines: int = 0
+    uncoded_lines: int = 0
+    doubtful_tables: int = 0
+    ok_without_lines: int = 0
+    errors: int = 0
+    misses: list = field(default_factory=list)
+
+    def add(self, other: "Tally") -> None:
+        for name in ("documents", "pages", "tables", "lines", "rows_checked", "rows_held", "parents_checked",
+                     "parents_held", "column_number_lines", "unplaced", "coded_table_lines", "uncoded_lines",
+                     "doubtful_tables", "ok_without_lines", "errors"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for status, n in other.status.items():
+            self.status[status] += n
+
+    def as_dict(self) -> dict:
+        out = {name: getattr(self, name) for name in (
+            "documents", "pages", "tables", "lines", "rows_checked", "rows_held", "parents_checked", "parents_held",
+            "column_number_lines", "unplaced", "coded_table_lines", "uncoded_lines", "doubtful_tables",
+            "ok_without_lines", "errors")}
+        out["status"] = dict(self.status)
+        out["row_identity_share"] = share(self.rows_held, self.rows_checked)
+        out["hierarchy_share"] = share(self.parents_held, self.parents_checked)
+        out["unplaced_share"] = share(self.unplaced, self.lines)
+        out["uncoded_share"] = share(self.uncoded_lines, self.coded_table_lines)
+        return out
+
+
+def share(part: int, whole: int) -> float | None:
+    return round(part / whole, 4) if whole else None
+
+
+def _amount(line) -> Amount:
+    return Amount.of_line({"amount_fen": line["amount_fen"], "unit_printed": line["unit_printed"]})
+
+
+def row_identity(lines: list) -> tuple[int, int, list]:
+    """(rows checked, rows that hold, misses) of 合计 = 基本支出 + 项目支出 over one table's lines.
+    Where a row prints a measure twice (a group's 小计 beside the row's total) the leftmost one
+    is the row's."""
+    by_row: dict[tuple, dict] = defaultdict(dict)
+    for line in sorted(lines, key=lambda ln: ln["column_index"]):
+        if line["measure"] in ("total", "basic", "project"):
+            by_row[(line["row_index"], line["year"], line["basis"])].setdefault(line["measure"], line)
+    checked = held = 0
+    misses = []
+    for key, found in by_row.items():
+        if len(found) < 3:
+            continue
+        checked += 1
+        whole = _amount(found["total"])
+        if compare(total([_amount(found["basic"]), _amount(found["project"])]), whole) != MISMATCH:
+            held += 1
+        else:
+            misses.append(("row", found["total"]))
+    return checked, held, misses
+
+
+def hierarchy(lines: list) -> tuple[int, int, list]:
+    """(parents checked, parents that hold, misses): within one column, each subject printed with
+    children equals their sum, each classification on its own."""
+    by_column: dict[tuple, list] = defaultdict(list)
+    for line in lines:
+        if line["subject_code"]:
+            by_column[(line["column_index"], line["classification"])].append(line)
+    checked = held = 0
+    misses = []
+    for column in by_column.values():
+        by_code: dict[str, list] = defaultdict(list)
+        for line in column:
+            by_code[line["subject_code"]].append(line)
+        children: dict[str, list] = defaultdict(list)
+        for line in column:
+            if line["parent_code"]:
+                children[line["parent_code"]].append(line)
+        for code, kids in children.items():
+            parents = by_code.get(code)
+            if not parents:
+                continue
+            for parent in parents[:1]:
+                checked += 1
+                if compare(total(map(_amount, kids)), _amount(parent)) != MISMATCH:
+                    held += 1
+                else:
+                    misses.append(("parent", parent))
+    return checked, held, misses
+
+
+def _uncoded(lines: list) -> tuple[int, int]:
+    """(lines, lines without a code) of a table organised by subject code: one where most rows
+    that are not totals print a code."""
+    rows: dict[int, tuple[bool, bool]] = {}
+    for line in lines:
+        bare = v.ITEM_NUMBERING.sub("", (line["item"] or "").split("/")[-1])
+        is_total = v.label_key(bare) in v.TOTAL_LABELS
+        rows[line["row_index"]] = (bool(line["subject_code"]), is_total)
+    body = [coded for coded, is_total in rows.values() if not is_total]
+    if not body or sum(body) * 2 < len(body):
+        return 0, 0
+    coded_rows = {r for r, (coded, _) in rows.items() if coded}
+    considered = [ln for ln in lines if not rows[ln["row_index"]][1]]
+    return len(considered), sum(1 for ln in considered if ln["row_index"] not in coded_rows)
+
+
+def group_of(document: dict) -> str:
+    """A document's group in the report: the city its file name starts with ('广州__…pdf', as the
+    shared corpus of many cities names them), else its district."""
+    name = PurePath(document.get("raw_path") or "").name
+    if "__" in name:
+        return name.split("__", 1)[0]
+    return document.get("district") or "(no district)"
+
+
+def document_health(db, document: dict) -> Tally:
+    tally = Tally(documents=1, pages=document.get("pages") or 0, tables=document.get("tables") or 0,
+                  lines=document.get("lines") or 0)
+    tally.status[document.get("status") or "?"] += 1
+    lines = [dict(zip(_LINE_FIELDS, row)) for row in db.execute(
+        f"SELECT {', '.join(_LINE_FIELDS)} FROM budget_lines WHERE document_id = ?", [document["id"]])]
+    by_table: dict[int, list] = defaultdict(list)
+    for line in lines:
+        if is_column_number_row(line["source_text"]):
+            tally.column_number_lines += 1
+        by_table[line["table_index"]].append(line)
+    for table_lines in by_table.values():
+        for check, counts in (("row", row_identity(table_lines)), ("parent", hierarchy(table_lines))):
+            checked, held, misses = counts
+            if check == "row":
+                tally.rows_checked += checked
+                tally.rows_held += held
+            else:
+                tally.parents_checked += checked
+                tally.parents_held += held
+            tally.misses.extend(misses)
+        considered, uncoded = _uncoded(table_lines)
+        tally.coded_table_lines += considered
+        tally.uncoded_lines += uncoded
+    tally.unplaced = db.execute("SELECT count(*) FROM unplaced_cells WHERE document_id = ?",
+                                [document["id"]]).fetchone()[0]
+    if "confidence" in _columns(db, "tables"):
+        tally.doubtful_tables = db.execute(
+            "SELECT count(*) FROM tables WHERE document_id = ? AND confidence = 'doubtful'",
+            [document["id"]]).fetchone()[0]
+    if document.get("status") == "ok" and not lines and db.execute(
+            "SELECT count(*) FROM tables WHERE document_id = ? AND table_kind NOT IN ({})".format(
+                ", ".join("?" * len(v.TEXT_TABLE_KINDS))), [document["id"], *v.TEXT_TABLE_KINDS]).fetchone()[0]:
+        tally.ok_without_lines = 1
+    tally.errors = db.execute("SELECT count(*) FROM findings WHERE document_id = ? AND severity = 'error'",
+                              [document["id"]]).fetchone()[0]
+    return tally
+
+
+_LINE_FIELDS = ("table_index", "row_index", "column_index", "subject_code", "parent_code", "classification",
+                "item", "measure", "year", "basis", "amount_fen", "unit_printed", "source_text", "page",
+                "table_title")
+
+
+def _columns(db, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info([{table}])")}
+
+
+@dataclass
+class Report:
+    documents: list[tuple[dict, Tally]]
+    groups: dict[str, Tally]
+    whole: Tally
+
+
+def health(db) -> Report:
+    """The health of every current document of the database (superseded revisions left out)."""
+    columns = ("id", "raw_path", "url", "district", "department", "title", "status", "pages", "tables", "lines",
+               "error")
+    documents = [dict(zip(columns, row)) for row in db.execute(
+        f"SELECT {', '.join(columns)} FROM documents WHERE id IN ({CURRENT_IDS}) ORDER BY raw_path, url, id")]
+    per_document = []
+    groups: dict[str, Tally] = {}
+    whole = Tally()
+    for document in documents:
+        tally = document_health(db, document)
+        per_document.append((document, tally))
+        groups.setdefault(group_of(document), Tally()).add(tally)
+        whole.add(tally)
+    return Report(per_document, dict(sorted(groups.items())), whole)
+
+
+def _pct(value: float | None) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+HEADER = (f"{'':<14}{'docs':>5}{'ok':>4}{'part':>5}{'fail':>5}{'lines':>8}{'row =':>8}{'parent =':>9}"
+          f"{'col#':>6}{'unplaced':>9}{'uncoded':>8}{'doubt':>6}{'ok∅':>4}{'errors':>7}")
+
+
+def _cell(text: str, width: int) -> str:
+    """`text` cut and padded to `width` terminal columns (a Chinese character takes two)."""
+    out, used = "", 0
+    for ch in text:
+        w = 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+        if used + w > width:
+            break
+        out, used = out + ch, used + w
+    return out + " " * (width - used)
+
+
+def format_row(name: str, tally: Tally) -> str:
+    d = tally.as_dict()
+    status = tally.status
+    return (f"{_cell(name, 14)}{tally.documents:>5}{status.get('ok', 0):>4}{status.get('partial', 0):>5}"
+            f"{sum(n for s, n in status.items() if s not in ('ok', 'partial')):>5}{tally.lines:>8}"
+            f"{_pct(d['row_identity_share']):>8}{_pct(d['hierarchy_share']):>9}{tally.column_number_lines:>6}"
+            f"{_pct(d['unplaced_share']):>9}{_pct(d['uncoded_share']):>8}{tally.doubtful_tables:>6}"
+            f"{tally.ok_without_lines:>4}{tally.errors:>7}")
+
+
+LEGEND = ("row = : rows where 合计 = 基本支出 + 项目支出 holds; parent = : parents equal to the sum of "
+          "their children;\ncol# : column-number lines loaded as amounts; unplaced : unplaced cells per "
+          "line; uncoded : lines without a code in coded tables;\ndoubt : doubtful tables; ok∅ : documents "
+          "'ok' with tables but no line; errors : the audit's error findings; fail : failed, needs_ocr, "
+          "unsupported")
