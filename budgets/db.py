@@ -62,6 +62,10 @@ UNPLACED_COLUMNS = {
 TABLE_COLUMNS = {
     "id": str, "document_id": str, "table_index": int, "label": str, "title": str,
     "table_kind": str, "unit": str, "page": int, "rows": int, "lines": int, "notes": str,
+    # how sure the reading is (extractors/reading.py): its identities, where its columns' meanings
+    # came from, its unplaced cells, and confident | doubtful | unchecked with the reason
+    "identities_checked": int, "identities_held": int, "columns_vocabulary": int, "columns_arithmetic": int,
+    "columns_content": int, "columns_unknown": int, "unplaced": int, "confidence": str, "confidence_reason": str,
 }
 
 CRAWL_RUN_COLUMNS = {

@@ -24,7 +24,7 @@ from pathlib import PurePath
 
 from budgets.revisions import CURRENT_IDS
 from extractors import vocabulary as v
-from extractors.identities import MISMATCH, Amount, compare, total
+from extractors.reading import BASIC_PROJECT, parent_checks, row_checks
 
 _COLUMN_MARKERS = {"栏次", "行次", "栏号", "*", "**", "***"}
 _INTEGER = re.compile(r"^\d{1,2}$")
@@ -91,60 +91,17 @@ def share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def _amount(line) -> Amount:
-    return Amount.of_line({"amount_fen": line["amount_fen"], "unit_printed": line["unit_printed"]})
-
-
 def row_identity(lines: list) -> tuple[int, int, list]:
-    """(rows checked, rows that hold, misses) of 合计 = 基本支出 + 项目支出 over one table's lines.
-    Where a row prints a measure twice (a group's 小计 beside the row's total) the leftmost one
-    is the row's."""
-    by_row: dict[tuple, dict] = defaultdict(dict)
-    for line in sorted(lines, key=lambda ln: ln["column_index"]):
-        if line["measure"] in ("total", "basic", "project"):
-            by_row[(line["row_index"], line["year"], line["basis"])].setdefault(line["measure"], line)
-    checked = held = 0
-    misses = []
-    for key, found in by_row.items():
-        if len(found) < 3:
-            continue
-        checked += 1
-        whole = _amount(found["total"])
-        if compare(total([_amount(found["basic"]), _amount(found["project"])]), whole) != MISMATCH:
-            held += 1
-        else:
-            misses.append(("row", found["total"]))
-    return checked, held, misses
+    """(rows checked, rows that hold, misses) of 合计 = 基本支出 + 项目支出 over one table's lines."""
+    checks = row_checks(lines, BASIC_PROJECT)
+    return len(checks), sum(c.held for c in checks), [("row", c.line) for c in checks if not c.held]
 
 
 def hierarchy(lines: list) -> tuple[int, int, list]:
     """(parents checked, parents that hold, misses): within one column, each subject printed with
     children equals their sum, each classification on its own."""
-    by_column: dict[tuple, list] = defaultdict(list)
-    for line in lines:
-        if line["subject_code"]:
-            by_column[(line["column_index"], line["classification"])].append(line)
-    checked = held = 0
-    misses = []
-    for column in by_column.values():
-        by_code: dict[str, list] = defaultdict(list)
-        for line in column:
-            by_code[line["subject_code"]].append(line)
-        children: dict[str, list] = defaultdict(list)
-        for line in column:
-            if line["parent_code"]:
-                children[line["parent_code"]].append(line)
-        for code, kids in children.items():
-            parents = by_code.get(code)
-            if not parents:
-                continue
-            for parent in parents[:1]:
-                checked += 1
-                if compare(total(map(_amount, kids)), _amount(parent)) != MISMATCH:
-                    held += 1
-                else:
-                    misses.append(("parent", parent))
-    return checked, held, misses
+    checks = parent_checks(lines)
+    return len(checks), sum(c.held for c in checks), [("parent", c.line) for c in checks if not c.held]
 
 
 def _uncoded(lines: list) -> tuple[int, int]:
@@ -213,7 +170,7 @@ def document_health(db, document: dict) -> Tally:
 
 _LINE_FIELDS = ("table_index", "row_index", "column_index", "subject_code", "parent_code", "classification",
                 "item", "measure", "year", "basis", "amount_fen", "unit_printed", "source_text", "page",
-                "table_title")
+                "table_title", "column_label")
 
 
 def _columns(db, table: str) -> set[str]:

@@ -30,6 +30,8 @@ from extractors import limits
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import Normalised as NormaliseResult, normalise
 from extractors.read import read_document
+from extractors.reading import DOUBTFUL
+from extractors.vocabulary import TEXT_TABLE_KINDS
 from extractors.titles import DocumentMeta, document_meta
 
 
@@ -131,18 +133,34 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
         error = (f"{what} yields {len(result.lines)} lines, more than the limit of {limits.MAX_DOCUMENT_LINES:g} "
                  "lines for one document; refused (raise BUDGETS_MAX_LINES if it is a real disclosure)")
         result = NormaliseResult()
-    if status == "ok" and result.unplaced:
+    doubts = []
+    if result.unplaced:
+        doubts.append(f"{len(result.unplaced)} cells could not be placed in a column with certainty (see "
+                      "unplaced_cells)")
+    doubtful = [t for t in result.tables if t.get("confidence") == DOUBTFUL]
+    if doubtful:
+        doubts.append(f"{len(doubtful)} tables do not add up as read, so their reading is doubtful: " + "; ".join(
+            f"{_table_name(t)}: {t['confidence_reason']}" for t in doubtful[:3]) + (" …" if len(doubtful) > 3 else ""))
+    if status == "ok" and doubts:
         status = "partial"
-        error = f"{len(result.unplaced)} cells could not be placed in a column with certainty (see unplaced_cells)"
-    read = [t for t in extraction.tables if t.rows]
+        error = "; ".join(doubts)
+    read = [t for t in result.tables if t["table_kind"] not in TEXT_TABLE_KINDS]
     if status == "ok" and read and not result.lines:
         status = "partial"
-        error = (f"{len(read)} tables with body rows were read but gave no budget lines: their "
-                 "columns or amounts were not recognised")
+        with_rows = [t for t in read if t["rows"]]
+        error = (f"{len(with_rows)} tables with body rows were read but gave no budget lines: their "
+                 "columns or amounts were not recognised" if with_rows else
+                 f"{len(read)} tables were found but no body row under their headers was read: the table "
+                 "text may be missing or garbled")
     return Normalised(title=title, meta=meta, status=status, error=error, pages=extraction.pages,
                       tables_read=len(extraction.tables), lines=Rows(result.lines),
                       paragraphs=Rows(result.paragraphs), tables=result.tables, unplaced=result.unplaced,
                       children=extraction.children)
+
+
+def _table_name(table: dict) -> str:
+    name = " ".join(filter(None, (table.get("label"), table.get("title")))) or f"table {table['table_index'] + 1}"
+    return f"{name} (page {table['page']})" if table.get("page") else name
 
 
 def _in_child(data: bytes, fmt: str, filename: str, then=None):

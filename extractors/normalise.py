@@ -15,6 +15,7 @@ from extractors.columns import ColumnSpec, interpret_columns, row_measure
 from extractors.framing import column_units
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
+from extractors.reading import column_source, read_table
 from extractors.subjects import carry_code_parts, classification_of, level_of, parent_of, subject_code_for_name
 from extractors.tablekinds import table_kind
 from extractors.titles import DocumentMeta, split_jurisdiction
@@ -41,14 +42,17 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
     for table in extraction.tables:
         kind = table_kind(table.title, [p[-1] for p in table.column_paths() if p])
         unnamed: list[dict] = []
+        specs: list[ColumnSpec] = []
         lines = [] if kind in v.TEXT_TABLE_KINDS else table_lines(table, kind, meta, document_id, url,
-                                                                   default_unit, unplaced=unnamed)
+                                                                   default_unit, unplaced=unnamed, columns=specs)
         out.lines.extend(lines)
+        reading = read_table(lines, [column_source(s) for s in specs if s.is_amount],
+                             unplaced=len(table.unplaced) + len(unnamed))
         out.tables.append({
             "id": f"{short}:t{table.index}", "document_id": document_id, "table_index": table.index,
             "label": table.label, "title": table.title, "table_kind": kind, "unit": table.unit,
             "page": table.page, "rows": len(table.rows), "lines": len(lines),
-            "notes": "\n".join(table.notes) or None,
+            "notes": "\n".join(table.notes) or None, **reading.as_row(),
         })
         for n, cell in enumerate(table.unplaced):
             out.unplaced.append({
@@ -82,11 +86,14 @@ def department_printed(title: str, meta: DocumentMeta) -> str:
 
 
 def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, url: str,
-                default_unit: str, unplaced: list | None = None) -> list[dict]:
+                default_unit: str, unplaced: list | None = None, columns: list | None = None) -> list[dict]:
     """The budget lines of one table. Amounts in a column whose label names no measure, in a
     table of no known kind, cannot be loaded as lines: they go to `unplaced` (the
-    `unplaced_cells` rows, less their ids) with the column's label, never dropped silently."""
+    `unplaced_cells` rows, less their ids) with the column's label, never dropped silently.
+    `columns`, when given, receives the reading of each column."""
     specs = _codes_by_content(interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage), table.rows)
+    if columns is not None:
+        columns.extend(specs)
     unit = table.unit or default_unit
     units = column_units(table)  # a column's own '（元）' overrides the table's unit
     dept_raw = department_printed(table.title, meta)

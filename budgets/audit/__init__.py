@@ -12,17 +12,18 @@ from __future__ import annotations
 import re
 import sys
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from budgets.audit import (
     cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, text_checks, year_over_year,
 )
-from budgets.audit.model import THREE_PUBLIC_MEASURES, Disclosure, Finding
+from budgets.audit.model import READING, THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import FINDING_COLUMNS, insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
 from budgets.revisions import CURRENT_IDS
 from budgets.transaction import transaction
+from extractors.reading import DOUBTFUL
 
 CHECKS = {
     "row_identity": row_identity.check,
@@ -77,6 +78,27 @@ class AuditResult:
 
 
 def run_checks(disclosure: Disclosure, result: AuditResult | None = None) -> list[Finding]:
+    """Every check on one disclosure, trusting only the tables whose reading is not doubtful
+    (`extractors.reading`): what the checks find only once a doubtful table's figures are let in
+    is most likely our misreading, and is recorded as such (severity `reading`), never as the
+    document's error or warning."""
+    doubtful = {t.get("table_index") for t in disclosure.tables if t.get("confidence") == DOUBTFUL}
+    if not doubtful:
+        return _run_checks(disclosure, result)
+    trusted = replace(disclosure, lines=[ln for ln in disclosure.lines if ln.get("table_index") not in doubtful],
+                      memo={})
+    findings = _run_checks(trusted, result)
+    known = {(f.check, f.key or f.evidence) for f in findings}
+    for finding in _run_checks(disclosure, None):
+        if (finding.check, finding.key or finding.evidence) in known or finding.severity not in ("error", "warning"):
+            continue
+        findings.append(replace(finding, severity=READING, message=(
+            "Probably our misreading, not the document's: a table involved does not add up as this tool read "
+            f"it. {finding.message}")))
+    return findings
+
+
+def _run_checks(disclosure: Disclosure, result: AuditResult | None = None) -> list[Finding]:
     """Every check on one disclosure; a check that fails on odd data is reported, not raised."""
     findings: list[Finding] = []
     for name, check in CHECKS.items():

@@ -21,7 +21,7 @@ def run(args) -> int:
     documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
     with progress.status(f"auditing {documents} documents"):
         result = audit_all(db)
-    severities = ", ".join(f"{result.by_severity.get(s, 0)} {s}" for s in ("error", "warning", "info"))
+    severities = ", ".join(f"{result.by_severity.get(s, 0)} {s}" for s in ("error", "warning", "info", "reading"))
     checks = ", ".join(f"{name} {n}" for name, n in sorted(result.by_check.items()))
     print(f"audited {result.documents} documents: {result.findings} findings ({severities})"
           + (f"; by check: {checks}" if checks else ""))

@@ -1,0 +1,180 @@
+"""How sure a table's reading is: its own arithmetic, checked on the lines it gave.
+
+A table's lines are a reading of its grid: which column is a row's total, which are its parts,
+which subject each row is. Where the reading is right, the table's identities hold wherever the
+document itself is consistent; where it is wrong they fail throughout. So every table gets:
+
+- the identities checked on its lines and how many held: within a row and year, each
+  decomposition of the vocabulary (合计 = 基本支出 + 项目支出, = 人员经费 + 公用经费, …) whose
+  total and two or more parts it printed; down a column, a parent subject = the sum of its
+  children (each classification on its own);
+- where each amount column's meaning came from (the header's words, the arithmetic, the cells,
+  or nowhere), and how many cells were left unplaced;
+- a confidence: ``confident`` (identities checked, failures no more than a document's own slips),
+  ``doubtful`` (they fail beyond that: a misreading is likelier than a document this wrong; the
+  reason says which), or ``unchecked`` (nothing to check it by).
+
+The same checks, over a whole database, are `budgets health`. Figures are compared with
+`extractors.identities`, the project's one arithmetic.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from extractors import vocabulary as v
+from extractors.identities import MISMATCH, Amount, compare, total
+
+CONFIDENT = "confident"
+DOUBTFUL = "doubtful"
+UNCHECKED = "unchecked"
+COLUMN_SOURCES = ("vocabulary", "arithmetic", "content", "unknown")
+# A document slips here and there (a typo, a figure left from a draft, a total not updated); a
+# misread column fails in most rows. Failures in more than this share of the checks (and more than
+# one), or in every check, are a reading that does not fit the table.
+SLIP_SHARE = 0.25
+# 人员经费 + 公用经费 make up 基本支出: a row that prints 基本支出 sums them to it, not to 合计
+RULES = tuple(v.DECOMPOSITIONS) + (("basic", ("personnel", "public_use")),
+                                   ("total", ("personnel", "public_use", "project")))
+BASIC_PROJECT = (("total", ("basic", "project")),)
+
+
+@dataclass(frozen=True)
+class Check:
+    kind: str  # row | parent
+    held: bool
+    line: dict  # the total's line (row) or the parent's line (parent)
+    parts: tuple = ()  # the parts' lines
+    rule: tuple = ()  # (total measure, part measures) of a row check
+
+
+def _amount(line: dict) -> Amount:
+    return Amount.of_line(line)
+
+
+def row_checks(lines: list[dict], rules=RULES) -> list[Check]:
+    """Each decomposition whose total and parts a row prints for one subject, year and basis (the
+    two sides of a summary table are two subjects): all its parts, or two or more where the row
+    prints no other named measure. Where a row prints a total twice (合计 and a group's 小计) it
+    holds if either is the sum. Amounts in columns no label names (事业单位经营支出 beside 基本支出
+    and 项目支出) may be parts too: it holds with them or without them."""
+    by_row: dict[tuple, dict] = defaultdict(lambda: defaultdict(list))
+    unnamed: dict[tuple, list] = defaultdict(list)
+    for line in sorted(lines, key=lambda ln: ln["column_index"]):
+        key = (line["row_index"], line.get("subject_code"), line.get("item"), line["year"], line["basis"])
+        if line["measure"] in (None, "other"):
+            unnamed[key].append(line)
+        else:
+            by_row[key][line["measure"]].append(line)
+    checks = []
+    for key, found in by_row.items():
+        complete = [(w, set(p)) for w, p in rules if w in found and all(m in found for m in p)]
+        for whole, parts in rules:
+            present = [found[p][0] for p in parts if p in found]
+            if whole not in found or len(present) < 2:
+                continue
+            if len(present) < len(parts) and set(found) - {whole, *parts}:
+                continue
+            if any(w != whole and w in found and p == set(parts) for w, p in complete):
+                continue  # the parts add up to a nearer whole the row prints (基本支出, not 合计)
+            if any(w == whole and p > set(parts) for w, p in complete):
+                continue  # a finer decomposition the row prints in full (人员经费 + 公用经费 + 项目支出)
+            sums = [total(map(_amount, present))]
+            if unnamed.get(key):
+                sums.append(total(map(_amount, present + unnamed[key])))
+            held = any(compare(s, _amount(w)) != MISMATCH for s in sums for w in found[whole])
+            checks.append(Check("row", held, found[whole][0], tuple(present), (whole, parts)))
+    return checks
+
+
+def parent_checks(lines: list[dict]) -> list[Check]:
+    """Within one amount column, each subject printed with children equals their sum, each
+    classification on its own; a code printed twice in a column is checked at its first row."""
+    by_column: dict[tuple, list] = defaultdict(list)
+    for line in lines:
+        if line.get("subject_code"):
+            by_column[(line["column_index"], line.get("classification"))].append(line)
+    checks = []
+    for column in by_column.values():
+        first: dict[str, dict] = {}
+        children: dict[str, list] = defaultdict(list)
+        for line in sorted(column, key=lambda ln: ln["row_index"]):
+            first.setdefault(line["subject_code"], line)
+            if line.get("parent_code"):
+                children[line["parent_code"]].append(line)
+        for code, kids in children.items():
+            parent = first.get(code)
+            if parent is None:
+                continue
+            held = compare(total(map(_amount, kids)), _amount(parent)) != MISMATCH
+            checks.append(Check("parent", held, parent, tuple(kids)))
+    return checks
+
+
+@dataclass
+class Reading:
+    """The confidence of one table's reading (the `tables` row's reading columns)."""
+
+    checks: list[Check] = field(default_factory=list)
+    columns: dict = field(default_factory=lambda: dict.fromkeys(COLUMN_SOURCES, 0))
+    unplaced: int = 0
+
+    @property
+    def checked(self) -> int:
+        return len(self.checks)
+
+    @property
+    def held(self) -> int:
+        return sum(c.held for c in self.checks)
+
+    @property
+    def confidence(self) -> str:
+        failed = self.checked - self.held
+        if not self.checked:
+            return UNCHECKED
+        doubtful = failed == self.checked or (failed > 1 and failed > SLIP_SHARE * self.checked)
+        return DOUBTFUL if doubtful else CONFIDENT
+
+    @property
+    def reason(self) -> str:
+        if self.confidence != DOUBTFUL:
+            return ""
+        failed = [c for c in self.checks if not c.held]
+        rows = sum(c.kind == "row" for c in failed)
+        parents = len(failed) - rows
+        said = []
+        if rows:
+            said.append(f"{rows} of {sum(c.kind == 'row' for c in self.checks)} row totals are not the sum of "
+                        "their parts")
+        if parents:
+            said.append(f"{parents} of {sum(c.kind == 'parent' for c in self.checks)} parent subjects are not "
+                        "the sum of their children")
+        first = failed[0].line
+        where = f"first at row {first['row_index'] + 1}, column “{first.get('column_label') or ''}”"
+        return "; ".join(said) + f" ({where}): the columns or rows are probably misread"
+
+    def as_row(self) -> dict:
+        return {
+            "identities_checked": self.checked, "identities_held": self.held,
+            "columns_vocabulary": self.columns["vocabulary"], "columns_arithmetic": self.columns["arithmetic"],
+            "columns_content": self.columns["content"], "columns_unknown": self.columns["unknown"],
+            "unplaced": self.unplaced, "confidence": self.confidence, "confidence_reason": self.reason or None,
+        }
+
+
+def read_table(lines: list[dict], column_sources: list[str], unplaced: int = 0) -> Reading:
+    """The reading of one table from its lines, where each amount column's meaning came from,
+    and its unplaced cells."""
+    reading = Reading(checks=row_checks(lines) + parent_checks(lines), unplaced=unplaced)
+    for source in column_sources:
+        reading.columns[source if source in reading.columns else "unknown"] += 1
+    return reading
+
+
+def column_source(spec) -> str:
+    """Where an amount column's meaning came from: the reader's own account (`ColumnSpec.source`)
+    where it keeps one, else the header's words where they named a measure."""
+    source = getattr(spec, "source", None)
+    if source:
+        return source
+    return "unknown" if spec.measure in (None, "other") else "vocabulary"
