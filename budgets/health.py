@@ -24,7 +24,7 @@ from pathlib import PurePath
 
 from budgets.revisions import CURRENT_IDS
 from extractors import vocabulary as v
-from extractors.reading import BASIC_PROJECT, parent_checks, row_checks
+from extractors.reading import BASIC_PROJECT, expects_lines, parent_checks, row_checks
 
 _COLUMN_MARKERS = {"栏次", "行次", "栏号", "*", "**", "***"}
 _INTEGER = re.compile(r"^\d{1,2}$")
@@ -159,9 +159,9 @@ def document_health(db, document: dict) -> Tally:
         tally.doubtful_tables = db.execute(
             "SELECT count(*) FROM tables WHERE document_id = ? AND confidence = 'doubtful'",
             [document["id"]]).fetchone()[0]
-    if document.get("status") == "ok" and not lines and db.execute(
-            "SELECT count(*) FROM tables WHERE document_id = ? AND table_kind NOT IN ({})".format(
-                ", ".join("?" * len(v.TEXT_TABLE_KINDS))), [document["id"], *v.TEXT_TABLE_KINDS]).fetchone()[0]:
+    tables = db.execute("SELECT table_kind, rows FROM tables WHERE document_id = ?", [document["id"]])
+    if document.get("status") == "ok" and not lines and any(
+            expects_lines({"table_kind": kind, "rows": rows}) for kind, rows in tables):
         tally.ok_without_lines = 1
     tally.errors = db.execute("SELECT count(*) FROM findings WHERE document_id = ? AND severity = 'error'",
                               [document["id"]]).fetchone()[0]

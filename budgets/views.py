@@ -156,8 +156,9 @@ VIEWS = {
                m.label as measure_label, l.year, l.basis, b.label as basis_label,
                l.amount_wan, l.amount_fen, l.unit_printed, l.page, l.table_index, l.row_index,
                l.column_index, l.column_label, l.source_text, l.url, d.title as document_title,
-               d.format as document_format
+               d.format as document_format, t.confidence as table_confidence
         from budget_lines l cross join documents d on d.id = l.document_id
+        left join tables t on t.id = substr(l.document_id, 1, 16) || ':t' || l.table_index
         {_LABELS}
         where (+l.document_id, coalesce(l.table_kind, '')) in (select document_id, table_kind from published_tables)
     """,

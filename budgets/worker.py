@@ -30,8 +30,7 @@ from extractors import limits
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import Normalised as NormaliseResult, normalise
 from extractors.read import read_document
-from extractors.reading import DOUBTFUL
-from extractors.vocabulary import TEXT_TABLE_KINDS
+from extractors.reading import DOUBTFUL, expects_lines
 from extractors.titles import DocumentMeta, document_meta
 
 
@@ -144,7 +143,7 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
     if status == "ok" and doubts:
         status = "partial"
         error = "; ".join(doubts)
-    read = [t for t in result.tables if t["table_kind"] not in TEXT_TABLE_KINDS]
+    read = [t for t in result.tables if expects_lines(t)]
     if status == "ok" and read and not result.lines:
         status = "partial"
         with_rows = [t for t in read if t["rows"]]

@@ -178,3 +178,11 @@ def column_source(spec) -> str:
     if source:
         return source
     return "unknown" if spec.measure in (None, "other") else "vocabulary"
+
+
+def expects_lines(table: dict) -> bool:
+    """Whether a table (a `tables` row) should give budget lines: one with body rows, or one whose
+    title names a budget table, unless it is a table of text (performance targets). A document
+    with such tables and not one line did not read them."""
+    kind = table.get("table_kind")
+    return kind not in v.TEXT_TABLE_KINDS and (bool(table.get("rows")) or kind not in (None, "", "other"))
