@@ -29,6 +29,7 @@ from benchmarks.common import ROOT, Context, Result, machine, versions  # noqa: 
 
 BENCHMARKS = {  # name → module; run in this order
     "pdf": "benchmarks.pdf_extraction",
+    "unseen": "benchmarks.unseen_layouts",
     "load": "benchmarks.load",
     "queries": "benchmarks.queries",
     "crawl": "benchmarks.crawl",
