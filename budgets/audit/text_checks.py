@@ -24,9 +24,9 @@ from decimal import Decimal
 from budgets.audit.figures import figures, names_match
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
 from budgets.audit.name_variant import extraction_noise, same_name
-from budgets.audit.narrative import percent_agrees, percent_range
+from budgets.audit.narrative import percent_agrees, percent_range, read
 from extractors.identities import Amount
-from extractors.narrative import AMOUNT, Concept, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, parse, sentences, stated
+from extractors.narrative import AMOUNT, Concept, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, sentences, stated
 from extractors.vocabulary import (CLASS_NAMES, CONTENTS_LEADER, CONTENTS_TITLE, DEPARTMENT_SAYS_UNIT, HEADING_YEAR,
                                   PLACEHOLDERS, UNIT_SAYS_DEPARTMENT, plain, row_label, subject_key)
 
@@ -194,7 +194,7 @@ def rate_bases(disclosure: Disclosure) -> list[Finding]:
                 message=f"The text states a completion rate of {match.group(1)}% of a budget of 0万元, which has no rate.",
                 year=disclosure.fiscal_year, key=key(paragraph, sentence, "zero-base"),
             ))
-    for statement in parse(disclosure.paragraphs, disclosure.fiscal_year):
+    for statement in read(disclosure.paragraphs, disclosure.fiscal_year):
         amount, change = statement.amount, statement.change
         if amount is None or change is None or amount.fen < 0 or change.fen <= 0:
             continue
@@ -407,7 +407,7 @@ def restated_figures(disclosure: Disclosure) -> list[Finding]:
     final = disclosure.document.get("stage") == "final_account"
     found = []
     for item in items(disclosure):
-        opening = [s for s in parse(item[:1], year) if s.concept.measure in ("class", "path") and s.amount is not None]
+        opening = [s for s in read(item[:1], year) if s.concept.measure in ("class", "path") and s.amount is not None]
         if not opening:
             continue
         head = opening[0]
@@ -548,7 +548,7 @@ def blanks_the_text_fills(disclosure: Disclosure, with_lines: set) -> list[Findi
         return []
     kinds_with_lines = {l.get("table_kind") for l in disclosure.lines}
     found = []
-    for statement in parse(disclosure.paragraphs, disclosure.fiscal_year):
+    for statement in read(disclosure.paragraphs, disclosure.fiscal_year):
         kind = STATED_FUNDS.get(statement.concept.measure)
         if kind not in empty or kind in kinds_with_lines or statement.amount is None or statement.amount.fen <= 0:
             continue
@@ -624,7 +624,7 @@ def path_names(disclosure: Disclosure) -> list[Finding]:
     the path's last level), names that child as expected (warning)."""
     year = disclosure.fiscal_year
     found, seen = [], set()
-    for statement in parse(disclosure.paragraphs, year):
+    for statement in read(disclosure.paragraphs, year):
         if statement.concept.measure != "path":
             continue
         code, *names = statement.concept.subject.split("|")
