@@ -350,3 +350,27 @@ def test_a_total_of_nothing_with_no_change_or_a_change_of_nothing_is_consistent(
     assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计0万元，与上年持平。"))
     assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计0万元，比上年增加0万元。"))
     assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计120.00万元，比上年增加120.00万元。"))
+
+
+# A department's list of its disclosures, as its 预决算公开 column prints it (title, date).
+DISCLOSURE_LIST = ["首页 > 政务公开 > 法定主动公开内容 > 预算/决算", "预算/决算",
+                   "重庆市潼南区大数据应用发展管理局2026年部门预算公开 2026-02-06",
+                   "重庆市潼南区大数据应用发展管理局2024年度部门决算公开 2025-09-12",
+                   "重庆市潼南区大数据应用发展管理局2025年部门预算公开 2025-02-10",
+                   "重庆市潼南区大数据应用发展管理局2023年度部门决算公开 2024-09-20",
+                   "重庆市潼南区大数据应用发展管理局2024年部门预算公开 2024-02-05",
+                   "共5条 首页 上一页 1 下一页 尾页"]
+
+
+def test_a_page_listing_the_disclosures_of_other_years_names_them_without_error():
+    assert text_checks.lists_disclosures(disclosure(*DISCLOSURE_LIST).paragraphs)
+    assert not text_checks.year_mentions(disclosure(*DISCLOSURE_LIST))
+
+
+def test_a_disclosure_with_its_own_headings_is_not_a_list_and_a_wrong_year_is_still_an_error():
+    document = ["目录", "第一部分 2026年度部门预算说明……3", "第二部分 2026年度部门预算表……9",
+                "第一部分 2025年度部门预算说明", "一、部门主要职能",
+                "2026年收入预算1207.84万元，比2025年增加428.75万元。", "第二部分 2026年度部门预算表"]
+    assert not text_checks.lists_disclosures(disclosure(*document).paragraphs)
+    findings = text_checks.year_mentions(disclosure(*document))
+    assert findings and all(f.severity == "error" and "2025年度部门预算" in f.message for f in findings)

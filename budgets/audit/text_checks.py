@@ -221,11 +221,32 @@ def is_heading(text: str) -> bool:
     return len(text) <= 40 and not text.endswith(("。", "；", ";"))
 
 
+LISTED_TITLE = re.compile(r"(20\d\d)年度?.{0,30}(?:预算|决算)|(?:预算|决算).{0,30}(20\d\d)年")
+
+
+def lists_disclosures(paragraphs: list[dict]) -> bool:
+    """A page that lists a department's disclosures ('…2025年部门预算公开 2025-02-08', '…2024年度部门
+    决算', …) rather than being one: three or more short lines naming a year and a stage, of three or
+    more years, and fewer lines of prose (a sentence or a figure) than titles."""
+    titles, years, prose = 0, set(), 0
+    for paragraph in paragraphs:
+        text = re.sub(r"\s+", "", paragraph.get("text") or "")
+        if AMOUNT.search(text) or (len(text) > 60 and text.endswith(TERMINAL)):
+            prose += 1
+            continue
+        match = LISTED_TITLE.search(text) if len(text) <= 80 else None
+        if match:
+            titles += 1
+            years.add(match.group(1) or match.group(2))
+    return titles >= 3 and len(years) >= 3 and prose < titles
+
+
 def year_mentions(disclosure: Disclosure) -> list[Finding]:
     """A heading 'YYYY年度部门预算' naming another year than the disclosure's (not '与2025年度部门
-    预算相比') or another year or stage than its contents line; in a final account of year Y, assets 截至 a day other than Y-12-31."""
+    预算相比') or another year or stage than its contents line; in a final account of year Y, assets 截至 a day other than Y-12-31.
+    A page that lists the department's disclosures of several years names those years rightly."""
     year = disclosure.fiscal_year
-    if not year:
+    if not year or lists_disclosures(disclosure.paragraphs):
         return []
     found = []
     for paragraph in disclosure.paragraphs:
