@@ -343,13 +343,23 @@ def against_contents(disclosure: Disclosure) -> list[Finding]:
 
 
 
+def captions(disclosure: Disclosure) -> list[tuple[dict, str]]:
+    """The text kept with each table (label, title, notes), as (where, text) like a sentence."""
+    found = []
+    for table in disclosure.tables:
+        for part in ("label", "title", "notes"):
+            if table.get(part):
+                found.append(({"id": f"table{table.get('table_index')}-{part}", "page": table.get("page")}, table[part]))
+    return found
+
+
 def placeholders(disclosure: Disclosure) -> list[Finding]:
     """Template text left unfilled, anywhere the text is kept (headings and captions too)."""
     title = disclosure.document.get("title") or ""
     is_unit = "单位预算" in title or "单位决算" in title
     is_department = "部门预算" in title or "部门决算" in title
     found = []
-    for paragraph, sentence in sentences(disclosure.paragraphs):
+    for paragraph, sentence in list(sentences(disclosure.paragraphs)) + captions(disclosure):
         text = re.sub(r"\s+", "", sentence)
         problems = [(m.group(0), what) for pattern, what in PLACEHOLDERS for m in [pattern.search(text)] if m]
         if is_unit and not is_department and UNIT_SAYS_DEPARTMENT in text:
@@ -369,14 +379,29 @@ def placeholders(disclosure: Disclosure) -> list[Finding]:
 
 DOUBLED = re.compile(r"[。，；、：,;][。，；、,;]")
 ONLY_PUNCTUATION = re.compile(r"^[。，；、：,;.！？!?]+$")
+# the same sentence mark twice in prose: '…配套经费支出。。', '人员经费，，公用经费'
+REPEATED = re.compile(r"(?<=[\u4e00-\u9fff\w）)%％”])([。，；！？])\1(?![。，；、：,;.！？!?])")
+SCATTERED = 5
+CLUSTER = re.compile(r"[。，；、：,;！？!?]{2,}|[(（][)）]|“”")
+
+
+def clean_prose(text: str) -> bool:
+    """Text whose marks sit between words, one at a time (but for the one run judged): not a page
+    whose punctuation the reader laid out apart from its words ('工作,,。', '、、关部门', '()()、、、')."""
+    return len(CLUSTER.findall(text)) <= 1
 
 
 def punctuation(disclosure: Disclosure) -> list[Finding]:
     """Two marks in a row (。。 ，， ；。 、、) or a line that is only punctuation, on the text as
-    printed (…… and —— are marks of their own); quotes opened and not closed in a paragraph."""
+    printed (…… and —— are marks of their own); quotes opened and not closed in a paragraph.
+    The same sentence mark twice in clean prose is the document's (a warning), also where the
+    reader split it after the first ('…支出。' then '。'); marks among scattered marks are info."""
     found = []
     before = ""
     ordered = sorted(disclosure.paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0))
+    # a reader that lays the marks out apart from the words leaves runs of marks all over the
+    # document (90 and more in such a PDF, 0 to 2 in others): there no run is the document's
+    scattered = sum(len(CLUSTER.findall(re.sub(r"\s+", "", p.get("text") or ""))) for p in ordered) > SCATTERED
     for paragraph in ordered:
         text = re.sub(r"\s+", "", paragraph.get("text") or "")
         match = DOUBLED.search(text)
@@ -384,11 +409,18 @@ def punctuation(disclosure: Disclosure) -> list[Finding]:
             match = ONLY_PUNCTUATION.search(text)  # after a line that ended with a mark; else a wrapped line's end
         previous, before = before, text or before
         if match:
+            if scattered:
+                repeated = False
+            elif match.re is ONLY_PUNCTUATION:
+                repeated = (text == previous[-1:] and text in "。，；！？" and clean_prose(previous + text)
+                            and bool(REPEATED.search(previous + text)))
+            else:
+                repeated = bool(REPEATED.search(text)) and clean_prose(text)
             found.append(Finding(
-                check="punctuation", severity="info", evidence=where(paragraph, text),
+                check="punctuation", severity="warning" if repeated else "info", evidence=where(paragraph, text),
                 message=f"The text prints “{match.group(0)}”: " + (
-                    f"a line of punctuation only, after “{previous[-20:]}”." if match.re is ONLY_PUNCTUATION
-                    else "two marks in a row."),
+                    f"a line of punctuation only, after “{previous[-20:]}”" if match.re is ONLY_PUNCTUATION
+                    else "two marks in a row") + (": the same mark twice in the prose." if repeated else "."),
                 year=disclosure.fiscal_year, key=key(paragraph, text, f"punctuation|{match.start()}"),
             ))
     for paragraph in joined(disclosure.paragraphs):
