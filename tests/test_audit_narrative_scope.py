@@ -105,3 +105,9 @@ def test_a_stated_fall_the_printed_years_do_not_give_is_an_error():
     text = "2026年一般公共预算支出99.60万元，比上年减少33.10万元。"
     [finding] = errors(year_over_year.check(Disclosure(DOCUMENT, lines, paragraphs(text), tables=[table])))
     assert (finding.expected.wan, finding.actual.wan) == (-32.9, -33.1)
+
+
+def test_an_amount_inside_a_parenthesis_that_opens_a_part_is_the_parts():
+    # 上海市普陀区规划和自然资源局 2024 决算 p.26: '其中：国内公务接待支出0.39万（含外宾接待支出0.00万元）。'
+    statements = narrative.read(paragraphs("其中：国内公务接待支出0.39万（含外宾接待支出0.00万元）。"), 2024)
+    assert not [s for s in statements if s.concept.measure == "reception"]

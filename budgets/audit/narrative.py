@@ -50,9 +50,16 @@ WHOLE_AFTER = re.compile(r"^(?:收入|支出|收支|拨款|当年|本年|年初|
 ELLIPTICAL = re.compile(COMPARE.pattern + r"(" + AMOUNT.pattern + r")[，,]?" + r"(?=" + PERCENT.pattern + ")")
 
 
+# a label that holds a figure of its own or opens a part ('国内公务接待支出0.39万（含外宾接待支出'):
+# the amount after it is the part's, not the label's concept
+SUB_PART = re.compile(r"\d\.\d|[（(]含")
+
+
 def narrowed(statement: Statement) -> bool:
-    """Whether the label qualifies its scope word into a narrower thing: 上年结转结余的一般公共预算收入
-    is not the general-budget total, nor is 一般公共预算安排委托业务费."""
+    """Whether the label qualifies its concept into a narrower thing: 上年结转结余的一般公共预算收入
+    is not the general-budget total, nor is 一般公共预算安排委托业务费, nor '（含外宾接待支出' 公务接待费."""
+    if SUB_PART.search(statement.label):
+        return True
     word = SCOPE_WORDS.get(statement.concept.measure) if statement.concept.family == "expenditure" else None
     label = re.sub(r"[（()）“”\"]", "", statement.label)
     at = label.rfind(word) if word else -1
