@@ -159,10 +159,22 @@ def test_a_unit_budget_that_says_department_budget_is_a_warning():
 
 # ---- 8. punctuation
 
-def test_two_marks_in_a_row_and_a_stray_period_are_info():
+def test_the_same_mark_twice_in_prose_is_a_warning_also_where_the_reader_split_it():
+    # 深圳市工业和信息化局 2026 p.11: '…主要用于相关人才配套经费支出。。' (read as '…支出。' and '。')
     findings = text_checks.punctuation(disclosure("主要用于：信息化建设。", "。", "人员经费，，公用经费。"))
     assert [f.message.split("”")[0] for f in findings] == ["The text prints “。", "The text prints “，，"]
-    assert {f.severity for f in findings} == {"info"}
+    assert {f.severity for f in findings} == {"warning"}
+
+
+def test_marks_scattered_by_the_reader_or_two_different_marks_are_info():
+    # 重庆市商务委员会 2026 p.2: the PDF lays the marks out apart from the words ('…交通物流。' then
+    # '。' where the page prints '交通物流、'), with runs of marks all over the document
+    findings = text_checks.punctuation(disclosure("推动企业开拓多元化国际市场,,、;;会同有关部门协调。", "工作;,“”。", "。",
+                                                  "包括：人员经费、，公用经费。"))
+    assert findings and {f.severity for f in findings} == {"info"}
+    scattered = ["负责统筹,,、;;协调。", "(),;推进总部经济。", "、、关部门落实,,。", "工作;,“”。", "、;;。"]
+    findings = text_checks.punctuation(disclosure(*scattered, "落实研究并提出金融服务航空产业交通物流。", "。"))
+    assert findings and {f.severity for f in findings} == {"info"}
 
 
 def test_ellipses_dashes_and_a_wrapped_period_are_not_punctuation_errors():
@@ -350,3 +362,35 @@ def test_a_total_of_nothing_with_no_change_or_a_change_of_nothing_is_consistent(
     assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计0万元，与上年持平。"))
     assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计0万元，比上年增加0万元。"))
     assert not text_checks.stated_totals(disclosure("本部门2026年收入支出总计120.00万元，比上年增加120.00万元。"))
+
+
+# A department's list of its disclosures, as its 预决算公开 column prints it (title, date).
+DISCLOSURE_LIST = ["首页 > 政务公开 > 法定主动公开内容 > 预算/决算", "预算/决算",
+                   "重庆市潼南区大数据应用发展管理局2026年部门预算公开 2026-02-06",
+                   "重庆市潼南区大数据应用发展管理局2024年度部门决算公开 2025-09-12",
+                   "重庆市潼南区大数据应用发展管理局2025年部门预算公开 2025-02-10",
+                   "重庆市潼南区大数据应用发展管理局2023年度部门决算公开 2024-09-20",
+                   "重庆市潼南区大数据应用发展管理局2024年部门预算公开 2024-02-05",
+                   "共5条 首页 上一页 1 下一页 尾页"]
+
+
+def test_a_page_listing_the_disclosures_of_other_years_names_them_without_error():
+    assert text_checks.lists_disclosures(disclosure(*DISCLOSURE_LIST).paragraphs)
+    assert not text_checks.year_mentions(disclosure(*DISCLOSURE_LIST))
+
+
+def test_a_disclosure_with_its_own_headings_is_not_a_list_and_a_wrong_year_is_still_an_error():
+    document = ["目录", "第一部分 2026年度部门预算说明……3", "第二部分 2026年度部门预算表……9",
+                "第一部分 2025年度部门预算说明", "一、部门主要职能",
+                "2026年收入预算1207.84万元，比2025年增加428.75万元。", "第二部分 2026年度部门预算表"]
+    assert not text_checks.lists_disclosures(disclosure(*document).paragraphs)
+    findings = text_checks.year_mentions(disclosure(*document))
+    assert findings and all(f.severity == "error" and "2025年度部门预算" in f.message for f in findings)
+
+
+def test_a_placeholder_in_a_tables_caption_is_found_too():
+    found = text_checks.placeholders(Disclosure(
+        document={"id": "d", "fiscal_year": 2024, "stage": "final_account", "title": "某区规划和自然资源局2024年度部门决算"},
+        tables=[{"table_index": 0, "page": 7, "label": "", "title": "收入支出决算总表", "notes": ""},
+                {"table_index": 1, "page": 8, "label": "", "title": "XX局2024年度收入决算表", "notes": ""}]))
+    assert [(f.severity, f.evidence.split(":")[0]) for f in found] == [("warning", "text p.8")]

@@ -88,14 +88,28 @@ def run_checks(disclosure: Disclosure, result: AuditResult | None = None) -> lis
     trusted = replace(disclosure, lines=[ln for ln in disclosure.lines if ln.get("table_index") not in doubtful],
                       memo={})
     findings = _run_checks(trusted, result)
+    every = _run_checks(disclosure, None)
     known = {(f.check, f.key or f.evidence) for f in findings}
-    for finding in _run_checks(disclosure, None):
+    shown = {(f.check, f.key or f.evidence) for f in every}
+    for index, finding in enumerate(findings):
+        # a sentence that disagrees with the trusted tables but agrees with a doubtful one: the
+        # figure it needs is there, read in a table we doubt
+        if (finding.check in TEXT_AGAINST_TABLES and finding.severity in ("error", "warning")
+                and (finding.check, finding.key or finding.evidence) not in shown):
+            findings[index] = replace(finding, severity=READING, message=(
+                "Probably our misreading, not the document's: a table we doubt prints the figure the text "
+                f"states. {finding.message}"))
+    for finding in every:
         if (finding.check, finding.key or finding.evidence) in known or finding.severity not in ("error", "warning"):
             continue
         findings.append(replace(finding, severity=READING, message=(
             "Probably our misreading, not the document's: a table involved does not add up as this tool read "
             f"it. {finding.message}")))
     return findings
+
+
+# the checks that hold what the text states against the tables' figures
+TEXT_AGAINST_TABLES = {"narrative", "year_over_year", "restated_figure", "stated_total", "subject_name"}
 
 
 def _run_checks(disclosure: Disclosure, result: AuditResult | None = None) -> list[Finding]:

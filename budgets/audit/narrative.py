@@ -13,8 +13,8 @@ from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_tex
 from extractors.vocabulary import CLASS_NAMES, TEMPLATE_LEFTOVER, measure_name, subject_key
 from extractors.identities import Amount, total
 from extractors.narrative import (
-    CHILDREN, COMPLETION, UNITLESS, UNKNOWN, Concept, Statement, group_parts, parse, sentences,
-    stated,
+    AMOUNT, CHANGE as CHANGE_STATED, CHILDREN, COMPARE, COMPLETION, DOWN, FLAT, PERCENT, UNITLESS, UNKNOWN, Concept, Statement,
+    group_parts, parse, sentences, stated,
 )
 
 CHECK = "narrative"
@@ -33,8 +33,82 @@ def concept_words(concept: Concept) -> str:
     return names.get(concept.measure) or measure_name(concept.measure)
 
 
+# ---- what a sentence states, as the audit holds it --------------------------------------------
+
+# The words that name a fund's scope; a figure is that scope's only when nothing else in its label
+# narrows it.
+SCOPE_WORDS = {"general_budget": "一般公共预算", "fiscal": "财政拨款", "gov_fund": "政府性基金",
+               "state_capital": "国有资本经营"}
+# before the scope word: '上年结转结余的一般公共预算收入' (what is carried over), '委托业务费财政拨款总额'
+# (an expense of the scope), 'X的一般公共预算'
+NARROWED_BEFORE = re.compile(r"结转|结余|(?:的|费)$")
+# after it, only words that still name the whole scope: 收入, 当年拨款, 收支总预算 …; anything
+# else is a thing paid from it ('一般公共预算安排委托业务费', '…用于培训的')
+WHOLE_AFTER = re.compile(r"^(?:收入|支出|收支|拨款|当年|本年|年初|财政|预算|资金|经费|总额|总计|合计|总数|总|数|金额|共计|共|为|安排)*$")
+# '比上年1.43万元，增加0.68%': the amount after the comparison is the change, its direction in the
+# percentage that follows
+ELLIPTICAL = re.compile(COMPARE.pattern + r"(" + AMOUNT.pattern + r")[，,]?" + r"(?=" + PERCENT.pattern + ")")
+
+
+# a label that holds a figure of its own or opens a part ('国内公务接待支出0.39万（含外宾接待支出'):
+# the amount after it is the part's, not the label's concept
+SUB_PART = re.compile(r"\d\.\d|[（(]含")
+
+
+def narrowed(statement: Statement) -> bool:
+    """Whether the label qualifies its concept into a narrower thing: 上年结转结余的一般公共预算收入
+    is not the general-budget total, nor is 一般公共预算安排委托业务费, nor '（含外宾接待支出' 公务接待费."""
+    if SUB_PART.search(statement.label):
+        return True
+    word = SCOPE_WORDS.get(statement.concept.measure) if statement.concept.family == "expenditure" else None
+    label = re.sub(r"[（()）“”\"]", "", statement.label)
+    at = label.rfind(word) if word else -1
+    if at < 0:
+        return False
+    return bool(NARROWED_BEFORE.search(label[:at]) or not WHOLE_AFTER.match(label[at + len(word):]))
+
+
+def restore_stated_change(statement: Statement) -> None:
+    """Two ways the parser's clause-by-clause reading loses the change a sentence states:
+    '比上年减少0.3万元，…主要原因是基本与上年持平': a 持平 in the reason does not undo the amount;
+    '210.30万元，比上年1.43万元，增加0.68%': the amount after 比上年 is the change, its direction
+    in the percentage after it."""
+    text = re.sub(r"\s+", "", statement.sentence)
+    start = max(text.rfind(statement.label), 0) if statement.label else 0
+    if statement.change is not None and statement.change.fen == 0 and FLAT.fullmatch(statement.change_words or ""):
+        flat_at = text.rfind(statement.change_words)
+        explicit = [m for m in CHANGE_STATED.finditer(text, start, max(flat_at, start)) if stated(m.group(2), m.group(3)).fen]
+        if explicit:
+            m = explicit[0]
+            value = stated(m.group(2), m.group(3))
+            statement.change = -value if m.group(1) in DOWN else value
+            statement.change_words = m.group(0)
+    figure = AMOUNT.search(text, start)
+    ellipsis = ELLIPTICAL.match(text, figure.end() + 1) if figure else None
+    if ellipsis and statement.change is None and text[figure.end()] in "，,":
+        value = stated(ellipsis.group(3), ellipsis.group(4))
+        direction = PERCENT.match(text, ellipsis.end())
+        statement.change = -value if direction.group(1) in DOWN else value
+        statement.change_words = ellipsis.group(0) + direction.group(0)
+        named = ellipsis.group(1)
+        statement.compared_to = int(named) if named else (statement.year - 1 if statement.year else None)
+
+
+def read(paragraphs: list[dict], fiscal_year: int | None, keep_unknown: bool = False) -> list[Statement]:
+    """The parser's statements, with the change each sentence states restored and a figure whose
+    label narrows its scope word known as what it is: an amount of a subject we do not name."""
+    statements = parse(paragraphs, fiscal_year, keep_unknown=True)
+    for statement in statements:
+        if statement.concept is UNKNOWN:
+            continue
+        restore_stated_change(statement)
+        if narrowed(statement):
+            statement.concept = UNKNOWN
+    return statements if keep_unknown else [s for s in statements if s.concept is not UNKNOWN]
+
+
 def check(disclosure: Disclosure) -> list[Finding]:
-    every = parse(disclosure.paragraphs, disclosure.fiscal_year, keep_unknown=True)
+    every = read(disclosure.paragraphs, disclosure.fiscal_year, keep_unknown=True)
     statements = [s for s in every if s.concept is not UNKNOWN]
     heads = group_parts(every)
     return (against_tables(disclosure, statements) + parts(disclosure, heads)
@@ -57,6 +131,20 @@ def finding(statement: Statement, severity: str, message: str, what: str, subjec
     )
 
 
+PROCUREMENT_FUNDS = {"一般公共预算": "general_budget", "政府性基金": "gov_fund"}
+
+
+def fund_named_before(statement: Statement) -> str | None:
+    """'其中一般公共预算拨款政府采购50,106.43万元：政府采购货物…、工程…': the parts a sentence lists after
+    naming one fund's procurement are that fund's too."""
+    if statement.concept.family != "procurement" or statement.concept.measure not in ("goods", "works", "services"):
+        return None
+    text = re.sub(r"\s+", "", statement.sentence)
+    before = text[:max(text.find(statement.label), 0)]
+    named = [measure for word, measure in PROCUREMENT_FUNDS.items() if word in before]
+    return named[0] if len(named) == 1 else None
+
+
 def against_tables(disclosure: Disclosure, statements: list[Statement]) -> list[Finding]:
     found = []
     merged = single_fund(disclosure.lines)
@@ -64,6 +152,9 @@ def against_tables(disclosure: Disclosure, statements: list[Statement]) -> list[
         if statement.amount is None or statement.concept.generic:
             continue
         cells = figures(disclosure, statement.concept, statement.year, statement.basis)
+        fund = fund_named_before(statement)
+        if fund:
+            cells = [c for c in cells if c["measure"] == fund]
         if not cells:
             continue
         verdicts = [judge(Amount.of_line(c), statement.amount) for c in cells]
@@ -164,9 +255,12 @@ def ratio_range(part: Amount, whole: Amount) -> tuple[Decimal, Decimal] | None:
 
 
 def percent_agrees(stated: Decimal, allowed: tuple[Decimal, Decimal]) -> bool:
-    """Within one unit of the stated percentage's last digit: rounded or cut, either will do."""
+    """Rounded (within half a unit of its last digit) or cut (up to one unit below), either will do."""
     unit = Decimal(1).scaleb(min(stated.as_tuple().exponent, 0))
-    return allowed[0] - unit <= stated <= allowed[1] + unit
+    low, high = allowed
+    if stated < 0 or high < 0:  # cut towards zero: compare magnitudes
+        stated, low, high = -stated, -high, -low
+    return low - unit <= stated <= high + unit / 2
 
 
 def shares(heads: list[Statement]) -> list[Finding]:
@@ -273,9 +367,7 @@ def percentages(disclosure: Disclosure, statements: list[Statement]) -> list[Fin
         low, high = percent_range(current, change)
         if low is None:
             continue
-        exponent = statement.percent.as_tuple().exponent
-        half = Decimal(1).scaleb(min(exponent, 0)) / 2
-        if low - half <= statement.percent <= high + half:
+        if percent_agrees(statement.percent, (low, high)):  # rounded or cut, as for shares and rates
             continue
         computed = (low + high) / 2
         found.append(finding(

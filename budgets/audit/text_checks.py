@@ -24,9 +24,9 @@ from decimal import Decimal
 from budgets.audit.figures import figures, names_match
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
 from budgets.audit.name_variant import extraction_noise, same_name
-from budgets.audit.narrative import percent_agrees, percent_range
+from budgets.audit.narrative import percent_agrees, percent_range, read
 from extractors.identities import Amount
-from extractors.narrative import AMOUNT, Concept, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, parse, sentences, stated
+from extractors.narrative import AMOUNT, Concept, CHANGE, DOWN, NUM, NUMBERED, PERCENT, TERMINAL, joined, sentences, stated
 from extractors.vocabulary import (CLASS_NAMES, CONTENTS_LEADER, CONTENTS_TITLE, DEPARTMENT_SAYS_UNIT, HEADING_YEAR,
                                   PLACEHOLDERS, UNIT_SAYS_DEPARTMENT, plain, row_label, subject_key)
 
@@ -194,7 +194,7 @@ def rate_bases(disclosure: Disclosure) -> list[Finding]:
                 message=f"The text states a completion rate of {match.group(1)}% of a budget of 0万元, which has no rate.",
                 year=disclosure.fiscal_year, key=key(paragraph, sentence, "zero-base"),
             ))
-    for statement in parse(disclosure.paragraphs, disclosure.fiscal_year):
+    for statement in read(disclosure.paragraphs, disclosure.fiscal_year):
         amount, change = statement.amount, statement.change
         if amount is None or change is None or amount.fen < 0 or change.fen <= 0:
             continue
@@ -221,11 +221,32 @@ def is_heading(text: str) -> bool:
     return len(text) <= 40 and not text.endswith(("。", "；", ";"))
 
 
+LISTED_TITLE = re.compile(r"(20\d\d)年度?.{0,30}(?:预算|决算)|(?:预算|决算).{0,30}(20\d\d)年")
+
+
+def lists_disclosures(paragraphs: list[dict]) -> bool:
+    """A page that lists a department's disclosures ('…2025年部门预算公开 2025-02-08', '…2024年度部门
+    决算', …) rather than being one: three or more short lines naming a year and a stage, of three or
+    more years, and fewer lines of prose (a sentence or a figure) than titles."""
+    titles, years, prose = 0, set(), 0
+    for paragraph in paragraphs:
+        text = re.sub(r"\s+", "", paragraph.get("text") or "")
+        if AMOUNT.search(text) or (len(text) > 60 and text.endswith(TERMINAL)):
+            prose += 1
+            continue
+        match = LISTED_TITLE.search(text) if len(text) <= 80 else None
+        if match:
+            titles += 1
+            years.add(match.group(1) or match.group(2))
+    return titles >= 3 and len(years) >= 3 and prose < titles
+
+
 def year_mentions(disclosure: Disclosure) -> list[Finding]:
     """A heading 'YYYY年度部门预算' naming another year than the disclosure's (not '与2025年度部门
-    预算相比') or another year or stage than its contents line; in a final account of year Y, assets 截至 a day other than Y-12-31."""
+    预算相比') or another year or stage than its contents line; in a final account of year Y, assets 截至 a day other than Y-12-31.
+    A page that lists the department's disclosures of several years names those years rightly."""
     year = disclosure.fiscal_year
-    if not year:
+    if not year or lists_disclosures(disclosure.paragraphs):
         return []
     found = []
     for paragraph in disclosure.paragraphs:
@@ -322,13 +343,23 @@ def against_contents(disclosure: Disclosure) -> list[Finding]:
 
 
 
+def captions(disclosure: Disclosure) -> list[tuple[dict, str]]:
+    """The text kept with each table (label, title, notes), as (where, text) like a sentence."""
+    found = []
+    for table in disclosure.tables:
+        for part in ("label", "title", "notes"):
+            if table.get(part):
+                found.append(({"id": f"table{table.get('table_index')}-{part}", "page": table.get("page")}, table[part]))
+    return found
+
+
 def placeholders(disclosure: Disclosure) -> list[Finding]:
     """Template text left unfilled, anywhere the text is kept (headings and captions too)."""
     title = disclosure.document.get("title") or ""
     is_unit = "单位预算" in title or "单位决算" in title
     is_department = "部门预算" in title or "部门决算" in title
     found = []
-    for paragraph, sentence in sentences(disclosure.paragraphs):
+    for paragraph, sentence in list(sentences(disclosure.paragraphs)) + captions(disclosure):
         text = re.sub(r"\s+", "", sentence)
         problems = [(m.group(0), what) for pattern, what in PLACEHOLDERS for m in [pattern.search(text)] if m]
         if is_unit and not is_department and UNIT_SAYS_DEPARTMENT in text:
@@ -348,14 +379,29 @@ def placeholders(disclosure: Disclosure) -> list[Finding]:
 
 DOUBLED = re.compile(r"[。，；、：,;][。，；、,;]")
 ONLY_PUNCTUATION = re.compile(r"^[。，；、：,;.！？!?]+$")
+# the same sentence mark twice in prose: '…配套经费支出。。', '人员经费，，公用经费'
+REPEATED = re.compile(r"(?<=[\u4e00-\u9fff\w）)%％”])([。，；！？])\1(?![。，；、：,;.！？!?])")
+SCATTERED = 5
+CLUSTER = re.compile(r"[。，；、：,;！？!?]{2,}|[(（][)）]|“”")
+
+
+def clean_prose(text: str) -> bool:
+    """Text whose marks sit between words, one at a time (but for the one run judged): not a page
+    whose punctuation the reader laid out apart from its words ('工作,,。', '、、关部门', '()()、、、')."""
+    return len(CLUSTER.findall(text)) <= 1
 
 
 def punctuation(disclosure: Disclosure) -> list[Finding]:
     """Two marks in a row (。。 ，， ；。 、、) or a line that is only punctuation, on the text as
-    printed (…… and —— are marks of their own); quotes opened and not closed in a paragraph."""
+    printed (…… and —— are marks of their own); quotes opened and not closed in a paragraph.
+    The same sentence mark twice in clean prose is the document's (a warning), also where the
+    reader split it after the first ('…支出。' then '。'); marks among scattered marks are info."""
     found = []
     before = ""
     ordered = sorted(disclosure.paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0))
+    # a reader that lays the marks out apart from the words leaves runs of marks all over the
+    # document (90 and more in such a PDF, 0 to 2 in others): there no run is the document's
+    scattered = sum(len(CLUSTER.findall(re.sub(r"\s+", "", p.get("text") or ""))) for p in ordered) > SCATTERED
     for paragraph in ordered:
         text = re.sub(r"\s+", "", paragraph.get("text") or "")
         match = DOUBLED.search(text)
@@ -363,11 +409,18 @@ def punctuation(disclosure: Disclosure) -> list[Finding]:
             match = ONLY_PUNCTUATION.search(text)  # after a line that ended with a mark; else a wrapped line's end
         previous, before = before, text or before
         if match:
+            if scattered:
+                repeated = False
+            elif match.re is ONLY_PUNCTUATION:
+                repeated = (text == previous[-1:] and text in "。，；！？" and clean_prose(previous + text)
+                            and bool(REPEATED.search(previous + text)))
+            else:
+                repeated = bool(REPEATED.search(text)) and clean_prose(text)
             found.append(Finding(
-                check="punctuation", severity="info", evidence=where(paragraph, text),
+                check="punctuation", severity="warning" if repeated else "info", evidence=where(paragraph, text),
                 message=f"The text prints “{match.group(0)}”: " + (
-                    f"a line of punctuation only, after “{previous[-20:]}”." if match.re is ONLY_PUNCTUATION
-                    else "two marks in a row."),
+                    f"a line of punctuation only, after “{previous[-20:]}”" if match.re is ONLY_PUNCTUATION
+                    else "two marks in a row") + (": the same mark twice in the prose." if repeated else "."),
                 year=disclosure.fiscal_year, key=key(paragraph, text, f"punctuation|{match.start()}"),
             ))
     for paragraph in joined(disclosure.paragraphs):
@@ -407,7 +460,7 @@ def restated_figures(disclosure: Disclosure) -> list[Finding]:
     final = disclosure.document.get("stage") == "final_account"
     found = []
     for item in items(disclosure):
-        opening = [s for s in parse(item[:1], year) if s.concept.measure in ("class", "path") and s.amount is not None]
+        opening = [s for s in read(item[:1], year) if s.concept.measure in ("class", "path") and s.amount is not None]
         if not opening:
             continue
         head = opening[0]
@@ -548,7 +601,7 @@ def blanks_the_text_fills(disclosure: Disclosure, with_lines: set) -> list[Findi
         return []
     kinds_with_lines = {l.get("table_kind") for l in disclosure.lines}
     found = []
-    for statement in parse(disclosure.paragraphs, disclosure.fiscal_year):
+    for statement in read(disclosure.paragraphs, disclosure.fiscal_year):
         kind = STATED_FUNDS.get(statement.concept.measure)
         if kind not in empty or kind in kinds_with_lines or statement.amount is None or statement.amount.fen <= 0:
             continue
@@ -624,7 +677,7 @@ def path_names(disclosure: Disclosure) -> list[Finding]:
     the path's last level), names that child as expected (warning)."""
     year = disclosure.fiscal_year
     found, seen = [], set()
-    for statement in parse(disclosure.paragraphs, year):
+    for statement in read(disclosure.paragraphs, year):
         if statement.concept.measure != "path":
             continue
         code, *names = statement.concept.subject.split("|")

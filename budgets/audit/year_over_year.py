@@ -8,9 +8,8 @@ from collections import defaultdict
 from budgets.audit.cross_table import single_fund
 from budgets.audit.figures import figures, total_rows, year_pairs
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, table_name, wan_text
-from budgets.audit.narrative import certain, concept_words
+from budgets.audit.narrative import certain, concept_words, read
 from extractors.identities import Amount
-from extractors.narrative import parse
 from extractors.vocabulary import measure_name, row_label, subject_key
 
 CHECK = "year_over_year"
@@ -24,7 +23,7 @@ def stated_changes(disclosure: Disclosure) -> list[Finding]:
     if not disclosure.fiscal_year:
         return []
     grouped: dict[tuple, list] = defaultdict(list)
-    for statement in parse(disclosure.paragraphs, disclosure.fiscal_year):
+    for statement in read(disclosure.paragraphs, disclosure.fiscal_year):
         if statement.change is None:
             continue
         pairs = year_pairs(disclosure, statement.concept)
