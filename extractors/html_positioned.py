@@ -31,7 +31,9 @@ from extractors.pdf_pdfium import PdfiumPage
 PX_TO_PT = 0.75  # CSS: 1px = 0.75pt; the PDF reader's tolerances are in points
 MIN_BOXES = 20  # fewer absolutely placed text boxes than this is a page layout, not a converted document
 GAP_EM = 1.0  # the width, in ems, of the gap one &nbsp; stands for between two merged words
-HEADER_GAP_EM = 3.5  # a line further than this above the table's next line is not its header
+SLACK_EM = 0.4  # how far, in ems, an estimated word width may overshoot the true one
+HEADER_GAP_EM = 3.5
+ORPHAN_EM = 4.0  # a column no header word stands over takes the nearest free label this close  # a line further than this above the table's next line is not its header
 _POSITION = re.compile(r"(?<![\w-])(top|left|bottom|font-size|height|width)\s*:\s*(-?[\d.]+)(px|pt)?", re.I)
 _CSS_RULE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
 _ABSOLUTE = re.compile(r"position\s*:\s*absolute", re.I)
@@ -189,22 +191,32 @@ def _char(ch: str, box: Box, x0: float, x1: float, top: float) -> dict:
             "width": x1 - x0, "height": box.size, "matrix": (1, 0, 0, 1, x0, 0), "fontname": ""}
 
 
-def _word(chars: list[dict]) -> dict:
+def _word(chars: list[dict], box: int = 0) -> dict:
     return {"text": "".join(c["text"] for c in chars), "x0": chars[0]["x0"], "x1": chars[-1]["x1"],
-            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars)}
+            "top": min(c["top"] for c in chars), "bottom": max(c["bottom"] for c in chars),
+            "chars": chars, "box": box}
 
 
 # ---- the rules a converter painted into its background, drawn back from the words ----------
 
 def is_body_line(line: Line) -> bool:
-    """A table row: two words or more, one an amount (a year or a page number is none)."""
-    amounts = [w for w in line.words if is_amount(w["text"]) and not re.fullmatch(r"20\d\d年?", w["text"])]
-    return len(line.words) >= 2 and bool(amounts)
+    """A table row: two words or more, the last an amount (a year or a page number is none);
+    a sentence that mentions a number ('下属 5 家') ends in words."""
+    last = line.words[-1]["text"] if line.words else ""
+    return len(line.words) >= 2 and is_amount(last) and not re.fullmatch(r"20\d\d年?", last)
+
+
+def _amounts(line: Line) -> int:
+    return sum(1 for w in line.words if is_amount(w["text"]))
+
+
+MAX_ROWS_WITHOUT_FIGURES = 12  # rows without an amount (blank ruled rows) inside one table
 
 
 def table_blocks(lines: list[Line]) -> list[tuple[list[Line], list[Line]]]:
-    """(header lines, body lines) of each table on a page: runs of body lines (a line without an
-    amount between two of them, a wrapped name, stays in) and the lines just above the first."""
+    """(header lines, body lines) of each table on a page: runs of body lines, and the lines just
+    above the first. Rows without an amount between two body lines stay in (a wrapped name, the
+    blank rows above a total) when every word of them stands in the columns of the rows above."""
     blocks: list[tuple[list[Line], list[Line]]] = []
     i = 0
     while i < len(lines):
@@ -217,14 +229,29 @@ def table_blocks(lines: list[Line]) -> list[tuple[list[Line], list[Line]]]:
             nxt = end + 1
             if is_body_line(lines[nxt]):
                 end = nxt
-            elif nxt + 1 < len(lines) and is_body_line(lines[nxt + 1]) and not _ends_table(lines[nxt]):
-                end = nxt + 1
             else:
-                break
+                run = _rows_without_figures(lines, nxt, _spans([w for ln in lines[start:end + 1] for w in ln.words]))
+                if not run:
+                    break
+                end = nxt + run
         header = _header_above(lines, start, blocks[-1][1][-1] if blocks else None)
-        blocks.append((header, lines[start:end + 1]))
+        if end > start or _amounts(lines[start]) >= 2:  # one row with one figure is a sentence's
+            blocks.append((header, lines[start:end + 1]))
         i = end + 1
     return blocks
+
+
+def _rows_without_figures(lines: list[Line], first: int, spans: list[tuple[float, float]]) -> int:
+    """How many lines from `first` up to and including the next body line belong to the table
+    above (0: none; the table ends)."""
+    def within(line: Line) -> bool:
+        return all(any(_overlap(w, a, b) for a, b in spans) for w in line.words)
+    for j in range(first, min(first + MAX_ROWS_WITHOUT_FIGURES + 1, len(lines))):
+        if _ends_table(lines[j]) or not within(lines[j]):
+            return 0
+        if is_body_line(lines[j]):
+            return j - first + 1
+    return 0
 
 
 def _ends_table(line: Line) -> bool:
@@ -247,6 +274,39 @@ def _header_above(lines: list[Line], start: int, previous: Line | None) -> list[
     return header
 
 
+def _headed_spans(body_words: list[dict], head_words: list[dict]) -> list[tuple[float, float]]:
+    """The printed columns: the x ranges the body's words cover, and where a header word stands
+    clear of them (the lowest such words first: leaf labels, not a group label over two of them)
+    a column of its own, which takes the body's range beside it that no header word stands over
+    (figures set right of their label's centre, where the label is short)."""
+    spans = _spans(body_words)
+    clear: list[dict] = []
+    for w in sorted(head_words, key=lambda w: -w["bottom"]):
+        if not any(_overlap(w, a, b) for a, b in spans) and not any(_overlap(w, c["x0"], c["x1"]) for c in clear):
+            clear.append(w)
+    columns = []
+    for a, b in spans:
+        if any(_overlap(w, a, b) for w in head_words) or not clear:
+            columns.append((a, b))
+            continue
+        near = min(clear, key=lambda w: max(w["x0"] - b, a - w["x1"], 0))
+        gap = max(near["x0"] - b, a - near["x1"], 0)
+        nearest_span = min(spans, key=lambda s: max(near["x0"] - s[1], s[0] - near["x1"], 0))
+        if gap <= ORPHAN_EM * (near["bottom"] - near["top"]) and nearest_span == (a, b):
+            near["x0"], near["x1"] = min(near["x0"], a), max(near["x1"], b)
+        else:
+            columns.append((a, b))
+    return _spans(columns_as_words(columns) + clear)
+
+
+def _overlap(word: dict, a: float, b: float) -> bool:
+    return word["x0"] < b and word["x1"] > a
+
+
+def columns_as_words(columns: list[tuple[float, float]]) -> list[dict]:
+    return [{"x0": a, "x1": b} for a, b in columns]
+
+
 def _spans(words: list[dict]) -> list[tuple[float, float]]:
     """The x ranges the words cover, overlapping ranges merged: each is a printed column."""
     spans: list[list[float]] = []
@@ -264,89 +324,130 @@ def _rule(x0: float, top: float, x1: float, bottom: float, page: int) -> dict:
             "pts": [(x0, top), (x1, bottom)], "linewidth": 0.5, "stroke": True, "fill": False}
 
 
-def drawn_rules(header: list[Line], body: list[Line], page: int) -> list[dict]:
-    """Ruling lines for one unruled table: a column edge in every gap the body rows leave
-    between their words, a row edge above every body row and between the header's lines.
+@dataclass
+class Label:
+    """A header cell's text: a header word, with the words wrapped under it."""
 
-    No edge crosses a word, and an empty header cell is merged with a neighbour, as printed
-    headers merge their cells: into the label below it (a group label over a leaf), else the
-    label above it (a leaf spanning the header's rows), else the nearest label on its line (a
-    group label centred over several columns)."""
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    chars: list
+
+
+def header_labels(header: list[Line]) -> list[Label]:
+    """The header's words joined into labels: the lines of one box, and a word wrapped onto the
+    next line under the same columns (a gap under half an em), are one label."""
+    labels: list[Label] = []
+    for w in sorted((w for ln in header for w in ln.words), key=lambda w: (w["top"], w["x0"])):
+        size = w["bottom"] - w["top"]
+        above = next((lb for lb in reversed(labels)
+                      if 0 <= w["top"] - lb.bottom <= size / 2 and w["x0"] < lb.x1 and w["x1"] > lb.x0
+                      and (w.get("box") == getattr(lb, "box", None) or _centred_under(w, lb))), None)
+        if above is not None:
+            above.text += w["text"]
+            above.x0, above.x1 = min(above.x0, w["x0"]), max(above.x1, w["x1"])
+            above.bottom = w["bottom"]
+            above.chars = above.chars + w["chars"]
+            continue
+        label = Label(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], size, list(w["chars"]))
+        label.box = w.get("box")
+        labels.append(label)
+    return labels
+
+
+def _centred_under(w: dict, label: Label) -> bool:
+    """A short word wrapped under a label is centred under it (or starts where it starts)."""
+    centre, above = (w["x0"] + w["x1"]) / 2, (label.x0 + label.x1) / 2
+    size = w["bottom"] - w["top"]
+    return w["x1"] - w["x0"] <= label.x1 - label.x0 + 1 and (
+        abs(centre - above) <= size or abs(w["x0"] - label.x0) <= size / 2)
+
+
+def drawn_table(header: list[Line], body: list[Line], page: int) -> tuple[list[dict], list[dict], set[int]]:
+    """(rules, header chars, ids of the chars they replace) for one unruled table.
+
+    Body: a column edge in every gap the rows leave between their words (and where a header
+    word stands over a column blank in every row), a row edge above every row with an amount.
+    Header: a full grid, one row per line of labels, each label written into every column it
+    stands over (a merged cell's text in every position it covers, as the table model has it),
+    and a column without a label on a line takes the nearest label of that line when a label
+    of its own stands lower (a group label over its leaves)."""
     body_words = [w for ln in body for w in ln.words]
-    # a column left blank in every row is still headed: a header word clear of the body's columns
-    clear = [w for ln in header for w in ln.words
-             if not any(w["x0"] < b and w["x1"] > a for a, b in _spans(body_words))]
-    spans = _spans(body_words + clear)
+    labels = header_labels(header)
+    spans = _headed_spans(body_words, [{"x0": lb.x0, "x1": lb.x1, "top": lb.top, "bottom": lb.bottom} for lb in labels])
     if len(spans) < 2:
-        return []
-    all_words = body_words + [w for ln in header for w in ln.words]
-    left = min(w["x0"] for w in all_words) - 2
-    right = max(w["x1"] for w in all_words) + 2
-    xs = [left] + [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [right]
-    bands = _bands(header)
-    # between two header lines, halfway between their middles: a word over both crosses it
-    head_ys = [bands[0][0] - 2] + [(a[0] + a[1] + b[0] + b[1]) / 4 for a, b in zip(bands, bands[1:])] if bands else []
+        return [], [], set()
+    everything = body_words + [w for ln in header for w in ln.words]
+    xs = [min(w["x0"] for w in everything) - 2]
+    xs += [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [max(w["x1"] for w in everything) + 2]
+    columns = list(zip(xs, xs[1:]))
+    rows = _label_rows(labels)
     first = next(ln for ln in body if is_body_line(ln))
-    body_ys = [(bands[-1][1] + first.top) / 2 if bands else first.top - 2]
-    body_ys += [(a.bottom + b.top) / 2 for a, b in zip(body, body[1:]) if is_body_line(b)]
-    ys = head_ys + body_ys + [body[-1].bottom + 2]
-    head_words = [w for ln in header for w in ln.words]
-    filled = [[any(w["x0"] < x1 and w["x1"] > x0 and w["top"] < y1 and w["bottom"] > y0 for w in head_words)
-               for x0, x1 in zip(xs, xs[1:])] for y0, y1 in zip(ys, ys[1:len(bands) + 1])]
-    merge = _header_merges(filled)
-    rules = []
-    for i, y in enumerate(ys):
-        for k, (x0, x1) in enumerate(zip(xs, xs[1:])):
-            crossed = any(w["top"] < y < w["bottom"] and w["x0"] < x1 and w["x1"] > x0 for w in head_words)
-            joined = 0 < i < len(bands) and (merge.get((i - 1, k)) == "down" or merge.get((i, k)) == "up")
-            if not crossed and not joined:
-                rules.append(_rule(x0, y, x1, y, page))
-    for k, x in enumerate(xs):
-        for i, (y0, y1) in enumerate(zip(ys, ys[1:])):
-            crossed = any(w["x0"] < x < w["x1"] and w["top"] < y1 and w["bottom"] > y0 for w in head_words)
-            joined = i < len(bands) and 0 < k < len(xs) - 1 and (
-                merge.get((i, k - 1)) == "right" or merge.get((i, k)) == "left")
-            if not crossed and not joined:
-                rules.append(_rule(x, y0, x, y1, page))
-    return rules
+    head_top = min((lb.top for lb in labels), default=first.top) - 2
+    head_bottom = (max(lb.bottom for lb in labels) + first.top) / 2 if labels else first.top - 2
+    ys = [head_top] + [head_top + (head_bottom - head_top) * (i + 1) / len(rows) for i in range(len(rows))]
+    if not rows:
+        ys = [head_bottom]
+    ys += [(a.bottom + b.top) / 2 for a, b in zip(body, body[1:]) if is_body_line(b)] + [body[-1].bottom + 2]
+    rules = [_rule(xs[0], y, xs[-1], y, page) for y in ys] + [_rule(x, ys[0], x, ys[-1], page) for x in xs]
+    written = []
+    for i, row in enumerate(_header_cells(rows, columns)):
+        for k, label in enumerate(row):
+            if label is not None:
+                written += _write(label.text, columns[k], (ys[i], ys[i + 1]), label.size, page)
+    replaced = {id(c) for lb in labels for c in lb.chars}
+    return rules, written, replaced
 
 
-def _header_merges(filled: list[list[bool]]) -> dict[tuple[int, int], str]:
-    """For each empty header cell (band, column), the neighbour it merges with."""
-    merges = {}
-    for i, row in enumerate(filled):
-        for k, has_text in enumerate(row):
-            if has_text:
-                continue
-            if i + 1 < len(filled) and filled[i + 1][k]:
-                merges[(i, k)] = "down"
-            elif i > 0 and filled[i - 1][k]:
-                merges[(i, k)] = "up"
-            else:
-                texts = [j for j, t in enumerate(row) if t]
-                if texts:
-                    nearest = min(texts, key=lambda j: (abs(j - k), j))
-                    merges[(i, k)] = "left" if nearest < k else "right"
-    return merges
-
-
-def _bands(lines: list[Line]) -> list[tuple[float, float]]:
-    """Each header line's extent, top to bottom (lines that share a top are one)."""
-    bands: list[tuple[float, float]] = []
-    for ln in sorted(lines, key=lambda ln: ln.top):
-        if bands and abs(ln.top - bands[-1][0]) < 1:
-            bands[-1] = (bands[-1][0], max(bands[-1][1], ln.bottom))
+def _label_rows(labels: list[Label]) -> list[list[Label]]:
+    rows: list[list[Label]] = []
+    for lb in sorted(labels, key=lambda lb: lb.top):
+        if rows and lb.top - rows[-1][0].top < lb.size / 2:
+            rows[-1].append(lb)
         else:
-            bands.append((ln.top, ln.bottom))
-    return bands
+            rows.append([lb])
+    return rows
+
+
+def _covers(label: Label, column: tuple[float, float]) -> bool:
+    slack = min(SLACK_EM * label.size, (label.x1 - label.x0) / 4)
+    return label.x0 + slack < column[1] and label.x1 - slack > column[0]
+
+
+def _header_cells(rows: list[list[Label]], columns: list[tuple[float, float]]) -> list[list[Label | None]]:
+    grid = [[next((lb for lb in row if _covers(lb, col)), None) for col in columns] for row in rows]
+    for i, row in enumerate(rows):
+        for k, col in enumerate(columns):
+            if grid[i][k] is not None or not any(grid[j][k] for j in range(i + 1, len(rows))):
+                continue
+            if any(grid[j][k] for j in range(i)):
+                continue  # headed from above already: a line lower in a tall header
+            centre = (col[0] + col[1]) / 2
+            grid[i][k] = min(row, key=lambda lb: max(lb.x0 - centre, centre - lb.x1, 0))
+    return grid
+
+
+def _write(text: str, column: tuple[float, float], band: tuple[float, float], size: float, page: int) -> list[dict]:
+    """A label's chars set on one line inside a header cell, shrunk to fit its width."""
+    width = column[1] - column[0] - 2
+    step = min(size, width / max(len(text), 1))
+    top = (band[0] + band[1]) / 2 - step / 2
+    box = Box(page, column[0] + 1, top, step, [text])
+    return [_char(ch, box, box.left + n * step, box.left + (n + 1) * step, top) for n, ch in enumerate(text)]
 
 
 def page_of(boxes: list[Box], number: int) -> PdfiumPage:
     """One converted page as the PDF reader sees a page: its chars and the rules drawn back."""
-    chars_by_word = [chars for box in boxes for chars in box_words(box)]
-    chars = [c for word in chars_by_word for c in word]
-    lines = text_lines([_word(w) for w in chars_by_word])
-    rules = [r for header, body in table_blocks(lines) for r in drawn_rules(header, body, number)]
+    words = [_word(chars, n) for n, box in enumerate(boxes) for chars in box_words(box)]
+    chars = [c for w in words for c in w["chars"]]
+    rules = []
+    for header, body in table_blocks(text_lines(words)):
+        drawn, written, replaced = drawn_table(header, body, number)
+        rules += drawn
+        chars = [c for c in chars if id(c) not in replaced] + written
     width = max((c["x1"] for c in chars), default=595.0) + 10
     height = max((c["bottom"] for c in chars), default=842.0) + 10
     return PdfiumPage({"char": chars, "line": rules}, (0.0, 0.0, width, height), number)
