@@ -33,6 +33,8 @@ MIN_BOXES = 20  # fewer absolutely placed text boxes than this is a page layout,
 GAP_EM = 1.0  # the width, in ems, of the gap one &nbsp; stands for between two merged words
 SLACK_EM = 0.4  # how far, in ems, an estimated word width may overshoot the true one
 HEADER_GAP_EM = 3.5
+FIGURE_PAD_EM = 0.5  # the room between figures set flush right and their column's rule
+WRAP_GAP_EM = 0.6  # a line this close under another continues its cell
 ORPHAN_EM = 4.0  # a column no header word stands over takes the nearest free label this close  # a line further than this above the table's next line is not its header
 _POSITION = re.compile(r"(?<![\w-])(top|left|bottom|font-size|height|width)\s*:\s*(-?[\d.]+)(px|pt)?", re.I)
 _CSS_RULE = re.compile(r"\.([\w-]+)\s*\{([^}]*)\}")
@@ -280,23 +282,35 @@ def _headed_spans(body_words: list[dict], head_words: list[dict]) -> list[tuple[
     a column of its own, which takes the body's range beside it that no header word stands over
     (figures set right of their label's centre, where the label is short)."""
     spans = _spans(body_words)
-    clear: list[dict] = []
+    leaves: list[dict] = []
     for w in sorted(head_words, key=lambda w: -w["bottom"]):
-        if not any(_overlap(w, a, b) for a, b in spans) and not any(_overlap(w, c["x0"], c["x1"]) for c in clear):
-            clear.append(w)
+        if not any(_overlap(w, c["x0"], c["x1"]) for c in leaves):
+            leaves.append(dict(w))
+    clear = [w for w in leaves if not any(_overlap(w, a, b) for a, b in spans)]
     columns = []
+    taken: set[int] = set()
     for a, b in spans:
-        if any(_overlap(w, a, b) for w in head_words) or not clear:
+        if any(_overlap(w, a, b) for w in leaves):
             columns.append((a, b))
             continue
-        near = min(clear, key=lambda w: max(w["x0"] - b, a - w["x1"], 0))
-        gap = max(near["x0"] - b, a - near["x1"], 0)
-        nearest_span = min(spans, key=lambda s: max(near["x0"] - s[1], s[0] - near["x1"], 0))
-        if gap <= ORPHAN_EM * (near["bottom"] - near["top"]) and nearest_span == (a, b):
-            near["x0"], near["x1"] = min(near["x0"], a), max(near["x1"], b)
-        else:
+        label = _label_of_orphan(a, b, [w for w in clear if id(w) not in taken])
+        if label is None:
             columns.append((a, b))
+        else:
+            taken.add(id(label))
+            label["x0"], label["x1"] = min(label["x0"], a), max(label["x1"], b)
     return _spans(columns_as_words(columns) + clear)
+
+
+def _label_of_orphan(a: float, b: float, labels: list[dict]) -> dict | None:
+    """The free label a column of figures no header word stands over belongs to: the nearest
+    label ending left of the figures' end (figures are set right, labels centred), else the
+    nearest within ORPHAN_EM."""
+    def gap(w):
+        return max(w["x0"] - b, a - w["x1"], 0)
+    near = [w for w in labels if gap(w) <= ORPHAN_EM * (w["bottom"] - w["top"])]
+    left = [w for w in near if w["x1"] <= b]
+    return min(left or near, key=gap, default=None)
 
 
 def _overlap(word: dict, a: float, b: float) -> bool:
@@ -382,7 +396,7 @@ def drawn_table(header: list[Line], body: list[Line], page: int) -> tuple[list[d
         return [], [], set()
     everything = body_words + [w for ln in header for w in ln.words]
     xs = [min(w["x0"] for w in everything) - 2]
-    xs += [(a[1] + b[0]) / 2 for a, b in zip(spans, spans[1:])] + [max(w["x1"] for w in everything) + 2]
+    xs += [_column_edge(a, b, body_words) for a, b in zip(spans, spans[1:])] + [max(w["x1"] for w in everything) + 2]
     columns = list(zip(xs, xs[1:]))
     rows = _label_rows(labels)
     first = next(ln for ln in body if is_body_line(ln))
@@ -391,7 +405,7 @@ def drawn_table(header: list[Line], body: list[Line], page: int) -> tuple[list[d
     ys = [head_top] + [head_top + (head_bottom - head_top) * (i + 1) / len(rows) for i in range(len(rows))]
     if not rows:
         ys = [head_bottom]
-    ys += [(a.bottom + b.top) / 2 for a, b in zip(body, body[1:]) if is_body_line(b)] + [body[-1].bottom + 2]
+    ys += [(a.bottom + b.top) / 2 for a, b in zip(body, body[1:]) if _starts_row(a, b)] + [body[-1].bottom + 2]
     rules = [_rule(xs[0], y, xs[-1], y, page) for y in ys] + [_rule(x, ys[0], x, ys[-1], page) for x in xs]
     written = []
     for i, row in enumerate(_header_cells(rows, columns)):
@@ -400,6 +414,24 @@ def drawn_table(header: list[Line], body: list[Line], page: int) -> tuple[list[d
                 written += _write(label.text, columns[k], (ys[i], ys[i + 1]), label.size, page)
     replaced = {id(c) for lb in labels for c in lb.chars}
     return rules, written, replaced
+
+
+def _starts_row(above: Line, line: Line) -> bool:
+    """A row with figures starts a row; so does a line without them set a row's pitch below the
+    line above (a row left blank but for its label), not one just under it (a wrapped name)."""
+    size = max(w["bottom"] - w["top"] for w in line.words)
+    return is_body_line(line) or line.top - above.bottom > WRAP_GAP_EM * size
+
+
+def _column_edge(left: tuple[float, float], right: tuple[float, float], body_words: list[dict]) -> float:
+    """Where the rule between two columns stands: just right of a column of figures (they are set
+    flush right against it), else halfway across the gap."""
+    inside = [w for w in body_words if left[0] <= w["x0"] and w["x1"] <= left[1]]
+    figures = sum(1 for w in inside if is_amount(w["text"]))
+    if inside and figures * 2 > len(inside):
+        size = max(w["bottom"] - w["top"] for w in inside)
+        return min(left[1] + FIGURE_PAD_EM * size, (left[1] + right[0]) / 2)
+    return (left[1] + right[0]) / 2
 
 
 def _label_rows(labels: list[Label]) -> list[list[Label]]:
@@ -423,11 +455,21 @@ def _header_cells(rows: list[list[Label]], columns: list[tuple[float, float]]) -
         for k, col in enumerate(columns):
             if grid[i][k] is not None or not any(grid[j][k] for j in range(i + 1, len(rows))):
                 continue
-            if any(grid[j][k] for j in range(i)):
-                continue  # headed from above already: a line lower in a tall header
+            if any(grid[j][k] for j in range(i)) or _spans_the_header(grid, rows, k):
+                continue  # headed from above already, or by a label as tall as the header
             centre = (col[0] + col[1]) / 2
             grid[i][k] = min(row, key=lambda lb: max(lb.x0 - centre, centre - lb.x1, 0))
     return grid
+
+
+def _spans_the_header(grid, rows: list[list[Label]], k: int) -> bool:
+    """The column's one label stands in the header's middle: its cell is as tall as the header."""
+    own = {id(row[k]): row[k] for row in grid if row[k] is not None}
+    if len(own) != 1 or len(rows) < 2:
+        return False
+    label = next(iter(own.values()))
+    top, bottom = min(lb.top for lb in rows[0]), max(lb.bottom for row in rows for lb in row)
+    return abs((label.top + label.bottom) / 2 - (top + bottom) / 2) <= label.size
 
 
 def _write(text: str, column: tuple[float, float], band: tuple[float, float], size: float, page: int) -> list[dict]:
