@@ -22,6 +22,7 @@ ERROR_PAGE = re.compile(r"\b(40[0-9]|50[0-9])\b|not found|forbidden|error|页面
                         r"登录|登陆|验证码|访问受限|拒绝访问|安全验证|维护中", re.I)
 AMOUNT_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元)")
 DOCUMENT_LINK = re.compile(r"\.(pdf|xlsx?|docx?|wps|et|zip|rar|ofd)\b", re.I)
+NOT_A_DISCLOSURE = "not a disclosure"  # what a page of a site that names no disclosure is said to be
 MIN_PICTURES = 3  # a disclosure printed as pictures shows a page per picture, side by side in the article
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "li", "td", "span")
@@ -169,7 +170,7 @@ def not_a_disclosure(root, title: str) -> tuple[str, str] | None:
         linked = f" ({named[:160]}); ingest the linked files" if named else ""
         return "ok", (f"a list of links, not a disclosure: the page '{title[:60]}' prints no figure and "
                       f"links to {len(links)} documents{linked}")
-    return "ok", (f"not a disclosure: the page '{title[:60]}' names no budget year (a site's home or column "
+    return "ok", (f"{NOT_A_DISCLOSURE}: the page '{title[:60]}' names no budget year (a site's home or column "
                   "page); no tables or text loaded")
 
 

@@ -89,7 +89,7 @@ def _disguised_page(data: bytes, name: str, what: str) -> Extraction:
     if html.is_error_page(html.parse(data, name)):
         raise _error_page(data, what, name)
     extraction = registry.extract(data, "html", name)
-    if extraction.error.startswith("not a disclosure"):
+    if extraction.error.startswith(html.NOT_A_DISCLOSURE):
         raise _error_page(data, what, name, "a page of its site that names no disclosure (a home or column page)")
     said = f" titled {extraction.title[:80]!r}" if extraction.title else ""
     served = (f"{what} is named .{extension(name)} but holds an HTML page{said}, read as HTML: the site "
