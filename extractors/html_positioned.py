@@ -10,8 +10,9 @@ path that reads PDFs.
 
 What a box does not say is estimated: its words' widths (a wide glyph is one em, another half an
 em) and the width of the gap a converter writes as one `&nbsp;` between two words it merged into
-one box. Rules are drawn only where no word crosses them, so a header printed over several
-columns stays one merged cell, as on the PDF.
+one box. A table is found as runs of rows that end in a figure; its columns are the gaps its rows
+leave between their words; its header is rebuilt as a grid of labels, each written into every
+column it stands over, as the table model repeats a merged cell.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ PX_TO_PT = 0.75  # CSS: 1px = 0.75pt; the PDF reader's tolerances are in points
 MIN_BOXES = 20  # fewer absolutely placed text boxes than this is a page layout, not a converted document
 GAP_EM = 1.0  # the width, in ems, of the gap one &nbsp; stands for between two merged words
 SLACK_EM = 0.4  # how far, in ems, an estimated word width may overshoot the true one
+MAX_ROWS_WITHOUT_FIGURES = 12  # rows without an amount (blank ruled rows) inside one table
 HEADER_GAP_EM = 3.5
 FIGURE_PAD_EM = 0.5  # the room between figures set flush right and their column's rule
 WRAP_GAP_EM = 0.6  # a line this close under another continues its cell
@@ -212,9 +214,6 @@ def _amounts(line: Line) -> int:
     return sum(1 for w in line.words if is_amount(w["text"]))
 
 
-MAX_ROWS_WITHOUT_FIGURES = 12  # rows without an amount (blank ruled rows) inside one table
-
-
 def table_blocks(lines: list[Line]) -> list[tuple[list[Line], list[Line]]]:
     """(header lines, body lines) of each table on a page: runs of body lines, and the lines just
     above the first. Rows without an amount between two body lines stay in (a wrapped name, the
@@ -299,7 +298,7 @@ def _headed_spans(body_words: list[dict], head_words: list[dict]) -> list[tuple[
         else:
             taken.add(id(label))
             label["x0"], label["x1"] = min(label["x0"], a), max(label["x1"], b)
-    return _spans(columns_as_words(columns) + clear)
+    return _spans(_as_words(columns) + clear)
 
 
 def _label_of_orphan(a: float, b: float, labels: list[dict]) -> dict | None:
@@ -317,7 +316,7 @@ def _overlap(word: dict, a: float, b: float) -> bool:
     return word["x0"] < b and word["x1"] > a
 
 
-def columns_as_words(columns: list[tuple[float, float]]) -> list[dict]:
+def _as_words(columns: list[tuple[float, float]]) -> list[dict]:
     return [{"x0": a, "x1": b} for a, b in columns]
 
 
@@ -349,6 +348,7 @@ class Label:
     bottom: float
     size: float
     chars: list
+    box: int | None = None  # the converter's box it came from
 
 
 def header_labels(header: list[Line]) -> list[Label]:
@@ -359,16 +359,14 @@ def header_labels(header: list[Line]) -> list[Label]:
         size = w["bottom"] - w["top"]
         above = next((lb for lb in reversed(labels)
                       if 0 <= w["top"] - lb.bottom <= size / 2 and w["x0"] < lb.x1 and w["x1"] > lb.x0
-                      and (w.get("box") == getattr(lb, "box", None) or _centred_under(w, lb))), None)
+                      and (w.get("box") == lb.box or _centred_under(w, lb))), None)
         if above is not None:
             above.text += w["text"]
             above.x0, above.x1 = min(above.x0, w["x0"]), max(above.x1, w["x1"])
             above.bottom = w["bottom"]
             above.chars = above.chars + w["chars"]
             continue
-        label = Label(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], size, list(w["chars"]))
-        label.box = w.get("box")
-        labels.append(label)
+        labels.append(Label(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], size, list(w["chars"]), w.get("box")))
     return labels
 
 
@@ -511,7 +509,9 @@ def extract_positioned(root, title: str = "", filename: str = "") -> Extraction:
     page_tables, narrative, uncut = unruled_continuations(page_tables, narrative)
     tables, _ = join_tables(page_tables)
     paragraphs = [Paragraph(text, number) for number, lines in narrative for text in paragraphs_of(lines)]
-    extraction = Extraction(title=title or document_title(first_lines, filename), tables=tables,
+    # a converter titles the page after its output file ('report-html.html'): the cover says more
+    title = title if v.NAMES_A_YEAR.search(title or "") else document_title(first_lines, filename)
+    extraction = Extraction(title=title, tables=tables,
                             paragraphs=paragraphs, pages=len(numbers))
     if uncut:
         extraction.status, extraction.error = "partial", "; ".join(uncut)
