@@ -1,6 +1,7 @@
 """HTML converted from a PDF → the PDF reader's pages.
 
-Converters (poppler's `pdftohtml -c`, pdf2htmlEX and the like) print no <table>: every run of
+Converters (poppler's `pdftohtml -c`, and pdf2htmlEX and the like, whose class-placed boxes are
+read from the class rules but have not been tried on a real page) print no <table>: every run of
 text is a box placed absolutely on its page (`top`/`left` in px, the font size from the box's
 class), and the ruling lines are painted into a background picture. This module reads the boxes
 as positioned words, draws the rules of each table back from the words' alignment, and hands
