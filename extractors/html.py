@@ -11,10 +11,19 @@ import re
 import lxml.html
 from lxml import etree
 
+from extractors import html_positioned
 from extractors import vocabulary as v
 from extractors.framing import frame
 from extractors.model import Extraction, ExtractionError, Paragraph
+from extractors.numbers import is_amount
 
+# what an error or login page says in its title or heading
+ERROR_PAGE = re.compile(r"\b(40[0-9]|50[0-9])\b|not found|forbidden|error|页面不存在|找不到|无法访问|出错|错误|"
+                        r"登录|登陆|验证码|访问受限|拒绝访问|安全验证|维护中", re.I)
+AMOUNT_IN_TEXT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*(?:万元|亿元|元)")
+DOCUMENT_LINK = re.compile(r"\.(pdf|xlsx?|docx?|wps|et|zip|rar|ofd)\b", re.I)
+NOT_A_DISCLOSURE = "not a disclosure"  # what a page of a site that names no disclosure is said to be
+MIN_PICTURES = 3  # a disclosure printed as pictures shows a page per picture, side by side in the article
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?([\w-]+)""", re.I)
 _BLOCKS = ("p", "div", "h1", "h2", "h3", "h4", "li", "td", "span")
 MAX_SPAN = 200
@@ -109,14 +118,80 @@ def page_title(root) -> str:
     return next((c for c in candidates if v.NAMES_A_YEAR.search(c)), candidates[0] if candidates else "")
 
 
-def extract(data: bytes, filename: str = "") -> Extraction:
-    text = decode(data)
+def parse(data: bytes, filename: str = ""):
     try:
         # huge_tree: libxml2 otherwise drops every text node over 10 MB, and the rest of the
         # page with it, without a word; the page is already within the document size limit
-        root = lxml.html.document_fromstring(text, parser=lxml.html.HTMLParser(huge_tree=True))
+        return lxml.html.document_fromstring(decode(data), parser=lxml.html.HTMLParser(huge_tree=True))
     except (etree.ParserError, ValueError) as exc:
         raise ExtractionError(f"{filename or 'the page'} is not readable HTML ({exc})") from exc
+
+
+def heading(root) -> str:
+    """The page's <title>, else its first <h1>, as one line."""
+    for element in root.xpath("//title|//h1")[:2]:
+        text = cell_text(element)
+        if text:
+            return text
+    return ""
+
+
+def is_error_page(root) -> bool:
+    """An error or login page: its title or heading says so, or it prints almost nothing."""
+    if ERROR_PAGE.search(heading(root)) and not AMOUNT_IN_TEXT.search(root.text_content()):
+        return True
+    return len("".join(root.text_content().split())) < 40
+
+
+def _has_amounts(tables) -> bool:
+    return any(is_amount(cell) for table in tables for row in table.rows for cell in row)
+
+
+def not_a_disclosure(root, title: str) -> tuple[str, str] | None:
+    """(status, what the page is) for a page without a table of amounts that is no disclosure,
+    or None. Its narrative is not kept: a site's menus and news are not the department's text.
+
+    - a page whose disclosure is a set of pictures: `needs_ocr`;
+    - a page that only lists links (to a disclosure's files, to the disclosures of several
+      units or years), or a site's home or column page (its title names no year and no
+      预算/决算): `ok`, without tables, saying so.
+    """
+    text = root.text_content()
+    if AMOUNT_IN_TEXT.search(text):
+        return None  # a narrative with figures: a disclosure in prose
+    links = [a for a in root.xpath("//a")  # a link's target may be a script's: onclick="downloadFj(…)"
+             if DOCUMENT_LINK.search(a.get("href") or a.get("onclick") or "") or v.YEAR_AND_STAGE.search(cell_text(a))]
+    if v.YEAR_AND_STAGE.search(title):
+        pictures = _article_pictures(root)
+        if len(pictures) >= MIN_PICTURES:
+            return "needs_ocr", (f"the page prints the disclosure '{title[:60]}' as {len(pictures)} pictures "
+                                 "(its text is not in the page): fetch the pictures and read them by OCR")
+        named = "; ".join(dict.fromkeys(cell_text(a) for a in links if cell_text(a)))
+        linked = f" ({named[:160]}); ingest the linked files" if named else ""
+        return "ok", (f"a list of links, not a disclosure: the page '{title[:60]}' prints no figure and "
+                      f"links to {len(links)} documents{linked}")
+    return "ok", (f"{NOT_A_DISCLOSURE}: the page '{title[:60]}' names no budget year (a site's home or column "
+                  "page); no tables or text loaded")
+
+
+def _article_pictures(root) -> list:
+    """The most distinct pictures one element holds side by side (a logo, a QR code or a banner
+    stands alone or inside a link; a menu repeats one icon)."""
+    groups: dict[object, list] = {}
+    for img in root.xpath("//img[@src]"):
+        if not re.search(r"\.(jpe?g|png|gif|bmp|webp)$", img.get("src"), re.I):
+            continue
+        if any(a.tag == "a" for a in img.iterancestors()):
+            continue
+        holder = img.getparent()
+        while holder is not None and holder.tag in ("p", "span", "strong", "center", "font"):
+            holder = holder.getparent()
+        groups.setdefault(holder, []).append(img)
+    return max(({img.get("src"): img for img in imgs}.values() for imgs in groups.values()), key=len, default=[])
+
+
+def extract(data: bytes, filename: str = "") -> Extraction:
+    root = parse(data, filename)
     for bad in root.xpath("//script|//style|//noscript"):
         bad.drop_tree()
     title = page_title(root)
@@ -139,6 +214,15 @@ def extract(data: bytes, filename: str = "") -> Extraction:
                 recent.append(line)
                 if not tables and not v.split_label(line)[0]:
                     paragraphs.append(Paragraph(line))
+    if not _has_amounts(tables):
+        placed = parse(data, filename)  # again, with the <style> rules that size a converted PDF's text
+        if html_positioned.is_positioned(placed):
+            return html_positioned.extract_positioned(placed, title, filename)
+    if not _has_amounts(tables):
+        verdict = not_a_disclosure(root, title)
+        if verdict:
+            status, what = verdict
+            return Extraction(title=title, status=status, error=what)
     if not tables and not paragraphs:
         raise ExtractionError(f"{filename or 'the page'} has no text or tables: is it a disclosure page?",
                               status="unsupported")

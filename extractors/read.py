@@ -6,9 +6,7 @@ it in a child process that can be stopped, and nothing else stands between bytes
 """
 from __future__ import annotations
 
-import re
-
-from extractors import limits, registry
+from extractors import html, limits, registry
 from extractors.detect import (HTML_EXPORTS, claimed_format, detect_format, extension, names_a_binary_file,
                                unread_format)
 from extractors.model import Extraction, ExtractionError
@@ -41,10 +39,11 @@ def _read(data: bytes, name: str, what: str, fmt: str) -> Extraction:
         raise _unknown_format(data, what, name)
     if fmt in _OFFICE_PACKAGES:
         limits.check_office_package(data, what)
-    # An HTML page under a binary file's name is usually the site's error or login page.
+    # An HTML page under a binary file's name is the site's error or login page, a page of
+    # its own site, or the disclosure page the site served instead of the file: read that one.
     disguised = fmt == "html" and names_a_binary_file(name)
     if disguised and claimed_format(name) not in HTML_EXPORTS:
-        raise _error_page(data, what, name)
+        return _disguised_page(data, name, what)
     try:
         extraction = registry.extract(data, fmt, name)
     except ExtractionError as exc:
@@ -83,16 +82,26 @@ def _unknown_format(data: bytes, what: str, name: str) -> ExtractionError:
         "XLSX or DOCX to ingest it", status="unsupported")
 
 
-def _error_page(data: bytes, what: str, name: str) -> ExtractionError:
-    text = data[:65536].decode("utf-8", errors="replace")
-    if "\ufffd" in text:  # Chinese sites' error pages are often GBK
-        text = data[:65536].decode("gb18030", errors="replace")
-    match = re.search(r"<title[^>]*>(.*?)</title>|<h1[^>]*>(.*?)</h1>", text, re.I | re.S)
-    heading = ""
-    if match:
-        heading = " ".join(re.sub(r"<[^>]+>", " ", match.group(1) or match.group(2) or "").split())
+def _disguised_page(data: bytes, name: str, what: str) -> Extraction:
+    """An HTML page under a PDF's (or a DOCX's …) name: refused when it is an error or login
+    page or a page of the site that names no disclosure; else read as the HTML it is, the
+    mismatch said in `error` (status kept)."""
+    if html.is_error_page(html.parse(data, name)):
+        raise _error_page(data, what, name)
+    extraction = registry.extract(data, "html", name)
+    if extraction.error.startswith(html.NOT_A_DISCLOSURE):
+        raise _error_page(data, what, name, "a page of its site that names no disclosure (a home or column page)")
+    said = f" titled {extraction.title[:80]!r}" if extraction.title else ""
+    served = (f"{what} is named .{extension(name)} but holds an HTML page{said}, read as HTML: the site "
+              "served its disclosure page instead of the file")
+    extraction.error = _naming("; ".join(filter(None, [served, extraction.error])), what)
+    return extraction
+
+
+def _error_page(data: bytes, what: str, name: str, kind: str = "an error or login page") -> ExtractionError:
+    heading = html.heading(html.parse(data, name))  # the page's own encoding (BOM, <meta charset>, GBK)
     said = f" titled {heading[:80]!r}" if heading else ""
     return ExtractionError(
         f"{what} is named .{extension(name)} but holds an HTML page{said}, not the file: the site "
-        "served an error or login page instead; check the link and fetch it again"
+        f"served {kind} instead; check the link and fetch it again"
     )

@@ -10,7 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libreoffice-writer-nogui: converts legacy .doc/.wps attachments to DOCX (extractors/wordprocessing.py)
-apt_packages=(fonts-noto-cjk ghostscript libreoffice-writer-nogui)
+# poppler-utils: pdftohtml, which the tests use to make positioned HTML (extractors/html_positioned.py) of corpus PDFs
+apt_packages=(fonts-noto-cjk ghostscript libreoffice-writer-nogui poppler-utils)
 if [[ "${1:-}" == "--test" ]]; then
   apt_packages+=(chromium chromium-driver redis-server)  # redis-server: the scale-out tests start one
 fi
