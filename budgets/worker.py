@@ -142,15 +142,16 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
             f"{_table_name(t)}: {t['confidence_reason']}" for t in doubtful[:3]) + (" …" if len(doubtful) > 3 else ""))
     if status == "ok" and doubts:
         status = "partial"
-        error = "; ".join(doubts)
+        error = "; ".join([error, *doubts] if error else doubts)  # a reader's note ('… read as HTML') stays
     read = [t for t in result.tables if expects_lines(t)]
     if status == "ok" and read and not result.lines:
         status = "partial"
         with_rows = [t for t in read if t["rows"]]
-        error = (f"{len(with_rows)} tables with body rows were read but gave no budget lines: their "
-                 "columns or amounts were not recognised" if with_rows else
-                 f"{len(read)} tables were found but no body row under their headers was read: the table "
-                 "text may be missing or garbled")
+        lost = (f"{len(with_rows)} tables with body rows were read but gave no budget lines: their columns or "
+                "amounts were not recognised" if with_rows else
+                f"{len(read)} tables were found but no body row under their headers was read: the table text may "
+                "be missing or garbled")
+        error = f"{error}; {lost}" if error else lost
     return Normalised(title=title, meta=meta, status=status, error=error, pages=extraction.pages,
                       tables_read=len(extraction.tables), lines=Rows(result.lines),
                       paragraphs=Rows(result.paragraphs), tables=result.tables, unplaced=result.unplaced,
