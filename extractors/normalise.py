@@ -184,7 +184,9 @@ def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headin
         elif text:
             owner["item"] = owner["item"] or text
     elif spec.role == "code_part":
-        if text:  # 款 and 项 are two digits; some tables print 款 2 as '2'
+        if text and not text.replace(" ", "").isdigit():
+            owner["item"] = owner["item"] or text  # '合计' printed across the 类 款 项 columns
+        elif text:  # 款 and 项 are two digits; some tables print 款 2 as '2'
             parts = "gov_code_parts" if v.GOV_ECONOMIC_LABEL.search(v.label_key(spec.label)) else "code_parts"
             owner.setdefault(parts, {})[spec.part] = text.zfill(2) if spec.part else text
     elif spec.role == "name":
