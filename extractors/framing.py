@@ -203,11 +203,13 @@ def sheet_label(name: str) -> str:
 
 def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]], list[str], list[str]]:
     """(header rows, body rows, each body row as printed, notes) of a grid without its captions:
-    rows of column labels until the first row that holds an amount, a subject code or a total."""
+    rows of column labels until the first row that holds an amount, a subject code or a total.
+    A row that only numbers the columns (栏次 1 2 3) belongs to the header's structure and labels
+    nothing: it is left out."""
     header, body, source, notes = [], [], [], []
     for row in rows:
         cells = _distinct(row)
-        if not cells:
+        if not cells or is_column_number_row(row):
             continue
         if len(cells) == 1 and v.is_note(cells[0]):
             notes.append(cells[0])
@@ -223,6 +225,21 @@ def is_body_row(row: list[str]) -> bool:
     """Whether a row is table content rather than column labels: it holds an amount, begins
     with a subject code, or is a total row (`columns.is_data_row`)."""
     return is_data_row(_distinct(row))
+
+
+def is_column_number_row(row: list[str]) -> bool:
+    """A row that numbers the columns rather than giving amounts: '栏次 | 1 | 2 | 3',
+    '** | ** | 1 | 2 | 3', '行次 | | 1': the integers 1, 2, 3 … in order with nothing beside them
+    but markers (`vocabulary.COLUMN_NUMBER_MARKERS`), at least three of them where no marker says
+    so. Every reader's rows pass here (the normaliser skips such rows whatever framed them)."""
+    tokens = [t for cell in _distinct(row) for t in cell.split()]
+    numbers = [t for t in tokens if t.isdigit() and len(t) <= 2]
+    markers = [t for t in tokens if t not in numbers]
+    if not numbers or any(t not in v.COLUMN_NUMBER_MARKERS for t in markers):
+        return False
+    if not markers and len(numbers) < 3:
+        return False
+    return [int(n) for n in numbers] == list(range(1, len(numbers) + 1))
 
 
 def _distinct(row: list[str]) -> list[str]:

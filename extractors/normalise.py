@@ -12,11 +12,12 @@ from decimal import Decimal
 
 from extractors import vocabulary as v
 from extractors.columns import ColumnSpec, interpret_columns, row_measure
-from extractors.framing import column_units
+from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
 from extractors.reading import column_source, read_table
-from extractors.subjects import carry_code_parts, classification_of, level_of, parent_of, subject_code_for_name
+from extractors.subjects import (carry_code_parts, classification_of, level_of, parent_of, split_code_and_name,
+                                 subject_code_for_name)
 from extractors.tablekinds import table_kind
 from extractors.titles import DocumentMeta, split_jurisdiction
 
@@ -100,6 +101,8 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     lines = []
     headings: dict[int, str] = {}
     for r, (row, labels) in enumerate(zip(table.rows, carry_code_parts(table.rows, code_parts(specs)))):
+        if is_column_number_row(row):
+            continue  # 栏次 1 2 3: the columns' numbers, however the reader framed the table
         owner: dict | None = None
         for col, spec in enumerate(specs):
             cell = row[col] if col < len(row) else ""
@@ -123,7 +126,8 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                 continue
             if kind == "three_public_expenses" and spec.measure == "total":
                 # items printed as rows under one amount column: the row says which expense it is
-                measure = row_measure(((owner or {}).get("item") or (owner or {}).get("name") or "").split("/")[-1])
+                measure = three_public_row_measure(
+                    ((owner or {}).get("item") or (owner or {}).get("name") or "").split("/")[-1])
                 if measure:
                     spec = replace(spec, measure=measure)
             try:
@@ -132,6 +136,16 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
             except NumberError:
                 continue  # finer than 1 分 (a ratio or a share printed in an amount column)
     return lines
+
+
+def three_public_row_measure(label: str) -> str | None:
+    """What a vertical 三公 table's row names (`columns.row_measure`), also where the row calls the
+    item a spending ('其中：（一）因公出国（境）支出', '（三）公务接待费支出', '（二）公务用车购置及
+    运行维护支出', as Guangdong's 行政经费及“三公”经费预算表 prints them): read as the …费 it is."""
+    measure = row_measure(label)
+    if measure is None and v.THREE_PUBLIC_ROW_SPENDING.search(label):
+        measure = row_measure(v.THREE_PUBLIC_ROW_SPENDING.sub("费", label))
+    return measure
 
 
 def _codes_by_content(specs: list[ColumnSpec], rows: list[list[str]]) -> list[ColumnSpec]:
@@ -158,19 +172,31 @@ def code_parts(specs: list[ColumnSpec]) -> dict[int, int]:
 def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headings) -> dict:
     """Accumulate what the label columns left of an amount say about the row's subject."""
     if owner is None or owner.get("_closed"):
-        owner = {"code_parts": {}, "code": "", "name": "", "item": ""}
+        owner = {"code_parts": {}, "code": "", "gov_code": "", "name": "", "item": ""}
     text = cell.strip()
+    printed_code, printed_name = split_code_and_name(text) if spec.role in ("code", "name", "item") else ("", text)
     if spec.role == "code":
-        digits = text.replace(" ", "")
         if v.SUBJECT_CODE_SPACED.match(text):
-            owner["code"] = digits
+            _take_code(owner, text.replace(" ", ""), spec)
+        elif printed_code:
+            _take_code(owner, printed_code, spec)
+            owner["name"] = owner["name"] or printed_name
         elif text:
             owner["item"] = owner["item"] or text
     elif spec.role == "code_part":
-        if text:  # 款 and 项 are two digits; some tables print 款 2 as '2'
-            owner["code_parts"][spec.part] = text.zfill(2) if spec.part else text
+        if text and not text.replace(" ", "").isdigit():
+            owner["item"] = owner["item"] or text  # '合计' printed across the 类 款 项 columns
+        elif text:  # 款 and 项 are two digits; some tables print 款 2 as '2'
+            parts = "gov_code_parts" if v.GOV_ECONOMIC_LABEL.search(v.label_key(spec.label)) else "code_parts"
+            owner.setdefault(parts, {})[spec.part] = text.zfill(2) if spec.part else text
     elif spec.role == "name":
-        owner["name"] = text
+        if printed_code:
+            _take_code(owner, printed_code, spec)
+        if not (owner["name"] and (owner["gov_code"] or v.GOV_ECONOMIC_LABEL.search(v.label_key(spec.label)))):
+            owner["name"] = printed_name if printed_code else text  # the department's name, not the government's
+    elif spec.role == "item" and printed_code:
+        _take_code(owner, printed_code, spec)
+        owner["name"] = owner["name"] or printed_name
     elif spec.role in ("item", "project", "unit"):
         if text:
             # a project's name wins over the unit that runs it; both print as row labels
@@ -185,6 +211,23 @@ def _owner_with(owner, spec: ColumnSpec, cell: str, col: int, specs, row, headin
     return owner
 
 
+def _take_code(owner: dict, code: str, spec: ColumnSpec) -> None:
+    """A row's code. Where a row prints a 部门经济分类 code (30101) and a 政府经济分类 one (50101),
+    the department's is the row's `subject_code` and the government's its `gov_economic_code`:
+    the column's label says which, else a 5… code beside another code is the government's."""
+    is_gov = bool(v.GOV_ECONOMIC_LABEL.search(v.label_key(spec.label)))
+    if not is_gov and owner["code"] and code.startswith(v.GOV_ECONOMIC_CODE_START) \
+            and not owner["code"].startswith(v.GOV_ECONOMIC_CODE_START):
+        is_gov = True
+    elif not is_gov and owner["code"].startswith(v.GOV_ECONOMIC_CODE_START) \
+            and not code.startswith(v.GOV_ECONOMIC_CODE_START):
+        owner["gov_code"] = owner["code"]  # the government's code was printed first
+    if is_gov:
+        owner["gov_code"] = code
+    else:
+        owner["code"] = code
+
+
 def _item_path(label: str, col: int, headings: dict[int, str]) -> str:
     """'(一)一般公共预算拨款' under '二、上年结转' reads '二、上年结转/(一)一般公共预算拨款'."""
     if v.ITEM_HEADING.match(label):
@@ -195,15 +238,26 @@ def _item_path(label: str, col: int, headings: dict[int, str]) -> str:
     return label
 
 
+def _joined_parts(parts: dict[int, str]) -> str:
+    """The code that 类, 款 and 项 columns print together; '' for 类 and 项 without the 款 between
+    them (201 | | 01): 20101 would be another 款."""
+    code = "".join(parts[k] for k in sorted(parts))
+    return code if v.SUBJECT_CODE.match(code) and sorted(parts) == list(range(len(parts))) else ""
+
+
+def gov_economic_code(owner: dict) -> str:
+    """The 政府经济分类 code a row prints beside its 部门经济分类 one, '' where it prints none."""
+    return owner.get("gov_code") or _joined_parts(owner.get("gov_code_parts") or {})
+
+
 def _subject(owner: dict, kind: str) -> tuple[str, str, str]:
     """(subject_code, subject_name, item)."""
     code = owner.get("code", "")
     parts = owner.get("code_parts") or {}
     if not code and parts:
-        code = "".join(parts[k] for k in sorted(parts))
-        # 类 and 项 without the 款 between them (201 | | 01) is no code: 20101 would be another 款
-        if not v.SUBJECT_CODE.match(code) or sorted(parts) != list(range(len(parts))):
-            code = ""
+        code = _joined_parts(parts)
+    if not code:
+        code = gov_economic_code(owner)  # the only code the row prints
     name = owner.get("name", "")
     item = owner.get("item", "")
     if code:
@@ -223,6 +277,7 @@ _KINDS_WITH_CLASS_NAMES = {"fiscal_appropriation_summary", "dept_summary"}
 
 def _line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec, owner, amount: Decimal, row):
     code, name, item = _subject(owner, kind)
+    gov_code = gov_economic_code(owner)
     fen = to_fen(amount, unit)
     return {
         "id": f"{document_id[:16]}:{table.index}:{r}:{col}",
@@ -237,6 +292,7 @@ def _line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec, own
         "classification": classification_of(code),
         "subject_code": code,
         "subject_name": name,
+        "gov_economic_code": gov_code if gov_code != code else "",
         "level": level_of(code),
         "parent_code": parent_of(code),
         "item": item,

@@ -2,7 +2,8 @@
 the reference list shipped in data/subjects.csv.
 
 Functional codes (功能分类) start with 2 and have 3/5/7 digits (类/款/项); economic codes
-(部门经济分类) start with 3 and have 3/5 digits. The reference list holds the 类 of the
+(部门经济分类) start with 3 and have 3/5 digits, and so do the government economic codes
+(政府经济分类, 5…), classified `economic` as well. The reference list holds the 类 of the
 functional classification with their names by year (they were renamed in 2019) and the economic
 类 and 款; codes below that are taken as printed (see `budgets.reference`).
 """
@@ -46,6 +47,16 @@ def level_of(code: str) -> int | None:
 
 def parent_of(code: str) -> str | None:
     return code[:-2] if len(code) in (5, 7) else None
+
+
+def split_code_and_name(text: str) -> tuple[str, str]:
+    """A code printed in its name's cell, parted: '2010501-行政运行', '2010501 行政运行',
+    '[2010501]行政运行' → ('2010501', '行政运行'); '301 02 基本工资' → ('30102', '基本工资');
+    ('', text) when the cell begins with no code."""
+    m = v.CODE_AND_NAME.match((text or "").strip())
+    if not m:
+        return "", text
+    return m.group("code").replace(" ", ""), m.group("name").strip()
 
 
 def subject_code_for_name(name: str) -> str:

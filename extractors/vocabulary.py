@@ -17,21 +17,25 @@ TABLE_KIND_TITLES: list[tuple[str, tuple[str, ...]]] = [
     ("three_public_expenses", ("三公",)),
     ("admin_operating_expenditure", ("机关运行经费",)),
     ("fiscal_appropriation_summary", ("财政拨款收支总表", "财政拨款收支预算总表", "财政拨款收支决算总表",
-                                       "财政拨款收入支出决算总表")),
-    ("general_budget_basic_expenditure", ("一般公共预算财政拨款基本支出", "一般公共预算基本支出")),
+                                       "财政拨款收入支出决算总表", "财政拨款收支总体情况表")),
+    ("general_budget_basic_expenditure", ("一般公共预算财政拨款基本支出", "一般公共预算基本支出",
+                                          "一般公共预算拨款基本支出")),
     ("fiscal_appropriation_basic_expenditure", ("财政拨款基本支出表", "财政拨款基本支出预算表",
                                                  "财政拨款基本支出决算表")),
-    ("general_budget_expenditure", ("一般公共预算财政拨款支出", "一般公共预算支出")),
+    # a fund's own table, never the department-wide one: '一般公共预算拨款支出预算表' (Fujian)
+    ("general_budget_expenditure", ("一般公共预算财政拨款支出", "一般公共预算支出", "一般公共预算拨款支出")),
     ("gov_fund_expenditure", ("政府性基金预算支出", "政府性基金预算财政拨款支出", "政府性基金支出",
-                              "政府性基金预算财政拨款收入支出")),
+                              "政府性基金预算财政拨款收入支出", "政府性基金预算拨款支出")),
     ("state_capital_expenditure", ("国有资本经营预算支出", "国有资本经营预算财政拨款支出",
-                                   "国有资本经营预算财政拨款收入支出")),
+                                   "国有资本经营预算财政拨款收入支出", "国有资本经营预算拨款支出")),
     ("procurement", ("政府采购",)),
-    ("project_expenditure", ("项目支出明细", "项目支出表", "项目支出预算表", "项目支出决算表")),
+    ("project_expenditure", ("项目支出明细", "项目支出表", "项目支出预算表", "项目支出决算表", "项目支出总表",
+                             "项目支出及其他支出预算表")),
     ("fiscal_appropriation_expenditure", ("财政拨款支出表", "财政拨款支出预算表", "财政拨款支出决算表")),
-    ("dept_summary", ("收支总表", "收支预算总表", "收支决算总表", "收入支出决算总表")),
-    ("dept_income", ("收入总表", "收入预算表", "收入决算表", "收入预算总表")),
-    ("dept_expenditure", ("支出总表", "支出预算表", "支出决算表", "支出预算总表")),
+    # '…总体情况表' is Chongqing's and Hubei's name for the same tables
+    ("dept_summary", ("收支总表", "收支预算总表", "收支决算总表", "收入支出决算总表", "收支总体情况表")),
+    ("dept_income", ("收入总表", "收入预算表", "收入决算表", "收入预算总表", "收入总体情况表")),
+    ("dept_expenditure", ("支出总表", "支出预算表", "支出决算表", "支出预算总表", "支出总体情况表")),
 ]
 
 # Kinds whose rows carry no amounts worth a budget line (targets, indicators).
@@ -120,6 +124,8 @@ LEADING_YEAR = re.compile(r"^20\d\d年度?")
 ROW_PART_PREFIX = re.compile(r"^(其中|含)[:：]?")
 THREE_PUBLIC_ROW_PARTS = {"运行维护费": "vehicle_operation", "运行费": "vehicle_operation",
                           "购置费": "vehicle_purchase"}
+# … and where it calls the item a spending ('因公出国（境）支出', '公务接待费支出'): read as the 费.
+THREE_PUBLIC_ROW_SPENDING = re.compile(r"费?支出$")
 # A leaf that names no quantity of its own, only how much and when: 预算数, 2025年决算数, 金额, 合计.
 AMOUNT_ONLY_LABEL = re.compile(r"^(20\d\d年度?)?(上年|本年|全年|年初|调整|调整后)?(预算|决算|执行|实际|支出)?(数|金额|额)?$"
                                r"|^(合计|小计|总计)$")
@@ -144,7 +150,8 @@ UNIT_CODE_LABEL = re.compile(r"(单位|部门)(编码|代码|编号)")
 PROJECT_CODE_LABEL = re.compile(r"项目(编码|代码|编号)")
 CODE_LABEL = re.compile(r"(科目|分类)(编码|代码|编号)|^(编码|代码)|(编码|代码)\((类|款|项|/)+\)$")
 SUBJECT_NAME_LABELS = ("科目名称", "功能分类科目名称", "经济分类科目名称", "名称",
-                       "功能科目名称", "经济科目名称")
+                       "功能科目名称", "经济科目名称", "部门经济分类科目名称", "政府经济分类科目名称",
+                       "部门预算经济分类科目名称", "政府预算经济分类科目名称")
 ITEM_LABELS = ("项目", "支出科目", "收入项目", "支出项目", "科目", "支出功能分类科目", "收入", "支出")
 PROJECT_LABELS = ("项目名称", "项目类别")
 UNIT_LABELS = ("部门名称", "单位名称", "预算单位", "单位", "部门(单位)名称", "单位名称(科目)")
@@ -249,6 +256,20 @@ EMPTY_BODY_MARKERS = (("无",), ("合计",), ("总计",))
 
 SUBJECT_CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 SUBJECT_CODE_SPACED = re.compile(r"^\d{3}(\s*\d{2}){0,2}$")
+# A code printed in the same cell as its name: '2010501-行政运行', '2010501 行政运行',
+# '[2010501]行政运行', '【301】工资福利支出', '30101基本工资'. Functional (2…) and economic (3…, 5…)
+# codes only, of a 类 that exists (201…233, 301…399, 501…599): a bare number before a name is
+# otherwise a count ('300个…') or a project number.
+CODE_AND_NAME = re.compile(
+    r"^[\[【(（]?\s*(?P<code>(?!\d00)(?:2[0-3]\d|3[01]\d|399|5[01]\d|599)(?:\s?\d{2}){0,2})\s*[\]】)）]?\s*[-－—–_:：]?\s*"
+    r"(?P<name>[\u4e00-\u9fff（(“\"].*)$")
+# The government economic classification (政府预算支出经济分类, 50x) printed beside the department
+# one (部门预算支出经济分类, 30x): a column labelled so, or a 5… code in a row that has a code already.
+GOV_ECONOMIC_LABEL = re.compile(r"政府(预算)?(支出)?经济分类")
+GOV_ECONOMIC_CODE_START = "5"
+# A row that numbers the columns (栏次 | 1 | 2 | 3, ** | ** | 1 | 2, 行次 …) is structure, not
+# amounts: the integers 1, 2, 3 … with nothing beside them but these markers.
+COLUMN_NUMBER_MARKERS = {"栏次", "行次", "栏号", "序号", "甲", "乙", "丙", "*", "**", "***"}
 
 ITEM_HEADING = re.compile(rf"^[{_NUM_CN}]+[、.．]")
 ITEM_SUBHEADING = re.compile(rf"^[(（][{_NUM_CN}]+[)）]")
