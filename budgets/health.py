@@ -16,32 +16,22 @@ Each figure is compared with `extractors.identities`, the project's one arithmet
 """
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
 from budgets.revisions import CURRENT_IDS
+from extractors import framing
 from extractors import vocabulary as v
 from extractors.reading import BASIC_PROJECT, expects_lines, parent_checks, row_checks
 
-_COLUMN_MARKERS = {"栏次", "行次", "栏号", "*", "**", "***"}
-_INTEGER = re.compile(r"^\d{1,2}$")
 
 
 def is_column_number_row(source_text: str) -> bool:
-    """A printed row that numbers the columns (栏次 | 1 | 2 | 3, ** ** 1 2, 行次 …) rather than
-    giving amounts: integers counting up from 1 with nothing beside them but markers (栏次, 行次,
-    *), at least three of them where no marker says so."""
-    tokens = [t for t in re.split(r"[|\s]+", source_text or "") if t]
-    numbers = [int(t) for t in tokens if _INTEGER.match(t)]
-    markers = [t for t in tokens if not _INTEGER.match(t)]
-    if not numbers or any(t not in _COLUMN_MARKERS for t in markers):
-        return False
-    if not markers and len(numbers) < 3:
-        return False
-    return numbers == list(range(1, len(numbers) + 1))
+    """A loaded row, as printed, that numbers the columns (栏次 1 2 3, ** ** 1 2): the framing's
+    rule (`extractors.framing.is_column_number_row`) on the printed row."""
+    return framing.is_column_number_row((source_text or "").split("|"))
 
 
 @dataclass
