@@ -152,7 +152,7 @@ VIEWS = {
     "published_lines": f"""
         select l.id, l.rowid as line_rowid, l.document_id, l.district, l.department, l.fiscal_year, l.stage, s.label as stage_label,
                l.table_kind, tk.label as table_kind_label, l.table_title, l.classification,
-               l.subject_code, l.subject_name, l.level, l.parent_code, l.item, l.measure,
+               l.subject_code, l.subject_name, l.level, l.parent_code, l.gov_economic_code, l.item, l.measure,
                m.label as measure_label, l.year, l.basis, b.label as basis_label,
                l.amount_wan, l.amount_fen, l.unit_printed, l.page, l.table_index, l.row_index,
                l.column_index, l.column_label, l.source_text, l.url, d.title as document_title,
