@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from budgets.audit.model import Disclosure, Finding, cell_name, judge, wan_text
+import re
+
+from budgets.audit.model import Disclosure, Finding, cell_name, figures, judge, wan_text
 from extractors.identities import Amount, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
                                    ROW_PART_PREFIX, measure_name, row_label, subject_key)
@@ -69,13 +71,14 @@ ALSO_IN_TOTAL = ["meeting", "training"]
 
 def check(disclosure: Disclosure) -> list[Finding]:
     rows: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for line in disclosure.lines:
+    lines = figures(disclosure)
+    for line in lines:
         # a two-sided summary table holds an income row and an expenditure row in one printed row
         key = (line.get("table_index"), line.get("row_index"), line.get("subject_code") or "",
                row_label(line), line.get("year"), line.get("basis") or "")
         rows[key][line["measure"]].append(line)
     columns: dict = defaultdict(set)
-    for line in disclosure.lines:
+    for line in lines:
         columns[line.get("table_index")].add(line["measure"])
     findings = []
     for key, cells in rows.items():
@@ -128,7 +131,7 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
     if disclosure.document.get("stage") != "final_account":
         return []
     columns: dict[tuple, list[dict]] = defaultdict(list)
-    for line in disclosure.lines:
+    for line in figures(disclosure):
         if line.get("table_kind") == "dept_summary" and not line.get("subject_code"):
             columns[(line.get("table_index"), line.get("column_index"), line.get("year"),
                      line.get("basis") or "")].append(line)
@@ -166,12 +169,26 @@ def misprinted(disclosure: Disclosure, printed: dict, name: str, terms: str, exp
 
 
 PAIRS = [("收入总计", "支出总计"), ("收入合计", "支出合计"), ("本年收入合计", "本年支出合计"), ("本年收入", "本年支出")]
+GRAND_PAIR = PAIRS[0]
+# What a summary table carries over: into this year on the income side (上年结转, 上年结余、结转,
+# 年初结转和结余), to the next on the spending side (结转下年, 年末结转和结余). The year's income
+# and spending balance only with them: 本年收入合计 + 上年结转 = 本年支出合计 + 结转下年.
+CARRIED_IN = re.compile(r"^(上年|年初)(结转|结余)")
+CARRIED_OUT = re.compile(r"^(结转下年|年末结转|年末结余)")
+
+
+def carried(labels: dict[str, dict], pattern: re.Pattern) -> dict | None:
+    """The first (top-level) carry-over row of one side, in the order printed."""
+    rows = sorted((line for label, line in labels.items() if pattern.search(label)),
+                  key=lambda l: l.get("row_index") or 0)
+    return rows[0] if rows else None
 
 
 def balance(disclosure: Disclosure) -> list[Finding]:
-    """A summary table's income total equals its expenditure total."""
+    """A summary table's income total equals its expenditure total: 收入总计 = 支出总计, and the
+    year's own totals once what is carried over is added on each side."""
     by_table: dict[tuple, dict[str, dict]] = defaultdict(dict)
-    for line in disclosure.lines:
+    for line in figures(disclosure):
         if line.get("table_kind") not in ("fiscal_appropriation_summary", "dept_summary"):
             continue
         label = row_label(line)
@@ -181,6 +198,7 @@ def balance(disclosure: Disclosure) -> list[Finding]:
             by_table[key][label] = line
     findings = []
     for key, labels in by_table.items():
+        carried_in, carried_out = carried(labels, CARRIED_IN), carried(labels, CARRIED_OUT)
         for income_label, spending_label in PAIRS:
             if disclosure.document.get("stage") == "final_account" and income_label != "收入总计":
                 continue  # a final account's income and spending differ by what is carried over
@@ -188,13 +206,23 @@ def balance(disclosure: Disclosure) -> list[Finding]:
             if not income or not spending:
                 continue
             expected, actual = Amount.of_line(income), Amount.of_line(spending)
+            terms = f"{income_label} {wan_text(expected)}万元"
+            if (income_label, spending_label) != GRAND_PAIR:
+                if carried_in:
+                    expected = expected + Amount.of_line(carried_in)
+                    terms += f" + {row_label(carried_in)} {wan_text(Amount.of_line(carried_in))}万元"
+                if carried_out:
+                    expected = expected - Amount.of_line(carried_out)
+                    terms += f" − {row_label(carried_out)} {wan_text(Amount.of_line(carried_out))}万元"
             severity = judge(expected, actual)
             if severity is None:
                 continue
             findings.append(Finding(
                 check=CHECK, severity=severity,
-                message=(f"{spending_label} {wan_text(actual)}万元 does not equal "
-                         f"{income_label} {wan_text(expected)}万元 in a summary table that must balance."),
+                message=(f"{spending_label} {wan_text(actual)}万元 does not equal {terms}"
+                         f"{f' = {wan_text(expected)}万元' if expected.fen != Amount.of_line(income).fen else ''}"
+                         " in a summary table: what comes in and is carried in equals what is spent and "
+                         "carried to the next year."),
                 evidence=f"{cell_name(disclosure, spending)}; {income_label} in the same table",
                 table_kind=spending.get("table_kind") or "", measure="total",
                 year=spending.get("year"), expected=expected, actual=actual,
