@@ -46,7 +46,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
         for line in group:
             columns[(line["measure"], line.get("year"), line.get("basis") or "")].append(line)
         for column in columns.values():
-            findings += check_column(disclosure, column)
+            findings += check_column(disclosure, column, group)
     return findings
 
 
@@ -104,7 +104,7 @@ def sections(column: list[dict]) -> list[tuple[dict, list[dict], bool]]:
     return results
 
 
-def check_column(disclosure: Disclosure, column: list[dict]) -> list[Finding]:
+def check_column(disclosure: Disclosure, column: list[dict], table: list[dict] | None = None) -> list[Finding]:
     findings = []
     for parent, kids, complete in sections(column):
         if not kids or not complete:
@@ -113,14 +113,14 @@ def check_column(disclosure: Disclosure, column: list[dict]) -> list[Finding]:
         code = subject_key(parent)
         findings += compare(disclosure, parent, kids, f"{level_name(code, cls)} {code}",
                             f"its {level_name(subject_key(kids[0]), cls)}")
-    findings += total_row(disclosure, column)
+    findings += total_row(disclosure, column, table or column)
     return findings
 
 
-def total_row(disclosure: Disclosure, column: list[dict]) -> list[Finding]:
+def total_row(disclosure: Disclosure, column: list[dict], table: list[dict]) -> list[Finding]:
     """The table's total row against its 类 rows, where each 类 is printed once. Every other row
-    of the total's column must carry a code (or be a total): a row whose code was not read may be
-    a 类, and then the rule's scope is not known (warning)."""
+    of the table must carry a code (or be a total, or name something no 类 is called): a row
+    whose code was not read may be a 类, and then the rule's scope is not known (warning)."""
     totals: dict[str, dict] = {}
     for line in column:
         if not line.get("subject_code") and not subject_key(line) and row_label(line) in EXPENDITURE_TOTALS:
@@ -143,8 +143,8 @@ def total_row(disclosure: Disclosure, column: list[dict]) -> list[Finding]:
     if len(by_class) != 1:
         return []  # no 类, or two classifications: each would be judged on its own
     kids = next(iter(by_class.values()))
-    uncoded = [l for l in same_column if not subject_key(l) and row_label(l) not in TOTAL_LABELS
-               and CLASS_NAME.search(row_label(l))]
+    uncoded = [l for l in table if not subject_key(l) and row_label(l) not in TOTAL_LABELS
+               and (not row_label(l) or CLASS_NAME.search(row_label(l)))]
     return compare(disclosure, printed, kids, f"the {label} row", "its 类 rows", scope_known=not uncoded)
 
 
