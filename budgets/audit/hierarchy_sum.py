@@ -11,6 +11,7 @@ from extractors.vocabulary import (
     EXPENDITURE_TOTALS, TOTAL_LABELS, line_classification as classification_of, is_expenditure_total, measure_name, row_label, subject_key,
 )
 from extractors.identities import Amount, total
+from extractors.reading import DOUBTFUL
 
 CHECK = "hierarchy_sum"
 
@@ -56,7 +57,7 @@ def classification(line: dict) -> tuple[str, str]:
     return classification_of(line), subject_key(line)[:1]
 
 
-def sections(column: list[dict]) -> list[tuple[dict, list[dict], bool]]:
+def sections(column: list[dict], left_out: set = frozenset()) -> list[tuple[dict, list[dict], bool]]:
     """(parent, children, complete) as printed: a coded row's children are the rows of its
     classification right below it whose code extends it by one level. A row without a code (a
     unit's heading in a table listed by 预算单位, or a child whose code was lost) and a part of the
@@ -95,6 +96,8 @@ def sections(column: list[dict]) -> list[tuple[dict, list[dict], bool]]:
         entry = (line, [], [True])
         stack.append(entry)
         found.append(entry)
+    if previous_table is not None and previous_table + 1 in left_out:
+        close_all()  # the table goes on in a part the audit does not trust
     results = []
     for parent, kids, complete in found:
         codes = [subject_key(k) for k in kids]
@@ -106,7 +109,8 @@ def sections(column: list[dict]) -> list[tuple[dict, list[dict], bool]]:
 
 def check_column(disclosure: Disclosure, column: list[dict], table: list[dict] | None = None) -> list[Finding]:
     findings = []
-    for parent, kids, complete in sections(column):
+    left_out = {t.get("table_index") for t in disclosure.tables if t.get("confidence") == DOUBTFUL}
+    for parent, kids, complete in sections(column, left_out):
         if not kids or not complete:
             continue  # a child printed without its code cannot be told from a note: no verdict
         cls = classification_of(parent)
