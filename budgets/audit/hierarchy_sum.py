@@ -59,18 +59,20 @@ def classification(line: dict) -> tuple[str, str]:
 
 def sections(column: list[dict], left_out: set = frozenset()) -> list[tuple[dict, list[dict], bool]]:
     """(parent, children, complete) as printed: a coded row's children are the rows of its
-    classification right below it whose code extends it by one level. A row without a code (a
-    unit's heading in a table listed by 预算单位, or a child whose code was lost) and a part of the
-    table that was left out (a gap in its parts) end every open parent, as incomplete; a parent
-    whose children repeat a code (政府经济分类 beside 部门经济分类) is incomplete too."""
+    classification right below it whose code extends it by one level. A part of the table that
+    was left out (a gap in its parts, or its next part doubtful) ends every open parent as
+    incomplete (False); a row without a code (a unit's heading in a table listed by 预算单位, or a
+    child whose code was lost) ends them as UNCERTAIN. A parent whose children repeat a code
+    (政府经济分类 beside 部门经济分类) is incomplete."""
     rows = sorted(column, key=lambda l: (l.get("table_index") or 0, l.get("row_index") or 0))
     open_parents: dict[tuple, list[tuple[dict, list[dict], list[bool]]]] = defaultdict(list)
     found = []
 
-    def close_all():
+    def close_all(state=False):
         for stack in open_parents.values():
             for entry in stack:
-                entry[2][0] = False
+                if entry[2][0] is True:
+                    entry[2][0] = state
         open_parents.clear()
 
     previous_table = None
@@ -82,7 +84,7 @@ def sections(column: list[dict], left_out: set = frozenset()) -> list[tuple[dict
         code = subject_key(line)
         if not code:
             if not is_expenditure_total(line) and row_label(line) not in TOTAL_LABELS:
-                close_all()
+                close_all(UNCERTAIN)
             continue
         cls = classification(line)
         stack = open_parents[cls]
@@ -107,16 +109,24 @@ def sections(column: list[dict], left_out: set = frozenset()) -> list[tuple[dict
     return results
 
 
+# A parent followed by a row without a code: a child whose code was lost, or a unit's heading.
+# Its children may be all there (then a sum that holds says so), never the ground for an error.
+UNCERTAIN = "uncertain"
+
+
 def check_column(disclosure: Disclosure, column: list[dict], table: list[dict] | None = None) -> list[Finding]:
     findings = []
     left_out = {t.get("table_index") for t in disclosure.tables if t.get("confidence") == DOUBTFUL}
     for parent, kids, complete in sections(column, left_out):
         if not kids or not complete:
-            continue  # a child printed without its code cannot be told from a note: no verdict
+            continue  # a part of the children was not read: no verdict
         cls = classification_of(parent)
         code = subject_key(parent)
-        findings += compare(disclosure, parent, kids, f"{level_name(code, cls)} {code}",
-                            f"its {level_name(subject_key(kids[0]), cls)}")
+        found = compare(disclosure, parent, kids, f"{level_name(code, cls)} {code}",
+                        f"its {level_name(subject_key(kids[0]), cls)}")
+        if complete == UNCERTAIN:
+            found = [f for f in found if f.severity != "error"]
+        findings += found
     findings += total_row(disclosure, column, table or column)
     return findings
 
