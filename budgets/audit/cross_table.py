@@ -7,8 +7,8 @@ from collections import defaultdict
 
 import re
 
-from budgets.audit.model import (Disclosure, Finding, cell_name, judge, printed_tables, promise, table_name, table_short,
-                                 wan_text)
+from budgets.audit.model import (Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, table_name,
+                                 table_short, wan_text)
 from extractors.identities import Amount, quantize
 from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
 
@@ -143,7 +143,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
 
 
 def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list[Finding]:
-    step = max(Amount.of_line(l).step for l in lines)
+    step = max(amount(l).step for l in lines)
     clusters: dict[int, list[dict]] = defaultdict(list)
     for line in lines:
         clusters[quantize(line["amount_fen"], step)].append(line)
@@ -156,13 +156,13 @@ def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list
 
     ordered = sorted(clusters.values(), key=trust)
     majority = ordered[0]
-    expected = Amount.of_line(majority[0])
+    expected = amount(majority[0])
     witnesses = ", ".join(table_short(disclosure, l) for l in majority)
     scope, measure, subject, year, basis = key
     findings = []
     for cluster in ordered[1:]:
         for line in cluster:
-            actual = Amount.of_line(line)
+            actual = amount(line)
             severity, why = promise(disclosure, judge(expected, actual), [line, *majority])
             if severity is None:
                 continue
@@ -197,7 +197,7 @@ def admin_operating(disclosure: Disclosure) -> list[Finding]:
                 operating = operating or line
     if not public_use or not operating:
         return []
-    expected, actual = Amount.of_line(public_use), Amount.of_line(operating)
+    expected, actual = amount(public_use), amount(operating)
     severity = judge(expected, actual)
     if severity is None:
         return []

@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import re
 
-from budgets.audit.model import Disclosure, Finding, cell_name, judge, printed_tables, promise, wan_text
+from budgets.audit.model import Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, wan_text
 from extractors.vocabulary import (
     EXPENDITURE_TOTALS, TOTAL_LABELS, line_classification as classification_of, is_expenditure_total, measure_name, row_label, subject_key,
 )
@@ -169,12 +169,12 @@ CLASS_NAME = re.compile(r"支出$")
 def compare(disclosure, parent: dict, kids: list[dict], parent_words: str, kid_words: str,
             scope_known: bool = True) -> list[Finding]:
     kids = sorted(kids, key=lambda l: (subject_key(l), l.get("row_index") or 0))
-    expected = total(Amount.of_line(k) for k in kids)
-    actual = Amount.of_line(parent)
+    expected = total(amount(k) for k in kids)
+    actual = amount(parent)
     severity, why = promise(disclosure, judge(expected, actual), [parent, *kids], scope_known)
     if severity is None:
         return []
-    shown = ", ".join(f"{subject_key(k)} {wan_text(Amount.of_line(k))}" for k in kids[:8])
+    shown = ", ".join(f"{subject_key(k)} {wan_text(amount(k))}" for k in kids[:8])
     if len(kids) > 8:
         shown += ", …"
     year = parent.get("year")

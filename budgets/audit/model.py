@@ -17,7 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractors.identities import EXACT, FEN_PER_UNIT, MISMATCH, ROUNDING, Amount, compare
+from extractors.identities import (DEFAULT_UNIT, EXACT, FEN_PER_UNIT, MISMATCH, ROUNDING, UNIT_STEP, Amount, compare,
+                                   step_of)
 from extractors.vocabulary import is_expenditure_total, row_label
 
 FEN_PER_WAN = 1_000_000
@@ -226,9 +227,63 @@ def column_number_rows(lines: list[dict]) -> set[tuple]:
     return found
 
 
+# A figure as a table prints it: 1,234.5 or 12.3456 or 1,234 (the row's text, `source_text`).
+_PRINTED = re.compile(r"(?<![\d.])-?\d[\d,]*(?:\.(\d+))?(?![\d.%])")
+# More decimals than this is no amount of money a table prints (a ratio, a code run together).
+_MAX_DECIMALS = {"万元": 6, "元": 2, "亿元": 8}
+
+
+def printed_steps(disclosure: Disclosure) -> None:
+    """Each line's precision as printed (`_step`, in 分, `extractors.identities.step_of`): the finest
+    its table prints (5 beside 2.50 is 5.00, `extractors.identities`), except that a figure whose
+    own digits (in its row's text, `source_text`) stop at the unit's custom is taken at that
+    custom: 12,604,173 beside 79,189,400.34 in a 元 table is within one 元, while 5 beside 2.5 in a
+    万元 table is 5.0. 1260.4173万元 is compared in 元. A table whose text is not kept keeps its
+    unit's custom (`Amount.of_line`)."""
+    if disclosure.memo.get("printed_steps"):
+        return
+    finest: dict = {}
+    shown: dict = {}
+    for line in disclosure.lines:
+        unit = line.get("unit_printed") or DEFAULT_UNIT
+        text = line.get("source_text") or ""
+        if text not in shown:
+            tokens = []
+            for match in _PRINTED.finditer(text):
+                places = len(match.group(1) or "")
+                if places <= _MAX_DECIMALS.get(unit, 2):
+                    tokens.append((Decimal(match.group(0).replace(",", "")), places))
+            shown[text] = tokens
+        for _, places in shown[text]:
+            key = (line.get("table_index"), unit)
+            finest[key] = max(finest.get(key, 0), places)
+    for line in disclosure.lines:
+        if "_step" in line or line.get("amount_fen") is None:
+            continue
+        unit = line.get("unit_printed") or DEFAULT_UNIT
+        value = Decimal(line["amount_fen"]) / FEN_PER_UNIT.get(unit, FEN_PER_WAN)
+        table = finest.get((line.get("table_index"), unit))
+        if table is None:
+            continue
+        own = [places for number, places in shown.get(line.get("source_text") or "", []) if number == value]
+        step = step_of(unit, table)
+        if own:
+            custom = UNIT_STEP.get(unit, UNIT_STEP[DEFAULT_UNIT])
+            step = max(step, min(step_of(unit, min(own)), custom))
+        line["_step"] = step
+    disclosure.memo["printed_steps"] = True
+
+
+def amount(line: dict) -> Amount:
+    """A line's amount at the precision its table prints (`printed_steps`), else its unit's custom."""
+    step = line.get("_step")
+    return Amount.printed(int(line["amount_fen"]), step) if step else Amount.of_line(line)
+
+
 def figures(disclosure: Disclosure) -> list[dict]:
-    """The disclosure's lines without its column-number rows."""
+    """The disclosure's lines without its column-number rows, each with its printed precision."""
     if "figures" not in disclosure.memo:
+        printed_steps(disclosure)
         skip = column_number_rows(disclosure.lines)
         disclosure.memo["figures"] = [l for l in disclosure.lines
                                       if (l.get("table_index"), l.get("row_index")) not in skip]

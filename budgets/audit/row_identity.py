@@ -6,7 +6,7 @@ from collections import defaultdict
 
 import re
 
-from budgets.audit.model import Disclosure, Finding, cell_name, figures, judge, wan_text
+from budgets.audit.model import Disclosure, Finding, amount, cell_name, figures, judge, wan_text
 from extractors.identities import Amount, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
                                    ROW_PART_PREFIX, measure_name, row_label, subject_key)
@@ -86,18 +86,18 @@ def check(disclosure: Disclosure) -> list[Finding]:
         measures = {m for m, lines in cells.items() if m != "other" or any(l["amount_fen"] for l in lines)}
         for whole, parts in identities(measures, any_line.get("table_kind") or "", columns[key[0]]):
             present = [p for p in parts if p in cells]
-            expected = total(Amount.of_line(cells[p][0]) for p in present)
+            expected = total(amount(cells[p][0]) for p in present)
             candidates = [expected]
             if whole == "total" and ("overseas_travel" in parts or "reception" in parts):
                 extra = [m for m in ALSO_IN_TOTAL if m in cells]
                 if extra:
-                    candidates.append(expected + total(Amount.of_line(cells[m][0]) for m in extra))
+                    candidates.append(expected + total(amount(cells[m][0]) for m in extra))
             # a row may print two totals (合计 and “三公”经费小计): one of them must agree
-            verdicts = [(judge(c, Amount.of_line(w)), c, w) for w in cells[whole] for c in candidates]
+            verdicts = [(judge(c, amount(w)), c, w) for w in cells[whole] for c in candidates]
             if any(v is None for v, _, _ in verdicts):
                 continue
             severity, expected, printed = min(verdicts, key=lambda v: (v[0] != "info", abs(v[1].fen - v[2]["amount_fen"])))
-            terms = " + ".join(f"{measure_name(p)} {wan_text(Amount.of_line(cells[p][0]))}" for p in present)
+            terms = " + ".join(f"{measure_name(p)} {wan_text(amount(cells[p][0]))}" for p in present)
             findings.append(misprinted(disclosure, printed, measure_name(whole), terms, expected, severity,
                                        key=f"{key}|{whole}={'+'.join(present)}", measure=whole,
                                        subject_code=subject_key(printed)))
@@ -106,14 +106,14 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 continue  # two columns of one measure in the row: which one the flow takes is not known
             plus = [m for m in added if m in cells]
             minus = [m for m in subtracted if m in cells]
-            expected = total(Amount.of_line(cells[m][0]) for m in plus) \
-                - total(Amount.of_line(cells[m][0]) for m in minus)
+            expected = total(amount(cells[m][0]) for m in plus) \
+                - total(amount(cells[m][0]) for m in minus)
             printed = cells[whole][0]
-            severity = judge(expected, Amount.of_line(printed))
+            severity = judge(expected, amount(printed))
             if severity is None:
                 continue
-            terms = " + ".join(f"{measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in plus) + "".join(
-                f" − {measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in minus)
+            terms = " + ".join(f"{measure_name(m)} {wan_text(amount(cells[m][0]))}" for m in plus) + "".join(
+                f" − {measure_name(m)} {wan_text(amount(cells[m][0]))}" for m in minus)
             findings.append(misprinted(disclosure, printed, measure_name(whole), terms, expected, severity,
                                        key=f"{key}|{whole}={'+'.join(added)}-{'-'.join(subtracted)}",
                                        measure=whole, subject_code=subject_key(printed)))
@@ -144,11 +144,11 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
         if grand is None:
             continue
         parts = [lines[i] for i in range(start, grand) if not ROW_PART_PREFIX.match(labels[i])]
-        expected, printed = total(Amount.of_line(l) for l in parts), lines[grand]
-        severity = judge(expected, Amount.of_line(printed))
+        expected, printed = total(amount(l) for l in parts), lines[grand]
+        severity = judge(expected, amount(printed))
         if severity is None:
             continue
-        terms = " + ".join(f"{row_label(l)} {wan_text(Amount.of_line(l))}" for l in parts)
+        terms = " + ".join(f"{row_label(l)} {wan_text(amount(l))}" for l in parts)
         findings.append(misprinted(disclosure, printed, GRAND_TOTAL, terms, expected, severity,
                                    key=f"{key}|{GRAND_TOTAL}={labels[start]}+…", measure=printed["measure"]))
     return findings
@@ -157,7 +157,7 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
 def misprinted(disclosure: Disclosure, printed: dict, name: str, terms: str, expected: Amount, severity: str, *,
                key: str, measure: str, subject_code: str = "") -> Finding:
     """The finding for a printed figure its parts do not add up to ('合计 is printed as … but … = …')."""
-    actual = Amount.of_line(printed)
+    actual = amount(printed)
     return Finding(
         check=CHECK, severity=severity,
         message=(f"{name} is printed as {wan_text(actual)}万元 but {terms} = {wan_text(expected)}万元"
@@ -205,22 +205,22 @@ def balance(disclosure: Disclosure) -> list[Finding]:
             income, spending = labels.get(income_label), labels.get(spending_label)
             if not income or not spending:
                 continue
-            expected, actual = Amount.of_line(income), Amount.of_line(spending)
+            expected, actual = amount(income), amount(spending)
             terms = f"{income_label} {wan_text(expected)}万元"
             if (income_label, spending_label) != GRAND_PAIR:
                 if carried_in:
-                    expected = expected + Amount.of_line(carried_in)
-                    terms += f" + {row_label(carried_in)} {wan_text(Amount.of_line(carried_in))}万元"
+                    expected = expected + amount(carried_in)
+                    terms += f" + {row_label(carried_in)} {wan_text(amount(carried_in))}万元"
                 if carried_out:
-                    expected = expected - Amount.of_line(carried_out)
-                    terms += f" − {row_label(carried_out)} {wan_text(Amount.of_line(carried_out))}万元"
+                    expected = expected - amount(carried_out)
+                    terms += f" − {row_label(carried_out)} {wan_text(amount(carried_out))}万元"
             severity = judge(expected, actual)
             if severity is None:
                 continue
             findings.append(Finding(
                 check=CHECK, severity=severity,
                 message=(f"{spending_label} {wan_text(actual)}万元 does not equal {terms}"
-                         f"{f' = {wan_text(expected)}万元' if expected.fen != Amount.of_line(income).fen else ''}"
+                         f"{f' = {wan_text(expected)}万元' if expected.fen != amount(income).fen else ''}"
                          " in a summary table: what comes in and is carried in equals what is spent and "
                          "carried to the next year."),
                 evidence=f"{cell_name(disclosure, spending)}; {income_label} in the same table",
