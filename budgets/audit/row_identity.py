@@ -6,10 +6,10 @@ from collections import defaultdict
 
 import re
 
-from budgets.audit.model import Disclosure, Finding, amount, cell_name, figures, judge, wan_text
+from budgets.audit.model import Disclosure, Finding, amount, cell_name, figures, judge, printed_tables, wan_text
 from extractors.identities import Amount, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
-                                   ROW_PART_PREFIX, measure_name, row_label, subject_key)
+                                   ROW_PART_PREFIX, measure_name, plain, row_label, subject_key)
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]
@@ -29,7 +29,8 @@ def identities(measures: set[str], table_kind: str, columns: set[str]) -> list[t
     if "basic" in measures and measures & {"personnel", "public_use"}:
         found.append(("basic", ["personnel", "public_use"]))
     three = {"overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"}
-    if measures & three and (table_kind == "three_public_expenses" or measures & {"overseas_travel", "reception"}):
+    if measures & three and (table_kind == "three_public_expenses" or measures & {"overseas_travel", "reception"}) \
+            and not (unknown and "overseas_travel" not in measures):  # 因公出国 under a header not read
         vehicles = ["vehicles"] if "vehicles" in measures else ["vehicle_purchase", "vehicle_operation"]
         found.append(("total", ["overseas_travel", *vehicles, "reception"]))
         if "vehicles" in measures and measures & {"vehicle_purchase", "vehicle_operation"} and not unknown:
@@ -65,6 +66,21 @@ def balances(measures: set[str], columns: set[str]) -> list[tuple[str, list[str]
     return found
 
 
+SUBTOTAL = "小计"
+
+
+def group_subtotal(cells: dict[str, list[dict]]) -> bool:
+    """Whether the row's `total` is a group's 小计 read as the row's total: a column labelled only
+    小计 that is exactly the 基本支出 group's parts (人员经费 + 公用经费) beside a 项目支出 column.
+    Then the row's own total was not read, and 合计 = 基本支出 + 项目支出 cannot be judged."""
+    wholes = [w for w in cells.get("total", []) if plain(w.get("column_label") or "") == SUBTOTAL]
+    parts = [cells[m][0] for m in ("personnel", "public_use") if m in cells]
+    if not wholes or len(parts) < 2 or "project" not in cells:
+        return False
+    basic = total(amount(p) for p in parts)
+    return any(judge(basic, amount(w)) is None for w in wholes)
+
+
 # 三公 tables often print 会议费 and 培训费 beside the three, and a 合计 over all five
 ALSO_IN_TOTAL = ["meeting", "training"]
 
@@ -85,6 +101,8 @@ def check(disclosure: Disclosure) -> list[Finding]:
         any_line = next(iter(cells.values()))[0]
         measures = {m for m, lines in cells.items() if m != "other" or any(l["amount_fen"] for l in lines)}
         for whole, parts in identities(measures, any_line.get("table_kind") or "", columns[key[0]]):
+            if whole == "total" and group_subtotal(cells):
+                continue
             present = [p for p in parts if p in cells]
             expected = total(amount(cells[p][0]) for p in present)
             candidates = [expected]
@@ -177,25 +195,32 @@ CARRIED_IN = re.compile(r"^(上年|年初)(结转|结余)")
 CARRIED_OUT = re.compile(r"^(结转下年|年末结转|年末结余)")
 
 
+def place(line: dict) -> tuple:
+    return line.get("table_index") or 0, line.get("row_index") or 0
+
+
 def carried(labels: dict[str, dict], pattern: re.Pattern) -> dict | None:
     """The first (top-level) carry-over row of one side, in the order printed."""
-    rows = sorted((line for label, line in labels.items() if pattern.search(label)),
-                  key=lambda l: l.get("row_index") or 0)
+    rows = sorted((line for label, line in labels.items() if pattern.search(label)), key=place)
     return rows[0] if rows else None
 
 
 def balance(disclosure: Disclosure) -> list[Finding]:
     """A summary table's income total equals its expenditure total: 收入总计 = 支出总计, and the
-    year's own totals once what is carried over is added on each side."""
+    year's own totals once what is carried over is added on each side. A carry-over row counts
+    where it is printed below the total it adjusts (本年收入合计, 上年结转, then 收入合计: the last
+    is the grand total). A summary table printed over two pages is one table."""
     by_table: dict[tuple, dict[str, dict]] = defaultdict(dict)
-    for line in figures(disclosure):
-        if line.get("table_kind") not in ("fiscal_appropriation_summary", "dept_summary"):
-            continue
-        label = row_label(line)
-        key = (line.get("table_index"), line.get("year"), line.get("basis") or "")
-        current = by_table[key].get(label)
-        if current is None or (line["measure"] == "total" and current["measure"] != "total"):
-            by_table[key][label] = line
+    for group in printed_tables(disclosure):
+        first = group[0].get("table_index")
+        for line in group:
+            if line.get("table_kind") not in ("fiscal_appropriation_summary", "dept_summary"):
+                continue
+            label = row_label(line)
+            key = (first, line.get("year"), line.get("basis") or "")
+            current = by_table[key].get(label)
+            if current is None or (line["measure"] == "total" and current["measure"] != "total"):
+                by_table[key][label] = line
     findings = []
     for key, labels in by_table.items():
         carried_in, carried_out = carried(labels, CARRIED_IN), carried(labels, CARRIED_OUT)
@@ -208,10 +233,10 @@ def balance(disclosure: Disclosure) -> list[Finding]:
             expected, actual = amount(income), amount(spending)
             terms = f"{income_label} {wan_text(expected)}万元"
             if (income_label, spending_label) != GRAND_PAIR:
-                if carried_in:
+                if carried_in and place(carried_in) > place(income):
                     expected = expected + amount(carried_in)
                     terms += f" + {row_label(carried_in)} {wan_text(amount(carried_in))}万元"
-                if carried_out:
+                if carried_out and place(carried_out) > place(spending):
                     expected = expected - amount(carried_out)
                     terms += f" − {row_label(carried_out)} {wan_text(amount(carried_out))}万元"
             severity = judge(expected, actual)
