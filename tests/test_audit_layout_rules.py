@@ -120,3 +120,59 @@ def test_column_number_rows_are_structure():
     lines += [line(8, 1, "合计", "total", "52,244.36", kind, column=1)]
     assert column_number_rows(lines) == {(8, 0)}
     assert not row_identity.check(disclosure(lines, [(8, "表05", "一般公共预算支出表", kind)]))
+
+
+def test_the_grand_total_is_the_pair_below_the_carry_over():
+    # 泉州 公安局 2026 收支预算总表 (PDF p.10): 本年收入合计 73606.56 | 本年支出合计 81206.56; 上年结转结余
+    # 7600.00 | 结转下年支出 0.00; then 收入合计 81206.56 | 支出合计 81206.56 (the grand total)
+    kind = "dept_summary"
+    lines = [line(1, 0, "本年收入合计", "total", "73606.56", kind, 1), line(1, 0, "本年支出合计", "total", "81206.56", kind, 3),
+             line(1, 1, "上年结转结余", "total", "7600.00", kind, 1), line(1, 1, "结转下年支出", "total", "0.00", kind, 3),
+             line(1, 2, "收入合计", "total", "81206.56", kind, 1), line(1, 2, "支出合计", "total", "81206.56", kind, 3)]
+    assert not row_identity.balance(disclosure(lines, [(1, "", "2026年度收支预算总表", kind)]))
+
+
+def test_a_summary_table_over_two_pages_carries_over_on_its_second_page():
+    # 深圳 退役军人事务局 2026 表1 收支总表: 本年收入合计 54,937.88 | 本年支出合计 55,028.56 at the foot of
+    # p.19; 上年结余、结转 90.68 | 结转下年 0.00 on p.20, under the same label
+    kind = "dept_summary"
+    lines = [line(1, 9, "本年收入合计", "total", "54,937.88", kind, 1), line(1, 9, "本年支出合计", "total", "55,028.56", kind, 3),
+             line(2, 0, "上年结余、结转", "total", "90.68", kind, 1), line(2, 0, "结转下年", "total", "0.00", kind, 3)]
+    tables = [(1, "表1", "收支总表", kind), (2, "表1", "收支总表", kind)]
+    assert not row_identity.balance(disclosure(lines, tables))
+
+
+def test_a_three_public_row_with_an_unread_travel_column_is_not_judged():
+    # 重庆 商务委员会 2026 表八 (p.23): 890.97 | 因公出国 (境)费 552.00 | 217.90 | 217.90 | 121.07, the travel
+    # header printed as `因公出国 (境)费` that the reader did not name
+    kind = "three_public_expenses"
+    lines = [line(7, 0, "", m, v, kind, column=i) for i, (m, v) in enumerate(
+        [("total", "890.97"), ("other", "552.00"), ("vehicles", "217.90"), ("vehicle_operation", "217.90"),
+         ("reception", "121.07")])]
+    assert not row_identity.check(disclosure(lines, [(7, "表八", "2026年财政拨款“三公”经费支出情况表", kind)]))
+
+
+def test_the_basic_groups_subtotal_read_as_the_total_is_not_judged():
+    # 苏州 水务局 2026 公开07表 (p.20): 合计 48,592.98 | 基本支出 小计 2,147.85 | 人员经费 1,941.88 | 公用经费
+    # 205.97 | 项目支出 46,445.13; 苏州 生态环境局 公开07表 (p.18): 41,183.84 | 3,373.21 | 3,014.75 | 358.46 | 37,810.63.
+    # The 合计 cell was not read and the 小计 was taken as the row's total.
+    kind = "general_budget_expenditure"
+    for values in (("2,147.85", "1,941.88", "205.97", "46,445.13"), ("3,373.21", "3,014.75", "358.46", "37,810.63")):
+        lines = [line(6, 0, "", m, v, kind, column=i, label=lab) for i, (m, v, lab) in enumerate(
+            zip(("total", "personnel", "public_use", "project"), values, ("小计", "基本支出/人员经费", "公用经费", "项目支出")))]
+        assert not row_identity.check(disclosure(lines, [(6, "公开07表", "一般公共预算支出表", kind)]))
+
+
+def test_a_whole_yuan_figure_beside_fen_is_within_one_yuan():
+    # 2026年预算单位财务收支预算总表 of a justice bureau's unit budget (corpus `unit_budget.pdf`, p.8), in 元:
+    # 一、公共安全支出 79,189,400.34 | 人员经费 12,604,173 | 公用经费 1,744,680 | 项目支出 64,840,547
+    text = "一、财政拨款收入 86,959,408.34 一、公共安全支出 79,189,400.34 12,604,173 1,744,680 64,840,547"
+    cells = [("total", "79189400.34"), ("personnel", "12604173"), ("public_use", "1744680"), ("project", "64840547")]
+    lines = [{**line(0, 0, "一、公共安全支出", m, "0", "dept_summary", column=i), "amount_fen": int(round(float(v) * 100)),
+              "unit_printed": "元", "source_text": text} for i, (m, v) in enumerate(cells)]
+    table = [(0, "", "2026年预算单位财务收支预算总表", "dept_summary")]
+    assert not row_identity.check(disclosure(lines, table))  # 79,189,400 at whole 元
+    wrong = text.replace("12,604,173", "12,604,183")  # ten 元 more than the row's total allows
+    lines = [{**l, "source_text": wrong} for l in lines if l.pop("_step", True)]
+    lines[1]["amount_fen"] += 1000
+    assert [f.severity for f in row_identity.check(disclosure(lines, table))] == ["error"]
