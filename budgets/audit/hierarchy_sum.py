@@ -159,7 +159,9 @@ def total_row(disclosure: Disclosure, column: list[dict], table: list[dict]) -> 
     kids = next(iter(by_class.values()))
     uncoded = [l for l in table if not subject_key(l) and row_label(l) not in TOTAL_LABELS
                and (not row_label(l) or CLASS_NAME.search(row_label(l)))]
-    return compare(disclosure, printed, kids, f"the {label} row", "its 类 rows", scope_known=not uncoded)
+    reason = (f"the row “{row_label(uncoded[0]) or 'row ' + str(uncoded[0].get('row_index'))}” (p.{uncoded[0].get('page')}) "
+              "was read without a code and may be a 类" if uncoded else "")
+    return compare(disclosure, printed, kids, f"the {label} row", "its 类 rows", scope_known=not uncoded, reason=reason)
 
 
 # Every 类's name ends in 支出 (一般公共服务支出 … 其他支出): an uncoded row named so may be one.
@@ -167,11 +169,12 @@ CLASS_NAME = re.compile(r"支出$")
 
 
 def compare(disclosure, parent: dict, kids: list[dict], parent_words: str, kid_words: str,
-            scope_known: bool = True) -> list[Finding]:
+            scope_known: bool = True, reason: str = "") -> list[Finding]:
     kids = sorted(kids, key=lambda l: (subject_key(l), l.get("row_index") or 0))
     expected = total(amount(k) for k in kids)
     actual = amount(parent)
-    severity, why = promise(disclosure, judge(expected, actual), [parent, *kids], scope_known)
+    severity, why = promise(disclosure, judge(expected, actual), [parent, *kids], scope_known,
+                            *([reason] if reason else []))
     if severity is None:
         return []
     shown = ", ".join(f"{subject_key(k)} {wan_text(amount(k))}" for k in kids[:8])

@@ -290,14 +290,15 @@ def figures(disclosure: Disclosure) -> list[dict]:
     return disclosure.memo["figures"]
 
 
-def promise(disclosure: Disclosure, severity: str | None, lines, scope_known: bool = True) -> tuple[str | None, str]:
+def promise(disclosure: Disclosure, severity: str | None, lines, scope_known: bool = True,
+            reason: str = "the two figures may not cover the same scope in this layout") -> tuple[str | None, str]:
     """The severity a finding keeps, and why it was lowered. An `error` is a promise: figures from
     tables whose reading is not doubtful (`run_checks` lets no doubtful table in; an `unchecked`
     table, one with no identity of its own to check, is believed, for the audit's identity is then
     the first check of it), a rule whose scope fits the layout, a gap beyond the printed precision
     (`judge`). A rule whose scope is not known here gives a `warning`."""
     if severity == "error" and not scope_known:
-        return "warning", " Not an error: the two figures may not cover the same scope in this layout."
+        return "warning", f" Not an error: {reason}."
     return severity, ""
 
 
