@@ -3,9 +3,8 @@ disclosure. The figure most tables print is taken as expected; each table that p
 one gets a finding."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 import re
+from collections import defaultdict
 
 from budgets.audit.model import (Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, table_name,
                                  table_short, wan_text)
@@ -51,8 +50,8 @@ def words_scope(text: str) -> tuple[str | None, str | None]:
     """(fund, part) a title or column label names, None where it names none."""
     text = _SPACE.sub("", text or "")
     fund = next((f for word, f in FUND_WORDS if word in text), None)
-    part = next((p for word, p in PART_WORDS if word in text), None)
-    return fund, part
+    parts = [p for word, p in PART_WORDS if word in text]
+    return fund, parts[0] if len(parts) == 1 else None  # 基本支出和项目支出: the whole
 
 
 def scope_of(line: dict, title: str) -> tuple[str, str] | None:
@@ -76,6 +75,8 @@ def scope_of(line: dict, title: str) -> tuple[str, str] | None:
     if title_part and measure == "total":
         measure = title_part  # the whole of a basic-expenditure table is basic spending
     return fund, measure
+
+
 # Which table is believed when two tables disagree and neither has more company.
 TRUST = ["general_budget_expenditure", "dept_expenditure", "dept_income", "fiscal_appropriation_expenditure",
          "general_budget_basic_expenditure", "gov_fund_expenditure", "state_capital_expenditure",
