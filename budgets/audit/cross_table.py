@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from budgets.audit.model import (Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, table_name,
                                  table_short, wan_text)
-from extractors.identities import Amount, quantize
+from extractors.identities import quantize
 from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
 
 CHECK = "cross_table"

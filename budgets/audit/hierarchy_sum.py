@@ -10,7 +10,7 @@ from budgets.audit.model import Disclosure, Finding, amount, cell_name, judge, p
 from extractors.vocabulary import (
     EXPENDITURE_TOTALS, TOTAL_LABELS, line_classification as classification_of, is_expenditure_total, measure_name, row_label, subject_key,
 )
-from extractors.identities import Amount, total
+from extractors.identities import total
 from extractors.reading import DOUBTFUL
 
 CHECK = "hierarchy_sum"

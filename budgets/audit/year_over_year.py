@@ -9,7 +9,6 @@ from budgets.audit.cross_table import single_fund
 from budgets.audit.figures import figures, total_rows, year_pairs
 from budgets.audit.model import Disclosure, Finding, amount, cell_name, judge, printed_steps, table_name, wan_text
 from budgets.audit.narrative import certain, concept_words
-from extractors.identities import Amount
 from extractors.narrative import parse
 from extractors.vocabulary import measure_name, row_label, subject_key
 
