@@ -3,10 +3,12 @@ disclosure. The figure most tables print is taken as expected; each table that p
 one gets a finding."""
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
-from budgets.audit.model import Disclosure, Finding, cell_name, judge, table_groups, table_name, table_short, wan_text
-from extractors.identities import Amount, quantize
+from budgets.audit.model import (Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, table_name,
+                                 table_short, wan_text)
+from extractors.identities import quantize
 from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
 
 CHECK = "cross_table"
@@ -32,6 +34,49 @@ SCOPES = {
     "project_expenditure": {"total": ("all", "project")},
 }
 BASIC_BY_ECONOMIC = {"general_budget_basic_expenditure", "fiscal_appropriation_basic_expenditure"}
+# What a table's title (or a column's group) says it covers, whatever kind the reader gave the
+# table: 一般公共预算拨款支出预算表 is general-budget money even when read as the department's
+# 支出总表, 一般公共预算基本支出经济分类情况表 basic spending only. The most specific word first.
+FUND_WORDS = [("一般公共预算", "gb"), ("政府性基金", "gf"), ("国有资本经营", "sc"), ("财政拨款", "fiscal")]
+PART_WORDS = [("基本支出", "basic"), ("项目支出", "project")]
+# Columns that hold a share of the row, not its spending by fund or part: never compared.
+NOT_A_SCOPE = ("政府采购", "财政专户", "单位资金", "其他资金", "上年结转", "结转下年")
+# Measures that name their own fund (a 收入总表's 一般公共预算 column): the title does not change them.
+SOURCE_MEASURES = {"general_budget", "gov_fund", "state_capital", "fiscal_appropriation"}
+_SPACE = re.compile(r"\s+")
+
+
+def words_scope(text: str) -> tuple[str | None, str | None]:
+    """(fund, part) a title or column label names, None where it names none."""
+    text = _SPACE.sub("", text or "")
+    fund = next((f for word, f in FUND_WORDS if word in text), None)
+    parts = [p for word, p in PART_WORDS if word in text]
+    return fund, parts[0] if len(parts) == 1 else None  # 基本支出和项目支出: the whole
+
+
+def scope_of(line: dict, title: str) -> tuple[str, str] | None:
+    """(fund, measure) a cell reports: the kind's scope (SCOPES), narrowed by what the title and
+    the column's group print. None when the column is a share the scopes do not know."""
+    column = line.get("column_label") or ""
+    if any(word in _SPACE.sub("", column) for word in NOT_A_SCOPE):
+        return None
+    scoped = SCOPES.get(line.get("table_kind") or "", {}).get(line["measure"])
+    if not scoped:
+        return None
+    fund, measure = scoped
+    if line["measure"] in SOURCE_MEASURES:
+        return fund, measure
+    title_fund, title_part = words_scope(title)
+    group = column.rsplit("/", 1)[0] if "/" in column else ""
+    column_fund, _ = words_scope(group)
+    fund = column_fund or title_fund or fund
+    if line.get("table_kind") in BASIC_BY_ECONOMIC:
+        title_part = title_part or "basic"
+    if title_part and measure == "total":
+        measure = title_part  # the whole of a basic-expenditure table is basic spending
+    return fund, measure
+
+
 # Which table is believed when two tables disagree and neither has more company.
 TRUST = ["general_budget_expenditure", "dept_expenditure", "dept_income", "fiscal_appropriation_expenditure",
          "general_budget_basic_expenditure", "gov_fund_expenditure", "state_capital_expenditure",
@@ -49,11 +94,11 @@ def single_fund(lines: list[dict]) -> bool:
                for l in lines)
 
 
-def concept(line: dict, merged: bool, stage: str | None = None) -> tuple | None:
+def concept(line: dict, merged: bool, stage: str | None = None, title: str = "") -> tuple | None:
     kind = line.get("table_kind") or ""
     if kind == "dept_income" and stage == "final_account":
         return None  # a final account's income by subject is not its spending by subject
-    scoped = SCOPES.get(kind, {}).get(line["measure"])
+    scoped = scope_of(line, title)
     if not scoped:
         return None
     scope, measure = scoped
@@ -63,8 +108,6 @@ def concept(line: dict, merged: bool, stage: str | None = None) -> tuple | None:
             return None
     elif line.get("_total"):
         subject = "合计"
-        if kind in BASIC_BY_ECONOMIC and measure == "total":
-            measure = "basic"
     else:
         return None
     if merged and scope in ("gb", "fiscal", "all"):
@@ -83,11 +126,12 @@ def mark_totals(group: list[dict]) -> None:
 def check(disclosure: Disclosure) -> list[Finding]:
     merged = single_fund(disclosure.lines)
     figures: dict[tuple, dict[int, dict]] = defaultdict(dict)  # concept → table group → first line
-    for number, group in enumerate(table_groups(disclosure.lines)):
+    for number, group in enumerate(printed_tables(disclosure)):
         group = [dict(l) for l in group]
         mark_totals(group)
         for line in group:
-            key = concept(line, merged, disclosure.document.get("stage"))
+            title = disclosure.table_info(line.get("table_index")).get("title") or line.get("table_title") or ""
+            key = concept(line, merged, disclosure.document.get("stage"), title)
             if key is not None:
                 figures[key].setdefault(number, line)
     findings = []
@@ -100,7 +144,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
 
 
 def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list[Finding]:
-    step = max(Amount.of_line(l).step for l in lines)
+    step = max(amount(l).step for l in lines)
     clusters: dict[int, list[dict]] = defaultdict(list)
     for line in lines:
         clusters[quantize(line["amount_fen"], step)].append(line)
@@ -113,14 +157,14 @@ def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list
 
     ordered = sorted(clusters.values(), key=trust)
     majority = ordered[0]
-    expected = Amount.of_line(majority[0])
+    expected = amount(majority[0])
     witnesses = ", ".join(table_short(disclosure, l) for l in majority)
     scope, measure, subject, year, basis = key
     findings = []
     for cluster in ordered[1:]:
         for line in cluster:
-            actual = Amount.of_line(line)
-            severity = judge(expected, actual)
+            actual = amount(line)
+            severity, why = promise(disclosure, judge(expected, actual), [line, *majority])
             if severity is None:
                 continue
             what = f"{subject} {row_label(line)}" if subject != "合计" else "the total"
@@ -128,7 +172,8 @@ def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list
                 check=CHECK, severity=severity,
                 message=(f"{table_name(disclosure, line)} prints {what} ({measure_name(line['measure'])}"
                          f"{f', {year}' if year else ''}) as {wan_text(actual)}万元, while {witnesses} "
-                         f"print{'s' if len(majority) == 1 else ''} {wan_text(expected)}万元."),
+                         f"print{'s' if len(majority) == 1 else ''} {wan_text(expected)}万元; the same subject, measure, fund "
+                         f"and year must be one figure in every table.{why}"),
                 evidence=cell_name(disclosure, line),
                 table_kind=line.get("table_kind") or "", subject_code=subject if subject != "合计" else "",
                 measure=measure, year=year, expected=expected, actual=actual,
@@ -141,7 +186,7 @@ def admin_operating(disclosure: Disclosure) -> list[Finding]:
     """The basic-expenditure table's 公用经费 total against a printed 机关运行经费 figure. They differ
     legitimately when the department has public institutions, so a gap is a warning."""
     public_use, operating = None, None
-    for group in table_groups(disclosure.lines):
+    for group in printed_tables(disclosure):
         group = [dict(l) for l in group]
         mark_totals(group)
         for line in group:
@@ -153,7 +198,7 @@ def admin_operating(disclosure: Disclosure) -> list[Finding]:
                 operating = operating or line
     if not public_use or not operating:
         return []
-    expected, actual = Amount.of_line(public_use), Amount.of_line(operating)
+    expected, actual = amount(public_use), amount(operating)
     severity = judge(expected, actual)
     if severity is None:
         return []

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from budgets.audit.model import Disclosure, Finding, cell_name, judge, table_groups, wan_text
+import re
+
+from budgets.audit.model import Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, wan_text
 from extractors.vocabulary import (
     EXPENDITURE_TOTALS, TOTAL_LABELS, line_classification as classification_of, is_expenditure_total, measure_name, row_label, subject_key,
 )
-from extractors.identities import Amount, total
+from extractors.identities import total
+from extractors.reading import DOUBTFUL
 
 CHECK = "hierarchy_sum"
 
@@ -37,71 +40,144 @@ def level_name(code: str, classification: str) -> str:
 
 def check(disclosure: Disclosure) -> list[Finding]:
     findings = []
-    for group in table_groups(disclosure.lines):
+    for group in printed_tables(disclosure):
         if group[0].get("table_kind") not in SUBJECT_TABLES:
             continue
         columns: dict[tuple, list[dict]] = defaultdict(list)
         for line in group:
             columns[(line["measure"], line.get("year"), line.get("basis") or "")].append(line)
         for column in columns.values():
-            findings += check_column(disclosure, column)
+            findings += check_column(disclosure, column, group)
     return findings
 
 
-def check_column(disclosure: Disclosure, column: list[dict]) -> list[Finding]:
-    by_code: dict[str, list[dict]] = defaultdict(list)
+def classification(line: dict) -> tuple[str, str]:
+    """The classification a code belongs to. An economic table may print 部门经济分类 (301…) beside
+    政府经济分类 (501…) in one row: each is a hierarchy of its own."""
+    return classification_of(line), subject_key(line)[:1]
+
+
+def sections(column: list[dict], left_out: set = frozenset()) -> list[tuple[dict, list[dict], bool]]:
+    """(parent, children, complete) as printed: a coded row's children are the rows of its
+    classification right below it whose code extends it by one level. A part of the table that
+    was left out (a gap in its parts, or its next part doubtful) ends every open parent as
+    incomplete (False); a row without a code (a unit's heading in a table listed by 预算单位, or a
+    child whose code was lost) ends them as UNCERTAIN. A parent whose children repeat a code
+    (政府经济分类 beside 部门经济分类) is incomplete."""
+    rows = sorted(column, key=lambda l: (l.get("table_index") or 0, l.get("row_index") or 0))
+    open_parents: dict[tuple, list[tuple[dict, list[dict], list[bool]]]] = defaultdict(list)
+    found = []
+
+    def close_all(state=False):
+        for stack in open_parents.values():
+            for entry in stack:
+                if entry[2][0] is True:
+                    entry[2][0] = state
+        open_parents.clear()
+
+    previous_table = None
+    for line in rows:
+        table = line.get("table_index")
+        if previous_table is not None and table is not None and table - previous_table > 1:
+            close_all()
+        previous_table = table
+        code = subject_key(line)
+        if not code:
+            if not is_expenditure_total(line) and row_label(line) not in TOTAL_LABELS:
+                close_all(UNCERTAIN)
+            continue
+        cls = classification(line)
+        stack = open_parents[cls]
+        parent = line.get("parent_code") or parent_of(code, cls[0])
+        while stack and not (code.startswith(subject_key(stack[-1][0])) and len(code) > len(subject_key(stack[-1][0]))):
+            stack.pop()
+        if stack and parent and subject_key(stack[-1][0]) == parent:
+            stack[-1][1].append(line)
+        elif stack:
+            stack[-1][2][0] = False  # a grandchild without its parent between: the level was not read
+        entry = (line, [], [True])
+        stack.append(entry)
+        found.append(entry)
+    if previous_table is not None and previous_table + 1 in left_out:
+        close_all()  # the table goes on in a part the audit does not trust
+    results = []
+    for parent, kids, complete in found:
+        codes = [subject_key(k) for k in kids]
+        if kids and len(set(codes)) < len(codes):
+            complete[0] = False
+        results.append((parent, kids, complete[0]))
+    return results
+
+
+# A parent followed by a row without a code: a child whose code was lost, or a unit's heading.
+# Its children may be all there (then a sum that holds says so), never the ground for an error.
+UNCERTAIN = "uncertain"
+
+
+def check_column(disclosure: Disclosure, column: list[dict], table: list[dict] | None = None) -> list[Finding]:
+    findings = []
+    left_out = {t.get("table_index") for t in disclosure.tables if t.get("confidence") == DOUBTFUL}
+    for parent, kids, complete in sections(column, left_out):
+        if not kids or not complete:
+            continue  # a part of the children was not read: no verdict
+        cls = classification_of(parent)
+        code = subject_key(parent)
+        found = compare(disclosure, parent, kids, f"{level_name(code, cls)} {code}",
+                        f"its {level_name(subject_key(kids[0]), cls)}")
+        if complete == UNCERTAIN:
+            found = [f for f in found if f.severity != "error"]
+        findings += found
+    findings += total_row(disclosure, column, table or column)
+    return findings
+
+
+def total_row(disclosure: Disclosure, column: list[dict], table: list[dict]) -> list[Finding]:
+    """The table's total row against its 类 rows, where each 类 is printed once. Every other row
+    of the table must carry a code (or be a total, or name something no 类 is called): a row
+    whose code was not read may be a 类, and then the rule's scope is not known (warning)."""
     totals: dict[str, dict] = {}
     for line in column:
-        code = subject_key(line)
-        if code:
-            by_code[code].append(line)
-        elif not line.get("subject_code") and row_label(line) in EXPENDITURE_TOTALS:
+        if not line.get("subject_code") and not subject_key(line) and row_label(line) in EXPENDITURE_TOTALS:
             totals.setdefault(row_label(line), line)
-    unique = {code: lines[0] for code, lines in by_code.items() if len(lines) == 1}
-    children: dict[str, list[dict]] = defaultdict(list)
-    for code, line in unique.items():
-        parent = line.get("parent_code") or parent_of(code, classification_of(line))
-        if parent and parent in unique:
-            children[parent].append(line)
-    findings = []
-    for parent_code, kids in children.items():
-        parent = unique[parent_code]
-        if uncoded_rows_below(column, parent):
-            continue  # a child printed without its code cannot be told from a note: no verdict
-        cls = classification_of(parent)
-        findings += compare(disclosure, parent, kids,
-                            f"{level_name(parent_code, cls)} {parent_code}",
-                            f"its {level_name(subject_key(kids[0]), cls)}")
-    top = [line for code, line in unique.items() if len(code) == 3]
     label = next((l for l in EXPENDITURE_TOTALS if l in totals), None)
-    if top and label:
-        findings += compare(disclosure, totals[label], top, f"the {label} row", "its 类 rows")
-    return findings
+    if not label:
+        return []
+    printed = totals[label]
+    same_column = [l for l in column if (l.get("column_label") or "") == (printed.get("column_label") or "")]
+    top: dict[tuple, list[dict]] = defaultdict(list)
+    for line in same_column:
+        code = subject_key(line)
+        if len(code) == 3:
+            top[(classification(line), code)].append(line)
+    by_class: dict[tuple, list[dict]] = defaultdict(list)
+    for (cls, code), lines in top.items():
+        if len(lines) > 1:
+            return []  # a 类 printed once per unit or section: the total is not the sum of the rows
+        by_class[cls].append(lines[0])
+    if len(by_class) != 1:
+        return []  # no 类, or two classifications: each would be judged on its own
+    kids = next(iter(by_class.values()))
+    uncoded = [l for l in table if not subject_key(l) and row_label(l) not in TOTAL_LABELS
+               and (not row_label(l) or CLASS_NAME.search(row_label(l)))]
+    reason = (f"the row “{row_label(uncoded[0]) or 'row ' + str(uncoded[0].get('row_index'))}” (p.{uncoded[0].get('page')}) "
+              "was read without a code and may be a 类" if uncoded else "")
+    return compare(disclosure, printed, kids, f"the {label} row", "its 类 rows", scope_known=not uncoded, reason=reason)
 
 
-def uncoded_rows_below(column: list[dict], parent: dict) -> bool:
-    """Whether a row without a code sits among the parent's children (its code lost in extraction)."""
-    code = subject_key(parent)
-    rows = sorted(column, key=lambda l: l.get("row_index") or 0)
-    start = rows.index(parent)
-    for line in rows[start + 1:]:
-        key = subject_key(line)
-        if key:
-            if not key.startswith(code) or len(key) <= len(code):
-                return False
-        elif not is_expenditure_total(line) and row_label(line) not in TOTAL_LABELS:
-            return True
-    return False
+# Every 类's name ends in 支出 (一般公共服务支出 … 其他支出): an uncoded row named so may be one.
+CLASS_NAME = re.compile(r"支出$")
 
 
-def compare(disclosure, parent: dict, kids: list[dict], parent_words: str, kid_words: str) -> list[Finding]:
+def compare(disclosure, parent: dict, kids: list[dict], parent_words: str, kid_words: str,
+            scope_known: bool = True, reason: str = "") -> list[Finding]:
     kids = sorted(kids, key=lambda l: (subject_key(l), l.get("row_index") or 0))
-    expected = total(Amount.of_line(k) for k in kids)
-    actual = Amount.of_line(parent)
-    severity = judge(expected, actual)
+    expected = total(amount(k) for k in kids)
+    actual = amount(parent)
+    severity, why = promise(disclosure, judge(expected, actual), [parent, *kids], scope_known,
+                            *([reason] if reason else []))
     if severity is None:
         return []
-    shown = ", ".join(f"{subject_key(k)} {wan_text(Amount.of_line(k))}" for k in kids[:8])
+    shown = ", ".join(f"{subject_key(k)} {wan_text(amount(k))}" for k in kids[:8])
     if len(kids) > 8:
         shown += ", …"
     year = parent.get("year")
@@ -110,7 +186,8 @@ def compare(disclosure, parent: dict, kids: list[dict], parent_words: str, kid_w
         message=(f"{parent_words}{f' ({row_label(parent)})' if subject_key(parent) else ''} is printed as {wan_text(actual)}万元 in column "
                  f"{measure_name(parent['measure'])}{f' {year}' if year else ''}, but {kid_words} add up to "
                  f"{wan_text(expected)}万元 ({shown})"
-                 + (" — a rounding gap." if severity == "info" else ".")),
+                 + (" — a rounding gap." if severity == "info" else "; a parent is the sum of its children.")
+                 + why),
         evidence=cell_name(disclosure, parent),
         table_kind=parent.get("table_kind") or "", subject_code=subject_key(parent),
         measure=parent["measure"], year=year, expected=expected, actual=actual,

@@ -17,8 +17,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractors.identities import EXACT, MISMATCH, ROUNDING, Amount, compare
-from extractors.vocabulary import is_expenditure_total
+from extractors.identities import (DEFAULT_UNIT, EXACT, FEN_PER_UNIT, MISMATCH, ROUNDING, UNIT_STEP, Amount, compare,
+                                   step_of)
+from extractors.vocabulary import is_expenditure_total, row_label
 
 FEN_PER_WAN = 1_000_000
 THREE_PUBLIC_MEASURES = ("overseas_travel", "vehicles", "reception")
@@ -165,24 +166,139 @@ def cell_name(disclosure: Disclosure, line: dict) -> str:
     return f"{table_name(disclosure, line)}: row “{row_name(line)}”, column “{column}”{year_text}{page}"
 
 
-def table_groups(lines: list[dict]) -> list[list[dict]]:
-    """Lines per printed table; a table continued on the next page (same kind, no total row
-    of its own) is joined to the part before it."""
+def table_groups(lines: list[dict], labels: dict | None = None) -> list[list[dict]]:
+    """Lines per printed table; a table continued on the next page is joined to the part before
+    it: a part of the same kind that prints the same table label (表1 over two pages, its total at
+    the foot of the second), or, where no label tells, a part with no total row of its own."""
+    labels = labels or {}
     by_index: dict = defaultdict(list)
     for line in lines:
         by_index[line.get("table_index")].append(line)
     groups: list[list[dict]] = []
-    previous_kind = None
+    previous_kind, previous_label = None, ""
     for index in sorted(by_index, key=lambda i: (i is None, i if i is not None else 0)):
         part = by_index[index]
         kind = part[0].get("table_kind")
-        continued = (groups and kind == previous_kind and kind != "other"
-                     and not any(is_expenditure_total(l) for l in part))
-        if continued:
+        label = _SPACES.sub("", labels.get(index) or "")
+        if label and previous_label:
+            continued = label == previous_label
+        else:
+            continued = not any(is_expenditure_total(l) for l in part)
+        if groups and kind == previous_kind and kind != "other" and continued:
             groups[-1].extend(part)
         else:
             groups.append(list(part))
-        previous_kind = kind
+        previous_kind, previous_label = kind, label
     return groups
+
+
+def printed_tables(disclosure: Disclosure) -> list[list[dict]]:
+    """`table_groups` of the disclosure's figures (column-number rows left out), with the labels
+    its tables print."""
+    if "printed_tables" not in disclosure.memo:
+        labels = {t.get("table_index"): t.get("label") for t in disclosure.tables}
+        disclosure.memo["printed_tables"] = table_groups(figures(disclosure), labels)
+    return disclosure.memo["printed_tables"]
+
+
+# ---- what the tables say, and how far the audit may trust it ----------------------------------
+
+# Rows that number a table's columns (栏次 1 2 3 …, ** ** 1 2 3, 行次): structure, never amounts.
+COLUMN_NUMBER_LABELS = {"栏次", "行次", "**", "*", "栏号"}
+
+
+def column_number_rows(lines: list[dict]) -> set[tuple]:
+    """(table_index, row_index) of the rows that number the columns: labelled 栏次 / 行次 / **, or
+    whose figures, read left to right, are 1, 2, 3, … (at least three of them)."""
+    rows: dict[tuple, list[dict]] = defaultdict(list)
+    for line in lines:
+        rows[(line.get("table_index"), line.get("row_index"))].append(line)
+    found = set()
+    for key, cells in rows.items():
+        labels = {row_label(c) for c in cells if not c.get("subject_code")}
+        if any(label in COLUMN_NUMBER_LABELS or (label and not label.strip("*")) for label in labels):
+            found.add(key)
+            continue
+        cells = sorted(cells, key=lambda c: c.get("column_index") or 0)
+        numbers = [Decimal(c["amount_fen"]) / FEN_PER_UNIT.get(c.get("unit_printed") or "", FEN_PER_WAN)
+                   for c in cells if c.get("amount_fen") is not None]
+        if len(numbers) >= 3 and 1 <= numbers[0] <= 3 and all(n == numbers[0] + i for i, n in enumerate(numbers)):
+            found.add(key)
+    return found
+
+
+# A figure as a table prints it: 1,234.5 or 12.3456 or 1,234 (the row's text, `source_text`).
+_PRINTED = re.compile(r"(?<![\d.])-?\d[\d,]*(?:\.(\d+))?(?![\d.%])")
+# More decimals than this is no amount of money a table prints (a ratio, a code run together).
+_MAX_DECIMALS = {"万元": 6, "元": 2, "亿元": 8}
+
+
+def printed_steps(disclosure: Disclosure) -> None:
+    """Each line's precision as printed (`_step`, in 分, `extractors.identities.step_of`): the finest
+    its table prints (5 beside 2.50 is 5.00, `extractors.identities`), except that a figure whose
+    own digits (in its row's text, `source_text`) stop at the unit's custom is taken at that
+    custom: 12,604,173 beside 79,189,400.34 in a 元 table is within one 元, while 5 beside 2.5 in a
+    万元 table is 5.0. 1260.4173万元 is compared in 元. A table whose text is not kept keeps its
+    unit's custom (`Amount.of_line`)."""
+    if disclosure.memo.get("printed_steps"):
+        return
+    finest: dict = {}
+    shown: dict = {}
+    for line in disclosure.lines:
+        unit = line.get("unit_printed") or DEFAULT_UNIT
+        text = line.get("source_text") or ""
+        if text not in shown:
+            tokens = []
+            for match in _PRINTED.finditer(text):
+                places = len(match.group(1) or "")
+                if places <= _MAX_DECIMALS.get(unit, 2):
+                    tokens.append((Decimal(match.group(0).replace(",", "")), places))
+            shown[text] = tokens
+        for _, places in shown[text]:
+            key = (line.get("table_index"), unit)
+            finest[key] = max(finest.get(key, 0), places)
+    for line in disclosure.lines:
+        if "_step" in line or line.get("amount_fen") is None:
+            continue
+        unit = line.get("unit_printed") or DEFAULT_UNIT
+        value = Decimal(line["amount_fen"]) / FEN_PER_UNIT.get(unit, FEN_PER_WAN)
+        table = finest.get((line.get("table_index"), unit))
+        if table is None:
+            continue
+        own = [places for number, places in shown.get(line.get("source_text") or "", []) if number == value]
+        step = step_of(unit, table)
+        if own:
+            custom = UNIT_STEP.get(unit, UNIT_STEP[DEFAULT_UNIT])
+            step = max(step, min(step_of(unit, min(own)), custom))
+        line["_step"] = step
+    disclosure.memo["printed_steps"] = True
+
+
+def amount(line: dict) -> Amount:
+    """A line's amount at the precision its table prints (`printed_steps`), else its unit's custom."""
+    step = line.get("_step")
+    return Amount.printed(int(line["amount_fen"]), step) if step else Amount.of_line(line)
+
+
+def figures(disclosure: Disclosure) -> list[dict]:
+    """The disclosure's lines without its column-number rows, each with its printed precision."""
+    if "figures" not in disclosure.memo:
+        printed_steps(disclosure)
+        skip = column_number_rows(disclosure.lines)
+        disclosure.memo["figures"] = [l for l in disclosure.lines
+                                      if (l.get("table_index"), l.get("row_index")) not in skip]
+    return disclosure.memo["figures"]
+
+
+def promise(disclosure: Disclosure, severity: str | None, lines, scope_known: bool = True,
+            reason: str = "the two figures may not cover the same scope in this layout") -> tuple[str | None, str]:
+    """The severity a finding keeps, and why it was lowered. An `error` is a promise: figures from
+    tables whose reading is not doubtful (`run_checks` lets no doubtful table in; an `unchecked`
+    table, one with no identity of its own to check, is believed, for the audit's identity is then
+    the first check of it), a rule whose scope fits the layout, a gap beyond the printed precision
+    (`judge`). A rule whose scope is not known here gives a `warning`."""
+    if severity == "error" and not scope_known:
+        return "warning", f" Not an error: {reason}."
+    return severity, ""
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from budgets.audit.model import Disclosure, Finding, cell_name, judge, wan_text
+import re
+
+from budgets.audit.model import Disclosure, Finding, amount, cell_name, figures, judge, printed_tables, wan_text
 from extractors.identities import Amount, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
-                                   ROW_PART_PREFIX, measure_name, row_label, subject_key)
+                                   ROW_PART_PREFIX, measure_name, plain, row_label, subject_key)
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]
@@ -27,7 +29,8 @@ def identities(measures: set[str], table_kind: str, columns: set[str]) -> list[t
     if "basic" in measures and measures & {"personnel", "public_use"}:
         found.append(("basic", ["personnel", "public_use"]))
     three = {"overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"}
-    if measures & three and (table_kind == "three_public_expenses" or measures & {"overseas_travel", "reception"}):
+    if measures & three and (table_kind == "three_public_expenses" or measures & {"overseas_travel", "reception"}) \
+            and not (unknown and "overseas_travel" not in measures):  # 因公出国 under a header not read
         vehicles = ["vehicles"] if "vehicles" in measures else ["vehicle_purchase", "vehicle_operation"]
         found.append(("total", ["overseas_travel", *vehicles, "reception"]))
         if "vehicles" in measures and measures & {"vehicle_purchase", "vehicle_operation"} and not unknown:
@@ -63,38 +66,56 @@ def balances(measures: set[str], columns: set[str]) -> list[tuple[str, list[str]
     return found
 
 
+SUBTOTAL = "小计"
+
+
+def group_subtotal(cells: dict[str, list[dict]]) -> bool:
+    """Whether the row's `total` is a group's 小计 read as the row's total: a column labelled only
+    小计 that is exactly the 基本支出 group's parts (人员经费 + 公用经费) beside a 项目支出 column.
+    Then the row's own total was not read, and 合计 = 基本支出 + 项目支出 cannot be judged."""
+    wholes = [w for w in cells.get("total", []) if plain(w.get("column_label") or "") == SUBTOTAL]
+    parts = [cells[m][0] for m in ("personnel", "public_use") if m in cells]
+    if not wholes or len(parts) < 2 or "project" not in cells:
+        return False
+    basic = total(amount(p) for p in parts)
+    return any(judge(basic, amount(w)) is None for w in wholes)
+
+
 # 三公 tables often print 会议费 and 培训费 beside the three, and a 合计 over all five
 ALSO_IN_TOTAL = ["meeting", "training"]
 
 
 def check(disclosure: Disclosure) -> list[Finding]:
     rows: dict[tuple, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for line in disclosure.lines:
+    lines = figures(disclosure)
+    for line in lines:
         # a two-sided summary table holds an income row and an expenditure row in one printed row
         key = (line.get("table_index"), line.get("row_index"), line.get("subject_code") or "",
                row_label(line), line.get("year"), line.get("basis") or "")
         rows[key][line["measure"]].append(line)
     columns: dict = defaultdict(set)
-    for line in disclosure.lines:
+    for line in lines:
         columns[line.get("table_index")].add(line["measure"])
     findings = []
     for key, cells in rows.items():
         any_line = next(iter(cells.values()))[0]
         measures = {m for m, lines in cells.items() if m != "other" or any(l["amount_fen"] for l in lines)}
         for whole, parts in identities(measures, any_line.get("table_kind") or "", columns[key[0]]):
+            if whole == "total" and group_subtotal(cells):
+                continue
             present = [p for p in parts if p in cells]
-            expected = total(Amount.of_line(cells[p][0]) for p in present)
+            expected = total(amount(cells[p][0]) for p in present)
             candidates = [expected]
             if whole == "total" and ("overseas_travel" in parts or "reception" in parts):
                 extra = [m for m in ALSO_IN_TOTAL if m in cells]
                 if extra:
-                    candidates.append(expected + total(Amount.of_line(cells[m][0]) for m in extra))
+                    candidates.append(expected + total(amount(cells[m][0]) for m in extra))
             # a row may print two totals (合计 and “三公”经费小计): one of them must agree
-            verdicts = [(judge(c, Amount.of_line(w)), c, w) for w in cells[whole] for c in candidates]
+            verdicts = [(judge(c, amount(w)), c, w) for w in cells[whole] for c in candidates]
             if any(v is None for v, _, _ in verdicts):
                 continue
             severity, expected, printed = min(verdicts, key=lambda v: (v[0] != "info", abs(v[1].fen - v[2]["amount_fen"])))
-            terms = " + ".join(f"{measure_name(p)} {wan_text(Amount.of_line(cells[p][0]))}" for p in present)
+            terms = " + ".join(f"{measure_name(p)} {wan_text(amount(cells[p][0]))}" for p in present)
             findings.append(misprinted(disclosure, printed, measure_name(whole), terms, expected, severity,
                                        key=f"{key}|{whole}={'+'.join(present)}", measure=whole,
                                        subject_code=subject_key(printed)))
@@ -103,14 +124,14 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 continue  # two columns of one measure in the row: which one the flow takes is not known
             plus = [m for m in added if m in cells]
             minus = [m for m in subtracted if m in cells]
-            expected = total(Amount.of_line(cells[m][0]) for m in plus) \
-                - total(Amount.of_line(cells[m][0]) for m in minus)
+            expected = total(amount(cells[m][0]) for m in plus) \
+                - total(amount(cells[m][0]) for m in minus)
             printed = cells[whole][0]
-            severity = judge(expected, Amount.of_line(printed))
+            severity = judge(expected, amount(printed))
             if severity is None:
                 continue
-            terms = " + ".join(f"{measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in plus) + "".join(
-                f" − {measure_name(m)} {wan_text(Amount.of_line(cells[m][0]))}" for m in minus)
+            terms = " + ".join(f"{measure_name(m)} {wan_text(amount(cells[m][0]))}" for m in plus) + "".join(
+                f" − {measure_name(m)} {wan_text(amount(cells[m][0]))}" for m in minus)
             findings.append(misprinted(disclosure, printed, measure_name(whole), terms, expected, severity,
                                        key=f"{key}|{whole}={'+'.join(added)}-{'-'.join(subtracted)}",
                                        measure=whole, subject_code=subject_key(printed)))
@@ -128,7 +149,7 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
     if disclosure.document.get("stage") != "final_account":
         return []
     columns: dict[tuple, list[dict]] = defaultdict(list)
-    for line in disclosure.lines:
+    for line in figures(disclosure):
         if line.get("table_kind") == "dept_summary" and not line.get("subject_code"):
             columns[(line.get("table_index"), line.get("column_index"), line.get("year"),
                      line.get("basis") or "")].append(line)
@@ -141,11 +162,11 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
         if grand is None:
             continue
         parts = [lines[i] for i in range(start, grand) if not ROW_PART_PREFIX.match(labels[i])]
-        expected, printed = total(Amount.of_line(l) for l in parts), lines[grand]
-        severity = judge(expected, Amount.of_line(printed))
+        expected, printed = total(amount(l) for l in parts), lines[grand]
+        severity = judge(expected, amount(printed))
         if severity is None:
             continue
-        terms = " + ".join(f"{row_label(l)} {wan_text(Amount.of_line(l))}" for l in parts)
+        terms = " + ".join(f"{row_label(l)} {wan_text(amount(l))}" for l in parts)
         findings.append(misprinted(disclosure, printed, GRAND_TOTAL, terms, expected, severity,
                                    key=f"{key}|{GRAND_TOTAL}={labels[start]}+…", measure=printed["measure"]))
     return findings
@@ -154,7 +175,7 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
 def misprinted(disclosure: Disclosure, printed: dict, name: str, terms: str, expected: Amount, severity: str, *,
                key: str, measure: str, subject_code: str = "") -> Finding:
     """The finding for a printed figure its parts do not add up to ('合计 is printed as … but … = …')."""
-    actual = Amount.of_line(printed)
+    actual = amount(printed)
     return Finding(
         check=CHECK, severity=severity,
         message=(f"{name} is printed as {wan_text(actual)}万元 but {terms} = {wan_text(expected)}万元"
@@ -166,35 +187,67 @@ def misprinted(disclosure: Disclosure, printed: dict, name: str, terms: str, exp
 
 
 PAIRS = [("收入总计", "支出总计"), ("收入合计", "支出合计"), ("本年收入合计", "本年支出合计"), ("本年收入", "本年支出")]
+GRAND_PAIR = PAIRS[0]
+# What a summary table carries over: into this year on the income side (上年结转, 上年结余、结转,
+# 年初结转和结余), to the next on the spending side (结转下年, 年末结转和结余). The year's income
+# and spending balance only with them: 本年收入合计 + 上年结转 = 本年支出合计 + 结转下年.
+CARRIED_IN = re.compile(r"^(上年|年初)(结转|结余)")
+CARRIED_OUT = re.compile(r"^(结转下年|年末结转|年末结余)")
+
+
+def place(line: dict) -> tuple:
+    return line.get("table_index") or 0, line.get("row_index") or 0
+
+
+def carried(labels: dict[str, dict], pattern: re.Pattern) -> dict | None:
+    """The first (top-level) carry-over row of one side, in the order printed."""
+    rows = sorted((line for label, line in labels.items() if pattern.search(label)), key=place)
+    return rows[0] if rows else None
 
 
 def balance(disclosure: Disclosure) -> list[Finding]:
-    """A summary table's income total equals its expenditure total."""
+    """A summary table's income total equals its expenditure total: 收入总计 = 支出总计, and the
+    year's own totals once what is carried over is added on each side. A carry-over row counts
+    where it is printed below the total it adjusts (本年收入合计, 上年结转, then 收入合计: the last
+    is the grand total). A summary table printed over two pages is one table."""
     by_table: dict[tuple, dict[str, dict]] = defaultdict(dict)
-    for line in disclosure.lines:
-        if line.get("table_kind") not in ("fiscal_appropriation_summary", "dept_summary"):
-            continue
-        label = row_label(line)
-        key = (line.get("table_index"), line.get("year"), line.get("basis") or "")
-        current = by_table[key].get(label)
-        if current is None or (line["measure"] == "total" and current["measure"] != "total"):
-            by_table[key][label] = line
+    for group in printed_tables(disclosure):
+        first = group[0].get("table_index")
+        for line in group:
+            if line.get("table_kind") not in ("fiscal_appropriation_summary", "dept_summary"):
+                continue
+            label = row_label(line)
+            key = (first, line.get("year"), line.get("basis") or "")
+            current = by_table[key].get(label)
+            if current is None or (line["measure"] == "total" and current["measure"] != "total"):
+                by_table[key][label] = line
     findings = []
     for key, labels in by_table.items():
+        carried_in, carried_out = carried(labels, CARRIED_IN), carried(labels, CARRIED_OUT)
         for income_label, spending_label in PAIRS:
             if disclosure.document.get("stage") == "final_account" and income_label != "收入总计":
                 continue  # a final account's income and spending differ by what is carried over
             income, spending = labels.get(income_label), labels.get(spending_label)
             if not income or not spending:
                 continue
-            expected, actual = Amount.of_line(income), Amount.of_line(spending)
+            expected, actual = amount(income), amount(spending)
+            terms = f"{income_label} {wan_text(expected)}万元"
+            if (income_label, spending_label) != GRAND_PAIR:
+                if carried_in and place(carried_in) > place(income):
+                    expected = expected + amount(carried_in)
+                    terms += f" + {row_label(carried_in)} {wan_text(amount(carried_in))}万元"
+                if carried_out and place(carried_out) > place(spending):
+                    expected = expected - amount(carried_out)
+                    terms += f" − {row_label(carried_out)} {wan_text(amount(carried_out))}万元"
             severity = judge(expected, actual)
             if severity is None:
                 continue
             findings.append(Finding(
                 check=CHECK, severity=severity,
-                message=(f"{spending_label} {wan_text(actual)}万元 does not equal "
-                         f"{income_label} {wan_text(expected)}万元 in a summary table that must balance."),
+                message=(f"{spending_label} {wan_text(actual)}万元 does not equal {terms}"
+                         f"{f' = {wan_text(expected)}万元' if expected.fen != amount(income).fen else ''}"
+                         " in a summary table: what comes in and is carried in equals what is spent and "
+                         "carried to the next year."),
                 evidence=f"{cell_name(disclosure, spending)}; {income_label} in the same table",
                 table_kind=spending.get("table_kind") or "", measure="total",
                 year=spending.get("year"), expected=expected, actual=actual,

@@ -7,15 +7,17 @@ from collections import defaultdict
 
 from budgets.audit.cross_table import single_fund
 from budgets.audit.figures import figures, total_rows, year_pairs
-from budgets.audit.model import Disclosure, Finding, cell_name, judge, table_name, wan_text
+from budgets.audit.model import Disclosure, Finding, amount, cell_name, judge, printed_steps, table_name, wan_text
 from budgets.audit.narrative import certain, concept_words, read
-from extractors.identities import Amount
 from extractors.vocabulary import measure_name, row_label, subject_key
 
 CHECK = "year_over_year"
 
 
 def check(disclosure: Disclosure) -> list[Finding]:
+    for source in (disclosure, disclosure.previous):
+        if source is not None:
+            printed_steps(source)  # each figure judged at the precision its table prints
     return stated_changes(disclosure) + prior_column_against_last_year(disclosure)
 
 
@@ -29,12 +31,12 @@ def stated_changes(disclosure: Disclosure) -> list[Finding]:
         pairs = year_pairs(disclosure, statement.concept)
         severity_cap = None
         if pairs:
-            differences = [(Amount.of_line(now) - Amount.of_line(before), now, before, disclosure)
+            differences = [(amount(now) - amount(before), now, before, disclosure)
                            for now, before in pairs]
         elif disclosure.previous is not None:
             earlier = figures(disclosure.previous, statement.concept, disclosure.fiscal_year - 1)
             current = figures(disclosure, statement.concept, disclosure.fiscal_year)
-            differences = [(Amount.of_line(now) - Amount.of_line(before), now, before, disclosure.previous)
+            differences = [(amount(now) - amount(before), now, before, disclosure.previous)
                            for now in current for before in earlier
                            if now.get("table_kind") == before.get("table_kind")]
             severity_cap = "warning"  # last year's disclosure may print the original, not the adjusted, budget
@@ -59,7 +61,7 @@ def stated_changes(disclosure: Disclosure) -> list[Finding]:
             check=CHECK, severity=severity,
             message=(f"The text says {concept_words(statement.concept)} changed by {statement.change_words} "
                      f"({'+' if statement.change.fen > 0 else ''}{wan_text(statement.change)}万元), but the tables print "
-                     f"{wan_text(Amount.of_line(now))}万元 for {disclosure.fiscal_year} and {wan_text(Amount.of_line(before))}万元 "
+                     f"{wan_text(amount(now))}万元 for {disclosure.fiscal_year} and {wan_text(amount(before))}万元 "
                      f"for {disclosure.fiscal_year - 1} ({prior_where}), a change of {wan_text(expected)}万元."),
             evidence=statement.where + (f" (and {others} other sentence(s) stating the same change)" if others else ""),
             table_kind=now.get("table_kind") or "", subject_code=subject_key(now),
@@ -92,7 +94,7 @@ def prior_column_against_last_year(disclosure: Disclosure) -> list[Finding]:
         other = theirs.get(key)
         if other is None:
             continue
-        expected, actual = Amount.of_line(other), Amount.of_line(line)
+        expected, actual = amount(other), amount(line)
         severity = judge(expected, actual)
         if severity is None:
             continue
