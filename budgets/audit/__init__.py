@@ -145,8 +145,8 @@ def ensure_schema(db) -> None:
 def audit_flag(errors: int, lines: int) -> str | None:
     """What documents.audit_flag says about a document with this many error findings and lines."""
     if errors >= FLAG_MIN_ERRORS and errors > FLAG_SHARE * max(lines, 0):
-        return (f"{errors} audit errors on {lines} lines (more than {FLAG_SHARE:.0%}): the figures "
-                "disagree with themselves too often; check the text layer and the columns read")
+        return (f"{errors} audit errors and doubtful readings on {lines} lines (more than {FLAG_SHARE:.0%}): the "
+                "figures disagree with themselves too often; check the text layer and the columns read")
     return None
 
 
@@ -197,7 +197,7 @@ def audit_one(db, document: dict, catalogue: "Catalogue", result: AuditResult, w
         found = [f.row(document) for f in run_checks(disclosure, result)]
         lines = len(disclosure.lines)
         del disclosure
-        errors = sum(1 for f in found if f["severity"] == "error")
+        errors = sum(1 for f in found if f["severity"] in ("error", READING))  # a misreading counts too
         with transaction(db.conn):
             write_findings(db, document_id, found)
             db.conn.execute("UPDATE documents SET audit_flag = ? WHERE id = ?", [audit_flag(errors, lines), document_id])
