@@ -131,7 +131,6 @@ def _uncoded(lines: list) -> tuple[int, int, int]:
 
 
 SUMMARY_KINDS = {"fiscal_appropriation_summary", "dept_summary"}
-_NOT_SPENDING = re.compile(r"收入|拨款|结转|结余|合计|总计|小计|本级[)）]?$")
 
 
 def is_subject_name(name: str, year: int | None) -> bool:
@@ -139,7 +138,7 @@ def is_subject_name(name: str, year: int | None) -> bool:
     income, carry-over or total ('一、一般公共预算拨款收入', '本年支出合计')."""
     if not name or v.label_key(name) in v.TOTAL_LABELS:
         return False
-    return bool(codes_named(name, None)) or (name.endswith("支出") and not _NOT_SPENDING.search(name))
+    return bool(codes_named(name, None)) or (name.endswith("支出") and not v.NOT_A_SPENDING_SUBJECT.search(name))
 
 
 def prints_code_before(source_text: str, name: str) -> bool:
