@@ -39,7 +39,7 @@ LINE_COLUMNS = {
     "id": str, "document_id": str, "district": str, "department": str, "department_raw": str,
     "fiscal_year": int, "stage": str, "table_kind": str, "table_title": str,
     "classification": str, "subject_code": str, "subject_name": str, "level": int,
-    "parent_code": str, "gov_economic_code": str, "item": str, "measure": str, "year": int, "basis": str,
+    "parent_code": str, "gov_economic_code": str, "code_source": str, "item": str, "measure": str, "year": int, "basis": str,
     "amount_wan": float, "amount_fen": int, "unit_printed": str, "page": int,
     "table_index": int, "row_index": int, "column_index": int, "column_label": str,
     "source_text": str, "url": str,

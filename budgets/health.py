@@ -16,6 +16,7 @@ Each figure is compared with `extractors.identities`, the project's one arithmet
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from budgets.revisions import CURRENT_IDS
 from extractors import framing
 from extractors import vocabulary as v
 from extractors.reading import BASIC_PROJECT, expects_lines, parent_checks, row_checks
+from extractors.subjects import catalogue_name, codes_named
 
 
 
@@ -51,6 +53,7 @@ class Tally:
     unplaced: int = 0
     coded_table_lines: int = 0
     uncoded_lines: int = 0
+    unplaceable_lines: int = 0
     doubtful_tables: int = 0
     ok_without_lines: int = 0
     errors: int = 0
@@ -59,7 +62,7 @@ class Tally:
     def add(self, other: "Tally") -> None:
         for name in ("documents", "pages", "tables", "lines", "rows_checked", "rows_held", "parents_checked",
                      "parents_held", "column_number_lines", "unplaced", "coded_table_lines", "uncoded_lines",
-                     "doubtful_tables", "ok_without_lines", "errors"):
+                     "unplaceable_lines", "doubtful_tables", "ok_without_lines", "errors"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for status, n in other.status.items():
             self.status[status] += n
@@ -67,13 +70,14 @@ class Tally:
     def as_dict(self) -> dict:
         out = {name: getattr(self, name) for name in (
             "documents", "pages", "tables", "lines", "rows_checked", "rows_held", "parents_checked", "parents_held",
-            "column_number_lines", "unplaced", "coded_table_lines", "uncoded_lines", "doubtful_tables",
-            "ok_without_lines", "errors")}
+            "column_number_lines", "unplaced", "coded_table_lines", "uncoded_lines", "unplaceable_lines",
+            "doubtful_tables", "ok_without_lines", "errors")}
         out["status"] = dict(self.status)
         out["row_identity_share"] = share(self.rows_held, self.rows_checked)
         out["hierarchy_share"] = share(self.parents_held, self.parents_checked)
         out["unplaced_share"] = share(self.unplaced, self.lines)
         out["uncoded_share"] = share(self.uncoded_lines, self.coded_table_lines)
+        out["unplaceable_share"] = share(self.unplaceable_lines, self.coded_table_lines)
         return out
 
 
@@ -94,20 +98,58 @@ def hierarchy(lines: list) -> tuple[int, int, list]:
     return len(checks), sum(c.held for c in checks), [("parent", c.line) for c in checks if not c.held]
 
 
-def _uncoded(lines: list) -> tuple[int, int]:
-    """(lines, lines without a code) of a table organised by subject code: one where most rows
-    that are not totals print a code."""
-    rows: dict[int, tuple[bool, bool]] = {}
+def _uncoded(lines: list) -> tuple[int, int, int]:
+    """(lines that should have a code, those without one, those printed with none that the
+    catalogue cannot place) of a table organised by subject: a summary table that lists spending
+    subjects by name, or one where most rows named like subjects print a code. A line should have
+    a code when its label is a subject's name (the catalogue knows it, or it names a spending
+    …支出), not a total, not the income side of a two-sided summary table, not a unit's own row."""
+    subject_rows: dict[int, bool] = {}
+    considered = []
     for line in lines:
-        bare = v.ITEM_NUMBERING.sub("", (line["item"] or "").split("/")[-1])
-        is_total = v.label_key(bare) in v.TOTAL_LABELS
-        rows[line["row_index"]] = (bool(line["subject_code"]), is_total)
-    body = [coded for coded, is_total in rows.values() if not is_total]
-    if not body or sum(body) * 2 < len(body):
-        return 0, 0
-    coded_rows = {r for r, (coded, _) in rows.items() if coded}
-    considered = [ln for ln in lines if not rows[ln["row_index"]][1]]
-    return len(considered), sum(1 for ln in considered if ln["row_index"] not in coded_rows)
+        if line["subject_code"]:
+            subject_rows[line["row_index"]] = True
+            considered.append((line, ""))
+            continue
+        name = catalogue_name((line["item"] or "").split("/")[-1])
+        if is_subject_name(name, line["fiscal_year"]):
+            subject_rows.setdefault(line["row_index"], False)
+            considered.append((line, name))
+    coded = sum(subject_rows.values())
+    summary = any(line["table_kind"] in SUMMARY_KINDS for line in lines)
+    if not considered or not (summary or coded and coded * 2 >= len(subject_rows)):
+        return 0, 0, 0
+    uncoded = unplaceable = 0
+    for line, name in considered:
+        if line["subject_code"]:
+            continue
+        if prints_code_before(line["source_text"], name) or len(codes_named(name, line["fiscal_year"])) == 1:
+            uncoded += 1
+        else:
+            unplaceable += 1
+    return len(considered), uncoded, unplaceable
+
+
+SUMMARY_KINDS = {"fiscal_appropriation_summary", "dept_summary"}
+
+
+def is_subject_name(name: str, year: int | None) -> bool:
+    """A label naming a subject: one the catalogue knows, else a spending (…支出) that is no
+    income, carry-over or total ('一、一般公共预算拨款收入', '本年支出合计')."""
+    if not name or v.label_key(name) in v.TOTAL_LABELS:
+        return False
+    return bool(codes_named(name, None)) or (name.endswith("支出") and not v.NOT_A_SPENDING_SUBJECT.search(name))
+
+
+def prints_code_before(source_text: str, name: str) -> bool:
+    """Whether the printed row shows a code before the name ('2140101 行政运行', '214 01 01-行政运行')."""
+    if not name:
+        return False
+    text = re.sub(r"\s+", "", source_text or "").translate(_FULL_WIDTH)
+    return bool(re.search(r"(?<![\d.,])[235]\d{2}(?:\d{2}){0,2}[-－|]?" + re.escape(name), text))
+
+
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）"})
 
 
 def group_of(document: dict) -> str:
@@ -140,9 +182,10 @@ def document_health(db, document: dict) -> Tally:
                 tally.parents_checked += checked
                 tally.parents_held += held
             tally.misses.extend(misses)
-        considered, uncoded = _uncoded(table_lines)
+        considered, uncoded, unplaceable = _uncoded(table_lines)
         tally.coded_table_lines += considered
         tally.uncoded_lines += uncoded
+        tally.unplaceable_lines += unplaceable
     tally.unplaced = db.execute("SELECT count(*) FROM unplaced_cells WHERE document_id = ?",
                                 [document["id"]]).fetchone()[0]
     if "confidence" in _columns(db, "tables"):
@@ -160,7 +203,7 @@ def document_health(db, document: dict) -> Tally:
 
 _LINE_FIELDS = ("table_index", "row_index", "column_index", "subject_code", "parent_code", "classification",
                 "item", "measure", "year", "basis", "amount_fen", "unit_printed", "source_text", "page",
-                "table_title", "column_label")
+                "table_title", "column_label", "fiscal_year", "table_kind")
 
 
 def _columns(db, table: str) -> set[str]:
@@ -196,7 +239,7 @@ def _pct(value: float | None) -> str:
 
 
 HEADER = (f"{'':<14}{'docs':>5}{'ok':>4}{'part':>5}{'fail':>5}{'lines':>8}{'row =':>8}{'parent =':>9}"
-          f"{'col#':>6}{'unplaced':>9}{'uncoded':>8}{'doubt':>6}{'ok∅':>4}{'errors':>7}")
+          f"{'col#':>6}{'unplaced':>9}{'uncoded':>8}{'nocode':>7}{'doubt':>6}{'ok∅':>4}{'errors':>7}")
 
 
 def _cell(text: str, width: int) -> str:
@@ -216,12 +259,15 @@ def format_row(name: str, tally: Tally) -> str:
     return (f"{_cell(name, 14)}{tally.documents:>5}{status.get('ok', 0):>4}{status.get('partial', 0):>5}"
             f"{sum(n for s, n in status.items() if s not in ('ok', 'partial')):>5}{tally.lines:>8}"
             f"{_pct(d['row_identity_share']):>8}{_pct(d['hierarchy_share']):>9}{tally.column_number_lines:>6}"
-            f"{_pct(d['unplaced_share']):>9}{_pct(d['uncoded_share']):>8}{tally.doubtful_tables:>6}"
+            f"{_pct(d['unplaced_share']):>9}{_pct(d['uncoded_share']):>8}{_pct(d['unplaceable_share']):>7}"
+            f"{tally.doubtful_tables:>6}"
             f"{tally.ok_without_lines:>4}{tally.errors:>7}")
 
 
 LEGEND = ("row = : rows where 合计 = 基本支出 + 项目支出 holds; parent = : parents equal to the sum of "
           "their children;\ncol# : column-number lines loaded as amounts; unplaced : unplaced cells per "
-          "line; uncoded : lines without a code in coded tables;\ndoubt : doubtful tables; ok∅ : documents "
+          "line; uncoded : lines named like a subject without a code in tables organised by subject;\n"
+          "nocode : lines printed without a code whose name the catalogue cannot place; doubt : doubtful "
+          "tables; ok∅ : documents "
           "'ok' with tables but no line; errors : the audit's error findings; fail : failed, needs_ocr, "
           "unsupported")

@@ -16,8 +16,8 @@ from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
 from extractors.reading import column_source, read_table
-from extractors.subjects import (carry_code_parts, classification_of, level_of, parent_of, split_code_and_name,
-                                 subject_code_for_name)
+from extractors.subjects import (carry_code_parts, classification_of, level_of, parent_of, recover_codes,
+                                 split_code_and_name, subject_code_for_name)
 from extractors.tablekinds import table_kind
 from extractors.titles import DocumentMeta, split_jurisdiction
 
@@ -135,6 +135,8 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                                    owner or {}, amount, row))
             except NumberError:
                 continue  # finer than 1 分 (a ratio or a share printed in an amount column)
+    if kind in _KINDS_WITH_CLASS_NAMES or any(line["code_source"] == "printed" for line in lines):
+        lines = recover_codes(lines, meta.fiscal_year)
     return lines
 
 
@@ -251,7 +253,8 @@ def gov_economic_code(owner: dict) -> str:
 
 
 def _subject(owner: dict, kind: str) -> tuple[str, str, str]:
-    """(subject_code, subject_name, item)."""
+    """(subject_code, subject_name, item). A functional 类 printed by name only (summary tables)
+    takes its code from the reference list: `_code_source` tells the two apart."""
     code = owner.get("code", "")
     parts = owner.get("code_parts") or {}
     if not code and parts:
@@ -275,6 +278,11 @@ def _subject(owner: dict, kind: str) -> tuple[str, str, str]:
 _KINDS_WITH_CLASS_NAMES = {"fiscal_appropriation_summary", "dept_summary"}
 
 
+def _code_source(code: str, item: str) -> str:
+    """'printed' where the row prints its code, 'catalogue' where it was placed by its name."""
+    return "" if not code else "catalogue" if item else "printed"
+
+
 def _line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec, owner, amount: Decimal, row):
     code, name, item = _subject(owner, kind)
     gov_code = gov_economic_code(owner)
@@ -293,6 +301,7 @@ def _line(table, kind, meta, document_id, url, unit, dept_raw, r, col, spec, own
         "subject_code": code,
         "subject_name": name,
         "gov_economic_code": gov_code if gov_code != code else "",
+        "code_source": _code_source(code, item),
         "level": level_of(code),
         "parent_code": parent_of(code),
         "item": item,

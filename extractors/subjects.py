@@ -10,6 +10,8 @@ functional classification with their names by year (they were renamed in 2019) a
 from __future__ import annotations
 
 import csv
+import re
+from collections import defaultdict
 from functools import lru_cache
 
 from extractors import vocabulary as v
@@ -104,4 +106,92 @@ def carry_code_parts(rows: list[list[str]], parts: dict[int, int]) -> list[list[
             above.clear()
             above.update({part: text for part, text in known.items() if part <= lowest})
         out.append(row)
+    return out
+
+
+# ---- the catalogue the documents print (data/subjects_printed.csv) ------------------------------
+
+PRINTED_CSV = SUBJECTS_CSV.with_name("subjects_printed.csv")
+_FULL_WIDTH = str.maketrans({"(": "（", ")": "）", "[": "【", "]": "】", "\u3000": ""})
+_ASIDE = re.compile(r"^其中[:：]")
+
+
+def catalogue_name(text: str) -> str:
+    """A subject's name as the catalogue compares it: no spaces, no leading numbering or 其中：,
+    brackets full-width ('其他共产党事务支出 (项)' and '其他共产党事务支出（项）' are one name)."""
+    text = re.sub(r"\s+", "", text or "").translate(_FULL_WIDTH)
+    return v.ITEM_NUMBERING.sub("", _ASIDE.sub("", text))
+
+
+@lru_cache(maxsize=1)
+def printed_catalogue() -> dict[str, dict[str, set[int]]]:
+    """name → code → the fiscal years in which documents print that pair (data/subjects_printed.csv,
+    made by scripts/harvest_subjects.py), with the 类 names of the reference list in their years."""
+    names: dict[str, dict[str, set[int]]] = defaultdict(lambda: defaultdict(set))
+    if PRINTED_CSV.exists():
+        with PRINTED_CSV.open(encoding="utf-8") as f:
+            for row in csv.DictReader(line for line in f if not line.startswith("#")):
+                year = int(row["fiscal_year"])
+                official = official_name(row["code"], year, row["classification"])
+                if official is None or catalogue_name(official) == row["name"]:
+                    names[row["name"]][row["code"]].add(year)  # a misreading never outvotes the reference
+    for row in reference():
+        if row["classification"] == "economic" or row["level"] == 1:
+            years = range(row["valid_from"] or 2007, (row["valid_to"] or _LAST_YEAR) + 1)
+            names[catalogue_name(row["name"])][row["code"]].update(years)
+    return {name: dict(codes) for name, codes in names.items()}
+
+
+_LAST_YEAR = 2030
+
+
+def codes_named(name: str, year: int | None) -> set[str]:
+    """The codes printed under `name` in the catalogue of `year` (of any year when it is not known)."""
+    codes = printed_catalogue().get(catalogue_name(name), {})
+    return {code for code, years in codes.items() if year is None or year in years}
+
+
+def place_name(name: str, year: int | None, context: dict[int, str]) -> str:
+    """The code of a subject printed by name only, placed by the rows above it (`context`: level →
+    the nearest 类 and 款 code printed or placed before it): a 项 of the current 款, a 款 of the
+    current 类, a 类 (never the 类 or 款 just above: a 项 may repeat its 款's name); a name that is none of these is placed only where it has one code and
+    nothing above it says where the table is. '' where the name stays ambiguous or is unknown
+    (行政运行 is a 项 of many 款)."""
+    candidates = codes_named(name, year) - set(context.values())
+    if not candidates:
+        return ""
+    kuan, lei = context.get(2), context.get(1)
+    fits = [c for c in candidates
+            if (kuan and len(c) == 7 and c.startswith(kuan)) or (lei and len(c) == 5 and c.startswith(lei))
+            or len(c) == 3]
+    if len(fits) == 1:
+        return fits[0]
+    if not fits and not context and len(candidates) == 1:
+        return next(iter(candidates))
+    return ""
+
+
+def recover_codes(lines: list[dict], year: int | None) -> list[dict]:
+    """The lines of one table organised by subject, with the code of each row printed by name only
+    taken from the catalogue (`place_name`), in printed order; `code_source` says 'catalogue'.
+    A row left ambiguous keeps its name and no code."""
+    context: dict[int, str] = {}
+    placed: dict[tuple[int, str], str] = {}
+    out = []
+    for line in lines:
+        code = line.get("subject_code") or ""
+        if not code:
+            label = catalogue_name((line.get("item") or "").split("/")[-1])
+            key = (line["row_index"], label)
+            if key not in placed:
+                placed[key] = place_name(label, year, context) if label else ""
+            code = placed[key]
+            if code:
+                line = {**line, "subject_code": code, "subject_name": label, "code_source": "catalogue",
+                        "classification": classification_of(code), "level": level_of(code),
+                        "parent_code": parent_of(code)}
+        if code and classification_of(code) != "none":
+            level = level_of(code) or 0
+            context = {lv: code[:2 * lv + 1] for lv in (1, 2) if lv <= level}
+        out.append(line)
     return out

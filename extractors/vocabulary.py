@@ -398,6 +398,11 @@ CLASS_NAMES: dict[str, str] = _class_names()
 _CLASS_BY_KEY = {label_key(name): code for name, code in CLASS_NAMES.items()}
 
 
+# A row label ending …支出 that names no spending subject: the income side of a two-sided summary
+# table, carry-overs, totals, a unit's own row (一般公共预算拨款收入, 本年支出合计, …局（本级）)
+NOT_A_SPENDING_SUBJECT = re.compile(r"收入|拨款|结转|结余|合计|总计|小计|本级[)）]?$")
+
+
 def class_code(name: str) -> str:
     """A functional class (类) printed by name only, as summary tables do: '农林水事务支出' → '213'."""
     return _CLASS_BY_KEY.get(label_key(plain(name)), "")
