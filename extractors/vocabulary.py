@@ -631,3 +631,12 @@ TITLE_LOOKBACK_LINES = 8
 SENTENCE_END = re.compile(r"[。；;]")  # a sentence above a table ends the search for its title
 # A caption cell that is only a year or a date beside the unit: '2014年', '2014年度'.
 CAPTION_YEAR = re.compile(r"^\s*20\d\d\s*年度?\s*$|^\s*20\d\d\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$")
+
+
+# A stated figure's concept (the audit's narrative checks): before the scope word, what narrows it
+# ('上年结转结余的一般公共预算收入' is what is carried over, '委托业务费财政拨款总额' an expense of the
+# scope, 'X的一般公共预算'); after it, only words that still name the whole scope (收入, 当年拨款,
+# 收支总预算 …): anything else is a thing paid from it ('一般公共预算安排委托业务费').
+CONCEPT_NARROWED_BEFORE = re.compile(r"结转|结余|(?:的|费)$")
+CONCEPT_WHOLE_AFTER = re.compile(
+    r"^(?:收入|支出|收支|拨款|当年|本年|年初|财政|预算|资金|经费|总额|总计|合计|总数|总|数|金额|共计|共|为|安排)*$")

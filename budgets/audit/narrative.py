@@ -10,7 +10,8 @@ from decimal import Decimal
 from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
-from extractors.vocabulary import CLASS_NAMES, TEMPLATE_LEFTOVER, measure_name, subject_key
+from extractors.vocabulary import (CLASS_NAMES, CONCEPT_NARROWED_BEFORE, CONCEPT_WHOLE_AFTER, TEMPLATE_LEFTOVER,
+                                   measure_name, subject_key)
 from extractors.identities import Amount, total
 from extractors.narrative import (
     AMOUNT, CHANGE as CHANGE_STATED, CHILDREN, COMPARE, COMPLETION, DOWN, FLAT, PERCENT, UNITLESS, UNKNOWN, Concept, Statement,
@@ -39,12 +40,7 @@ def concept_words(concept: Concept) -> str:
 # narrows it.
 SCOPE_WORDS = {"general_budget": "一般公共预算", "fiscal": "财政拨款", "gov_fund": "政府性基金",
                "state_capital": "国有资本经营"}
-# before the scope word: '上年结转结余的一般公共预算收入' (what is carried over), '委托业务费财政拨款总额'
-# (an expense of the scope), 'X的一般公共预算'
-NARROWED_BEFORE = re.compile(r"结转|结余|(?:的|费)$")
-# after it, only words that still name the whole scope: 收入, 当年拨款, 收支总预算 …; anything
-# else is a thing paid from it ('一般公共预算安排委托业务费', '…用于培训的')
-WHOLE_AFTER = re.compile(r"^(?:收入|支出|收支|拨款|当年|本年|年初|财政|预算|资金|经费|总额|总计|合计|总数|总|数|金额|共计|共|为|安排)*$")
+NARROWED_BEFORE, WHOLE_AFTER = CONCEPT_NARROWED_BEFORE, CONCEPT_WHOLE_AFTER
 # '比上年1.43万元，增加0.68%': the amount after the comparison is the change, its direction in the
 # percentage that follows
 ELLIPTICAL = re.compile(COMPARE.pattern + r"(" + AMOUNT.pattern + r")[，,]?" + r"(?=" + PERCENT.pattern + ")")
