@@ -48,12 +48,13 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             foot = []
         last_page = pt.page
         title = title_of(pt.above, frame)
+        label = label_of(pt.above, frame)
         notes = [squeeze(ln.text) for ln in pt.below]
         if pt.after and title_of(pt.after, []):
             carried = pt.after[-3:]
         if pt.after:
             foot = pt.after
-        if not title and tables and start is not None and first_on_page:
+        if tables and start is not None and first_on_page and continues(pt, title, label, tables[-1], start):
             table = tables[-1]
             if not table.rows and pt.layout.rows and len(pt.columns) > table.width:
                 # only the top of the header fitted on the previous page: the finer grid overleaf
@@ -89,13 +90,35 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             unit=unit_of(pt.above, frame) or framing.header_unit(layout.header),
             page=pt.page,
             index=len(tables),
-            label=label_of(pt.above, frame) or label_of(previous_foot[-2:], []),
+            label=label or label_of(previous_foot[-2:], []),
             source_rows=list(layout.source_rows),
             notes=notes,
         ))
         spans[len(tables) - 1] = {pt.page}
         start = pt
     return tables, spans
+
+
+def continues(pt: PageTable, title: str, label: str, table: Table, start: PageTable) -> bool:
+    """Whether the first table of a page continues the table the previous page ended with.
+
+    A page that prints no title continues it unless it prints a label of its own (预算05表,
+    公开表6, 表3: a new table starts). A page that repeats the table's captions (title, label,
+    the 单位/部门名称 lines) and its header continues it too (深圳's 收支总表 over two pages,
+    广州's 绩效目标表 over 140): what a new table of the same title would print differently
+    (another unit's name) is in those captions.
+    """
+    if not title:
+        return not label or v.label_key(label) == v.label_key(table.label)
+    if title != table.title or v.label_key(label) != v.label_key(table.label) or not pt.layout.header:
+        return False
+    earlier = {squeeze(ln.text) for ln in start.above} | {squeeze(t) for t in start.layout.title_rows}
+    captions = [squeeze(ln.text) for ln in pt.above if not v.PAGE_NUMBER.match(ln.text.strip())]
+    captions += [squeeze(t) for t in pt.layout.title_rows]
+    if not all(c in earlier for c in captions):
+        return False
+    header = realign(start.columns, pt.columns, pt.layout.header, table.width)
+    return [[squeeze(c) for c in row] for row in header] == [[squeeze(c) for c in row] for row in table.header]
 
 
 def realign(reference: list[tuple[float, float]], columns: list[tuple[float, float]],
