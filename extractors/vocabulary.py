@@ -42,8 +42,9 @@ TABLE_KIND_TITLES: list[tuple[str, tuple[str, ...]]] = [
 
 # Kinds whose rows carry no amounts worth a budget line (targets, indicators).
 TEXT_TABLE_KINDS = {"project_performance", "overall_performance"}
-# An untitled table with one of these columns states targets (深圳's 重点项目绩效目标 in the text).
-PERFORMANCE_COLUMN_LABELS = {"绩效目标", "绩效指标", "年度绩效目标", "绩效目标内容"}
+# An untitled table with a column naming one of these states targets (深圳's 重点项目绩效目标 in
+# the text, 重庆's 当年绩效目标).
+PERFORMANCE_COLUMN_WORDS = ("绩效目标", "绩效指标")
 
 # Measure ← column labels (exact, after label_key()).
 MEASURE_LABELS: dict[str, tuple[str, ...]] = {
