@@ -30,7 +30,12 @@ def unit_of(lines: list[Line], frame_rows: list[str]) -> str | None:
 
 
 def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, set[int]]]:
-    """Page tables → document tables, and the pages each table was printed on."""
+    """Page tables → document tables, and the pages each table was printed on.
+
+    A page's first table continues the table the previous page ended with (`continues`); a table
+    on a page after pages without one (the text between 表12 and 重点项目绩效目标 in 广州's
+    disclosures) starts anew.
+    """
     tables: list[Table] = []
     spans: dict[int, set[int]] = {}
     foot: list[Line] = []  # lines below the last table of the previous page (a label printed early)
@@ -54,7 +59,8 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             carried = pt.after[-3:]
         if pt.after:
             foot = pt.after
-        if tables and start is not None and first_on_page and continues(pt, title, label, tables[-1], start):
+        overleaf = bool(tables) and pt.page == max(spans[len(tables) - 1]) + 1  # never across a page of text
+        if start is not None and first_on_page and overleaf and continues(pt, title, label, tables[-1], start):
             table = tables[-1]
             if not table.rows and pt.layout.rows and len(pt.columns) > table.width:
                 # only the top of the header fitted on the previous page: the finer grid overleaf

@@ -103,6 +103,26 @@ def test_baotou_table_4_is_not_read_as_rows_of_table_3():
     assert any("粗骨料" in cell for row in table4.rows for cell in row)
 
 
+@pytest.mark.parametrize("name, targets_page, first_target", [
+    # 广州市统计局 2026: 表12 on pages 21–22, text on pages 23–24 (七、重点项目预算绩效目标情况 …
+    # 如下：), then 项目 | 预算数（单位：万元）| 绩效目标 on page 25: 广州市第四次全国农业普查经费 534.72
+    ("广州__统计局_2026年部门预算.pdf", 25, ("广州市第四次全国农业普查经费", "534.72")),
+    # 珠海市商务局 2026: 表12 on pages 22–29, text on pages 30–32, the 重点项目 table at the foot of page 32
+    ("珠海__2026年珠海市商务局部门预算.pdf", 32, ("珠海市内外经贸发展专项资金（稳外贸事项）", "750")),
+])
+def test_a_table_after_pages_of_text_does_not_continue_the_table_before_them(
+        name, targets_page, first_target):
+    if not CITIES.is_dir():
+        pytest.skip(f"the many-province corpus is not at {CITIES}")
+    tables = tables_of(name)
+    projects, = labelled(tables, "表12")
+    targets = tables[-1]
+    assert targets.page == targets_page and targets.header == [["项目", "预算数（单位：万元）", "绩效目标"]]
+    assert tuple(targets.rows[0][:2]) == first_target
+    assert not any(row[0] == "项目" for row in projects.rows)  # its header is not read as a row of 表12
+    assert table_kind(targets.title, [h for h in targets.header[-1]]) == "project_performance"
+
+
 # ---- kinds of the titles 广东's and 重庆's templates print -------------------------------------
 
 @pytest.mark.parametrize("title, kind", [
