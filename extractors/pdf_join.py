@@ -111,13 +111,15 @@ def continues(pt: PageTable, title: str, label: str, table: Table, start: PageTa
     A page that prints no title continues it unless it prints a label of its own (预算05表,
     公开表6, 表3: a new table starts). A page that repeats the table's captions (title, label,
     the 单位/部门名称 lines) and its header continues it too (深圳's 收支总表 over two pages,
-    广州's 绩效目标表 over 140): what a new table of the same title would print differently
-    (another unit's name) is in those captions.
+    广州's 绩效目标表 over 140), unless the table closed with its 合计/总计 row: what a new table
+    of the same title would print differently (another unit's name) is in those captions.
     """
     if not title:
         return not label or v.label_key(label) == v.label_key(table.label)
     if title != table.title or v.label_key(label) != v.label_key(table.label) or not pt.layout.header:
         return False
+    if table.rows and _is_total_row(table.rows[-1]):
+        return False  # the table closed with its total: the same captions again print another copy
     earlier = {squeeze(ln.text) for ln in start.above} | {squeeze(t) for t in start.layout.title_rows}
     captions = [squeeze(ln.text) for ln in pt.above if not v.PAGE_NUMBER.match(ln.text.strip())]
     captions += [squeeze(t) for t in pt.layout.title_rows]
@@ -125,6 +127,11 @@ def continues(pt: PageTable, title: str, label: str, table: Table, start: PageTa
         return False
     header = realign(start.columns, pt.columns, pt.layout.header, table.width)
     return [[squeeze(c) for c in row] for row in header] == [[squeeze(c) for c in row] for row in table.header]
+
+
+def _is_total_row(row: list[str]) -> bool:
+    first = next((c for c in row if c.strip()), "")
+    return v.label_key(first) in v.CLOSING_TOTALS
 
 
 def realign(reference: list[tuple[float, float]], columns: list[tuple[float, float]],

@@ -144,6 +144,8 @@ EXPENDITURE_TOTALS = ["本年支出合计", "本年支出", "合计", "总计", 
 INCOME_TOTALS = ["本年收入合计", "本年收入", "收入合计", "收入总计"]
 TOTAL_ROW_LABELS = tuple(dict.fromkeys(["合计", "总计", "小计", "总合计"] + EXPENDITURE_TOTALS + INCOME_TOTALS))
 TOTAL_LABELS = set(TOTAL_ROW_LABELS)
+# The totals a table closes with (a 小计 or 本年收入合计 may be followed by more rows overleaf).
+CLOSING_TOTALS = {"合计", "总计", "总合计", "收入总计", "支出总计"}
 
 # Column roles ← labels. Anything not here that names a measure is an amount column.
 CODE_LABELS = ("科目编码", "功能分类科目编码", "经济分类科目编码", "科目代码", "编码", "代码",
