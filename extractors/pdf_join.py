@@ -75,8 +75,8 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
                 continue
             lost: list[tuple[int, str]] = []
             rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width, lost=lost)
-            header_rows = [list(h) for h in table.header]
-            while rows and rows[0] in header_rows:
+            header_rows = [[squeeze(c) for c in h] for h in table.header]
+            while rows and [squeeze(c) for c in rows[0]] in header_rows:
                 rows.pop(0)  # the header repeated on the continuation page
             rows = [r for r in rows if any(c.strip() for c in r)]
             if table.rows or any(is_body_row(r) for r in rows):
@@ -125,8 +125,9 @@ def continues(pt: PageTable, title: str, label: str, table: Table, start: PageTa
     captions += [squeeze(t) for t in pt.layout.title_rows]
     if not all(c in earlier for c in captions):
         return False
-    header = realign(start.columns, pt.columns, pt.layout.header, table.width)
-    return [[squeeze(c) for c in row] for row in header] == [[squeeze(c) for c in row] for row in table.header]
+    header = [[squeeze(c) for c in row] for row in realign(start.columns, pt.columns, pt.layout.header, table.width)]
+    # all of the header, or its lower rows (the group headings above them are carried down)
+    return header == [[squeeze(c) for c in row] for row in table.header][-len(header):]
 
 
 def _is_total_row(row: list[str]) -> bool:
