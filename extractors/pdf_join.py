@@ -76,8 +76,12 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             lost: list[tuple[int, str]] = []
             rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width, lost=lost)
             header_rows = [[squeeze(c) for c in h] for h in table.header]
+            repeated = False
             while rows and [squeeze(c) for c in rows[0]] in header_rows:
                 rows.pop(0)  # the header repeated on the continuation page
+                repeated = True
+            if repeated and table.rows and rows and _same_row(rows[0], table.rows[0]):
+                rows.pop(0)  # and the row under it (栏次 1 2 3 …, ** ** 1 2), repeated with it
             rows = [r for r in rows if any(c.strip() for c in r)]
             if table.rows or any(is_body_row(r) for r in rows):
                 table.unplaced.extend(
@@ -128,6 +132,10 @@ def continues(pt: PageTable, title: str, label: str, table: Table, start: PageTa
     header = [[squeeze(c) for c in row] for row in realign(start.columns, pt.columns, pt.layout.header, table.width)]
     # all of the header, or its lower rows (the group headings above them are carried down)
     return header == [[squeeze(c) for c in row] for row in table.header][-len(header):]
+
+
+def _same_row(a: list[str], b: list[str]) -> bool:
+    return [squeeze(c) for c in a] == [squeeze(c) for c in b]
 
 
 def _is_total_row(row: list[str]) -> bool:

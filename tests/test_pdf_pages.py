@@ -80,6 +80,19 @@ def test_huzhou_summary_over_three_pages_ends_with_its_grand_total():
     assert [t.label for t in tables] == [f"表{n:02d}" for n in range(1, 12)]
 
 
+@needs_cities
+def test_huzhou_numbering_row_repeated_under_the_header_overleaf_is_not_a_row_again():
+    # 湖州市交通运输局 2026 表03 (pages 25–27): each page repeats the header and the row under it,
+    # ** ** 1 2 3 4 5 6 7; the table opens with it and 合计 201286.11, and page 27 ends with
+    # 2290403 其他政府性基金债务收入安排的支出 15500.00.
+    tables = tables_of("湖州__2026年湖州市交通运输局部门预算.pdf")
+    spending, = labelled(tables, "表03")
+    numbering = ["**", "**", "1", "2", "3", "4", "5", "6", "7"]
+    assert spending.rows[0] == numbering and [r for r in spending.rows if r == numbering] == [numbering]
+    assert spending.rows[1][1:3] == ["合计", "201286.11"]
+    assert rows_starting(spending, "2290403")[0][2] == "15500.00"
+
+
 # ---- a page with a label of its own starts a new table ----------------------------------------
 
 @needs_cities
