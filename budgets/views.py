@@ -42,6 +42,7 @@ TABLE_KIND_EN = {
     "fiscal_appropriation_summary": "Fiscal appropriations: revenue and expenditure summary",
     "general_budget_expenditure": "General public budget appropriations: expenditure",
     "general_budget_basic_expenditure": "General public budget appropriations: basic expenditure",
+    "general_budget_project_expenditure": "General public budget appropriations: project expenditure",
     "three_public_expenses": "“Three public” expenses (overseas travel, vehicles, reception)",
     "gov_fund_expenditure": "Government fund budget: expenditure",
     "state_capital_expenditure": "State capital operating budget: expenditure",

@@ -30,7 +30,12 @@ def unit_of(lines: list[Line], frame_rows: list[str]) -> str | None:
 
 
 def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, set[int]]]:
-    """Page tables → document tables, and the pages each table was printed on."""
+    """Page tables → document tables, and the pages each table was printed on.
+
+    A page's first table continues the table the previous page ended with (`continues`); a table
+    on a page after pages without one (the text between 表12 and 重点项目绩效目标 in 广州's
+    disclosures) starts anew.
+    """
     tables: list[Table] = []
     spans: dict[int, set[int]] = {}
     foot: list[Line] = []  # lines below the last table of the previous page (a label printed early)
@@ -48,12 +53,14 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             foot = []
         last_page = pt.page
         title = title_of(pt.above, frame)
+        label = label_of(pt.above, frame)
         notes = [squeeze(ln.text) for ln in pt.below]
         if pt.after and title_of(pt.after, []):
             carried = pt.after[-3:]
         if pt.after:
             foot = pt.after
-        if not title and tables and start is not None and first_on_page:
+        overleaf = bool(tables) and pt.page == max(spans[len(tables) - 1]) + 1  # never across a page of text
+        if start is not None and first_on_page and overleaf and continues(pt, title, label, tables[-1], start):
             table = tables[-1]
             if not table.rows and pt.layout.rows and len(pt.columns) > table.width:
                 # only the top of the header fitted on the previous page: the finer grid overleaf
@@ -68,9 +75,13 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
                 continue
             lost: list[tuple[int, str]] = []
             rows = realign(start.columns, pt.columns, pt.layout.header + pt.layout.rows, table.width, lost=lost)
-            header_rows = [list(h) for h in table.header]
-            while rows and rows[0] in header_rows:
+            header_rows = [[squeeze(c) for c in h] for h in table.header]
+            repeated = False
+            while rows and [squeeze(c) for c in rows[0]] in header_rows:
                 rows.pop(0)  # the header repeated on the continuation page
+                repeated = True
+            if repeated and table.rows and rows and _same_row(rows[0], table.rows[0]):
+                rows.pop(0)  # and the row under it (栏次 1 2 3 …, ** ** 1 2), repeated with it
             rows = [r for r in rows if any(c.strip() for c in r)]
             if table.rows or any(is_body_row(r) for r in rows):
                 table.unplaced.extend(
@@ -89,13 +100,47 @@ def join_tables(page_tables: list[PageTable]) -> tuple[list[Table], dict[int, se
             unit=unit_of(pt.above, frame) or framing.header_unit(layout.header),
             page=pt.page,
             index=len(tables),
-            label=label_of(pt.above, frame) or label_of(previous_foot[-2:], []),
+            label=label or label_of(previous_foot[-2:], []),
             source_rows=list(layout.source_rows),
             notes=notes,
         ))
         spans[len(tables) - 1] = {pt.page}
         start = pt
     return tables, spans
+
+
+def continues(pt: PageTable, title: str, label: str, table: Table, start: PageTable) -> bool:
+    """Whether the first table of a page continues the table the previous page ended with.
+
+    A page that prints no title continues it unless it prints a label of its own (预算05表,
+    公开表6, 表3: a new table starts). A page that repeats the table's captions (title, label,
+    the 单位/部门名称 lines) and its header continues it too (深圳's 收支总表 over two pages,
+    广州's 绩效目标表 over 140), unless the table closed with its 合计/总计 row: what a new table
+    of the same title would print differently (another unit's name) is in those captions.
+    """
+    if not title:
+        return not label or v.label_key(label) == v.label_key(table.label)
+    if title != table.title or v.label_key(label) != v.label_key(table.label) or not pt.layout.header:
+        return False
+    if table.rows and _is_total_row(table.rows[-1]):
+        return False  # the table closed with its total: the same captions again print another copy
+    earlier = {squeeze(ln.text) for ln in start.above} | {squeeze(t) for t in start.layout.title_rows}
+    captions = [squeeze(ln.text) for ln in pt.above if not v.PAGE_NUMBER.match(ln.text.strip())]
+    captions += [squeeze(t) for t in pt.layout.title_rows]
+    if not all(c in earlier for c in captions):
+        return False
+    header = [[squeeze(c) for c in row] for row in realign(start.columns, pt.columns, pt.layout.header, table.width)]
+    # all of the header, or its lower rows (the group headings above them are carried down)
+    return header == [[squeeze(c) for c in row] for row in table.header][-len(header):]
+
+
+def _same_row(a: list[str], b: list[str]) -> bool:
+    return [squeeze(c) for c in a] == [squeeze(c) for c in b]
+
+
+def _is_total_row(row: list[str]) -> bool:
+    first = next((c for c in row if c.strip()), "")
+    return v.label_key(first) in v.CLOSING_TOTALS
 
 
 def realign(reference: list[tuple[float, float]], columns: list[tuple[float, float]],

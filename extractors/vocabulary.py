@@ -13,7 +13,8 @@ from pathlib import Path
 # Table kind ← phrases in the title, most specific first (the 三公 title also says 一般公共预算支出).
 TABLE_KIND_TITLES: list[tuple[str, tuple[str, ...]]] = [
     ("project_performance", ("项目绩效目标", "绩效目标申报表", "项目支出绩效")),
-    ("overall_performance", ("整体绩效目标", "部门整体绩效", "整体绩效")),
+    ("overall_performance", ("整体绩效目标", "部门整体绩效", "整体绩效", "整体支出绩效")),
+    ("project_performance", ("绩效目标表",)),  # a project's own: '信访业务培训绩效目标表'
     ("three_public_expenses", ("三公",)),
     ("admin_operating_expenditure", ("机关运行经费",)),
     ("fiscal_appropriation_summary", ("财政拨款收支总表", "财政拨款收支预算总表", "财政拨款收支决算总表",
@@ -22,6 +23,7 @@ TABLE_KIND_TITLES: list[tuple[str, tuple[str, ...]]] = [
                                           "一般公共预算拨款基本支出")),
     ("fiscal_appropriation_basic_expenditure", ("财政拨款基本支出表", "财政拨款基本支出预算表",
                                                  "财政拨款基本支出决算表")),
+    ("general_budget_project_expenditure", ("一般公共预算项目支出", "一般公共预算财政拨款项目支出")),
     # a fund's own table, never the department-wide one: '一般公共预算拨款支出预算表' (Fujian)
     ("general_budget_expenditure", ("一般公共预算财政拨款支出", "一般公共预算支出", "一般公共预算拨款支出")),
     ("gov_fund_expenditure", ("政府性基金预算支出", "政府性基金预算财政拨款支出", "政府性基金支出",
@@ -40,6 +42,9 @@ TABLE_KIND_TITLES: list[tuple[str, tuple[str, ...]]] = [
 
 # Kinds whose rows carry no amounts worth a budget line (targets, indicators).
 TEXT_TABLE_KINDS = {"project_performance", "overall_performance"}
+# An untitled table with a column naming one of these states targets (深圳's 重点项目绩效目标 in
+# the text, 重庆's 当年绩效目标).
+PERFORMANCE_COLUMN_WORDS = ("绩效目标", "绩效指标")
 
 # Measure ← column labels (exact, after label_key()).
 MEASURE_LABELS: dict[str, tuple[str, ...]] = {
@@ -139,6 +144,8 @@ EXPENDITURE_TOTALS = ["本年支出合计", "本年支出", "合计", "总计", 
 INCOME_TOTALS = ["本年收入合计", "本年收入", "收入合计", "收入总计"]
 TOTAL_ROW_LABELS = tuple(dict.fromkeys(["合计", "总计", "小计", "总合计"] + EXPENDITURE_TOTALS + INCOME_TOTALS))
 TOTAL_LABELS = set(TOTAL_ROW_LABELS)
+# The totals a table closes with (a 小计 or 本年收入合计 may be followed by more rows overleaf).
+CLOSING_TOTALS = {"合计", "总计", "总合计", "收入总计", "支出总计"}
 
 # Column roles ← labels. Anything not here that names a measure is an amount column.
 CODE_LABELS = ("科目编码", "功能分类科目编码", "经济分类科目编码", "科目代码", "编码", "代码",
@@ -471,6 +478,7 @@ TABLE_NAMES = {
     "fiscal_appropriation_summary": "财政拨款收支总表",
     "general_budget_expenditure": "一般公共预算财政拨款支出表",
     "general_budget_basic_expenditure": "一般公共预算财政拨款基本支出表",
+    "general_budget_project_expenditure": "一般公共预算财政拨款项目支出表",
     "three_public_expenses": "“三公”经费支出表",
     "gov_fund_expenditure": "政府性基金预算支出表",
     "state_capital_expenditure": "国有资本经营预算支出表",
