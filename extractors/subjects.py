@@ -171,6 +171,14 @@ def place_name(name: str, year: int | None, context: dict[int, str]) -> str:
     return ""
 
 
+def prints_code_parts(line: dict) -> bool:
+    """Whether the printed row begins with figures of a code that did not make one (204 | | 01
+    行政运行: a 类 and a 项 without their 款): such a row has a code, just not a whole one, and no
+    name from the catalogue may stand in for it."""
+    printed = (line.get("source_text") or "").replace("|", " ").split()
+    return bool(printed) and printed[0].isdigit() and len(printed[0]) <= 7
+
+
 def recover_codes(lines: list[dict], year: int | None) -> list[dict]:
     """The lines of one table organised by subject, with the code of each row printed by name only
     taken from the catalogue (`place_name`), in printed order; `code_source` says 'catalogue'.
@@ -184,7 +192,7 @@ def recover_codes(lines: list[dict], year: int | None) -> list[dict]:
             label = catalogue_name((line.get("item") or "").split("/")[-1])
             key = (line["row_index"], label)
             if key not in placed:
-                placed[key] = place_name(label, year, context) if label else ""
+                placed[key] = place_name(label, year, context) if label and not prints_code_parts(line) else ""
             code = placed[key]
             if code:
                 line = {**line, "subject_code": code, "subject_name": label, "code_source": "catalogue",
