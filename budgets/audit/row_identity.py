@@ -7,7 +7,7 @@ from collections import defaultdict
 from budgets.audit.model import Disclosure, Finding, cell_name, judge, wan_text
 from extractors.identities import Amount, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
-                                   ROW_PART_PREFIX, measure_name, row_label, subject_key)
+                                   OTHER_SPENDING, ROW_PART_PREFIX, measure_name, row_label, subject_key)
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]
@@ -23,7 +23,7 @@ def identities(measures: set[str], table_kind: str, columns: set[str]) -> list[t
     basic_side = ["basic"] if "basic" in columns else [m for m in ("personnel", "public_use") if m in columns]
     if not unknown and basic_side and "project" in columns and table_kind != "three_public_expenses" \
             and measures & {"basic", "personnel", "public_use", "project"}:
-        found.append(("total", basic_side + ["project"]))
+        found.append(("total", basic_side + ["project"] + [m for m in OTHER_SPENDING if m in columns]))
     if "basic" in measures and measures & {"personnel", "public_use"}:
         found.append(("basic", ["personnel", "public_use"]))
     three = {"overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"}
