@@ -187,6 +187,8 @@ OTHER_SPENDING = ("operating_spending", "subordinate_subsidy", "remit_superior")
 
 # Components that a total is the sum of, within one year and one row (row identities).
 DECOMPOSITIONS: list[tuple[str, tuple[str, ...]]] = [
+    ("total", ("basic", "project")),
+    ("total", ("personnel", "public_use")),
     ("total", ("basic", "project", *OTHER_SPENDING)),
     ("total", ("personnel", "public_use", "project", *OTHER_SPENDING)),
     ("total", ("general_budget", "gov_fund", "state_capital")),
