@@ -381,7 +381,24 @@ def confirm_by_arithmetic(specs: list[ColumnSpec], rows: list[list[str]],
     out = list(specs)
     for group in amount_groups(specs):
         values = {col: _column_values(rows, col) for col in group}
-        out = _settle_row_total(out, group, values, unit)
+        out = _name_part_totals(_settle_row_total(out, group, values, unit), group, values, unit)
+    return out
+
+
+def _name_part_totals(specs, group, values, unit) -> list[ColumnSpec]:
+    """An unknown column that is, on the rows, the sum of parts the vocabulary knows a whole of
+    (`vocabulary.PART_TOTALS`: 小计 beside 人员经费 and 公用经费 is 基本支出) is that whole."""
+    out = list(specs)
+    for whole, parts in v.PART_TOTALS:
+        if any(out[c].measure == whole for c in group):
+            continue
+        cols = [c for c in group if out[c].measure in parts]
+        if len(cols) < 2 or len({out[c].measure for c in cols}) < len(cols):
+            continue
+        for col in (c for c in group if c < min(cols) and out[c].measure in (None, "other")):
+            if _holding(values[col], [values[c] for c in cols], unit, informative=True) >= ADOPT:
+                out[col] = replace(out[col], measure=whole, source="arithmetic")
+                break
     return out
 
 
@@ -399,9 +416,13 @@ def _settle_row_total(specs, group, values, unit) -> list[ColumnSpec]:
     by_measure: dict[str, list[int]] = {}
     for col in group:
         by_measure.setdefault(specs[col].measure, []).append(col)
-    part_sets = [cols for cols in (
+    printed = [cols for cols in (
         [by_measure[m][0] for m in parts if len(by_measure.get(m, ())) == 1] for parts in _TOTAL_DECOMPOSITIONS)
         if len(cols) >= 2]
+    # the fullest reading the table prints: 人员经费 + 公用经费 alone make up 基本支出 (a 小计), not
+    # the 合计 beside 项目支出
+    part_sets = sorted((cols for cols in printed if not any(set(cols) < set(other) for other in printed)),
+                       key=len, reverse=True)
     unknown = [c for c in group if specs[c].measure in (None, "other") and not specs[c].label.strip("/ ")]
     if not part_sets and len(unknown) >= 3:
         part_sets = [unknown[i + 1:] for i in range(len(unknown) - 2)]

@@ -200,6 +200,13 @@ DECOMPOSITIONS: list[tuple[str, tuple[str, ...]]] = [
     ("carryover", ("carryover_basic", "carryover_project")),
     ("carryover_end", ("carryover_end_basic", "carryover_end_project")),
 ]
+# A part of a row's total that is itself the sum of parts the row prints (a 小计 whose group label
+# was lost, beside 人员经费 and 公用经费, is 基本支出).
+PART_TOTALS: list[tuple[str, tuple[str, ...]]] = [
+    ("basic", ("personnel", "public_use")),
+    ("vehicles", ("vehicle_purchase", "vehicle_operation")),
+    ("fiscal_appropriation", ("general_budget", "gov_fund", "state_capital")),
+]
 # A final account's fund flow within one row (收入支出决算表, 财政拨款收入支出决算表): what the year
 # started with and received equals what it spent and ended with (年初结转和结余 + 本年收入 =
 # 本年支出 + 年末结转和结余).

@@ -232,3 +232,20 @@ def test_the_total_column_stays_an_amount_when_the_lei_kuan_xiang_line_runs_unde
                       "d" * 64).lines
     totals = {ln["subject_code"]: ln["amount_fen"] for ln in lines if ln["measure"] == "total"}
     assert totals == {"205": 32_665_871_000, "20503": 32_665_871_000, "2050305": 31_705_871_000}
+
+
+@needs_cities
+@pytest.mark.parametrize("name, page", [("苏州__2026年苏州市审计局部门预算.pdf", 14),
+                                        ("苏州__2026年苏州市应急管理局部门预算.pdf", 15)])
+def test_a_xiaoji_that_lost_its_group_is_basic_spending_by_its_sum(name, page):
+    """苏州 2026 公开05表 财政拨款支出表（功能科目）: 合计 | 基本支出 / 小计, 人员经费, 公用经费 | 项目支出, the
+    group 基本支出 printed over its three columns. 合计 stays the row's total (it is 人员经费 + 公用经费 +
+    项目支出, not the 小计 that is 人员经费 + 公用经费). 审计局 page 14, 合计 row: 4,651.67 4,312.17
+    3,916.57 395.60 339.50."""
+    lines = lines_on(name, page)
+    first = min(ln["row_index"] for ln in lines)
+    row = row_of(lines, next(ln["item"] or ln["subject_code"] for ln in lines if ln["row_index"] == first))
+    assert row["total"][0] == row["basic"][0] + row["project"][0]
+    assert row["basic"][0] == row["personnel"][0] + row["public_use"][0]
+    if "审计局" in name:
+        assert (row["total"], row["basic"]) == ([Decimal("4651.67")], [Decimal("4312.17")])
