@@ -89,6 +89,9 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 extra = [m for m in ALSO_IN_TOTAL if m in cells]
                 if extra:
                     candidates.append(expected + total(Amount.of_line(cells[m][0]) for m in extra))
+            if whole == "total" and set(OTHER_SPENDING) & set(present):
+                # some departments' 支出总计 leaves out the 事业单位经营支出 they print beside it
+                candidates.append(total(Amount.of_line(cells[p][0]) for p in present if p not in OTHER_SPENDING))
             # a row may print two totals (合计 and “三公”经费小计): one of them must agree
             verdicts = [(judge(c, Amount.of_line(w)), c, w) for w in cells[whole] for c in candidates]
             if any(v is None for v, _, _ in verdicts):
