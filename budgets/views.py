@@ -73,6 +73,10 @@ MEASURE_EN = {
     "admin_operating": "Administrative operating costs", "fiscal_appropriation": "Fiscal appropriation",
     "carryover_end": "Carried over to next year", "procurement": "Government procurement",
     "initial_allocation": "Initial allocation", "superior_special": "Special transfer from above",
+    "operating_spending": "Operating expenditure of public institutions",
+    "subordinate_subsidy": "Subsidies to subordinate units", "remit_superior": "Remitted to the level above",
+    "unit_funds": "Unit's own funds", "procurement_sme": "Procurement reserved for SMEs",
+    "procurement_small_micro": "Procurement reserved for small and micro enterprises", "change": "Change",
     "other": "Other column",
 }
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from extractors import vocabulary as v
-from extractors.columns import ColumnSpec, interpret_columns, row_measure
+from extractors.columns import (ColumnSpec, amounts_by_content, confirm_by_arithmetic, interpret_columns,
+                                labels_by_content, row_measure)
 from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
@@ -93,6 +94,8 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     `unplaced_cells` rows, less their ids) with the column's label, never dropped silently.
     `columns`, when given, receives the reading of each column."""
     specs = _codes_by_content(interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage), table.rows)
+    specs = amounts_by_content(labels_by_content(specs, table.rows), table.rows, meta.fiscal_year, meta.stage)
+    specs = confirm_by_arithmetic(specs, table.rows, table.unit or default_unit)
     if columns is not None:
         columns.extend(specs)
     unit = table.unit or default_unit
@@ -162,7 +165,7 @@ def _codes_by_content(specs: list[ColumnSpec], rows: list[list[str]]) -> list[Co
         codes = [c.replace(" ", "") for c in cells if v.SUBJECT_CODE_SPACED.match(c)]
         if codes and len(codes) == len(cells) and any(len(c) > 3 for c in codes) \
                 and all(c[0] in "235" for c in codes):
-            out[col] = ColumnSpec("code", spec.label)
+            out[col] = ColumnSpec("code", spec.label, source="content")
     return out
 
 

@@ -69,6 +69,7 @@ def row_checks(lines: list[dict], rules=RULES) -> list[Check]:
     checks = []
     for key, found in by_row.items():
         complete = [(w, set(p)) for w, p in rules if w in found and all(m in found for m in p)]
+        printed_parts = [(w, set(p), {m for m in p if m in found}) for w, p in rules if w in found]
         for whole, parts in rules:
             present = [found[p][0] for p in parts if p in found]
             if whole not in found or len(present) < 2:
@@ -79,6 +80,10 @@ def row_checks(lines: list[dict], rules=RULES) -> list[Check]:
                 continue  # the parts add up to a nearer whole the row prints (基本支出, not 合计)
             if any(w == whole and p > set(parts) for w, p in complete):
                 continue  # a finer decomposition the row prints in full (人员经费 + 公用经费 + 项目支出)
+            printed = {m for m in parts if m in found}
+            if any(w == whole and (q > printed or (q == printed and p == q != set(parts)))
+                   for w, p, q in printed_parts):
+                continue  # a rule the row prints more of, or the same parts printed in full (合计 = 基本 + 项目)
             sums = [total(map(_amount, present))]
             if unnamed.get(key):
                 sums.append(total(map(_amount, present + unnamed[key])))

@@ -180,3 +180,28 @@ def test_final_account_summary_totals_carry_the_balances():
     [finding] = [f for f in summary_findings(planning_summary("10.00")) if f.severity == "error"]
     assert (finding.expected.wan, finding.actual.wan) == (9769.38, 9859.38)
     assert "本年支出合计 9759.38 + 年末结转和结余 10.00" in finding.message
+
+
+def _spending_row(total_wan):
+    # 深圳 2026 表3 支出总表: 支出总计 | 基本支出 | 项目支出 | 事业单位经营支出 | 对附属单位补助支出 | 上缴上级支出;
+    # 深圳市生态环境局 p.93 prints 深圳市环境科学研究院 11,114.61 1,711.90 9,402.71 9,475.59 0.00 0.00
+    table, lines = make_table(
+        0, "表3", "dept_expenditure", "支出总表",
+        [("total", 2026, "支出总计"), ("basic", 2026, "基本支出"), ("project", 2026, "项目支出"),
+         ("operating_spending", 2026, "事业单位经营支出"), ("subordinate_subsidy", 2026, "对附属单位补助支出"),
+         ("remit_superior", 2026, "上缴上级支出")],
+        [("", "深圳市环境科学研究院", [total_wan, "1711.90", "9402.71", "9475.59", "0.00", "0.00"])])
+    return Disclosure(DOCUMENT, lines, tables=[table])
+
+
+def test_a_total_that_leaves_out_the_operating_spending_printed_beside_it_is_no_error():
+    assert errors(_spending_row("11114.61")) == []
+
+
+def test_a_total_that_includes_the_operating_spending_is_no_error_either():
+    assert errors(_spending_row("20590.20")) == []
+
+
+def test_a_total_that_is_neither_is_an_error():
+    [finding] = errors(_spending_row("12000.00"))
+    assert finding.measure == "total"

@@ -9,7 +9,7 @@ import re
 from budgets.audit.model import Disclosure, Finding, amount, cell_name, figures, judge, printed_tables, wan_text
 from extractors.identities import Amount, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
-                                   ROW_PART_PREFIX, measure_name, plain, row_label, subject_key)
+                                   OTHER_SPENDING, ROW_PART_PREFIX, measure_name, plain, row_label, subject_key)
 
 CHECK = "row_identity"
 FUNDS = ["general_budget", "gov_fund", "state_capital"]
@@ -25,7 +25,7 @@ def identities(measures: set[str], table_kind: str, columns: set[str]) -> list[t
     basic_side = ["basic"] if "basic" in columns else [m for m in ("personnel", "public_use") if m in columns]
     if not unknown and basic_side and "project" in columns and table_kind != "three_public_expenses" \
             and measures & {"basic", "personnel", "public_use", "project"}:
-        found.append(("total", basic_side + ["project"]))
+        found.append(("total", basic_side + ["project"] + [m for m in OTHER_SPENDING if m in columns]))
     if "basic" in measures and measures & {"personnel", "public_use"}:
         found.append(("basic", ["personnel", "public_use"]))
     three = {"overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"}
@@ -110,6 +110,9 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 extra = [m for m in ALSO_IN_TOTAL if m in cells]
                 if extra:
                     candidates.append(expected + total(amount(cells[m][0]) for m in extra))
+            if whole == "total" and set(OTHER_SPENDING) & set(present):
+                # some departments' 支出总计 leaves out the 事业单位经营支出 they print beside it
+                candidates.append(total(amount(cells[p][0]) for p in present if p not in OTHER_SPENDING))
             # a row may print two totals (合计 and “三公”经费小计): one of them must agree
             verdicts = [(judge(c, amount(w)), c, w) for w in cells[whole] for c in candidates]
             if any(v is None for v, _, _ in verdicts):
