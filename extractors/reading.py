@@ -23,6 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from extractors import vocabulary as v
+from extractors.hierarchy import sections
 from extractors.identities import MISMATCH, Amount, compare, total
 
 CONFIDENT = "confident"
@@ -93,26 +94,21 @@ def row_checks(lines: list[dict], rules=RULES) -> list[Check]:
 
 
 def parent_checks(lines: list[dict]) -> list[Check]:
-    """Within one amount column, each subject printed with children equals their sum, each
-    classification on its own; a code printed twice in a column is checked at its first row."""
-    by_column: dict[tuple, list] = defaultdict(list)
+    """Within one amount column, each subject printed with children equals their sum, the children
+    read as printed (`extractors.hierarchy.sections`: the rows right below it, each classification
+    on its own). A parent whose children were not all read is not checked; one whose children run
+    into a row without a code (a unit's heading, a code lost) counts only where it holds."""
+    by_column: dict[int, list] = defaultdict(list)
     for line in lines:
-        if line.get("subject_code"):
-            by_column[(line["column_index"], line.get("classification"))].append(line)
+        by_column[line["column_index"]].append(line)
     checks = []
     for column in by_column.values():
-        first: dict[str, dict] = {}
-        children: dict[str, list] = defaultdict(list)
-        for line in sorted(column, key=lambda ln: ln["row_index"]):
-            first.setdefault(line["subject_code"], line)
-            if line.get("parent_code"):
-                children[line["parent_code"]].append(line)
-        for code, kids in children.items():
-            parent = first.get(code)
-            if parent is None:
+        for parent, kids, complete in sections(column):
+            if not kids or not complete:
                 continue
             held = compare(total(map(_amount, kids)), _amount(parent)) != MISMATCH
-            checks.append(Check("parent", held, parent, tuple(kids)))
+            if held or complete is True:
+                checks.append(Check("parent", held, parent, tuple(kids)))
     return checks
 
 

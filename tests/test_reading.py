@@ -89,3 +89,17 @@ def test_a_column_number_row_read_as_amounts_fails_its_only_check():
 
 def test_a_table_with_nothing_to_check_is_unchecked():
     assert read_table([line(0, 1, "total", "5.00", item="合计")], ["vocabulary"]).confidence == UNCHECKED
+
+
+def test_a_code_repeated_under_each_unit_is_checked_against_the_children_printed_below_it():
+    # 深圳市人力资源和社会保障局 2026, 支出总表 from page 65: the table lists the subjects once per 预算单位,
+    # so 205 is printed under each unit with that unit's own 款 right below it
+    printed = [("", "深圳市人力资源和社会保障局（本级）", "156491.01"), ("205", "", "13184.10"),
+               ("20503", "", "12695.48"), ("20508", "", "309.92"), ("20509", "", "178.70"),
+               ("", "深圳市人力资源和社会保障数据管理中心", "4077.84"), ("205", "", "3.08"), ("20508", "", "3.08"),
+               ("", "深圳鹏城技师学院", "37659.13"), ("205", "", "33052.63"), ("20503", "", "25980.13"),
+               ("20509", "", "7072.50")]
+    lines = [line(r, 3, "total", amount, code, item=item) for r, (code, item, amount) in enumerate(printed)]
+    reading = read_table(lines, ["vocabulary"])
+    assert [(c.line["subject_code"], c.held) for c in reading.checks] == [("205", True)] * 3
+    assert reading.confidence == CONFIDENT
