@@ -72,3 +72,16 @@ def test_public_use_total_against_admin_operating_is_only_a_warning():
     disclosure.lines += lines
     [finding] = [f for f in cross_table.check(disclosure) if f.measure == "admin_operating"]
     assert finding.severity == "warning" and finding.expected.wan == 70.59
+
+
+def test_a_table_that_lists_a_subject_once_per_unit_is_no_witness_for_the_departments_figure():
+    # 深圳市生态环境局 2026: 表1 收支总表 (p.74) prints 205 教育支出 264.35; 表3 支出总表 (p.81) lists the
+    # subjects under each 预算单位, 205 on fifteen rows (132.06, 1.67, 15.60 … adding up to 264.35)
+    summary, summary_lines = make_table(0, "表1", "dept_summary", "收支总表", [("total", 2026, "支出/2026年预算数")],
+                                        [("205", "教育支出", ["264.35"])])
+    units = [("", "深圳市生态环境局（本级）", ["9000.00"]), ("205", "教育支出", ["132.06"]),
+             ("", "深圳市环境监测中心站", ["800.00"]), ("205", "教育支出", ["1.67"]),
+             ("", "深圳市环境科学研究院", ["700.00"]), ("205", "教育支出", ["15.60"])]
+    by_unit, unit_lines = make_table(1, "表3", "dept_expenditure", "支出总表", [("total", 2026, "支出总计")], units)
+    disclosure = Disclosure(DOCUMENT, summary_lines + unit_lines, tables=[summary, by_unit])
+    assert [f for f in cross_table.check(disclosure) if f.subject_code == "205"] == []

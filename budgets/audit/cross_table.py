@@ -126,14 +126,22 @@ def mark_totals(group: list[dict]) -> None:
 def check(disclosure: Disclosure) -> list[Finding]:
     merged = single_fund(disclosure.lines)
     figures: dict[tuple, dict[int, dict]] = defaultdict(dict)  # concept → table group → first line
+    repeated: set[tuple] = set()
     for number, group in enumerate(printed_tables(disclosure)):
         group = [dict(l) for l in group]
         mark_totals(group)
+        columns: dict[tuple, set] = defaultdict(set)
         for line in group:
             title = disclosure.table_info(line.get("table_index")).get("title") or line.get("table_title") or ""
             key = concept(line, merged, disclosure.document.get("stage"), title)
             if key is not None:
                 figures[key].setdefault(number, line)
+                columns[(key, line.get("column_index"))].add(line.get("row_index"))
+        # a table that prints one subject in one column on several rows lists it per 预算单位 (深圳's
+        # 支出总表): no row of it is the department's figure, so the table is no witness for it
+        repeated |= {(key, number) for (key, _), rows in columns.items() if len(rows) > 1}
+    for key, number in repeated:
+        figures[key].pop(number, None)
     findings = []
     for key, by_table in figures.items():
         if len(by_table) < 2:
