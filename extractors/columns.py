@@ -332,6 +332,35 @@ def labels_by_content(specs: list[ColumnSpec], rows: list[list[str]]) -> list[Co
     return out
 
 
+def labels_by_position(paths: list[tuple[str, ...]], rows: list[list[str]]) -> list[tuple[str, ...]]:
+    """Header paths moved onto the columns their amounts were printed in, where the reader set a
+    header's labels a column off its body (an unruled header over a ruled body: 湖州's
+    政府性基金预算支出表 prints 合计 | 基本支出 | 项目支出 over amounts that land in the blank columns
+    between them), so that no labelled column holds an amount. An unlabelled column holding amounts takes the label of the nearest column that
+    is labelled but blank in every body row, one column away at most (the left one on a tie); a
+    label is taken once, and the blank column keeps it (so it is no row label: it gives no line)."""
+    width = len(paths)
+    filled = [any(col < len(row) and is_amount(row[col].strip()) for row in rows) for col in range(width)]
+    blank = [not any(col < len(row) and row[col].strip() for row in rows) for col in range(width)]
+    # a blank column under a group label only (本年收入 over 项目 | | 预算数, where a converted page
+    # kept the merged cell's width) is no column of its own
+    paths = [() if blank[c] and paths[c] and any(
+        0 <= n < width and len(paths[n]) > len(paths[c]) and paths[n][:len(paths[c])] == paths[c]
+        for n in (c - 1, c + 1)) else paths[c] for c in range(width)]
+    unlabelled = [c for c in range(width) if not paths[c] and filled[c]]
+    free = [c for c in range(width) if paths[c] and not filled[c] and leaf_role(paths[c][-1]) is None]
+    labelled_amounts = [c for c in range(width) if paths[c] and filled[c] and leaf_role(paths[c][-1]) is None]
+    if not unlabelled or not free or labelled_amounts:
+        return paths  # only a header set off its body as a whole: no labelled column holds amounts
+    out = list(paths)
+    for col in unlabelled:
+        near = [c for c in (col - 1, col + 1) if c in free]
+        if near:
+            free.remove(near[0])
+            out[col] = paths[near[0]]  # the blank column keeps its label: it gives no line
+    return out
+
+
 def amounts_by_content(specs: list[ColumnSpec], rows: list[list[str]], fiscal_year: int | None = None,
                        stage: str | None = None) -> list[ColumnSpec]:
     """A column the header makes a code (功能分类科目编码 / 合计 read as one path; 合计 / 类 where the

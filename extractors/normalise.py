@@ -12,10 +12,10 @@ from decimal import Decimal
 
 from extractors import vocabulary as v
 from extractors.columns import (ColumnSpec, amounts_by_content, confirm_by_arithmetic, interpret_columns,
-                                labels_by_content, row_measure)
+                                labels_by_content, labels_by_position, row_measure)
 from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
-from extractors.numbers import NumberError, fen_to_wan, parse_amount, to_fen
+from extractors.numbers import NumberError, fen_to_wan, is_amount, parse_amount, to_fen
 from extractors.reading import column_source, read_table
 from extractors.subjects import (carry_code_parts, classification_of, level_of, parent_of, recover_codes,
                                  split_code_and_name, subject_code_for_name)
@@ -93,7 +93,9 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     table of no known kind, cannot be loaded as lines: they go to `unplaced` (the
     `unplaced_cells` rows, less their ids) with the column's label, never dropped silently.
     `columns`, when given, receives the reading of each column."""
-    specs = _codes_by_content(interpret_columns(table.column_paths(), meta.fiscal_year, meta.stage), table.rows)
+    body = [row for row in table.rows if not is_column_number_row(row)]
+    paths = labels_by_position(table.column_paths(), body)
+    specs = _codes_by_content(interpret_columns(paths, meta.fiscal_year, meta.stage), table.rows)
     specs = amounts_by_content(labels_by_content(specs, table.rows), table.rows, meta.fiscal_year, meta.stage)
     specs = confirm_by_arithmetic(specs, table.rows, table.unit or default_unit)
     if columns is not None:
@@ -113,6 +115,9 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                 if spec.is_label:
                     owner = _owner_with(owner, spec, labels[col] if col < len(labels) else "", col, specs,
                                         row, headings)
+                if not spec.label and unplaced is not None and _money(cell):
+                    unplaced.append({"row_index": r, "text": cell.strip(), "candidates": "",
+                                     "reason": "an amount in a column without a header: the amount is not loaded"})
                 continue
             try:
                 amount = parse_amount(cell)
@@ -141,6 +146,12 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     if kind in _KINDS_WITH_CLASS_NAMES or any(line["code_source"] == "printed" for line in lines):
         lines = recover_codes(lines, meta.fiscal_year)
     return lines
+
+
+def _money(cell: str) -> bool:
+    """A cell printed as money (1,260.37, 0.00), not a sequence number or a code."""
+    text = (cell or "").strip()
+    return ("." in text or "," in text) and is_amount(text)
 
 
 def three_public_row_measure(label: str) -> str | None:

@@ -249,3 +249,27 @@ def test_a_xiaoji_that_lost_its_group_is_basic_spending_by_its_sum(name, page):
     assert row["basic"][0] == row["personnel"][0] + row["public_use"][0]
     if "审计局" in name:
         assert (row["total"], row["basic"]) == ([Decimal("4651.67")], [Decimal("4312.17")])
+
+
+@needs_cities
+@pytest.mark.parametrize("name, page, code, total", [
+    # 表08 2026年市级部门政府性基金预算支出表: 合计 | 基本支出 | 项目支出 printed over amounts that the
+    # reader places in the blank columns beside them; every row is project spending
+    ("湖州__2026年湖州市交通运输局部门预算.pdf", 36, "2290403", "15500.00"),
+    ("湖州__2026年湖州市卫生健康委员会部门预算.pdf", 43, "", "27600.00"),
+])
+def test_a_header_set_off_its_body_gives_its_labels_to_the_columns_the_amounts_are_in(name, page, code, total):
+    lines = [ln for ln in lines_on(name, page) if ln["subject_code"] == code and (code or ln["item"] == "合计")]
+    by_measure = {ln["measure"]: ln["amount_wan"] for ln in lines}
+    assert by_measure["total"] == by_measure["project"] == float(Decimal(total))
+
+
+def test_a_blank_column_under_a_group_label_only_is_no_column_of_its_own():
+    """上海市普陀区人民政府办公室 2025 财务收支预算总表 as poppler's converted page frames it:
+    本年收入 over 项目 | (the merged cell's width) | 预算数."""
+    from extractors.columns import labels_by_position
+
+    paths = [("本年收入", "项目"), ("本年收入",), ("本年收入", "预算数"), ("本年支出", "项目"), ("本年支出",),
+             ("本年支出", "预算数")]
+    rows = [["一、财政拨款收入", "", "91,016,775.35", "一、一般公共服务支出", "", "82,096,797.42"]]
+    assert labels_by_position(paths, rows) == [paths[0], (), paths[2], paths[3], (), paths[5]]
