@@ -111,3 +111,25 @@ def test_an_amount_inside_a_parenthesis_that_opens_a_part_is_the_parts():
     # 上海市普陀区规划和自然资源局 2024 决算 p.26: '其中：国内公务接待支出0.39万（含外宾接待支出0.00万元）。'
     statements = narrative.read(paragraphs("其中：国内公务接待支出0.39万（含外宾接待支出0.00万元）。"), 2024)
     assert not [s for s in statements if s.concept.measure == "reception"]
+
+
+# ---- a figure in a cause or among one subject's uses is narrower than its concept
+
+def test_a_subjects_uses_are_not_the_departments_personnel_and_public_spending():
+    # 上海市工业和信息化局 2026 p.6, where the department's 人员经费 is 21.234万元 in its tables
+    table, lines = make_table(0, "表7", "general_budget_basic_expenditure", "一般公共预算基本支出表",
+                              [("total", 2026, "合计"), ("personnel", 2026, "人员经费"), ("public_use", 2026, "公用经费")],
+                              [("", "合计", ["79.234", "21.234", "58.00"])])
+    text = "2.“农林水支出”科目83万元，主要用于主要用于人员经费18万元、公用经费58万元、项目支出7万元。"
+    disclosure = Disclosure(DOCUMENT, lines, paragraphs(text), tables=[table])
+    assert [f for f in errors(narrative.check(disclosure)) if f.measure == "personnel"] == []
+
+
+def test_a_thing_of_the_concept_named_in_a_cause_is_not_the_concept():
+    # 广州市规划和自然资源局 2026 p.71; 表8 prints 因公出国（境）费 86.47万元
+    table, lines = make_table(0, "表8", "three_public_expenses", "“三公”经费支出预算表",
+                              [("overseas_travel", 2026, "因公出国（境）费")], [("", "合计", ["86.47"])])
+    text = ("其中：因公出国（境）费86.47万元，比上年增加3.2万元，增长3.8%，主要原因是调整了因公出国（境）经费的经济分类，"
+            "将用于支付因公出国（境）工作的国内服务费3.2万元由委托业务费调整为因公出国（境）经费；")
+    disclosure = Disclosure(DOCUMENT, lines, paragraphs(text), tables=[table])
+    assert errors(narrative.check(disclosure)) == []

@@ -10,8 +10,9 @@ from decimal import Decimal
 from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
-from extractors.vocabulary import (CLASS_NAMES, CONCEPT_NARROWED_BEFORE, CONCEPT_WHOLE_AFTER, TEMPLATE_LEFTOVER,
-                                   measure_name, subject_key)
+from extractors.vocabulary import (CLASS_NAMES, CONCEPT_NARROWED_BEFORE, CONCEPT_WHOLE_AFTER, REASON_MARKER,
+                                   POSSESSED, TEMPLATE_LEFTOVER, USE_MARKER, measure_name,
+                                   subject_key)
 from extractors.identities import Amount, total
 from extractors.narrative import (
     AMOUNT, CHANGE as CHANGE_STATED, CHILDREN, COMPARE, COMPLETION, DOWN, FLAT, PERCENT, UNITLESS, UNKNOWN, Concept, Statement,
@@ -64,6 +65,20 @@ def narrowed(statement: Statement) -> bool:
     return bool(NARROWED_BEFORE.search(label[:at]) or not WHOLE_AFTER.match(label[at + len(word):]))
 
 
+def explains(statement: Statement, head: Statement) -> bool:
+    """Whether a figure is a narrower thing than the concept its label names, which the tables print
+    for the whole department: in its sentence's cause (after 主要原因是), a thing belonging to the
+    concept ('因公出国（境）工作的国内服务费'); in a sentence about one subject, among that subject's
+    uses (after 主要用于). The parts of a change a cause states ('主要是基本支出减少90.59万元') stay."""
+    at = statement.sentence.find(statement.label) if statement.label else -1
+    if statement is head or at <= 0:
+        return False
+    before = statement.sentence[:at]
+    if REASON_MARKER.search(before) and POSSESSED.search(statement.label):
+        return True  # '…主要原因是…因公出国（境）工作的国内服务费3.2万元': a thing of the concept, in a cause
+    return bool(USE_MARKER.search(before)) and head.concept is not UNKNOWN and head.concept.measure in ("class", "path")
+
+
 def restore_stated_change(statement: Statement) -> None:
     """Two ways the parser's clause-by-clause reading loses the change a sentence states:
     '比上年减少0.3万元，…主要原因是基本与上年持平': a 持平 in the reason does not undo the amount;
@@ -94,11 +109,13 @@ def read(paragraphs: list[dict], fiscal_year: int | None, keep_unknown: bool = F
     """The parser's statements, with the change each sentence states restored and a figure whose
     label narrows its scope word known as what it is: an amount of a subject we do not name."""
     statements = parse(paragraphs, fiscal_year, keep_unknown=True)
+    heads: dict[str, Statement] = {}
     for statement in statements:
+        head = heads.setdefault(statement.sentence, statement)
         if statement.concept is UNKNOWN:
             continue
         restore_stated_change(statement)
-        if narrowed(statement):
+        if narrowed(statement) or explains(statement, head):
             statement.concept = UNKNOWN
     return statements if keep_unknown else [s for s in statements if s.concept is not UNKNOWN]
 
