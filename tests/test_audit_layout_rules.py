@@ -176,3 +176,17 @@ def test_a_whole_yuan_figure_beside_fen_is_within_one_yuan():
     lines = [{**l, "source_text": wrong} for l in lines if l.pop("_step", True)]
     lines[1]["amount_fen"] += 1000
     assert [f.severity for f in row_identity.check(disclosure(lines, table))] == ["error"]
+
+
+def test_a_subject_printed_without_a_code_is_no_ground_for_an_error():
+    # 深圳市科技创新局 2026 收支总表 (本级), p.19, prints names only: 科技成果转化与扩散 8,120.00 and
+    # 其他技术研究与开发支出 6,000.00; the catalogue's placing of the second under the first's 款 is ours
+    from test_audit_seed_lines import DOCUMENT, make_table
+
+    table, lines = make_table(0, "表1", "dept_expenditure", "收支总表", [("total", 2026, "2026年预算数")],
+                              [("20604", "科技成果转化与扩散", ["8120.00"]), ("2060499", "其他技术研究与开发支出", ["6000.00"])])
+    for line in lines:
+        line["code_source"] = "catalogue"
+    found = hierarchy_sum.check(Disclosure(DOCUMENT, lines, tables=[table]))
+    assert found and {f.severity for f in found} == {"warning"}
+    assert "without a code" in found[0].message
