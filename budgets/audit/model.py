@@ -297,10 +297,12 @@ def promise(disclosure: Disclosure, severity: str | None, lines, scope_known: bo
     table, one with no identity of its own to check, is believed, for the audit's identity is then
     the first check of it), a rule whose scope fits the layout, a gap beyond the printed precision
     (`judge`). A rule whose scope is not known here gives a `warning`, and so does a figure whose
-    subject code the document did not print (placed from the catalogue: `code_source`)."""
+    款 or 项 code the document did not print (placed from the catalogue by the rows above it)."""
     if severity == "error" and not scope_known:
         return "warning", f" Not an error: {reason}."
-    placed = next((ln for ln in lines if ln.get("code_source") == "catalogue"), None)
+    # a 类 is placed by its name, which is unique in the official list; a 款 or 项 by its context
+    placed = next((ln for ln in lines if ln.get("code_source") == "catalogue" and len(ln.get("subject_code") or "") > 3),
+                  None)
     if severity == "error" and placed is not None:
         return "warning", (f" Not an error: the document prints “{placed.get('subject_name') or placed.get('item')}” "
                            f"without a code; {placed.get('subject_code')} is this tool's placing of it.")
