@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from extractors import vocabulary as v
 from extractors.hierarchy import sections
 from extractors.identities import MISMATCH, Amount, compare, total
+from extractors.subjects import catalogue_name, usual_names
 
 CONFIDENT = "confident"
 DOUBTFUL = "doubtful"
@@ -112,6 +113,27 @@ def parent_checks(lines: list[dict]) -> list[Check]:
     return checks
 
 
+def names_off_their_codes(lines: list[dict]) -> tuple[int, int]:
+    """(rows whose printed name is the usual name of the code a row above or below prints and not of
+    its own, rows whose code has a usual name): names and codes read a row apart, as where a page's
+    text sits half a row off its ruling lines (重庆市科学技术局 2026 p.9: '20602 机构运行')."""
+    rows: dict[int, tuple[str, str]] = {}
+    for line in sorted(lines, key=lambda ln: ln["row_index"]):
+        if line.get("subject_code") and line.get("subject_name") and line.get("code_source", "printed") == "printed":
+            rows.setdefault(line["row_index"], (line["subject_code"], catalogue_name(line["subject_name"])))
+    printed = [rows[r] for r in sorted(rows)]
+    usual = usual_names()
+    checkable = shifted = 0
+    for k, (code, name) in enumerate(printed):
+        if code not in usual:
+            continue
+        checkable += 1
+        near = [printed[j][0] for j in (k - 1, k + 1) if 0 <= j < len(printed)]
+        if name != usual[code] and any(usual.get(other) == name for other in near):
+            shifted += 1
+    return shifted, checkable
+
+
 @dataclass
 class Reading:
     """The confidence of one table's reading (the `tables` row's reading columns)."""
@@ -119,6 +141,12 @@ class Reading:
     checks: list[Check] = field(default_factory=list)
     columns: dict = field(default_factory=lambda: dict.fromkeys(COLUMN_SOURCES, 0))
     unplaced: int = 0
+    shifted: tuple = (0, 0)  # names_off_their_codes
+
+    @property
+    def names_slipped(self) -> bool:
+        shifted, checkable = self.shifted
+        return shifted >= 3 and shifted * 3 >= checkable
 
     @property
     def checked(self) -> int:
@@ -131,6 +159,8 @@ class Reading:
     @property
     def confidence(self) -> str:
         failed = self.checked - self.held
+        if self.names_slipped:
+            return DOUBTFUL
         if not self.checked:
             return UNCHECKED
         doubtful = failed == self.checked or (failed > 1 and failed > SLIP_SHARE * self.checked)
@@ -140,6 +170,9 @@ class Reading:
     def reason(self) -> str:
         if self.confidence != DOUBTFUL:
             return ""
+        if self.names_slipped:
+            return (f"on {self.shifted[0]} of {self.shifted[1]} coded rows the name is the usual name of the code a "
+                    "row above or below prints: names and codes are read a row apart")
         failed = [c for c in self.checks if not c.held]
         rows = sum(c.kind == "row" for c in failed)
         parents = len(failed) - rows
@@ -166,7 +199,8 @@ class Reading:
 def read_table(lines: list[dict], column_sources: list[str], unplaced: int = 0) -> Reading:
     """The reading of one table from its lines, where each amount column's meaning came from,
     and its unplaced cells."""
-    reading = Reading(checks=row_checks(lines) + parent_checks(lines), unplaced=unplaced)
+    reading = Reading(checks=row_checks(lines) + parent_checks(lines), unplaced=unplaced,
+                      shifted=names_off_their_codes(lines))
     for source in column_sources:
         reading.columns[source if source in reading.columns else "unknown"] += 1
     return reading

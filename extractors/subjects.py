@@ -145,6 +145,23 @@ def printed_catalogue() -> dict[str, dict[str, set[int]]]:
 _LAST_YEAR = 2030
 
 
+@lru_cache(maxsize=1)
+def usual_names() -> dict[str, str]:
+    """code → the name most documents print for it (data/subjects_printed.csv), where one name
+    leads: what a row's name is checked against when the rows of a table may have slipped."""
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    if PRINTED_CSV.exists():
+        with PRINTED_CSV.open(encoding="utf-8") as f:
+            for row in csv.DictReader(line for line in f if not line.startswith("#")):
+                counts[row["code"]][row["name"]] += int(row["documents"] or 1)
+    usual = {}
+    for code, names in counts.items():
+        ranked = sorted(names.items(), key=lambda item: -item[1])
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            usual[code] = ranked[0][0]
+    return usual
+
+
 def codes_named(name: str, year: int | None) -> set[str]:
     """The codes printed under `name` in the catalogue of `year` (of any year when it is not known)."""
     codes = printed_catalogue().get(catalogue_name(name), {})

@@ -3,8 +3,13 @@
 Figures are read off the documents named in each test (cities-2026, the seed)."""
 from decimal import Decimal
 
+import pytest
+
 from extractors.reading import CONFIDENT, DOUBTFUL, UNCHECKED, read_table
 from extractors.subjects import classification_of, parent_of
+from tests.conftest import SHARED
+
+CITIES = SHARED / "cities-2026"
 
 
 def line(row, col, measure, amount, code="", item="", label="", year=2026, basis="budget"):
@@ -103,3 +108,23 @@ def test_a_code_repeated_under_each_unit_is_checked_against_the_children_printed
     reading = read_table(lines, ["vocabulary"])
     assert [(c.line["subject_code"], c.held) for c in reading.checks] == [("205", True)] * 3
     assert reading.confidence == CONFIDENT
+
+
+@pytest.mark.skipif(not CITIES.is_dir(), reason=f"the many-province corpus is not at {CITIES}")
+@pytest.mark.parametrize("name, page, printed", [
+    # the text sits half a row off the ruling lines: '20602 机构运行' where 20602 is 基础研究, 机构运行 is 2060201
+    ("重庆__2026年重庆市科学技术局部门预算.pdf", 9, ("20602", "机构运行")),
+    # '301 基本工资' where 301 is 工资福利支出 and 基本工资 is 30101
+    ("重庆__2026年重庆市气象局部门预算.pdf", 14, ("301", "基本工资")),
+])
+def test_names_read_a_row_off_their_codes_make_the_table_doubtful(name, page, printed):
+    from tests.test_column_roles import lines_on
+
+    lines = lines_on(name, page)
+    assert printed in {(ln["subject_code"], ln["subject_name"]) for ln in lines}
+    by_table = {}
+    for ln in lines:
+        by_table.setdefault(ln["table_index"], []).append(ln)
+    table = next(t for t in by_table.values() if printed in {(ln["subject_code"], ln["subject_name"]) for ln in t})
+    reading = read_table(table, [])
+    assert reading.confidence == DOUBTFUL and "a row apart" in reading.reason
