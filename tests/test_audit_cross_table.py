@@ -85,3 +85,18 @@ def test_a_table_that_lists_a_subject_once_per_unit_is_no_witness_for_the_depart
     by_unit, unit_lines = make_table(1, "表3", "dept_expenditure", "支出总表", [("total", 2026, "支出总计")], units)
     disclosure = Disclosure(DOCUMENT, summary_lines + unit_lines, tables=[summary, by_unit])
     assert [f for f in cross_table.check(disclosure) if f.subject_code == "205"] == []
+
+
+def test_a_project_table_against_a_project_column_printed_beside_other_spending_is_a_warning():
+    # 湖州市交通运输局 2026: 表03 支出预算总表 (p.25) 合计 row: 总计 201,286.11 = 人员 26,435.02 + 公用 3,388.68
+    # + 项目支出 171,262.41 + 对附属单位补助支出 200.00; 表10 项目支出预算表 (p.38) 合计 171,462.41
+    spending, spending_lines = make_table(
+        0, "表03", "dept_expenditure", "2026年市级部门支出预算总表",
+        [("total", 2026, "总计"), ("personnel", 2026, "人员支出"), ("public_use", 2026, "公用经费"),
+         ("project", 2026, "项目支出"), ("subordinate_subsidy", 2026, "对附属单位补助支出")],
+        [("", "合计", ["201286.11", "26435.02", "3388.68", "171262.41", "200.00"])])
+    projects, project_lines = make_table(1, "表10", "project_expenditure", "2026年市级部门项目支出预算表",
+                                         [("total", 2026, "总计")], [("", "合计", ["171462.41"])])
+    findings = cross_table.check(Disclosure(DOCUMENT, spending_lines + project_lines, tables=[spending, projects]))
+    assert findings and {f.severity for f in findings} == {"warning"}
+    assert "对附属单位补助支出" in findings[0].message

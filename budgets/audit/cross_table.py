@@ -9,7 +9,7 @@ from collections import defaultdict
 from budgets.audit.model import (Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, table_name,
                                  table_short, wan_text)
 from extractors.identities import quantize
-from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, measure_name, row_label, subject_key
+from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, OTHER_SPENDING, measure_name, row_label, subject_key
 
 CHECK = "cross_table"
 
@@ -172,7 +172,10 @@ def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list
     for cluster in ordered[1:]:
         for line in cluster:
             actual = amount(line)
-            severity, why = promise(disclosure, judge(expected, actual), [line, *majority])
+            known = not (measure == "project" and project_table_beside_other_spending(disclosure, [line, *majority]))
+            severity, why = promise(disclosure, judge(expected, actual), [line, *majority], known,
+                                    "a project table may count the 对附属单位补助支出, 上缴上级支出 or 事业单位经营支出 "
+                                    "the department's table prints beside its 项目支出")
             if severity is None:
                 continue
             what = f"{subject} {row_label(line)}" if subject != "合计" else "the total"
@@ -188,6 +191,17 @@ def disagreements(disclosure: Disclosure, key: tuple, lines: list[dict]) -> list
                 key=f"{line.get('table_index')}|{line.get('row_index')}|{line['measure']}|{key}",
             ))
     return findings
+
+
+def project_table_beside_other_spending(disclosure: Disclosure, lines: list[dict]) -> bool:
+    """A project table's figures held against a 项目支出 column of a table that also prints other
+    spending (湖州市交通运输局 2026: 表10's 合计 171,462.41 is 表03's 项目支出 171,262.41 and its
+    对附属单位补助支出 200.00): the two scopes may differ by that other spending."""
+    if not any(ln.get("table_kind") == "project_expenditure" for ln in lines):
+        return False
+    tables = {ln.get("table_index") for ln in lines}
+    return any(ln.get("measure") in OTHER_SPENDING and ln.get("amount_fen") for ln in disclosure.lines
+               if ln.get("table_index") in tables)
 
 
 def admin_operating(disclosure: Disclosure) -> list[Finding]:
