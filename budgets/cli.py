@@ -300,21 +300,27 @@ def sites(db):
 @cli.command(context_settings=CONTEXT, epilog="""\b
 Examples:
   budgets export --format csv --out exports/
+  budgets export --format csv --no-bom --out exports/   for tools that do not expect a BOM
   budgets export --format parquet --out exports/ --db data/budgets.db
   budgets export --format xlsx --out exports/""")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv",
-              show_default=True, help="file format of the exported views")
+              show_default=True, help="file format of the exported views; parquet needs the export extra "
+                                      "(pyarrow): pip install 'district-budgets[export]'")
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="start each CSV file with a UTF-8 byte order mark, so that Excel reads its Chinese")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, metavar="DIR",
               help="folder to write into (created when missing)")
 @db_option(reads=True)
-def export(fmt, out, db):
+def export(fmt, bom, out, db):
     """Export the published views as files.
 
-    CSV, Parquet or XLSX, with a datapackage.json (frictionless) describing them.
+    CSV, Parquet or XLSX, with a datapackage.json (frictionless) describing them. CSV files
+    start with a byte order mark (--no-bom leaves it out); XLSX amounts show the decimals
+    their tables printed.
 
     The views pick one copy per disclosure, so each figure is exported once."""
     require_database(db)
-    return invoke("export", fmt=fmt, out=out, db=db)
+    return invoke("export", fmt=fmt, bom=bom, out=out, db=db)
 
 
 def build_parser():

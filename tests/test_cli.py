@@ -91,6 +91,27 @@ def test_export_without_the_exporter_says_so(tmp_path, capsys, monkeypatch):
     assert err.count("\n") == 0 and "budgets export:" in err and "exporter" in err
 
 
+
+def test_parquet_without_pyarrow_names_the_extra_in_one_line(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "b.db"
+    database.connect(db).conn.close()
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if pyarrow were not installed
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    assert main(["export", "--format", "parquet", "--out", str(tmp_path / "out"), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert err.startswith("budgets export:") and "pip install 'district-budgets[export]'" in err
+    assert not (tmp_path / "out").exists()  # refused before writing anything
+
+
+def test_export_help_and_the_readme_say_which_extra_parquet_needs(capsys):
+    assert main(["export", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "district-budgets[export]" in help_text and "--no-bom" in help_text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [listed] = [line for line in readme.splitlines() if line.startswith("budgets export ")]
+    assert "export" in listed.split("#", 1)[1] and "extra" in listed
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
