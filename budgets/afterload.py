@@ -11,6 +11,7 @@ each one's findings are written: a run killed while auditing leaves the rest que
 from __future__ import annotations
 
 import fcntl
+import os
 from contextlib import contextmanager
 
 from budgets.audit import audit_documents
@@ -33,9 +34,43 @@ def one_at_a_time(db):
     if not path:  # an in-memory database has one connection
         yield
         return
-    with open(f"{path}.settle.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with held_lock(f"{path}.settle.lock"):
         yield
+
+
+@contextmanager
+def held_lock(path: str):
+    """An exclusive lock on the file at `path`, which is removed when released, so no empty lock
+    file stays beside the database. A process that waited on a file its holder has since
+    removed holds a lock nobody else sees, so it opens the path again until the file it locked
+    is the one there (the database's own file is no place for it: closing any descriptor of that
+    file drops SQLite's locks on it)."""
+    while True:
+        handle = open(path, "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and _identity(current) == _identity(os.fstat(handle.fileno())):
+                break
+        except BaseException:
+            handle.close()
+            raise
+        handle.close()
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)  # before the lock is released: a waiter then sees it was removed
+        except FileNotFoundError:
+            pass
+        handle.close()
+
+
+def _identity(stat) -> tuple[int, int]:
+    return stat.st_dev, stat.st_ino
 
 
 def settle(db) -> str:
