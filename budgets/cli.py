@@ -70,9 +70,9 @@ def cli():
     one-line reason when it cannot do its job."""
 
 
-def db_option(reads: bool = False):
-    help_text = ("SQLite database to read; it must exist" if reads
-                 else "SQLite database (created when missing)")
+def db_option(reads: bool = False, help_text: str | None = None):
+    help_text = help_text or ("SQLite database to read; it must exist" if reads
+                              else "SQLite database (created when missing)")
     return click.option("--db", type=click.Path(path_type=Path, dir_okay=not reads), default=DEFAULT_DB,
                         show_default=True, help=help_text)
 
@@ -270,7 +270,7 @@ Examples:
 @click.option("--max-seconds", "max_seconds", type=float, default=90, show_default=True,
               help="stop after this many seconds")
 @click.option("--replica", metavar="HOST:PORT", help="ask a rebuilt copy at HOST:PORT instead (tests)")
-@db_option()
+@db_option(help_text="not read and not written: smoke stores nothing (taken, like every command's --db)")
 def smoke(site, save, max_requests, max_seconds, replica, db):
     """Check a site config against the live site.
 
