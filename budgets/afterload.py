@@ -15,6 +15,7 @@ import os
 from contextlib import contextmanager
 
 from budgets.audit import audit_documents
+from budgets.audit_summary import published_severities, summary_line
 from budgets.publish import is_prepared, prepare
 from budgets.reference import refresh
 
@@ -94,15 +95,14 @@ def _settle(db) -> str:
         db.conn.execute("DELETE FROM settle_queue WHERE document_id = ? AND token = ?",
                         [document_id, tokens[document_id]])
 
-    summary = ""
-    if ids:
-        result = audit_documents(db, ids, done=done)
-        severities = ", ".join(f"{n} {s}" for s, n in sorted(result.by_severity.items()))
-        summary = f"audited {result.documents} documents: {result.findings} findings" + (
-            f" ({severities})" if severities else "")
-        if result.problems:
-            summary += f"; {len(result.problems)} could not be audited (documents.audit_flag says why)"
+    result = audit_documents(db, ids, done=done) if ids else None
     for document_id in tokens.keys() - set(ids):  # nothing to audit: no bytes
         done(document_id)
     prepare(db)
+    if result is None:
+        return ""
+    # counted as the site counts them (once per disclosure), now that the views are prepared
+    summary = summary_line(result.documents, result.by_severity, published_severities(db, ids))
+    if result.problems:
+        summary += f"; {len(result.problems)} could not be audited (documents.audit_flag says why)"
     return summary
