@@ -11,9 +11,11 @@ each one's findings are written: a run killed while auditing leaves the rest que
 from __future__ import annotations
 
 import fcntl
+import os
 from contextlib import contextmanager
 
 from budgets.audit import audit_documents
+from budgets.audit_summary import published_severities, summary_line
 from budgets.publish import is_prepared, prepare
 from budgets.reference import refresh
 
@@ -33,9 +35,43 @@ def one_at_a_time(db):
     if not path:  # an in-memory database has one connection
         yield
         return
-    with open(f"{path}.settle.lock", "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+    with held_lock(f"{path}.settle.lock"):
         yield
+
+
+@contextmanager
+def held_lock(path: str):
+    """An exclusive lock on the file at `path`, which is removed when released, so no empty lock
+    file stays beside the database. A process that waited on a file its holder has since
+    removed holds a lock nobody else sees, so it opens the path again until the file it locked
+    is the one there (the database's own file is no place for it: closing any descriptor of that
+    file drops SQLite's locks on it)."""
+    while True:
+        handle = open(path, "a")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                current = os.stat(path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and _identity(current) == _identity(os.fstat(handle.fileno())):
+                break
+        except BaseException:
+            handle.close()
+            raise
+        handle.close()
+    try:
+        yield
+    finally:
+        try:
+            os.unlink(path)  # before the lock is released: a waiter then sees it was removed
+        except FileNotFoundError:
+            pass
+        handle.close()
+
+
+def _identity(stat) -> tuple[int, int]:
+    return stat.st_dev, stat.st_ino
 
 
 def settle(db) -> str:
@@ -59,15 +95,14 @@ def _settle(db) -> str:
         db.conn.execute("DELETE FROM settle_queue WHERE document_id = ? AND token = ?",
                         [document_id, tokens[document_id]])
 
-    summary = ""
-    if ids:
-        result = audit_documents(db, ids, done=done)
-        severities = ", ".join(f"{n} {s}" for s, n in sorted(result.by_severity.items()))
-        summary = f"audited {result.documents} documents: {result.findings} findings" + (
-            f" ({severities})" if severities else "")
-        if result.problems:
-            summary += f"; {len(result.problems)} could not be audited (documents.audit_flag says why)"
+    result = audit_documents(db, ids, done=done) if ids else None
     for document_id in tokens.keys() - set(ids):  # nothing to audit: no bytes
         done(document_id)
     prepare(db)
+    if result is None:
+        return ""
+    # counted as the site counts them (once per disclosure), now that the views are prepared
+    summary = summary_line(result.documents, result.by_severity, published_severities(db, ids))
+    if result.problems:
+        summary += f"; {len(result.problems)} could not be audited (documents.audit_flag says why)"
     return summary

@@ -70,9 +70,9 @@ def cli():
     one-line reason when it cannot do its job."""
 
 
-def db_option(reads: bool = False):
-    help_text = ("SQLite database to read; it must exist" if reads
-                 else "SQLite database (created when missing)")
+def db_option(reads: bool = False, help_text: str | None = None):
+    help_text = help_text or ("SQLite database to read; it must exist" if reads
+                              else "SQLite database (created when missing)")
     return click.option("--db", type=click.Path(path_type=Path, dir_okay=not reads), default=DEFAULT_DB,
                         show_default=True, help=help_text)
 
@@ -270,7 +270,7 @@ Examples:
 @click.option("--max-seconds", "max_seconds", type=float, default=90, show_default=True,
               help="stop after this many seconds")
 @click.option("--replica", metavar="HOST:PORT", help="ask a rebuilt copy at HOST:PORT instead (tests)")
-@db_option()
+@db_option(help_text="not read and not written: smoke stores nothing (taken, like every command's --db)")
 def smoke(site, save, max_requests, max_seconds, replica, db):
     """Check a site config against the live site.
 
@@ -300,21 +300,27 @@ def sites(db):
 @cli.command(context_settings=CONTEXT, epilog="""\b
 Examples:
   budgets export --format csv --out exports/
+  budgets export --format csv --no-bom --out exports/   for tools that do not expect a BOM
   budgets export --format parquet --out exports/ --db data/budgets.db
   budgets export --format xlsx --out exports/""")
 @click.option("--format", "fmt", type=click.Choice(["csv", "parquet", "xlsx"]), default="csv",
-              show_default=True, help="file format of the exported views")
+              show_default=True, help="file format of the exported views; parquet needs the export extra "
+                                      "(pyarrow): pip install 'district-budgets[export]'")
+@click.option("--bom/--no-bom", default=True, show_default=True,
+              help="start each CSV file with a UTF-8 byte order mark, so that Excel reads its Chinese")
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), required=True, metavar="DIR",
               help="folder to write into (created when missing)")
 @db_option(reads=True)
-def export(fmt, out, db):
+def export(fmt, bom, out, db):
     """Export the published views as files.
 
-    CSV, Parquet or XLSX, with a datapackage.json (frictionless) describing them.
+    CSV, Parquet or XLSX, with a datapackage.json (frictionless) describing them. CSV files
+    start with a byte order mark (--no-bom leaves it out); XLSX amounts show the decimals
+    their tables printed.
 
     The views pick one copy per disclosure, so each figure is exported once."""
     require_database(db)
-    return invoke("export", fmt=fmt, out=out, db=db)
+    return invoke("export", fmt=fmt, bom=bom, out=out, db=db)
 
 
 def build_parser():

@@ -71,6 +71,7 @@ TABLE_COLUMNS = {
 CRAWL_RUN_COLUMNS = {
     "id": int, "site": str, "started_at": str, "finished_at": str, "pages": int,
     "documents_new": int, "documents_changed": int, "documents_unchanged": int,
+    "documents_same_bytes": int,  # URLs first seen, serving bytes read at another URL
     "documents_withdrawn": int, "documents_failed": int, "bytes": int, "status": str,
     "message": str,
     # what a run cost and what needs a person (budgets nightly)

@@ -2,9 +2,12 @@
 file per view, with a Frictionless Data Package descriptor (`datapackage.json`) that names every
 file, its columns, their types and descriptions, the licence and the sources.
 
-`export(db_path, out_dir, fmt)`: `fmt` is "csv", "parquet" or "xlsx". Amounts keep their exact
-integer in 分 (`amount_fen`, an integer column in every format); `amount_wan` is the same amount
-in 万元 for reading. The database is opened read-only; nothing in it changes.
+`export(db_path, out_dir, fmt, bom=True)`: `fmt` is "csv", "parquet" or "xlsx". Amounts keep
+their exact integer in 分 (`amount_fen`, an integer column in every format); `amount_wan` is the
+same amount in 万元 for reading, and in XLSX it shows the decimals its table printed (20.70, not
+20.7). A CSV file starts with a UTF-8 byte order mark unless `bom=False`: Excel, the researcher's
+default, reads Chinese as mojibake without one. The database is opened read-only; nothing in it
+changes.
 
 The descriptor follows the Data Package and Table Schema specifications (profile
 `tabular-data-package` for CSV, `data-package` otherwise); it is written here rather than with
@@ -15,10 +18,15 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sqlite3
+from decimal import Decimal
 from pathlib import Path
 
+from extractors.identities import DEFAULT_UNIT, FEN_PER_UNIT, UNIT_STEP, decimals_of
+
 FORMATS = ("csv", "parquet", "xlsx")
+PARQUET_EXTRA = "pip install 'district-budgets[export]'"
 
 # what is exported: the published views (each figure once) and the lists they refer to
 RESOURCES = {
@@ -49,12 +57,14 @@ class ExportError(Exception):
     """The export cannot be written; the message says why and what to do."""
 
 
-def export(db_path, out_dir, fmt: str = "csv") -> Path:
+def export(db_path, out_dir, fmt: str = "csv", bom: bool = True) -> Path:
     """Write every published view of the database at `db_path` into `out_dir` as `fmt`, and
     `datapackage.json` beside them. Returns the descriptor's path."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt == "parquet":
+        _require_pyarrow()
     db_path = Path(db_path)
     if not db_path.is_file():
         raise ExportError(f"no database at {db_path}: run 'budgets ingest' or 'budgets demo' first")
@@ -74,7 +84,10 @@ def export(db_path, out_dir, fmt: str = "csv") -> Path:
             columns, rows = _read(conn, name)
             types = _types(conn, name, columns)
             path = out / f"{name}.{fmt}"
-            WRITERS[fmt](path, columns, rows, types)
+            if fmt == "csv":
+                _write_csv(path, columns, rows, bom)
+            else:
+                WRITERS[fmt](path, columns, rows, types)
             resources.append(_resource(name, title, path.name, fmt, columns, types, len(rows)))
     finally:
         conn.close()
@@ -136,19 +149,24 @@ def _resource(name, title, filename, fmt, columns, types, count) -> dict:
     return resource
 
 
-def _write_csv(path, columns, rows, types):
-    with open(path, "w", encoding="utf-8", newline="") as f:
+def _write_csv(path, columns, rows, bom: bool):
+    with open(path, "w", encoding="utf-8-sig" if bom else "utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(columns)
         writer.writerows(rows)
 
 
-def _write_parquet(path, columns, rows, types):
+def _require_pyarrow() -> None:
     try:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        import pyarrow.parquet  # noqa: F401
     except ImportError as exc:
-        raise ExportError("Parquet needs pyarrow: pip install 'district-budgets[export]'") from exc
+        raise ExportError(f"Parquet needs pyarrow, from the export extra: {PARQUET_EXTRA}") from exc
+
+
+def _write_parquet(path, columns, rows, types):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     kinds = {"integer": pa.int64(), "number": pa.float64(), "string": pa.string()}
     data = {c: [row[i] if types[c] != "string" or row[i] is None else str(row[i]) for row in rows]
             for i, c in enumerate(columns)}
@@ -156,8 +174,23 @@ def _write_parquet(path, columns, rows, types):
     pq.write_table(table, path)
 
 
+# columns in 万元: `*_wan`, and the budget_<year> / final_<year> columns of subject_department_year
+_WAN_COLUMN = re.compile(r"(.+_wan|(budget|final)_\d{4})")
+_WAN = Decimal(FEN_PER_UNIT["万元"])
+
+
+def amount_format(wan: float, unit_printed: str | None) -> str:
+    """Excel number format for an amount in 万元 that was printed in `unit_printed`: the decimals
+    a table in that unit prints (extractors.identities.UNIT_STEP: 万元 two, 元 whole 元, so four
+    in 万元), more when the amount itself has more, so no digit is hidden."""
+    step = UNIT_STEP.get(unit_printed or "", UNIT_STEP[DEFAULT_UNIT])
+    decimals = max(decimals_of(Decimal(step) / _WAN), decimals_of(Decimal(repr(float(wan))).normalize()))
+    return "#,##0" + ("." + "0" * decimals if decimals else "")
+
+
 def _write_xlsx(path, columns, rows, types):
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if len(rows) >= 1_048_576:
@@ -165,9 +198,17 @@ def _write_xlsx(path, columns, rows, types):
     book = Workbook(write_only=True)
     sheet = book.create_sheet(path.stem[:31])
     sheet.append(columns)
+    amounts = [i for i, c in enumerate(columns) if types[c] != "string" and _WAN_COLUMN.fullmatch(c)]
+    unit_at = columns.index("unit_printed") if "unit_printed" in columns else None
     for row in rows:
-        sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        values = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+        unit = row[unit_at] if unit_at is not None else None
+        for i in amounts:
+            if values[i] is not None:
+                values[i] = WriteOnlyCell(sheet, value=values[i])
+                values[i].number_format = amount_format(row[i], unit)
+        sheet.append(values)
     book.save(path)
 
 
-WRITERS = {"csv": _write_csv, "parquet": _write_parquet, "xlsx": _write_xlsx}
+WRITERS = {"parquet": _write_parquet, "xlsx": _write_xlsx}

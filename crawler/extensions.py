@@ -28,7 +28,7 @@ from crawler.monitors import network_failure
 from crawler.pipelines import db_path
 
 COUNTS = ("pages", "documents", "documents_new", "documents_changed", "documents_unchanged",
-          "documents_failed", "errors", "refused", "bytes")
+          "documents_same_bytes", "documents_failed", "errors", "refused", "bytes")
 
 SETTLED = "budgets/settled"  # the stat holding the settle summary, for the commands to print
 
@@ -47,8 +47,9 @@ def run_status(counts: dict, reason: str, resumed_documents: int = 0) -> str:
 
 def run_message(counts: dict, reason: str) -> str:
     c = counts
+    same = f"{c['documents_same_bytes']} same bytes as another URL's, " if c["documents_same_bytes"] else ""
     return (f"{reason}: {c['pages']} pages, {c['documents']} documents ({c['documents_new']} new, "
-            f"{c['documents_changed']} changed, {c['documents_unchanged']} unchanged, "
+            f"{c['documents_changed']} changed, {c['documents_unchanged']} unchanged, {same}"
             f"{c['documents_failed']} failed), {c['errors']} fetch errors, "
             f"{c['refused']} links refused by robots.txt or off-site")
 
@@ -192,6 +193,7 @@ class CrawlLedger:
                 "site": site, "started_at": self.started_at, "finished_at": now(),
                 "pages": c["pages"], "documents_new": c["documents_new"],
                 "documents_changed": c["documents_changed"], "documents_unchanged": c["documents_unchanged"],
+                "documents_same_bytes": c["documents_same_bytes"],
                 "documents_withdrawn": len(withdrawn), "documents_failed": c["documents_failed"],
                 "bytes": c["bytes"], "status": status, "message": message,
                 **cost(stats, self.resumed),

@@ -36,7 +36,7 @@ def last_complete_run(crawler, site: str) -> dict | None:
 
 def documents_of(run: dict) -> int:
     return sum(run.get(k) or 0 for k in ("documents_new", "documents_changed", "documents_unchanged",
-                                         "documents_failed"))
+                                         "documents_same_bytes", "documents_failed"))
 
 
 def error_rate(errors: int, requests: int) -> float:

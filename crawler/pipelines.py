@@ -86,7 +86,8 @@ def fetch_failure_row(doc: FetchedDocument) -> dict:
 
 
 def change_of(db, url: str, doc_id: str) -> str:
-    """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL)."""
+    """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL).
+    A new URL whose bytes were read at another one is `same_bytes` (IngestPipeline says so)."""
     flush_for(db, doc_id=doc_id, url=url)
     if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
         return "unchanged"
@@ -111,6 +112,9 @@ def source_of(item: FetchedDocument) -> Source:
         parent_id=item.parent_id, raw_path=item.raw_path, content_type=item.content_type,
         headers=item.headers, title_hint=item.title_hint, district_hint=item.district_hint,
     )
+
+
+CHANGE_WORDS = {"same_bytes": "same"}  # the per-document line's first word, where not the change itself
 
 
 class IngestPipeline:
@@ -204,6 +208,7 @@ class IngestPipeline:
             return "failed", row
         change = change_of(db, item.url, item.id)
         if row := already_read(db, item.id):  # known bytes are never extracted again
+            seen_at = row["url"]
             if row["url"] != item.url and database.is_member_only(row["url"] or "", item.url):
                 own = document_row(item.id, source_of(item), status=row["status"])  # its provenance as a file
                 moved = {k: own[k] for k in ("url", "parent_id", "site", "raw_path", "content_type", "http_headers")}
@@ -214,7 +219,9 @@ class IngestPipeline:
             if row["url"] == item.url and item.parent_id and row["parent_id"] != item.parent_id:
                 db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])  # republished
             database.record_url(db.conn, item.url, item.id, item.parent_id, item.site, item.fetched_at)
-            return ("unchanged" if change == "new" else change), row
+            if change == "new":  # a URL never seen, serving bytes read at another (a ZIP member's twin)
+                return "same_bytes", {**row, "same_bytes_as": seen_at}
+            return change, row
         # a URL that failed before and is fetched now: its failure row has served its turn
         db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
         self.crawler.stats.inc_value("budgets/documents_extracted")
@@ -251,7 +258,9 @@ class IngestPipeline:
         if row["status"] == "failed":  # not fetched, or fetched and unreadable
             stats.inc_value("budgets/documents_failed")
         note = f" — {row['error']}" if row.get("error") else ""
-        print(f"[{item.site}] {change:<9} {row['status']:<11} {row.get('lines') or 0:>5} lines  "
+        if change == "same_bytes":
+            note = f" — same bytes as {row['same_bytes_as']}"
+        print(f"[{item.site}] {CHANGE_WORDS.get(change, change):<9} {row['status']:<11} {row.get('lines') or 0:>5} lines  "
               f"{item.url}{note}", file=sys.stderr, flush=True)
         return item
 

@@ -4,13 +4,15 @@ nothing written to the database. The reading is pure (`read_list`, `read_detail`
 `Fetcher` is the only I/O.
 
 Verdicts: OK · EMPTY (the list page answers but links no disclosure: a script builds it) ·
-BLOCKED (HTTP 412/403/429 or an anti-bot page: `$_ts`, wzws, a challenge) · MOVED (404/410, or a
-redirect away from the column) · NO_ATTACHMENTS (disclosures found, but their pages carry neither
-an attachment nor a table).
+BLOCKED (HTTP 412/403/429, a refused connection or an anti-bot page: `$_ts`, wzws, a challenge) ·
+MOVED (404/410, or a redirect away from the column) · UNREACHABLE (no answer at all: the name does
+not resolve, the network is down, the connection timed out) · NO_ATTACHMENTS (disclosures found,
+but their pages carry neither an attachment nor a table).
 """
 from __future__ import annotations
 
 import re
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -119,10 +121,23 @@ def read_detail(page: Fetched, extensions) -> tuple[list[str], int]:
     return kinds, sum(1 for t in tables if "索引号" not in t and "发布机构" not in t)  # not the metadata block
 
 
+DNS_FAILED = "DNS lookup failed / network unreachable — check your connection"
+
+
+def failure(exc: Exception) -> str:
+    """A request that got no HTTP answer, in words (the crawl's words for a name that does not
+    resolve, crawler/middlewares.py)."""
+    if isinstance(getattr(exc, "reason", exc), socket.gaierror):
+        return f"{DNS_FAILED} ({getattr(exc, 'reason', exc)})"
+    return f"{type(exc).__name__}: {exc}"
+
+
 def verdict(report: ColumnReport, script_built: bool) -> tuple[str, str]:
     page = report.list_page
-    if page is None or (page.status == 0 and page.error):
-        return "BLOCKED" if page and "refused" in page.error else "MOVED", page.error if page else "not fetched"
+    if page is None:
+        return "MOVED", "not fetched"
+    if page.status == 0 and page.error:  # the site never answered: nothing says it moved
+        return ("BLOCKED" if "refused" in page.error else "UNREACHABLE"), page.error
     if report.anti_bot:
         return "BLOCKED", f"anti-bot: {report.anti_bot}"
     if page.status in GONE_STATUS:
@@ -170,7 +185,7 @@ class Fetcher:
             except urllib.error.HTTPError as exc:
                 status, headers, body = exc.code, dict(exc.headers or {}), exc.read(200_000) if exc.fp else b""
             except (urllib.error.URLError, OSError) as exc:
-                page = Fetched(url, 0, current, redirects, {}, b"", error=f"{type(exc).__name__}: {exc}")
+                page = Fetched(url, 0, current, redirects, {}, b"", error=failure(exc))
                 self.pages.append(page)
                 return page
             headers = {k.lower(): v for k, v in headers.items()}

@@ -7,6 +7,10 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "no .venv here: run 'bash scripts/install.sh --test' first" >&2
   exit 2
 fi
+# The console scripts the tests start (scrapyd) are in .venv/bin; BUDGETS_TEST_INSTALLED makes a
+# component that scripts/install.sh installs and that is missing fail the run instead of
+# skipping its tests (tests/installed_components.py).
+export PATH="$PWD/.venv/bin:$PATH" BUDGETS_TEST_INSTALLED=1
 # One worker per core (BUDGETS_TEST_WORKERS=0 runs in this process); a module's tests stay on one
 # worker so its module-scoped fixtures (crawls, served databases) are built once.
 .venv/bin/python -m pytest -n "${BUDGETS_TEST_WORKERS:-auto}" --dist loadfile "$@"

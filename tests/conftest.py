@@ -16,6 +16,19 @@ needs_demo_pdfs = pytest.mark.skipif(not CORPUS.is_dir(),
                                      reason=f"the demo site's PDF disclosures are left out: {NO_CORPUS}")
 
 
+def pytest_sessionstart(session):
+    """Under scripts/test.sh (BUDGETS_TEST_INSTALLED) a component the install script installs
+    must be here: the tests that need it would skip, and a green run would hide it."""
+    if not os.environ.get("BUDGETS_TEST_INSTALLED") or hasattr(session.config, "workerinput"):
+        return
+    from installed_components import missing_here
+
+    absent = missing_here()
+    if absent:
+        pytest.exit("scripts/install.sh --test installs what is missing here: " + "; ".join(absent)
+                    + " (run 'bash scripts/install.sh --test')", returncode=pytest.ExitCode.USAGE_ERROR)
+
+
 @pytest.fixture
 def tmp_db(tmp_path):
     from budgets import db

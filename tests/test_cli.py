@@ -91,6 +91,27 @@ def test_export_without_the_exporter_says_so(tmp_path, capsys, monkeypatch):
     assert err.count("\n") == 0 and "budgets export:" in err and "exporter" in err
 
 
+
+def test_parquet_without_pyarrow_names_the_extra_in_one_line(tmp_path, capsys, monkeypatch):
+    db = tmp_path / "b.db"
+    database.connect(db).conn.close()
+    monkeypatch.setitem(sys.modules, "pyarrow", None)  # as if pyarrow were not installed
+    monkeypatch.setitem(sys.modules, "pyarrow.parquet", None)
+    assert main(["export", "--format", "parquet", "--out", str(tmp_path / "out"), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "Traceback" not in err
+    assert err.startswith("budgets export:") and "pip install 'district-budgets[export]'" in err
+    assert not (tmp_path / "out").exists()  # refused before writing anything
+
+
+def test_export_help_and_the_readme_say_which_extra_parquet_needs(capsys):
+    assert main(["export", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "district-budgets[export]" in help_text and "--no-bom" in help_text
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [listed] = [line for line in readme.splitlines() if line.startswith("budgets export ")]
+    assert "export" in listed.split("#", 1)[1] and "extra" in listed
+
 def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
@@ -117,3 +138,32 @@ def test_sites_are_aligned_by_display_width_and_show_the_last_error(tmp_path, ca
             cell_start = [display_width(line[:i]) for i in range(len(line) + 1)]
             assert at in cell_start and line[cell_start.index(at) - 1] == " " and line[cell_start.index(at)] != " ", \
                 (name, site, line)
+
+
+def severities_in(line: str, after: str) -> dict[str, int]:
+    """'… as published (18 error, 2 warning, 5 info); …' → {'error': 18, …} after `after`."""
+    part = line.split(after, 1)[1].split("(", 1)[1].split(")", 1)[0]
+    return {s: int(n) for n, s in (item.split() for item in part.split(", "))}
+
+
+def test_the_audit_line_counts_findings_as_the_site_does_and_the_copies_once(tmp_path, capsys):
+    # the seed disclosure as a text dump alone: one copy, so every finding is published once
+    one = tmp_path / "one.db"
+    assert main(["ingest", str(ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"),
+                 "--db", str(one)]) == 0
+    [alone] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("audited")]
+    # the same disclosure as the demo publishes it: .doc, .docx, .xls, .xlsx and a ZIP of them
+    copies = tmp_path / "copies.db"
+    assert main(["ingest", str(ROOT / "crawler" / "demo" / "content" / "renditions"), "--db", str(copies)]) == 0
+    [line] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("audited")]
+    published = severities_in(line, "findings as published")
+    assert published == severities_in(alone, "findings as published")  # one disclosure, counted once
+    with sqlite3.connect(copies) as conn:
+        assert published == dict(conn.execute("select severity, count(*) from published_findings group by 1"))
+        raw, raw_errors = conn.execute("select count(*), sum(severity = 'error') from findings").fetchone()
+    assert raw > sum(published.values())
+    assert line.count("counting every copy") == 1 and f"{raw} counting every copy of each disclosure" in line
+    assert f"({raw_errors} error)" in line
+    assert main(["audit", "--db", str(copies)]) == 0
+    again = capsys.readouterr().out
+    assert severities_in(again, "findings as published") == published and f"{raw} counting every copy" in again

@@ -202,10 +202,12 @@ def test_each_crawl_is_summarised_in_crawl_runs(crawl):
     assert first["site"] == "demo" and first["status"] == "partial"
     assert first["pages"] == 5 + 3  # list pages + disclosure pages answered (not the slow one)
     # the ZIP rendition holds the DOCX and the XLSX also linked on their own: whichever copy comes
-    # second is bytes already known, counted unchanged, not a new document
+    # second is bytes already known, counted as the same bytes as another URL's, not a new
+    # document; nothing is unchanged on a first crawl
     zip_copies = 2
-    assert (first["documents_new"], first["documents_unchanged"], first["documents_failed"]) == (
-        len(fetched) + 1 - zip_copies, zip_copies, 3)  # failed: 404, 503, timeout
+    assert (first["documents_new"], first["documents_same_bytes"], first["documents_unchanged"],
+            first["documents_failed"]) == (len(fetched) + 1 - zip_copies, zip_copies, 0, 3)  # failed: 404, 503, timeout
+    assert f"0 unchanged, {zip_copies} same bytes as another URL's" in first["message"]
     assert first["bytes"] == sum(d["bytes"] for d in fetched) + one(crawl, CHANGED.path)["bytes"]
     assert first["started_at"] <= first["finished_at"]
 
@@ -216,7 +218,8 @@ def test_a_second_crawl_counts_what_changed_and_what_was_withdrawn(crawl):
     assert second["documents_new"] == 0
     assert second["documents_changed"] == 1
     assert second["documents_withdrawn"] == withdrawn
-    assert second["documents_unchanged"] == first["documents_new"] + first["documents_unchanged"] - 1 - withdrawn
+    assert second["documents_unchanged"] == first["documents_new"] + first["documents_same_bytes"] - 1 - withdrawn
+    assert second["documents_same_bytes"] == 0
     assert first["finished_at"] <= second["started_at"]
 
 

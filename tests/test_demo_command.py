@@ -7,6 +7,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -109,10 +110,11 @@ def test_demo_reads_every_format_it_has_an_extractor_for(demo, fmt, module):
 def test_running_the_demo_again_adds_no_duplicates(demo):
     documents = demo["db"].execute("SELECT count(*), count(DISTINCT url) FROM documents").fetchone()
     assert documents[0] == documents[1] == demo["documents_after_first"]
-    runs = demo["db"].execute("SELECT documents_new, documents_unchanged FROM crawl_runs ORDER BY id").fetchall()
-    # every URL of the first run (known bytes at a second URL were unchanged already then)
-    assert len(runs) == 2 and runs[1]["documents_new"] == 0
-    assert runs[1]["documents_unchanged"] == runs[0]["documents_new"] + runs[0]["documents_unchanged"]
+    runs = demo["db"].execute("SELECT documents_new, documents_unchanged, documents_same_bytes "
+                              "FROM crawl_runs ORDER BY id").fetchall()
+    # every URL of the first run (known bytes at a second URL were the same bytes as another's then)
+    assert len(runs) == 2 and runs[1]["documents_new"] == 0 and runs[0]["documents_unchanged"] == 0
+    assert runs[1]["documents_unchanged"] == runs[0]["documents_new"] + runs[0]["documents_same_bytes"]
 
 
 def test_running_the_demo_again_extracts_nothing_and_keeps_the_same_lines(demo):
@@ -145,3 +147,25 @@ def test_the_demo_site_is_crawled_by_budgets_demo_not_budgets_crawl(tmp_path, ca
     assert main(["crawl", "--site", "demo", "--db", str(tmp_path / "b.db")]) == 2
     assert "budgets demo" in capsys.readouterr().err
 
+
+
+def test_a_checkout_finds_the_shared_material_beside_it():
+    from crawler.demo.site import shared_folder
+
+    module = ROOT / "crawler" / "demo" / "site.py"
+    assert shared_folder({}, module) == ROOT.parent / "shared"
+    assert shared_folder({"BUDGETS_SHARED": "/srv/shared"}, module) == Path("/srv/shared")
+
+
+def test_outside_a_checkout_the_missing_corpus_note_names_budgets_shared(tmp_path):
+    from crawler.demo.site import missing_corpus_note, shared_folder
+
+    # an installed package: .venv/lib/python3.12/site-packages/crawler/demo/site.py, no pyproject.toml
+    installed = tmp_path / ".venv" / "lib" / "python3.12" / "site-packages" / "crawler" / "demo" / "site.py"
+    installed.parent.mkdir(parents=True)
+    installed.touch()
+    assert shared_folder({}, installed) is None
+    note = missing_corpus_note(None)
+    assert "BUDGETS_SHARED" in note and ".venv" not in note and "installed package" in note
+    named = missing_corpus_note(Path("/srv/shared"))
+    assert "/srv/shared/corpus is not here" in named and "BUDGETS_SHARED" in named

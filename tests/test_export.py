@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 
 import datasette_sample as sample
-from budgets.export import ExportError, export
+from budgets.export import ExportError, amount_format, export
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_csv_export_writes_every_published_view_and_describes_it(db_path, tmp_pa
     assert lines["path"] == "published_lines.csv" and lines["schema"]["primaryKey"] == ["id"]
     types = {f["name"]: f["type"] for f in lines["schema"]["fields"]}
     assert types["amount_fen"] == "integer" and types["subject_code"] == "string" and types["amount_wan"] == "number"
-    with open(tmp_path / "published_lines.csv", encoding="utf-8", newline="") as f:
+    with open(tmp_path / "published_lines.csv", encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
     assert len(rows) == count(db_path, "published_lines") == lines["stats"]["rows"]
     assert [f["name"] for f in lines["schema"]["fields"]] == list(rows[0])
@@ -65,6 +65,44 @@ def test_xlsx_export_opens_in_a_spreadsheet(db_path, tmp_path):
     assert len(rows) - 1 == count(db_path, "subject_department_year")
     header = rows[0]
     assert "budget_2026" in header and "subject_code" in header
+
+
+def test_csv_starts_with_a_byte_order_mark_so_excel_reads_chinese(db_path, tmp_path):
+    export(db_path, tmp_path, "csv")
+    body = (tmp_path / "published_lines.csv").read_bytes()
+    assert body.startswith(b"\xef\xbb\xbfid,")
+    assert "大数据应用发展管理局" in body.decode("utf-8-sig")
+
+
+def test_csv_without_a_byte_order_mark_on_request(db_path, tmp_path):
+    export(db_path, tmp_path, "csv", bom=False)
+    assert (tmp_path / "published_lines.csv").read_bytes().startswith(b"id,")
+
+
+def test_xlsx_amounts_show_the_decimals_their_table_printed(db_path, tmp_path):
+    from openpyxl import load_workbook
+
+    export(db_path, tmp_path, "xlsx")
+    sheet = load_workbook(tmp_path / "published_lines.xlsx").worksheets[0]
+    header = [c.value for c in sheet[1]]
+    column = {name: header.index(name) for name in ("subject_code", "year", "department", "amount_wan", "amount_fen")}
+    # the seed prints 卫生健康支出 2026 as 20.70 (万元)
+    cells = [row[column["amount_wan"]] for row in sheet.iter_rows(min_row=2)
+             if row[column["subject_code"]].value == "210" and row[column["year"]].value == 2026
+             and row[column["department"]].value == sample.BIGDATA and row[column["amount_fen"]].value == 20_700_000]
+    assert cells and {(c.value, c.number_format) for c in cells} == {(20.7, "#,##0.00")}
+    wide = load_workbook(tmp_path / "subject_department_year.xlsx").worksheets[0]
+    budget = [c.value for c in wide[1]].index("budget_2026")
+    assert {row[budget].number_format for row in wide.iter_rows(min_row=2) if row[budget].value is not None} == {"#,##0.00"}
+
+
+def test_amount_format_follows_the_printed_unit_and_never_hides_a_digit():
+    assert amount_format(20.7, "万元") == "#,##0.00"  # 万元 tables print 2 decimals
+    assert amount_format(87.708, "元") == "#,##0.0000"  # whole 元, in 万元
+    assert amount_format(1.2345, "元") == "#,##0.0000"
+    assert amount_format(0.123456, "元") == "#,##0.000000"  # a 元 table that prints 分
+    assert amount_format(30000.0, "亿元") == "#,##0"
+    assert amount_format(1.5, None) == "#,##0.00"  # no unit known: 万元, the views' unit
 
 
 def test_export_refuses_a_missing_database_and_an_unknown_format(tmp_path, db_path):

@@ -226,9 +226,9 @@ def test_an_unchanged_night_fetches_no_document_bodies_and_extracts_nothing(nigh
     run = second["run"]
     assert run["documents_new"] == 0 and run["documents_changed"] == 0
     assert run["documents_extracted"] == 0
-    # every URL of the first night (known bytes at a second URL were unchanged already then)
+    # every URL of the first night (known bytes at a second URL were the same bytes as another's then)
     first = nights["first"]["run"]
-    assert run["documents_unchanged"] == first["documents_new"] + first["documents_unchanged"]
+    assert run["documents_unchanged"] == first["documents_new"] + first["documents_same_bytes"]
     assert run["responses_not_modified"] >= run["documents_unchanged"]
     assert run["bytes_downloaded"] < nights["first"]["run"]["bytes_downloaded"] / 20
 

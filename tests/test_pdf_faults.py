@@ -2,14 +2,19 @@
 more memory than the worker has, and an HTML page with a text node over libxml2's 10 MB limit.
 
 Every input is built here, a few KB on disk; the memory case inflates in the worker only, under
-a limit set just above the test process's own size.
+a limit set just above the test process's own size, and keeps the worker's abort report out of
+the run's output.
 """
 from __future__ import annotations
 
+import faulthandler
+import subprocess
+import sys
 import time
 import zlib
 
 import pytest
+from _pytest.faulthandler import fault_handler_stderr_fd_key
 
 from budgets import worker
 from budgets.worker import extract_document
@@ -17,6 +22,7 @@ from extractors import limits
 from extractors.html import extract as extract_html
 from extractors.model import ExtractionError
 from extractors.pdf import extract
+from crawling import ROOT
 from textpdf import write
 
 MB = 1024 * 1024
@@ -81,10 +87,31 @@ def _vm_size_mb() -> float:
     raise AssertionError("no VmSize")
 
 
-def test_a_pdf_that_exhausts_the_worker_memory_says_out_of_memory_and_the_limit(monkeypatch):
+@pytest.fixture
+def worker_fatal_errors(request, tmp_path):
+    """The file a forked worker's fatal-error report goes to during the test. pytest points
+    faulthandler at the terminal's stderr, outside output capture, and a worker inherits it: a
+    worker aborted on purpose (PDFium aborts when an allocation fails) would print `Fatal Python
+    error: Aborted` into a green run. Pointed at a file for the test, and back afterwards."""
+    path = tmp_path / "fatal-errors.txt"
+    with open(path, "w") as report:
+        faulthandler.enable(file=report)
+        try:
+            yield path
+        finally:
+            target = request.config.stash.get(fault_handler_stderr_fd_key, None)
+            if target is not None:
+                faulthandler.enable(file=target)
+            else:
+                faulthandler.disable()
+
+
+def test_a_pdf_that_exhausts_the_worker_memory_says_out_of_memory_and_the_limit(monkeypatch, worker_fatal_errors):
     """A page whose content stream inflates to 1 GB, read under a limit 300 MB above this
     process: pdfminer's MemoryError arrives wrapped in pdfplumber's PdfminerException and was
-    reported as that exception's text ('Unable to allocate output buffer.')."""
+    reported as that exception's text ('Unable to allocate output buffer.'). PDFium instead
+    aborts the worker, whose report is kept in a file: what the worker printed, if anything,
+    is that abort."""
     limit = round(_vm_size_mb()) + 300
     monkeypatch.setattr(limits, "WORKER_MEMORY_MB", limit)
     monkeypatch.setattr(limits, "PARSE_TIMEOUT_S", 60)
@@ -95,6 +122,16 @@ def test_a_pdf_that_exhausts_the_worker_memory_says_out_of_memory_and_the_limit(
         extract_document(data, "pdf", "bomb.pdf")
     assert f"out of memory, limit {limit} MB" in str(caught.value)
     assert caught.value.status == "failed"
+    report = worker_fatal_errors.read_text()
+    assert report == "" or report.startswith("Fatal Python error: Aborted"), report[:2000]
+
+
+def test_the_worker_aborted_on_purpose_leaves_no_alarm_in_the_runs_output():
+    test = "tests/test_pdf_faults.py::test_a_pdf_that_exhausts_the_worker_memory_says_out_of_memory_and_the_limit"
+    run = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p", "no:xdist", test],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "Fatal Python error" not in run.stdout + run.stderr, (run.stdout + run.stderr)[:3000]
 
 
 def test_a_failed_allocation_in_a_c_extension_is_read_as_out_of_memory():

@@ -1,6 +1,6 @@
 """`budgets smoke` against the replicas: a working column is OK, a shell filled by script EMPTY,
-an anti-bot answer BLOCKED, a missing column MOVED, disclosures without files NO_ATTACHMENTS; the
-database is not touched and --save keeps what was fetched."""
+an anti-bot answer BLOCKED, a missing column MOVED, a host that does not resolve UNREACHABLE,
+disclosures without files NO_ATTACHMENTS; the database is not touched and --save keeps what was fetched."""
 import json
 
 import pytest
@@ -62,3 +62,20 @@ def test_save_keeps_every_page_fetched(capsys, tmp_path):
 def test_requests_are_bounded(capsys, tmp_path):
     code, out = smoke(capsys, replicas.build("rongchang"), "rongchang", tmp_path, "--max-requests", "2")
     assert "2 requests" in out.splitlines()[0]
+
+
+def test_a_name_that_does_not_resolve_is_unreachable_not_moved(capsys, tmp_path):
+    # `.invalid` never resolves (RFC 2606): what an offline machine sees for www.cqtn.gov.cn
+    db = tmp_path / "budgets.db"
+    code = main(["smoke", "--site", "cqtn", "--db", str(db), "--replica", "nowhere.invalid:80", "--max-requests", "3"])
+    out = capsys.readouterr().out
+    verdicts = [line.split()[0] for line in out.splitlines()[1:] if not line.startswith(" ")]
+    assert verdicts and set(verdicts) == {"UNREACHABLE"} and code == 1, out
+    assert "DNS lookup failed" in out and "MOVED" not in out
+    assert not db.exists()
+
+
+def test_the_help_does_not_promise_a_database(capsys):
+    assert main(["smoke", "--help"]) == 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "created when missing" not in help_text and "smoke stores nothing" in help_text

@@ -5,6 +5,7 @@ import sys
 
 from budgets import db as database
 from budgets.audit import CHECKS, audit_all, explain
+from budgets.audit_summary import published_severities, summary_line
 
 
 def run(args) -> int:
@@ -21,10 +22,9 @@ def run(args) -> int:
     documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]
     with progress.status(f"auditing {documents} documents"):
         result = audit_all(db)
-    severities = ", ".join(f"{result.by_severity.get(s, 0)} {s}" for s in ("error", "warning", "info", "reading"))
     checks = ", ".join(f"{name} {n}" for name, n in sorted(result.by_check.items()))
-    print(f"audited {result.documents} documents: {result.findings} findings ({severities})"
-          + (f"; by check: {checks}" if checks else ""))
+    print(summary_line(result.documents, result.by_severity, published_severities(db))
+          + (f"; by check (every copy): {checks}" if checks else ""))
     for problem in result.problems:
         print(f"  could not run: {problem}", file=sys.stderr)
     return 0

@@ -40,7 +40,8 @@ from budgets.cli import CommandError
 
 ERROR_RATE = 0.2  # as the monitors' BUDGETS_ALERT_ERROR_RATE, for crawls shared by several workers
 SUMMARY_COUNTS = ("requests", "responses_not_modified", "bytes_downloaded", "documents_new",
-                  "documents_changed", "documents_unchanged", "documents_withdrawn", "documents_failed",
+                  "documents_changed", "documents_unchanged", "documents_same_bytes", "documents_withdrawn",
+                  "documents_failed",
                   "documents_extracted", "duration_s")
 
 
@@ -325,7 +326,7 @@ def alerts_of(runs: list[dict], reasons: dict[str, str]) -> list[str]:
     for run in runs:  # several rows per site when several workers shared its frontier
         found[run["site"]] = found.get(run["site"], 0) + sum(
             run.get(k) or 0 for k in ("documents_new", "documents_changed", "documents_unchanged",
-                                      "documents_failed"))
+                                      "documents_same_bytes", "documents_failed"))
     out += [f"{site}: no documents at all this run" for site, n in found.items()
             if n == 0 and not any(site in a for a in out)]
     for site in found:  # several workers: their error rates only mean something summed
@@ -339,10 +340,11 @@ def alerts_of(runs: list[dict], reasons: dict[str, str]) -> list[str]:
 def summary(runs: list[dict]) -> str:
     """One line per site crawl, then the totals."""
     def line(label: str, r: dict) -> str:
+        same = f"{r['documents_same_bytes']} same bytes as another URL's / " if r.get("documents_same_bytes") else ""
         return (f"{label:<12} {r['requests'] or 0:>6} requests ({r['responses_not_modified'] or 0} not "
                 f"modified), {(r['bytes_downloaded'] or 0) / 1e6:8.2f} MB, documents "
                 f"{r['documents_new'] or 0} new / {r['documents_changed'] or 0} changed / "
-                f"{r['documents_unchanged'] or 0} unchanged / {r['documents_withdrawn'] or 0} withdrawn / "
+                f"{r['documents_unchanged'] or 0} unchanged / {same}{r['documents_withdrawn'] or 0} withdrawn / "
                 f"{r['documents_failed'] or 0} failed, {r['documents_extracted'] or 0} extracted, "
                 f"{r['duration_s'] or 0:.1f} s")
     lines = [line(f"{r['site']}{' (resumed)' if r.get('resumed') else ''}", r) for r in runs]

@@ -30,7 +30,7 @@ def describe(report) -> str:
     head = f"{report.verdict:<15} {report.url}"
     if report.reason:
         head += f"  ({report.reason})"
-    if page is None:
+    if page is None or (page.status == 0 and not page.redirects):  # no answer: the reason says why
         return head
     lines = [head, f"    HTTP {page.status}" + (f", redirected via {len(page.redirects)} to {page.final_url}"
                                                   if page.redirects else "")

@@ -34,9 +34,29 @@ FINALS = f"{COLUMN}/js_bm"
 DISALLOWED = f"{BUDGETS}/nbsh/"
 SLOW_SECONDS = 2.5
 RENDITIONS = CONTENT / "renditions"
-# optional: the project's shared material, beside a checkout (an installed package has none)
-SHARED = Path(os.environ.get("BUDGETS_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
-CORPUS = SHARED / "corpus"
+
+
+def shared_folder(environ=os.environ, module: Path = Path(__file__)) -> Path | None:
+    """The project's shared material (optional): BUDGETS_SHARED, else `shared/` beside the
+    checkout this module is in; None for an installed package, which has no checkout."""
+    if environ.get("BUDGETS_SHARED"):
+        return Path(environ["BUDGETS_SHARED"])
+    checkout = module.resolve().parents[2]
+    return checkout.parent / "shared" if (checkout / "pyproject.toml").is_file() else None
+
+
+def missing_corpus_note(shared: Path | None) -> str:
+    """What the demo says when the real PDFs are not here, naming where they would be found."""
+    where = (f"{shared / 'corpus'} is not here (set BUDGETS_SHARED to the folder that holds corpus/ "
+             "if it is elsewhere)" if shared else
+             "the shared corpus is not here: this is an installed package, not a checkout (set "
+             "BUDGETS_SHARED to the folder that holds corpus/, the shared/ folder beside a clone)")
+    return (f"demo site: {where}, so the pages carrying real PDF disclosures (and the attachment that "
+            "answers 503) are left out; the seed page and its office renditions are served")
+
+
+SHARED = shared_folder()
+CORPUS = SHARED / "corpus" if SHARED else None
 
 SEED_PAGE = f"{BUDGETS}/202601/t20260129_15366001.html"
 SEED_WAP = f"{BUDGETS}/202601/t20260129_15366001_wap.html"
@@ -121,16 +141,14 @@ def renditions() -> list[Path]:
 
 def pdf_pages() -> list[Disclosure]:
     """The disclosure pages whose real PDF is here to serve."""
-    return [d for d in PDF_PAGES if (CORPUS / d.pdf).is_file()]
+    return [d for d in PDF_PAGES if CORPUS and (CORPUS / d.pdf).is_file()]
 
 
 def build() -> dict[str, Resource]:
     """Every resource of the demo site, by path."""
     r: dict[str, Resource] = {}
     if len(pdf_pages()) < len(PDF_PAGES):
-        print(f"demo site: {CORPUS} is not here, so the pages carrying real PDF disclosures (and the "
-              "attachment that answers 503) are left out; the seed page and its office renditions are served",
-              file=sys.stderr, flush=True)
+        print(missing_corpus_note(SHARED), file=sys.stderr, flush=True)
     r["/robots.txt"] = Resource(
         f"User-agent: *\nDisallow: {DISALLOWED}\nDisallow: /search/\n".encode(), "text/plain")
 
