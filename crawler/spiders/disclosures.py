@@ -17,7 +17,8 @@ from twisted.internet.error import TimeoutError as TxTimeoutError
 from budgets.pipeline import document_id
 from crawler import sites
 from crawler.columns import ColumnLedger
-from crawler.decisions import column_verdicts, detail_verdicts, discovery_verdicts, page_breadcrumb, page_links
+from crawler.decisions import (beyond_the_column, column_verdicts, detail_verdicts, discovery_verdicts, page_breadcrumb,
+                               page_links)
 from crawler.discovery import breadcrumb_segments, breadcrumb_stage, breadcrumb_unit
 from crawler.items import FetchedDocument, now
 from crawler.links import attachment_type, clean_text, disclosure_years, filename_from, host_allowed
@@ -80,7 +81,7 @@ class DisclosuresSpider(scrapy.Spider):
 
     # discovery: from the roots to the columns ----------------------------------------------------
 
-    def _discover_request(self, url: str, depth: int, unit: str) -> scrapy.Request | None:
+    def _discover_request(self, url: str, depth: int, unit: str, entry: str = "") -> scrapy.Request | None:
         url = self.site.canonical(url)
         if url in self.list_pages or url in self.discover_pages:
             return None
@@ -89,7 +90,7 @@ class DisclosuresSpider(scrapy.Spider):
             return None
         self.discover_pages.add(url)
         return scrapy.Request(url, callback=self.parse_discover, errback=self.failed,
-                              meta={"role": "discover", "depth": depth, "unit": unit})
+                              meta={"role": "discover", "depth": depth, "unit": unit, "entry": entry})
 
     def parse_discover(self, response):
         """A page on the way to the columns: follow its columns and, within the depth limit, the
@@ -100,20 +101,26 @@ class DisclosuresSpider(scrapy.Spider):
         segments = breadcrumb_segments(self._breadcrumb(response))
         stage = breadcrumb_stage(segments)
         unit = response.meta.get("unit") or breadcrumb_unit(segments)
+        depth, entry = response.meta.get("depth", 0), response.meta.get("entry", "")
+        links, title = self._page_links(response), self._page_title(response)
         if stage:
             self.columns.found(response.url, unit, stage, "breadcrumb")
             yield from self._parse_column(response, stage, unit)
-            return
-        depth = response.meta.get("depth", 0)
-        for verdict in discovery_verdicts(self._page_links(response), self.site, self.allowed_domains,
-                                          depth, unit, self.year):
+            verdicts = beyond_the_column(links, self.site, self.allowed_domains, response.url, stage, unit, depth,
+                                         self.year, title, entry)
+        else:
+            verdicts = discovery_verdicts(links, self.site, self.allowed_domains, depth, unit, self.year, title, entry)
+        for verdict in verdicts:
             if verdict.action == "document":
                 yield self._document_request(verdict.url, verdict.text, parent_id=None, callback=self.parse_detail)
+            elif verdict.action == "attachment":
+                yield self._document_request(verdict.url, verdict.text, parent_id=None)
             elif verdict.action == "column":
-                if request := self._list_request(verdict.url, found_from="link text", unit=unit, stage=verdict.stage):
+                if request := self._list_request(verdict.url, found_from="link text", unit=verdict.unit or unit,
+                                                 stage=verdict.stage):
                     yield request
             elif verdict.action == "follow":
-                if request := self._discover_request(verdict.url, depth + 1, verdict.unit):
+                if request := self._discover_request(verdict.url, depth + 1, verdict.unit, verdict.entry):
                     yield request
 
     # list pages -----------------------------------------------------------------------------
