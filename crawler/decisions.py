@@ -21,10 +21,12 @@ from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
 
 from crawler import navigation as nav
 from crawler.discovery import (breadcrumb_segments, breadcrumb_stage, breadcrumb_unit, column_stage, is_folder_url,
-                               is_home_page, is_nav_text, is_not_disclosure_folder, is_portal_name, is_site_furniture, is_under,
-                               is_unit_name, is_year_folder)
+                               is_home_page, is_nav_text, is_not_disclosure_folder, is_portal_name, is_site_furniture,
+                               is_under, is_unit_name, is_year_folder)
 from crawler.links import (attachment_type, clean_text, host_allowed, host_of, is_generic_link_text, page_attachments,
                            script_files, strip_dates)
+
+_MAX_HEADING = 16  # a block's heading is a column's name, not a sentence
 
 
 @dataclass(frozen=True)
@@ -154,9 +156,6 @@ def row_title(anchor) -> str:
     return strip_dates(" ".join(t for t in row.css("::text").getall() if t not in own))
 
 
-_MAX_HEADING = 16
-
-
 def _verdict(link: PageLink, action: str, rule: str, **kw) -> Verdict:
     return Verdict(link.url, link.text, action, rule, named_by=link.named_by, **kw)
 
@@ -219,8 +218,7 @@ def within_entry(url: str, entry: str) -> bool:
     if here.netloc != there.netloc:
         return True  # back on the department's own hosts
     if here.query and here.path == there.path:
-        return set(parse_qsl(here.query)) <= set(parse_qsl(there.query)) or \
-            bool(set(parse_qsl(here.query)) & set(parse_qsl(there.query)))
+        return bool(set(parse_qsl(here.query)) & set(parse_qsl(there.query)))
     return there.path.startswith(here.path.rsplit("/", 1)[0] + "/")
 
 
@@ -234,7 +232,7 @@ def _year_folders_of_columns(verdicts: list[Verdict]) -> list[Verdict]:
             parent = next((c for c in columns if is_under(v.url, c.url)), None)
             if parent is not None:
                 v = replace(v, action="column", rule="a year's folder below a column", stage=parent.stage,
-                        unit=parent.unit)
+                            unit=parent.unit)
         out.append(v)
     return out
 
