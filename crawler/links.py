@@ -135,7 +135,7 @@ def disclosure_years(title: str, breadcrumb: str = "", published: str = "", stag
 DETAIL_URL_FAMILIES = {
     "trs": r"/20\d{4}/t20\d{6}_\d+(_wap)?\.s?html?$",
     "hanweb": r"/art/20\d\d/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$",
-    "hanweb_new": r"/col/col\d+/art/20\d\d/art_[0-9a-f]{32}\.html$",
+    "hanweb_new": r"/art/20\d\d/art_[0-9a-f]{32}\.html$",  # /col/col<id>/art/… or the column's path/art/…
     "shanghai_doy": r"/20\d\d/\d{1,3}/\d+\.html$",  # /zhengwu|/zwgk|/xxgk/<col>/YYYY/<day-of-year>/<id>
     "qingpu": r"/20\d{6}/\d+\.html$",
     "court": r"/article/detail/20\d\d/\d\d/id/\d+\.shtml$",

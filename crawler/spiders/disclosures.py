@@ -2,6 +2,7 @@
 
     scrapy crawl disclosures -a site=cqtn [-a year=2026]
     scrapy crawl disclosures -a site=cqtn -a replica=127.0.0.1:8765   # a rebuilt copy on loopback
+    scrapy crawl disclosures -a home=https://www.example.gov.cn/ [-a site=NAME]   # a site from its home URL
 
 It only finds links; storing, extracting and reporting happen in pipelines and extensions.
 """
@@ -24,20 +25,25 @@ from crawler.items import FetchedDocument, now
 from crawler.links import attachment_type, clean_text, disclosure_years, filename_from, host_allowed
 from crawler.pipelines import db_path
 from crawler.replica import replica_settings
+from crawler.sites.home import site_from_home
 
 
 class DisclosuresSpider(scrapy.Spider):
     name = "disclosures"
 
     def __init__(self, site: str | None = None, year: str | int | None = None,
-                 replica: str | None = None, *args, **kwargs):
+                 replica: str | None = None, home: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not site:
-            raise NotConfigured(f"which site? scrapy crawl disclosures -a site=NAME ({', '.join(sites.names())})")
-        try:
-            self.site = sites.load(site)
-        except KeyError as exc:
-            raise NotConfigured(str(exc).strip("'\"")) from exc
+        if home:  # a site from its home URL alone: every platform's rules, its registrable domain
+            self.site = site_from_home(home, name=site or "")
+        elif not site:
+            raise NotConfigured(f"which site? scrapy crawl disclosures -a site=NAME ({', '.join(sites.names())}) "
+                                "or -a home=URL")
+        else:
+            try:
+                self.site = sites.load(site)
+            except KeyError as exc:
+                raise NotConfigured(str(exc).strip("'\"")) from exc
         self.year = int(year) if year else None
         self.replica = replica
         # attachment hosts are allowed to the downloader; links to pages there are not followed
