@@ -313,9 +313,12 @@ Examples:
 def sites(db):
     """List configured sites and their last crawl.
 
-    One row per site config: name, district, kind of site, columns, and how its last crawl
-    in --db went (status, counts, the last error)."""
-    require_database(db)
+    One row per site config: name, district, kind of site, columns, whether it was verified
+    live, and how its last crawl in --db went (status, counts, the last error). Without a
+    database yet, every site is listed as never crawled."""
+    source = click.get_current_context().get_parameter_source("db")
+    if source is not click.core.ParameterSource.DEFAULT or Path(db).exists():
+        require_database(db)  # a --db named on the command line must exist (a typo is not "never crawled")
     return invoke("sites", db=db)
 
 
