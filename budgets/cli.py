@@ -285,15 +285,40 @@ def smoke(site, save, max_requests, max_seconds, replica, db):
 
 @cli.command(context_settings=CONTEXT, epilog="""\b
 Examples:
+  budgets links saved.html --url https://www.wenzhou.gov.cn/col/col1218667/index.html
+  budgets links saved.html --url URL --json
+  budgets links saved.html --url URL --site cqtn --as column""")
+@click.argument("page", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--url", required=True, help="the address the page was saved from (its links resolve against it)")
+@click.option("--site", help="read it with this site config (default: a site from the page's URL alone)")
+@click.option("--as", "role", type=click.Choice(["discovery", "column", "detail"]),
+              help="read it as a page on the way, a column's list or a disclosure page "
+                   "(default: as the spider reads a page it starts from)")
+@click.option("--year", type=int, help="only disclosures of this year, as 'budgets crawl --year'")
+@click.option("--json", "as_json", is_flag=True, help="one JSON object instead of lines")
+def links(page, url, site, role, year, as_json):
+    """Show what the crawler makes of every link of a saved page.
+
+    Each link is a column (and its stage), followed on the way to the columns, a disclosure
+    page, an attachment, another page of the column, or dropped, with the rule that decided
+    it. Nothing is fetched."""
+    return invoke("links", page=page, url=url, site=site, role=role, year=year, as_json=as_json)
+
+
+@cli.command(context_settings=CONTEXT, epilog="""\b
+Examples:
   budgets sites
   budgets sites --db /srv/budgets/budgets.db""")
 @db_option(reads=True)
 def sites(db):
     """List configured sites and their last crawl.
 
-    One row per site config: name, district, kind of site, columns, and how its last crawl
-    in --db went (status, counts, the last error)."""
-    require_database(db)
+    One row per site config: name, district, kind of site, columns, whether it was verified
+    live, and how its last crawl in --db went (status, counts, the last error). Without a
+    database yet, every site is listed as never crawled."""
+    source = click.get_current_context().get_parameter_source("db")
+    if source is not click.core.ParameterSource.DEFAULT or Path(db).exists():
+        require_database(db)  # a --db named on the command line must exist (a typo is not "never crawled")
     return invoke("sites", db=db)
 
 

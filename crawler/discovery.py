@@ -13,7 +13,7 @@ import re
 from urllib.parse import urlsplit
 
 from crawler.links import ANY_DETAIL_URL, attachment_type, clean_text
-from extractors.vocabulary import COLUMN_WORD as _COLUMN_WORD, NOT_A_COLUMN as _NOT_A_COLUMN, NAV_TEXT as _NAV_TEXT, UNIT_NAME as _UNIT_NAME, SKIP_TEXT as _SKIP_TEXT, CRUMB_MARK as _CRUMB_MARK
+from crawler import navigation as nav
 
 # a column's name is short and names a budget or final account; a document's title is long
 _MAX_COLUMN_TEXT = 16
@@ -28,19 +28,32 @@ def column_stage(text: str) -> str | None:
     """'budget' | 'final_account' | 'both' for a column's name, None for anything else:
     '预算/决算' → both, '决算公开' → final_account, '2026年部门预算情况说明' (a document) → None."""
     text = clean_text(text)
-    if not text or len(text) > _MAX_COLUMN_TEXT or not _COLUMN_WORD.search(text) or _NOT_A_COLUMN.search(text):
+    if not text or len(text) > _MAX_COLUMN_TEXT or not nav.COLUMN_WORD.search(text) or nav.NOT_A_COLUMN.search(text):
         return None
     budget, final = "预算" in text or "预决算" in text, "决算" in text
     return "both" if budget and final else ("budget" if budget else "final_account")
 
 
 def is_folder_url(url: str) -> bool:
-    """A list page or folder (`…/ysjs/`, `…/index.html`, `…/index_2.html`), not a document or file."""
-    path = urlsplit(url).path
+    """A list page or folder (`…/ysjs/`, `…/index.html`, `…/index_2.html`, and the catalogue
+    pages of other platforms: `…/zwgk.shtml`, `xxgkml_bm.shtml?deptcode=…`, `…?number=A07`,
+    `/class/FMDNHCDC`, `/col/col1218667/index.html`), not a document or file."""
+    parts = urlsplit(url)
+    path = parts.path
     if ANY_DETAIL_URL.search(path) or attachment_type(path, ""):
         return False
+    if any(shape.search(path) for shape in nav.FOLDER_URL_SHAPES):
+        return True
     last = path.rsplit("/", 1)[-1]
+    if parts.query and nav.FOLDER_QUERY.search(parts.query) and re.search(r"(^|\.s?html?|\.jsp|\.do)$", last):
+        return True
     return last == "" or "." not in last or bool(re.match(r"^(index|default|list)(_\d+)?\.s?html?$", last))
+
+
+def is_home_page(url: str) -> bool:
+    """A host's own home page (`http://www.qingdao.gov.cn/`, `…/index.html`), not a sub-site's."""
+    parts = urlsplit(url)
+    return not parts.query and re.fullmatch(r"/?(index\.s?html?|default\.s?html?)?", parts.path) is not None
 
 
 def folder_of(url: str) -> str:
@@ -54,17 +67,32 @@ def is_under(url: str, column_url: str) -> bool:
 
 
 def is_nav_text(text: str) -> bool:
-    """Link texts on the way to a column: the 政府信息公开 tree, directories, and units' names."""
+    """Link texts on the way to a column: the 政府信息公开 tree and the catalogue folders budgets
+    are filed under (财政信息, 资金信息 …), directories, and units' names."""
     text = clean_text(text)
-    if not text or len(text) > _MAX_NAV_TEXT or _SKIP_TEXT.search(text):
+    if not text or len(text) > _MAX_NAV_TEXT or nav.SKIP_TEXT.search(text) or is_not_disclosure_folder(text):
         return False
-    return bool(_NAV_TEXT.search(text) or _UNIT_NAME.search(text))
+    return bool(nav.NAV_TEXT.search(text) or nav.CATALOGUE_FOLDER.search(text) or nav.UNIT_NAME.search(text))
+
+
+def is_site_furniture(text: str) -> bool:
+    """首页, 新闻动态, 政民互动, 网站地图 …: a site's own pages and other services, never the way."""
+    return bool(nav.SKIP_TEXT.search(clean_text(text)))
+
+
+def is_not_disclosure_folder(text: str) -> bool:
+    """信息公开指南, 信息公开年报, 信息公开制度, 依申请公开: never a disclosure inside."""
+    return bool(nav.NOT_DISCLOSURE_FOLDER.search(clean_text(text)))
+
+
+def is_portal_name(text: str) -> bool:
+    return bool(nav.PORTAL_NAME.search(clean_text(text)))
 
 
 def is_unit_name(text: str) -> bool:
     text = clean_text(text)
-    return bool(text) and len(text) <= _MAX_NAV_TEXT and bool(_UNIT_NAME.search(text)) \
-        and not _NAV_TEXT.fullmatch(text) and not _SKIP_TEXT.search(text)
+    return bool(text) and len(text) <= _MAX_NAV_TEXT and bool(nav.UNIT_NAME.search(text)) \
+        and not nav.NAV_TEXT.fullmatch(text) and not nav.SKIP_TEXT.search(text)
 
 
 def is_year_folder(text: str) -> bool:
@@ -75,7 +103,7 @@ def breadcrumb_segments(text: str) -> list[str]:
     """'您当前的位置：首页 > 部门 > 区卫健委 > 政务公开 > 法定主动公开内容 > 预算/决算 > 决算公开'
     → ['首页', '部门', '区卫健委', …, '预算/决算', '决算公开']."""
     text = clean_text(text)
-    m = _CRUMB_MARK.search(text)
+    m = nav.CRUMB_MARK.search(text)
     if m:
         text = text[m.end():].lstrip(":： ")
     return [s for s in (clean_text(p) for p in _CRUMB_SEP.split(text)) if s]

@@ -6,7 +6,7 @@ from email.message import Message
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
 from extractors.names import decoded_name
-from extractors.vocabulary import ATTACHMENT_TEXT as _ATTACHMENT_TEXT, GENERIC_LINK_TEXT as _GENERIC_LINK_TEXT
+from crawler.navigation import ATTACHMENT_TEXT as _ATTACHMENT_TEXT, GENERIC_LINK_TEXT as _GENERIC_LINK_TEXT
 
 ATTACHMENT_EXTENSIONS = ("pdf", "xls", "xlsx", "doc", "docx", "zip", "et", "wps", "ofd", "rar")
 # fetched and recorded like any attachment; the extractors mark them `unsupported` (with the URL)
@@ -135,7 +135,7 @@ def disclosure_years(title: str, breadcrumb: str = "", published: str = "", stag
 DETAIL_URL_FAMILIES = {
     "trs": r"/20\d{4}/t20\d{6}_\d+(_wap)?\.s?html?$",
     "hanweb": r"/art/20\d\d/\d{1,2}/\d{1,2}/art_\d+_\d+\.html$",
-    "hanweb_new": r"/col/col\d+/art/20\d\d/art_[0-9a-f]{32}\.html$",
+    "hanweb_new": r"/art/20\d\d/art_[0-9a-f]{32}\.html$",  # /col/col<id>/art/… or the column's path/art/…
     "shanghai_doy": r"/20\d\d/\d{1,3}/\d+\.html$",  # /zhengwu|/zwgk|/xxgk/<col>/YYYY/<day-of-year>/<id>
     "qingpu": r"/20\d{6}/\d+\.html$",
     "court": r"/article/detail/20\d\d/\d\d/id/\d+\.shtml$",
@@ -169,6 +169,8 @@ def official_host(url: str, extra_hosts: tuple[str, ...] = ()) -> bool:
 
 # Attachments wherever detail pages put them ------------------------------------------------------
 
+# a viewer's file set by a script (Hanweb 温州: `var sPdfUrl = "/cms_files/…/X.pdf";`)
+_SCRIPT_FILE = re.compile(r"""(?:var|let|const)\s+\w+\s*=\s*["']([^"'\s]+\.(?:%s))["']""" % "|".join(ATTACHMENT_EXTENSIONS), re.I)
 _ONCLICK_URL = re.compile(r"""(?:window\.open|location\.href\s*=|location\.assign)\s*\(?\s*["']([^"']+)["']""")
 _DOWNLOAD_SERVLET = re.compile(r"(download|downfile|getfile|attach|/file\b|fileid|resource/file)", re.I)
 
@@ -197,9 +199,15 @@ def attachment_kind(href: str, text: str, extensions=ATTACHMENT_EXTENSIONS) -> s
     return ""
 
 
+def script_files(html: str) -> list[str]:
+    """Files a page's scripts set as a variable (a PDF viewer's source), as written."""
+    return _SCRIPT_FILE.findall(html or "")
+
+
 def page_attachments(html: str, base_url: str, extensions=ATTACHMENT_EXTENSIONS) -> list[tuple[str, str, str]]:
     """(absolute URL, text, type) of every attachment a detail page offers: `<a href>`, `<iframe
-    src>`, `<embed src>`, `<object data>`, pdf.js `viewer?file=…`, `onclick="window.open('…')"`.
+    src>`, `<embed src>`, `<object data>`, pdf.js `viewer?file=…`, `onclick="window.open('…')"`,
+    a script's `var sPdfUrl = "….pdf"`.
     In page order, each URL once."""
     from scrapy.selector import Selector  # parsel, without a response
 
@@ -220,6 +228,8 @@ def page_attachments(html: str, base_url: str, extensions=ATTACHMENT_EXTENSIONS)
             seen.add(url)
             found.append((url, clean_text(text), kind))
 
+    for target in script_files(html):
+        add(target, "")
     for node in sel.xpath("//a[@href]|//iframe[@src]|//embed[@src]|//object[@data]|//*[@onclick]"):
         text = clean_text(" ".join(node.css("::text").getall())) or node.attrib.get("title", "")
         for attr in ("href", "src", "data"):

@@ -579,17 +579,7 @@ PLACEHOLDERS = [
 UNIT_SAYS_DEPARTMENT = "部门预算安排"
 DEPARTMENT_SAYS_UNIT = "单位预算安排"
 
-# Site words: what the crawler reads in link texts and breadcrumbs to find columns and attachments.
-COLUMN_WORD = re.compile(r"预决算|预算|决算")
-NOT_A_COLUMN = re.compile(r"通知|公告|报告|执行|调整|审查|解读|征求意见|绩效|工作")
-NAV_TEXT = re.compile(r"政务公开|信息公开|公开目录|法定主动公开|主动公开内容|部门|单位|镇街|街镇|乡镇|街道|镇乡|政府部门")
-UNIT_NAME = re.compile(r"..(局|委|委员会|办|办公室|中心|镇|乡|街道|政府|法院|检察院|院|所|站|队|馆|学校|校|中学|小学|"
-                       r"幼儿园|会|社|部|处|园区|管委会|团|台|联|公司)(本级)?$")
-SKIP_TEXT = re.compile(r"新闻|动态|要闻|互动|办事服务|在线服务|便民服务|服务指南|在线办事|留言|信箱|专题|图片|视频|English|无障碍|登录|注册|首页|返回|"
-                       r"上一页|下一页|尾页|末页|政策|解读|通知|公告|招聘|招标|采购|地图|网站|邮箱|app|微信|微博", re.I)
-CRUMB_MARK = re.compile(r"当前位置|您的位置|所在位置|当前栏目")
-ATTACHMENT_TEXT = re.compile(r"附件|下载|公开表|报表")
-GENERIC_LINK_TEXT = re.compile(r"^(查看|详情|查看详情|点击查看|下载|阅读全文|more|\s*)$", re.I)
+# The words the crawler reads in link texts and breadcrumbs are in crawler/navigation.py.
 
 # ---- document metadata: titles, issuers and stages ----------------------------------------------
 # What titles.py reads a disclosure's department, district, year and stage from, when the title

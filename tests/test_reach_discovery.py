@@ -62,3 +62,85 @@ def test_a_trs_search_api_by_get_pages_to_the_count_it_announces():
     links, more = api.parse(first[0], answer)
     assert links == [("http://www.example.gov.cn/zwgk/bmys/202502/t20250210_1.html", "某局2025年部门预算", "2025-02-10")]
     assert [c.page for c in more] == [2, 3] and more[1].url.endswith("page=3&size=15")
+
+
+# Issue 33: the national catalogue's names, other platforms' URL shapes, links without text ------
+
+@pytest.mark.parametrize("text", ["财政信息", "财政资金", "资金信息", "财务公开", "财务管理", "重点领域信息公开", "预决算公开统一平台"])
+def test_the_catalogues_budget_folders_are_opened(text):
+    assert is_nav_text(text) and column_stage(text) is None
+
+
+@pytest.mark.parametrize("text", ["政府信息公开指南", "政府信息公开年报", "政府信息公开制度", "依申请公开"])
+def test_the_guide_the_annual_report_the_rules_and_the_request_form_are_not(text):
+    assert not is_nav_text(text)
+
+
+@pytest.mark.parametrize("url", [
+    "http://www.example.gov.cn/bm/czj/zwgk.shtml",
+    "http://www.example.gov.cn/xxgk/nav_list.shtml",
+    "http://www.example.gov.cn/xxgk/xxgkml_bm.shtml?deptcode=11320500014160143J",
+    "http://www.example.gov.cn/zfxxgk/catalog.html?number=A07",
+    "http://www.example.gov.cn/class/FMDNHCDC",
+    "http://www.example.gov.cn/gi_class/czyjs",
+    "https://public.zhengzhou.gov.cn/?d=1704",
+])
+def test_other_platforms_folder_urls_are_folders(url):
+    assert is_folder_url(url)
+
+
+def test_a_hanweb_detail_page_is_no_folder():
+    assert not is_folder_url("http://www.example.gov.cn/art/2026/3/2/art_1229249208_59001.html")
+
+
+def links_of(html, url="http://www.example.gov.cn/bm/czj/index.html"):
+    from crawler.decisions import page_links
+
+    return {link.url.removeprefix("http://www.example.gov.cn/bm/czj/"): link for link in page_links(html, url)}
+
+
+def test_an_image_button_is_read_by_its_alt_or_its_file_name():
+    found = links_of('<a href="a/"><img src="/images/x.png" alt="财政预决算"></a>'
+                     '<a href="b/"><img src="/images/yjsgk.png"></a>')
+    assert (found["a/"].text, found["a/"].named_by) == ("财政预决算", "alt")
+    assert (found["b/"].text, found["b/"].named_by) == ("yjsgk", "image")
+
+
+@pytest.mark.parametrize("more", ["更多>>", "更多+", "进入专栏>>", "more"])
+def test_a_more_link_takes_the_heading_of_its_block(more):
+    html = (f'<div class="box"><div class="hd"><span>部门预决算</span><a href="bmyjs/index.html">{more}</a></div>'
+            '<ul><li><a href="bmyjs/202602/t20260210_1.html">某局2026年部门预算</a></li></ul></div>')
+    link = links_of(html)["bmyjs/index.html"]
+    assert (link.text, link.named_by) == ("部门预决算", "heading")
+
+
+def test_a_footer_directory_of_other_departments_is_not_followed():
+    from crawler.decisions import discovery_verdicts
+    from crawler.sites.home import site_from_home
+
+    site = site_from_home("http://czj.example.gov.cn/")
+    html = ('<div class="nav"><a href="/zwgk/">政务公开</a></div>'
+            '<div class="footer"><a href="http://fgw.example.gov.cn/">市发展和改革委员会</a>'
+            '<a href="http://www.example.gov.cn/">某某市人民政府</a></div>')
+    from crawler.decisions import page_links
+
+    verdicts = {v.url: v for v in discovery_verdicts(page_links(html, "http://czj.example.gov.cn/"), site,
+                                                       site.allowed_domains)}
+    assert verdicts["http://czj.example.gov.cn/zwgk/"].action == "follow"
+    assert verdicts["http://fgw.example.gov.cn/"].action == "dropped"
+    assert verdicts["http://www.example.gov.cn/"].action == "dropped"
+
+
+def test_a_departments_entry_on_the_portal_is_followed_but_not_the_rest_of_the_portal():
+    from crawler.decisions import PageLink, discovery_verdicts
+    from crawler.sites.home import site_from_home
+
+    site = site_from_home("http://fgw.example.gov.cn/")
+    entry = "http://www.example.gov.cn/xxgk/xxgkml_bm.shtml?deptcode=FGW"
+    first = discovery_verdicts([PageLink(entry, "信息公开")], site, site.allowed_domains)[0]
+    assert (first.action, first.entry) == ("follow", entry)
+    on_portal = [PageLink("http://www.example.gov.cn/xxgk/xxgkml_bm.shtml?deptcode=FGW&number=A07", "财政信息"),
+                 PageLink("http://www.example.gov.cn/zwgk/index.html", "政务公开")]
+    verdicts = discovery_verdicts(on_portal, site, site.allowed_domains, depth=1, entry=entry)
+    assert [v.action for v in verdicts] == ["follow", "dropped"]
+    assert verdicts[1].rule == "the portal beyond the department's entry"

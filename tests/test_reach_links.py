@@ -3,7 +3,7 @@
 from scrapy.selector import Selector
 
 from crawler.links import attachment_kind, page_attachments
-from crawler.spiders.disclosures import _row_title
+from crawler.decisions import row_title as title_of_row
 
 PAGE = "http://www.cqtn.gov.cn/bm/qwsjkw/zwgk_25192/fdzdgknr/ysjs_117571/ys_bm/202601/t20260130_15369930.html"
 
@@ -47,7 +47,7 @@ def test_each_attachment_once_and_ordinary_links_not_at_all():
 
 
 def row_title(html):
-    return _row_title(Selector(text=html).css("a")[0])
+    return title_of_row(Selector(text=html).css("a")[0])
 
 
 def test_a_row_whose_link_reads_chakan_takes_the_title_beside_it():

@@ -10,11 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from crawler.links import disclosure_years, official_host
 from crawler.sites.base import AnyPlatformSite
 
-DOC = Path(__file__).resolve().parents[1].parent / "shared" / "docs" / "REAL-SITES.md"
+DOC = SHARED / "docs" / "REAL-SITES.md"
 RULES = AnyPlatformSite.__new__(AnyPlatformSite)  # the rules only: no site to crawl
 
 pytestmark = pytest.mark.skipif(not DOC.exists(), reason="../shared/docs/REAL-SITES.md is not here")

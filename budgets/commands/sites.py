@@ -1,5 +1,6 @@
-"""`budgets sites`: the configured sites and how their last crawl went, one aligned row each
-(rich measures Chinese names by their display width), with the crawl's last error."""
+"""`budgets sites`: the configured sites, whether each was verified live, and how their last crawl
+went, one aligned row each (rich measures Chinese names by their display width), with the crawl's
+last error. Without a database every site is listed as never crawled."""
 from __future__ import annotations
 
 import re
@@ -26,7 +27,8 @@ def last_error(run: dict) -> str:
 
 def cells(config_class, run: dict | None) -> list[str]:
     kind = config_class.__mro__[1].__name__
-    head = [config_class.name, config_class.district, kind, f"{len(config_class.start_urls)} columns"]
+    verified = f"verified {config_class.verified}" if getattr(config_class, "verified", "") else "not verified live"
+    head = [config_class.name, config_class.district, kind, f"{len(config_class.start_urls)} columns", verified]
     if not run:
         return head + ["never crawled", ""]
     counts = (f"last crawl {run['finished_at']}: {run['status']}, {run['pages']} pages, "
@@ -48,7 +50,7 @@ def run(args) -> int:
 
     runs = last_runs(args.db)
     table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for name in ("site", "district", "kind", "columns", "last crawl", "last error"):
+    for name in ("site", "district", "kind", "columns", "verified", "last crawl", "last error"):
         table.add_column(name, overflow="fold")
     for name, config_class in config_classes().items():
         table.add_row(*cells(config_class, runs.get(name)))

@@ -172,3 +172,6 @@ class AnyPlatformSite(Site):
 
     name = "any-platform"
     from crawler.links import ANY_DETAIL_URL as detail_url
+
+    def embedded_html(self, html: str) -> list[str]:
+        return HANWEB_RECORD.findall(html)  # Hanweb lists carry their rows in a script

@@ -2,6 +2,7 @@
 
     scrapy crawl disclosures -a site=cqtn [-a year=2026]
     scrapy crawl disclosures -a site=cqtn -a replica=127.0.0.1:8765   # a rebuilt copy on loopback
+    scrapy crawl disclosures -a home=https://www.example.gov.cn/ [-a site=NAME]   # a site from its home URL
 
 It only finds links; storing, extracting and reporting happen in pipelines and extensions.
 """
@@ -11,34 +12,38 @@ from __future__ import annotations
 import scrapy
 from scrapy.exceptions import DownloadTimeoutError, IgnoreRequest, NotConfigured
 from scrapy.http import TextResponse
-from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import TimeoutError as TxTimeoutError
 
 from budgets.pipeline import document_id
 from crawler import sites
 from crawler.columns import ColumnLedger
-from crawler.discovery import (breadcrumb_segments, breadcrumb_stage, breadcrumb_unit, column_stage,
-                               is_folder_url, is_nav_text, is_under, is_unit_name)
+from crawler.decisions import (beyond_the_column, column_verdicts, detail_verdicts, discovery_verdicts, page_breadcrumb,
+                               page_links)
+from crawler.discovery import breadcrumb_segments, breadcrumb_stage, breadcrumb_unit
 from crawler.items import FetchedDocument, now
-from crawler.links import (attachment_type, clean_text, disclosure_years, filename_from, host_allowed,
-                           is_generic_link_text, page_attachments, strip_dates)
+from crawler.links import attachment_type, clean_text, disclosure_years, filename_from, host_allowed
 from crawler.pipelines import db_path
 from crawler.replica import replica_settings
+from crawler.sites.home import site_from_home
 
 
 class DisclosuresSpider(scrapy.Spider):
     name = "disclosures"
 
     def __init__(self, site: str | None = None, year: str | int | None = None,
-                 replica: str | None = None, *args, **kwargs):
+                 replica: str | None = None, home: str | None = None, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if not site:
-            raise NotConfigured(f"which site? scrapy crawl disclosures -a site=NAME ({', '.join(sites.names())})")
-        try:
-            self.site = sites.load(site)
-        except KeyError as exc:
-            raise NotConfigured(str(exc).strip("'\"")) from exc
+        if home:  # a site from its home URL alone: every platform's rules, its registrable domain
+            self.site = site_from_home(home, name=site or "")
+        elif not site:
+            raise NotConfigured(f"which site? scrapy crawl disclosures -a site=NAME ({', '.join(sites.names())}) "
+                                "or -a home=URL")
+        else:
+            try:
+                self.site = sites.load(site)
+            except KeyError as exc:
+                raise NotConfigured(str(exc).strip("'\"")) from exc
         self.year = int(year) if year else None
         self.replica = replica
         # attachment hosts are allowed to the downloader; links to pages there are not followed
@@ -82,7 +87,7 @@ class DisclosuresSpider(scrapy.Spider):
 
     # discovery: from the roots to the columns ----------------------------------------------------
 
-    def _discover_request(self, url: str, depth: int, unit: str) -> scrapy.Request | None:
+    def _discover_request(self, url: str, depth: int, unit: str, entry: str = "") -> scrapy.Request | None:
         url = self.site.canonical(url)
         if url in self.list_pages or url in self.discover_pages:
             return None
@@ -91,7 +96,7 @@ class DisclosuresSpider(scrapy.Spider):
             return None
         self.discover_pages.add(url)
         return scrapy.Request(url, callback=self.parse_discover, errback=self.failed,
-                              meta={"role": "discover", "depth": depth, "unit": unit})
+                              meta={"role": "discover", "depth": depth, "unit": unit, "entry": entry})
 
     def parse_discover(self, response):
         """A page on the way to the columns: follow its columns and, within the depth limit, the
@@ -102,22 +107,26 @@ class DisclosuresSpider(scrapy.Spider):
         segments = breadcrumb_segments(self._breadcrumb(response))
         stage = breadcrumb_stage(segments)
         unit = response.meta.get("unit") or breadcrumb_unit(segments)
+        depth, entry = response.meta.get("depth", 0), response.meta.get("entry", "")
+        links, title = self._page_links(response), self._page_title(response)
         if stage:
             self.columns.found(response.url, unit, stage, "breadcrumb")
             yield from self._parse_column(response, stage, unit)
-            return
-        depth = response.meta.get("depth", 0)
-        for href, text in self._links(response):
-            if not is_folder_url(href) or self.site.is_excluded_url(href):
-                if self.site.is_disclosure(text, self.year) and self.site.is_detail_url(href):
-                    yield self._document_request(href, text, parent_id=None, callback=self.parse_detail)
-                continue
-            if link_stage := column_stage(text):
-                if request := self._list_request(href, found_from="link text", unit=unit, stage=link_stage):
+            verdicts = beyond_the_column(links, self.site, self.allowed_domains, response.url, stage, unit, depth,
+                                         self.year, title, entry)
+        else:
+            verdicts = discovery_verdicts(links, self.site, self.allowed_domains, depth, unit, self.year, title, entry)
+        for verdict in verdicts:
+            if verdict.action == "document":
+                yield self._document_request(verdict.url, verdict.text, parent_id=None, callback=self.parse_detail)
+            elif verdict.action == "attachment":
+                yield self._document_request(verdict.url, verdict.text, parent_id=None)
+            elif verdict.action == "column":
+                if request := self._list_request(verdict.url, found_from="link text", unit=verdict.unit or unit,
+                                                 stage=verdict.stage):
                     yield request
-            elif depth < self.site.discovery_depth and is_nav_text(text):
-                next_unit = text if is_unit_name(text) else unit
-                if request := self._discover_request(href, depth + 1, next_unit):
+            elif verdict.action == "follow":
+                if request := self._discover_request(verdict.url, depth + 1, verdict.unit, verdict.entry):
                     yield request
 
     # list pages -----------------------------------------------------------------------------
@@ -186,22 +195,19 @@ class DisclosuresSpider(scrapy.Spider):
         for url in self.site.pager_urls(response.url, response.text):
             if request := self._list_request(url, column=column):
                 yield request
-        for href, text in self._links(response):
-            if self.site.is_pager_url(href, response.url):
-                if request := self._list_request(href, column=column):
+        for verdict in column_verdicts(self._page_links(response), self.site, self.allowed_domains, response.url,
+                                       column, stage, unit, self.year):
+            if verdict.action == "pager":
+                if request := self._list_request(verdict.url, column=column):
                     yield request
-            elif self.site.is_disclosure(text, self.year):
-                if attachment_type(href, text, self.site.attachment_extensions):
-                    yield self._document_request(href, text, parent_id=None)
-                elif self.site.is_detail_url(href):
-                    yield self._document_request(href, text, parent_id=None, callback=self.parse_detail)
-            elif self.site.roots and is_folder_url(href) and not self.site.is_excluded_url(href):
-                sub_stage = column_stage(text)
-                if sub_stage or is_under(href, column):
-                    sub_unit = text if is_unit_name(text) and not sub_stage else unit
-                    if request := self._list_request(href, found_from="sub-column", unit=sub_unit,
-                                                     stage=sub_stage or stage):
-                        yield request
+            elif verdict.action == "attachment":
+                yield self._document_request(verdict.url, verdict.text, parent_id=None)
+            elif verdict.action == "document":
+                yield self._document_request(verdict.url, verdict.text, parent_id=None, callback=self.parse_detail)
+            elif verdict.action == "column":
+                if request := self._list_request(verdict.url, found_from="sub-column", unit=verdict.unit,
+                                                 stage=verdict.stage):
+                    yield request
 
     # disclosure pages and attachments --------------------------------------------------------
 
@@ -215,10 +221,9 @@ class DisclosuresSpider(scrapy.Spider):
             return
         page = self._document(response)
         yield page
-        hosts = list(self.site.allowed_domains) + list(self.site.attachment_hosts)
-        for href, text, _kind in page_attachments(response.text, response.url, self.site.attachment_extensions):
-            if host_allowed(href, hosts):
-                yield self._document_request(href, f"{title} {text}", parent_id=page.id)
+        for verdict in detail_verdicts(response.text, response.url, self.site, self.allowed_domains, title):
+            if verdict.action == "attachment":
+                yield self._document_request(verdict.url, verdict.text, parent_id=page.id)
 
     def _is_of_year(self, response, title: str) -> bool:
         """A page whose link named no year: its breadcrumb or publication date decides."""
@@ -305,55 +310,16 @@ class DisclosuresSpider(scrapy.Spider):
             content_type=content_type, headers=headers,
         )
 
-    def _links(self, response):
-        """(absolute URL, text) of every link on an allowed host, including those in HTML the
-        page carries inside scripts (Hanweb list pages)."""
-        anchors = list(response.css("a[href]"))
-        for fragment in self.site.embedded_html(response.text):
-            anchors += Selector(text=fragment).css("a[href]")
-        for anchor in anchors:
-            href = anchor.attrib["href"].strip()
-            if not href or href.startswith(("javascript:", "mailto:", "#")):
-                continue
-            url = response.urljoin(href)
-            if not host_allowed(url, self.allowed_domains):
-                continue
-            # list pages shorten long titles (…) and keep the whole one in title=""
-            text = clean_text(" ".join(anchor.css("::text").getall()))
-            title = clean_text(anchor.attrib.get("title", ""))
-            text = title if len(title) > len(text) else text
-            if is_generic_link_text(text):  # '查看', with the title beside it in the row
-                text = _row_title(anchor) or text
-            yield url, text
+    def _page_links(self, response):
+        return page_links(response.text, response.url, self.site.embedded_html(response.text))
 
     @staticmethod
     def _breadcrumb(response) -> str:
-        nodes = response.xpath("//*[contains(@class,'crumb') or contains(@class,'position') or "
-                               "contains(@class,'location') or contains(@class,'dqwz')]")
-        if nodes:
-            return clean_text(" ".join(nodes[0].css("::text").getall()))
-        marked = response.xpath("//*[contains(text(),'当前位置') or contains(text(),'您的位置')]/..")
-        return clean_text(" ".join(marked[0].css("::text").getall())) if marked else ""
+        return page_breadcrumb(response.text)
 
     @staticmethod
     def _page_title(response) -> str:
         return clean_text(response.css("title::text").get() or response.css("h1::text").get() or "")
-
-
-def _row_title(anchor) -> str:
-    """The title of the list row an anchor reading 查看 sits in: an element of class *tit*, a
-    title="" attribute, or the row's own text, never the row's date."""
-    rows = anchor.xpath("ancestor::*[self::li or self::tr or self::dd or self::dl][1]") or \
-        anchor.xpath("ancestor::*[self::div or self::p][1]")
-    if not rows:
-        return ""
-    row = rows[0]
-    for candidate in (row.css("[class*=tit] ::text").getall(), row.css("[title]::attr(title)").getall()):
-        text = strip_dates(" ".join(candidate))
-        if text and not is_generic_link_text(text):
-            return text
-    own = set(anchor.css("::text").getall())
-    return strip_dates(" ".join(t for t in row.css("::text").getall() if t not in own))
 
 
 def _redirect_loop(failure) -> bool:
