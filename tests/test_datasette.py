@@ -365,13 +365,14 @@ def test_a_url_that_goes_back_to_bytes_it_served_before_shows_those_again(tmp_pa
 
 # ---- drawing and rendering ------------------------------------------------------------------
 
-def load_plugin():
+def load_plugin(module="svg"):
+    """A module of the plugin's package, loaded the way Datasette loads the plugin."""
+    import importlib
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("budgets_site", PROJECT_ROOT / "plugins" / "budgets_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    spec = importlib.util.spec_from_file_location("budgets_site_plugin", PROJECT_ROOT / "plugins" / "budgets_site.py")
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    return importlib.import_module(f"budgets_site.{module}")
 
 
 def test_bars_are_proportional_to_the_amounts():

@@ -80,6 +80,7 @@ def test_the_wheel_holds_real_files_for_serve_and_the_demo(installed):
         symlinks = [i.filename for i in wheel.infolist() if (i.external_attr >> 16) & 0o170000 == 0o120000]
     assert not symlinks
     for name in ("budgets/web/metadata.yml", "budgets/web/plugins/budgets_site.py",
+                 "budgets/web/plugins/budgets_site/charts.py", "budgets/web/plugins/budgets_site/datalists.js",
                  "budgets/web/templates/charts.html", "budgets/web/static/budgets.css",
                  "crawler/demo/content/tongnan-2026-bigdata-bureau-budget.html"):
         assert sizes.get(name, 0) > 500, name
