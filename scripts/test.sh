@@ -7,9 +7,15 @@ if [[ ! -x .venv/bin/python ]]; then
   echo "no .venv here: run 'bash scripts/install.sh --test' first" >&2
   exit 2
 fi
+# --fast leaves out the tests marked slow (processes, servers, crawls, the browser, the whole
+# corpus): -m "not slow". Without it the whole suite runs, as CI does.
+args=()
+for arg in "$@"; do
+  if [[ $arg == --fast ]]; then args+=(-m "not slow"); else args+=("$arg"); fi
+done
 # One worker per core (BUDGETS_TEST_WORKERS=0 runs in this process); a module's tests stay on one
 # worker so its module-scoped fixtures (crawls, served databases) are built once.
-.venv/bin/python -m pytest -n "${BUDGETS_TEST_WORKERS:-auto}" --dist loadfile "$@"
+.venv/bin/python -m pytest -n "${BUDGETS_TEST_WORKERS:-auto}" --dist loadfile ${args[@]+"${args[@]}"}
 status=$?
 if [[ $status -eq 5 ]]; then
   echo "no tests were collected: failing" >&2

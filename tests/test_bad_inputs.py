@@ -21,6 +21,8 @@ from badinputs import BAD, GB, MB, bad_inputs, good_inputs, seed_text, write_cor
 from budgets.commands.ingest import ingest_file
 from extractors.archive import extract as unpack
 
+pytestmark = pytest.mark.slow  # starts processes
+
 ROOT = Path(__file__).resolve().parents[1]
 MEMORY_LIMIT = 3 * GB
 TIME_LIMIT_S = 240

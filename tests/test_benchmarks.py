@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 ROOT = Path(__file__).resolve().parents[1]
 RATIO_LINE = re.compile(r"^(?P<name>[^:\n]+): ours .+, baseline .+, ratio (?P<ratio>[\d.]+x|n/a)", re.M)
 

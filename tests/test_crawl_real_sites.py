@@ -12,6 +12,8 @@ from crawler import sites
 from crawler.demo.server import SiteServer
 from crawling import FAST, ROOT, scrapy_crawl
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 SITES = list(replicas.SITES)
 
 

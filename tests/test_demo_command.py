@@ -16,6 +16,8 @@ from budgets.cli import main
 from budgets.publish import is_prepared
 from crawling import ROOT
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 
 def budgets(*args, timeout=180):
     return subprocess.run([sys.executable, "-m", "budgets", *args], cwd=ROOT, capture_output=True,

@@ -27,6 +27,8 @@ from extractors import limits, registry
 from extractors.model import Extraction, ExtractionError
 from faultserver import fault_server  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 ROOT = Path(__file__).resolve().parents[1]
 GOOD_HTML = good_html_table()
 

@@ -29,6 +29,8 @@ from crawler.demo.server import Resource, SiteServer
 from conftest import NO_CORPUS
 from crawling import FAST, ROOT
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 TAKEN_DOWN = demo.PDF_PAGES[0]  # 上海市普陀区司法局2026年部门预算: its page, and the PDF it carries
 URL = f"http://{demo.HOST}"
 

@@ -13,6 +13,8 @@ from crawler.demo.server import SiteServer
 from crawler.sites.districts import ALL_DISTRICTS
 from crawling import FAST, ROOT
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 USABLE = [n for n in ALL_DISTRICTS if n in sites.usable_names()]
 OVERRIDES = {**FAST, "DOWNLOAD_TIMEOUT": "20", "CONCURRENT_REQUESTS": "32", "AUTOTHROTTLE_ENABLED": "False", "SPIDERMON_ENABLED": "False",
              "ITEM_PIPELINES": {"crawler.pipelines.RawFilesPipeline": 100}}

@@ -12,6 +12,8 @@ from crawler import sites
 from crawler.demo.server import SiteServer
 from crawling import scrapy_crawl
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 SITE = "rongchang"
 # loopback: no politeness delay, several requests at once (the config's 1 is for the real site).
 # Reach is what is asked for, so the raw files are stored but not extracted: reading 1,400

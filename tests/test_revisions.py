@@ -21,6 +21,8 @@ from crawler.demo import site as demo
 from crawler.demo.server import SiteServer
 from test_nightly import URL, bodies_sent, demo_site, nightly, query
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 PAGE = URL + demo.SEED_PAGE
 INCOME_A, INCOME_B = 1207_840_000, 1307_840_000  # 本年收入 in 分: 1207.84 and 1307.84 万元
 
