@@ -80,10 +80,12 @@ def test_the_wheel_holds_real_files_for_serve_and_the_demo(installed):
         symlinks = [i.filename for i in wheel.infolist() if (i.external_attr >> 16) & 0o170000 == 0o120000]
     assert not symlinks
     for name in ("budgets/web/metadata.yml", "budgets/web/plugins/budgets_site.py",
-                 "budgets/web/plugins/budgets_site/charts.py", "budgets/web/plugins/budgets_site/datalists.js",
                  "budgets/web/templates/charts.html", "budgets/web/static/budgets.css",
                  "crawler/demo/content/tongnan-2026-bigdata-bureau-budget.html"):
         assert sizes.get(name, 0) > 500, name
+    package = {f"budgets/web/plugins/budgets_site/{p.name}" for p in (ROOT / "plugins" / "budgets_site").iterdir()
+               if p.suffix in (".py", ".js")}
+    assert package - set(sizes) == set()  # every module of the plugin's package ships
     renditions = {Path(n).suffix for n in sizes if n.startswith("crawler/demo/content/renditions/")}
     assert renditions == {".xlsx", ".xls", ".docx", ".doc", ".zip"}
 
