@@ -13,8 +13,6 @@ from crawler.demo.server import SiteServer
 from crawler.sites.districts import ALL_DISTRICTS
 from crawling import FAST, ROOT
 
-pytestmark = pytest.mark.slow  # starts processes or servers
-
 USABLE = [n for n in ALL_DISTRICTS if n in sites.usable_names()]
 OVERRIDES = {**FAST, "DOWNLOAD_TIMEOUT": "20", "CONCURRENT_REQUESTS": "32", "AUTOTHROTTLE_ENABLED": "False", "SPIDERMON_ENABLED": "False",
              "ITEM_PIPELINES": {"crawler.pipelines.RawFilesPipeline": 100}}
@@ -64,12 +62,14 @@ def _http(url: str) -> str:
     return "http://" + url.split("://", 1)[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", USABLE)
 def test_discovery_from_the_root_reaches_the_main_tree_column(crawl, name):
     config = sites.load(name)
     assert _http(config.canonical(config_replicas.discovered_page(config))) in crawl
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", USABLE)
 def test_every_documented_page_is_fetched(crawl, name):
     config = sites.load(name)
