@@ -11,9 +11,15 @@ fi
 # component that scripts/install.sh installs and that is missing fail the run instead of
 # skipping its tests (tests/installed_components.py).
 export PATH="$PWD/.venv/bin:$PATH" BUDGETS_TEST_INSTALLED=1
+# --fast leaves out the tests marked slow (processes, servers, crawls, the browser, the whole
+# corpus): -m "not slow". Without it the whole suite runs, as CI does.
+args=()
+for arg in "$@"; do
+  if [[ $arg == --fast ]]; then args+=(-m "not slow"); else args+=("$arg"); fi
+done
 # One worker per core (BUDGETS_TEST_WORKERS=0 runs in this process); a module's tests stay on one
 # worker so its module-scoped fixtures (crawls, served databases) are built once.
-.venv/bin/python -m pytest -n "${BUDGETS_TEST_WORKERS:-auto}" --dist loadfile "$@"
+.venv/bin/python -m pytest -n "${BUDGETS_TEST_WORKERS:-auto}" --dist loadfile ${args[@]+"${args[@]}"}
 status=$?
 if [[ $status -eq 5 ]]; then
   echo "no tests were collected: failing" >&2

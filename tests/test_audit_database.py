@@ -3,6 +3,8 @@
 import subprocess
 import sys
 
+import pytest
+
 from budgets import db as database
 from budgets.audit import audit_all, audit_documents
 from budgets.cli import main
@@ -85,6 +87,7 @@ def test_budgets_audit_command_prints_a_summary(tmp_path, capsys):
     assert out.startswith("audited 1 documents:") and "error" in out
 
 
+@pytest.mark.slow
 def test_budgets_audit_runs_as_a_module(tmp_path):
     db = database.connect(tmp_path / "c.db")
     load_seed(db)

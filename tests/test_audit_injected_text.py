@@ -6,7 +6,7 @@ import re
 import pytest
 
 from budgets import db as database
-from budgets.audit import text_checks
+from budgets.audit import placeholder, punctuation
 from budgets.audit.model import Disclosure
 from budgets.pipeline import Source, ingest_bytes
 from conftest import CORPUS, needs_corpus
@@ -49,14 +49,14 @@ def injected(disclosure: Disclosure, paragraph_text: str, replace: str, by: str)
 
 def test_the_published_text_has_no_placeholder_name_and_no_doubled_stop(published):
     # its one template leftover is real: p.25 '…减少0.15万元，下降（增长）27.78%'
-    assert [f.message.split("“")[1].split("”")[0] for f in text_checks.placeholders(published)] == ["下降（增长）"]
-    assert not [f for f in text_checks.punctuation(published) if f.severity != "info"]
+    assert [f.message.split("“")[1].split("”")[0] for f in placeholder.check(published)] == ["下降（增长）"]
+    assert not [f for f in punctuation.check(published) if f.severity != "info"]
 
 
 def test_a_placeholder_department_in_a_part_heading_is_found(published):
     # p.20: '第三部分 上海市普陀区规划和自然资源局2024年度部门决算'
     heading = next(p["text"] for p in published.paragraphs if p["text"].startswith("第三部分") and p["page"] == 20)
-    [finding] = [f for f in text_checks.placeholders(injected(published, heading, DEPARTMENT, "XX局"))
+    [finding] = [f for f in placeholder.check(injected(published, heading, DEPARTMENT, "XX局"))
                  if "下降（增长）" not in f.message]
     assert finding.severity == "warning" and "XX局" in finding.message and "p.20" in finding.evidence
 
@@ -64,6 +64,6 @@ def test_a_placeholder_department_in_a_part_heading_is_found(published):
 def test_a_doubled_full_stop_in_the_glossary_is_found(published):
     # p.29, 名词解释 五: '…结转到本年按有关规定继续使用的资金。'
     glossary = next(p["text"] for p in published.paragraphs if p["page"] == 29 and p["text"].endswith("继续使用的资金。"))
-    findings = text_checks.punctuation(injected(published, glossary, "资金。", "资金。。"))
+    findings = punctuation.check(injected(published, glossary, "资金。", "资金。。"))
     [finding] = [f for f in findings if f.severity == "warning"]
     assert "p.29" in finding.evidence and "the same mark twice" in finding.message

@@ -1,7 +1,7 @@
 """What a sentence's figure is a figure of: the words that narrow a scope, the change a sentence
 states when a reason clause says 持平 or the verb comes after the amount, and the real
 contradictions of that kind that must stay errors. Sentences as printed in real disclosures."""
-from budgets.audit import narrative, text_checks, year_over_year
+from budgets.audit import narrative, rate_base, year_over_year
 from budgets.audit.model import Disclosure
 from test_audit_seed_lines import DOCUMENT, make_table
 
@@ -93,7 +93,7 @@ def test_a_procurement_total_of_nothing_with_parts_that_are_not_is_an_error():
 
 def test_a_three_public_increase_larger_than_the_total_is_an_error():
     text = "2026年“三公”经费财政拨款预算6.51万元，比上年增加9.49万元，主要原因是公务接待增加。"
-    [finding] = errors(text_checks.rate_bases(Disclosure(DOCUMENT, [], paragraphs(text))))
+    [finding] = errors(rate_base.check(Disclosure(DOCUMENT, [], paragraphs(text))))
     assert finding.check == "rate_base" and (finding.expected.wan, finding.actual.wan) == (9.49, 6.51)
 
 

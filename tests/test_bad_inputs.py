@@ -79,6 +79,7 @@ def bad_run(tmp_path_factory):
     db.close()
 
 
+@pytest.mark.slow
 def test_the_run_survives_every_bad_input_and_exits_0_with_a_summary(bad_run):
     result = bad_run["result"]
     assert result.returncode == 0, result.stderr[-3000:]
@@ -88,6 +89,7 @@ def test_the_run_survives_every_bad_input_and_exits_0_with_a_summary(bad_run):
     assert len(bad_run["by_name"]) == total  # every file has its row
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", sorted(INPUTS))
 def test_each_bad_input_is_recorded_with_a_clear_error(bad_run, name):
     item, doc = INPUTS[name], bad_run["by_name"][name]
@@ -103,6 +105,7 @@ def test_each_bad_input_is_recorded_with_a_clear_error(bad_run, name):
         assert "\n" not in error and "Traceback" not in error and len(error) < 600
 
 
+@pytest.mark.slow
 def test_bad_neighbours_do_not_change_how_good_documents_load(bad_run, tmp_path):
     alone = tmp_path / "alone"
     alone.mkdir()
@@ -121,6 +124,7 @@ def test_bad_neighbours_do_not_change_how_good_documents_load(bad_run, tmp_path)
         assert bad_run["by_name"]["seed.txt"]["status"] in ("ok", "partial")
 
 
+@pytest.mark.slow
 def test_nothing_is_written_outside_the_data_folder(bad_run):
     after = files_under(bad_run["root"])
     new = {path for path in after if path not in bad_run["before"]}
@@ -130,6 +134,7 @@ def test_nothing_is_written_outside_the_data_folder(bad_run):
     assert not any("evil" in path for path in after if not path.startswith("corpus/"))
 
 
+@pytest.mark.slow
 def test_archive_members_get_safe_names(bad_run):
     traversal = bad_run["by_name"]["traversal.zip"]
     children = [d for d in bad_run["documents"] if d["parent_id"] == traversal["id"]]
@@ -149,6 +154,7 @@ def test_member_names_are_made_safe_and_distinct():
                      "evil-backslash.html", "good/预算.html", "member-6", "a/b", "a/b-2"]
 
 
+@pytest.mark.slow
 def test_nested_archives_are_opened_only_to_the_nesting_limit(bad_run):
     if not available("extractors.archive"):
         pytest.skip("no ZIP extractor yet")
@@ -158,6 +164,7 @@ def test_nested_archives_are_opened_only_to_the_nesting_limit(bad_run):
     assert children == []  # the seed sits six levels down, below the limit
 
 
+@pytest.mark.slow
 def test_gbk_only_characters_survive_a_gb2312_label(bad_run):
     if not available("extractors.html"):
         pytest.skip("no HTML extractor yet")
@@ -169,11 +176,13 @@ def test_gbk_only_characters_survive_a_gb2312_label(bad_run):
     assert "镕喆堃珺" in text
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["listing.html", "error-page.pdf", "login-page.docx", "news.html"])
 def test_pages_that_are_not_disclosures_yield_no_budget_lines(bad_run, name):
     assert bad_run["lines"].get(bad_run["by_name"][name]["id"], 0) == 0
 
 
+@pytest.mark.slow
 def test_a_file_over_the_size_limit_is_recorded_under_the_hash_of_its_bytes(bad_run):
     huge = bad_run["by_name"]["huge.pdf"]
     assert huge["bytes"] == 300 * MB and huge["status"] == "failed"
@@ -190,6 +199,7 @@ def test_a_file_over_the_size_limit_is_never_read_into_memory(tmp_path, tmp_db, 
     assert tmp_db.execute("SELECT bytes FROM documents WHERE id = ?", [doc["id"]]).fetchone()[0] == 150 * MB
 
 
+@pytest.mark.slow
 def test_strict_makes_a_failed_document_an_error(tmp_path):
     (tmp_path / "empty.pdf").write_bytes(b"")
     (tmp_path / "seed.txt").write_bytes(seed_text())
@@ -199,12 +209,14 @@ def test_strict_makes_a_failed_document_an_error(tmp_path):
     assert "ingested 1 files" in strict.stdout and "1 failed" in strict.stdout
 
 
+@pytest.mark.slow
 def test_a_path_that_does_not_exist_is_a_bad_argument(tmp_path):
     result = budgets_cli(["ingest", str(tmp_path / "nowhere.pdf"), "--db", "a.db"], cwd=tmp_path)
     assert result.returncode == 2
     assert result.stderr.strip().count("\n") == 0 and "does not exist" in result.stderr
 
 
+@pytest.mark.slow
 def test_a_database_that_cannot_be_created_stops_the_run_with_one_line(tmp_path):
     (tmp_path / "seed.txt").write_bytes(seed_text())
     result = budgets_cli(["ingest", "seed.txt", "--db", "seed.txt/budgets.db"], cwd=tmp_path)
@@ -222,6 +234,7 @@ def _documents(db: Path) -> list[tuple]:
         return conn.execute("SELECT raw_path, status FROM documents ORDER BY raw_path").fetchall()
 
 
+@pytest.mark.slow
 def test_ingesting_dev_zero_is_skipped_not_read_until_memory_runs_out(tmp_path):
     done = budgets_cli(["ingest", "/dev/zero", "--db", "b.db"], cwd=tmp_path, timeout=60)
     assert done.returncode == 0, done.stderr[-2000:]
@@ -230,6 +243,7 @@ def test_ingesting_dev_zero_is_skipped_not_read_until_memory_runs_out(tmp_path):
     assert _documents(tmp_path / "b.db") == []
 
 
+@pytest.mark.slow
 def test_a_fifo_named_on_the_command_line_is_skipped_without_waiting_for_a_writer(tmp_path):
     fifo = tmp_path / "budget.pdf"
     os.mkfifo(fifo)
@@ -238,6 +252,7 @@ def test_a_fifo_named_on_the_command_line_is_skipped_without_waiting_for_a_write
     assert f"{fifo} is not a regular file (a FIFO)" in done.stderr
 
 
+@pytest.mark.slow
 def test_a_folder_reads_its_files_and_reports_its_fifo_socket_and_outside_link(tmp_path):
     import socket
 

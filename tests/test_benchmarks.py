@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 RATIO_LINE = re.compile(r"^(?P<name>[^:\n]+): ours .+, baseline .+, ratio (?P<ratio>[\d.]+x|n/a)", re.M)
 
@@ -19,6 +21,7 @@ def run_smoke(tmp_path: Path) -> tuple[subprocess.CompletedProcess, Path]:
     return proc, report
 
 
+@pytest.mark.slow
 def test_smoke_run_prints_ratio_lines_and_writes_its_report(tmp_path):
     proc, report = run_smoke(tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -25,6 +25,7 @@ def test_version_names_the_package_version(capsys):
     assert out.strip() == f"budgets (district-budgets) {cli.version()}" and cli.version()[0].isdigit()
 
 
+@pytest.mark.slow
 def test_the_console_script_module_prints_the_version():
     result = subprocess.run([sys.executable, "-m", "budgets", "-V"], cwd=ROOT, capture_output=True, text=True,
                             timeout=60)

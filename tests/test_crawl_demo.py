@@ -17,6 +17,8 @@ from crawler.demo.server import SiteServer
 from conftest import NO_CORPUS
 from crawling import scrapy_crawl
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 URL = f"http://{demo.HOST}"
 
 

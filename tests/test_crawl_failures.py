@@ -22,9 +22,13 @@ import time
 import zlib
 from pathlib import Path
 
+import pytest
+
 from faultserver import fault_server  # noqa: F401  (fixture)
 from badinputs import good_html_table
 from crawling import FAST, ROOT
+
+pytestmark = pytest.mark.slow  # starts processes or servers
 
 LIST = "/bm/qwsjkw/zwgk_25192/fdzdgknr/ysjs_117571/ys_bm/index.html"
 DETAIL = "/bm/qwsjkw/zwgk_25192/fdzdgknr/ysjs_117571/ys_bm/202601/t20260130_0.html"

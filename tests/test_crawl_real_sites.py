@@ -47,6 +47,7 @@ def test_every_site_config_is_covered_by_a_replica():
     assert set(SITES) - set(ALL_DISTRICTS) == {"shangyu"}
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site", SITES)
 def test_every_documented_disclosure_is_found_once_under_its_real_url(crawl, site):
     config = sites.load(site)
@@ -59,6 +60,7 @@ def test_every_documented_disclosure_is_found_once_under_its_real_url(crawl, sit
         assert doc["district"] == config.district
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("site", SITES)
 def test_each_site_gets_a_crawl_run(crawl, site):
     run = crawl["db"].execute("SELECT * FROM crawl_runs WHERE site = ?", [site]).fetchone()
@@ -70,6 +72,7 @@ def test_each_site_gets_a_crawl_run(crawl, site):
     assert run["documents_new"] == len(pages) + attachments
 
 
+@pytest.mark.slow
 def test_notices_and_mobile_twins_are_not_fetched(crawl):
     for site in SITES:
         for column in replicas.SITES[site]:
@@ -78,6 +81,7 @@ def test_notices_and_mobile_twins_are_not_fetched(crawl):
     assert not [r for r in crawl["requested"] if "_wap" in r]
 
 
+@pytest.mark.slow
 def test_putuo_pdfs_are_stored_under_their_disclosure_page(crawl):
     if not replicas.CORPUS.exists():
         pytest.skip(f"the real PDF corpus is not at {replicas.SHARED_CORPUS}")
@@ -88,12 +92,14 @@ def test_putuo_pdfs_are_stored_under_their_disclosure_page(crawl):
             assert pdf["format"] == "pdf" and pdf["parent_id"] == parent["id"]
 
 
+@pytest.mark.slow
 def test_both_spellings_of_a_host_are_fetched_as_one(crawl):
     # 荣昌 lists some pages under rongchang.gov.cn, others under www.rongchang.gov.cn
     hosts = {r.split("/", 1)[0] for r in crawl["requested"] if "rongchang" in r}
     assert hosts == {"www.rongchang.gov.cn"}
 
 
+@pytest.mark.slow
 def test_year_option_keeps_only_that_years_disclosures(tmp_path):
     db = tmp_path / "budgets.db"
     with SiteServer(replicas.build("cqjlp")) as server:

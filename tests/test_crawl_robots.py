@@ -14,6 +14,8 @@ import pytest
 from crawling import FAST
 from faultserver import fault_server  # noqa: F401  (fixture)
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 ROOT = Path(__file__).resolve().parents[1]
 
 CRAWL = """

@@ -365,13 +365,34 @@ def test_a_url_that_goes_back_to_bytes_it_served_before_shows_those_again(tmp_pa
 
 # ---- drawing and rendering ------------------------------------------------------------------
 
-def load_plugin():
+def load_plugin(module="svg"):
+    """A module of the plugin's package, loaded the way Datasette loads the plugin."""
+    import importlib
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("budgets_site", PROJECT_ROOT / "plugins" / "budgets_site.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    spec = importlib.util.spec_from_file_location("budgets_site_plugin", PROJECT_ROOT / "plugins" / "budgets_site.py")
+    spec.loader.exec_module(importlib.util.module_from_spec(spec))
+    return importlib.import_module(f"budgets_site.{module}")
+
+
+def test_every_hook_of_the_plugin_package_is_handed_to_datasette():
+    """Datasette finds hooks only in plugins/budgets_site.py: a hook written in a module of the
+    package and not named there would never run."""
+    import importlib
+    import importlib.util
+    import pkgutil
+
+    spec = importlib.util.spec_from_file_location("budgets_site_plugin", PROJECT_ROOT / "plugins" / "budgets_site.py")
+    loader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(loader)
+    package = importlib.import_module("budgets_site")
+    written = {(module.name, name) for module in pkgutil.iter_modules(package.__path__)
+               for name, value in vars(importlib.import_module(f"budgets_site.{module.name}")).items()
+               if hasattr(value, "datasette_impl")}
+    handed = {name for name, value in vars(loader).items() if hasattr(value, "datasette_impl")}
+    assert {name for _, name in written} == handed
+    assert len(written) == len(handed)  # no hook written twice
+    assert handed >= {"register_routes", "render_cell", "prepare_connection", "asgi_wrapper"}
 
 
 def test_bars_are_proportional_to_the_amounts():

@@ -16,6 +16,8 @@ import pytest
 import datasette_sample as sample
 from crawling import ROOT as PROJECT_ROOT
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 README = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
 SECTION = README[README.index("## Publishing with Datasette"):]
 

@@ -73,21 +73,25 @@ def demo(tmp_path_factory):
             "prepared_after_first": prepared, "lines_after_first": lines}
 
 
+@pytest.mark.slow
 def test_demo_without_serving_exits_0(demo):
     assert demo["first"].returncode == 0, demo["first"].stderr[-3000:]
     assert "budget lines" in demo["first"].stdout
 
 
+@pytest.mark.slow
 def test_the_crawl_leaves_the_database_audited_and_ready_to_publish(demo):
     assert f"audited {fetched_documents()} documents" in demo["first"].stdout
     assert demo["db"].execute("SELECT count(*) FROM findings").fetchone()[0] > 0
     assert demo["prepared_after_first"]
 
 
+@pytest.mark.slow
 def test_demo_serves_what_it_loaded_with_datasette(demo):
     assert demo["served"] == [{"n": demo["documents_after_first"]}]
 
 
+@pytest.mark.slow
 def test_demo_loads_lines_from_the_html_disclosure(demo):
     html_lines = demo["db"].execute(
         "SELECT count(*) FROM budget_lines JOIN documents d ON d.id = document_id WHERE d.format = 'html'"
@@ -95,6 +99,7 @@ def test_demo_loads_lines_from_the_html_disclosure(demo):
     assert html_lines > 100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt, module", [("pdf", "extractors.pdf"), ("xlsx", "extractors.spreadsheet"),
                                          ("docx", "extractors.wordprocessing")])
 def test_demo_reads_every_format_it_has_an_extractor_for(demo, fmt, module):
@@ -107,6 +112,7 @@ def test_demo_reads_every_format_it_has_an_extractor_for(demo, fmt, module):
         assert any(d["status"] in ("ok", "partial") for d in docs), [tuple(d) for d in docs]
 
 
+@pytest.mark.slow
 def test_running_the_demo_again_adds_no_duplicates(demo):
     documents = demo["db"].execute("SELECT count(*), count(DISTINCT url) FROM documents").fetchone()
     assert documents[0] == documents[1] == demo["documents_after_first"]
@@ -117,6 +123,7 @@ def test_running_the_demo_again_adds_no_duplicates(demo):
     assert runs[1]["documents_unchanged"] == runs[0]["documents_new"] + runs[0]["documents_same_bytes"]
 
 
+@pytest.mark.slow
 def test_running_the_demo_again_extracts_nothing_and_keeps_the_same_lines(demo):
     second = demo["db"].execute("SELECT * FROM crawl_runs ORDER BY id DESC LIMIT 1").fetchone()
     assert second["documents_new"] == 0 and second["documents_extracted"] == 0
@@ -124,6 +131,7 @@ def test_running_the_demo_again_extracts_nothing_and_keeps_the_same_lines(demo):
     assert lines == demo["lines_after_first"] > 0
 
 
+@pytest.mark.slow
 def test_sites_lists_every_config_with_its_last_crawl(demo, capsys):
     assert main(["sites", "--db", str(demo["db_path"])]) == 0
     lines = {line.split()[0]: line for line in capsys.readouterr().out.splitlines()}

@@ -16,6 +16,8 @@ from crawler.demo import site as demo
 from crawler.demo.server import Resource, SiteServer
 from test_nightly import URL, demo_site, nightly, query
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 COPY = f"{demo.BUDGETS}/202601/t20260130_15366099.html"
 PAGE, WAP = URL + demo.SEED_PAGE, URL + COPY
 

@@ -120,6 +120,7 @@ def test_a_hanging_document_is_recorded_and_the_next_one_loads(monkeypatch, quic
     assert tmp_db.execute("SELECT count(*) FROM documents").fetchone()[0] == 2
 
 
+@pytest.mark.slow
 def test_the_worker_dies_with_a_killed_run(tmp_path):
     """A run killed with SIGKILL takes its extraction worker with it (no orphan keeps parsing)."""
     script = (
@@ -220,6 +221,7 @@ def _contents(db_path: Path) -> dict[str, list[tuple]]:
     return contents
 
 
+@pytest.mark.slow
 def test_sigkill_during_ingest_then_rerun_leaves_exactly_one_clean_copy(tmp_path):
     corpus = tmp_path / "corpus"
     _kill_corpus(corpus, copies=8)
@@ -259,6 +261,7 @@ for n in range(100000):
 """
 
 
+@pytest.mark.slow
 def test_sigkill_inside_a_large_transaction_never_leaves_half_a_document(tmp_path):
     """The loader under SIGKILL at random moments: each document has all its lines or none."""
     db_path = tmp_path / "loader.db"
@@ -365,6 +368,7 @@ def _fill_and_check_in_process(db_path: Path, batch: Path, fill, unfill, capsys)
     assert len(_contents(db_path)["documents"]) == len(before["documents"]) + 120
 
 
+@pytest.mark.slow
 def test_a_full_disk_mid_run_leaves_the_previous_state_intact(tmp_path, capsys):
     """A real ENOSPC: the database lives on a 16 MB tmpfs, filled up before the second batch.
     Needs root (as in CI); the max_page_count test below covers the same without it."""
@@ -450,6 +454,7 @@ def _crawl(server, db: Path, timeout: float = 120):
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
+@pytest.mark.slow
 def test_a_crawl_of_a_misbehaving_site_records_every_fault_and_finishes(fault_server, tmp_path):
     _fault_site(fault_server)
     db = tmp_path / "data" / "budgets.db"
@@ -494,6 +499,7 @@ def _crawl_contents(db_path: Path) -> dict[str, list[tuple]]:
     return contents
 
 
+@pytest.mark.slow
 def test_sigkill_during_a_crawl_then_rerun_leaves_exactly_one_clean_copy(fault_server, tmp_path):
     pages = 16
     _fault_site(fault_server, pages=pages)
@@ -523,6 +529,7 @@ def test_sigkill_during_a_crawl_then_rerun_leaves_exactly_one_clean_copy(fault_s
 
 # --- LibreOffice under a killed run ------------------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.skipif(not (shutil.which("soffice") or shutil.which("libreoffice")), reason="LibreOffice is not installed")
 def test_libreoffice_dies_with_a_killed_run_and_its_folder_under_data_is_removed_next_time(tmp_path):
     """A run killed with SIGKILL while LibreOffice converts the seed's legacy .doc rendition: the

@@ -28,6 +28,8 @@ from extractors import html, pdf, spreadsheet, wordprocessing
 from extractors.normalise import normalise
 from extractors.titles import parse_title
 
+pytestmark = pytest.mark.slow  # starts processes
+
 DOCUMENT = "重庆市某区某局2026年部门预算"
 TITLE = "重庆市某区某局一般公共预算财政拨款支出预算表"
 HEADER = [

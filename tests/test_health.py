@@ -40,6 +40,7 @@ def _budgets(*args, cwd=ROOT):
                           text=True, timeout=600)
 
 
+@pytest.mark.slow
 @needs_cities
 def test_health_of_a_disclosure_that_adds_up(tmp_path):
     # 上海市财政局 2026: every 合计 = 基本支出 + 项目支出 and every parent = its children, as printed
@@ -59,6 +60,7 @@ def test_health_of_a_disclosure_that_adds_up(tmp_path):
     assert "上海" in table.stdout and "row =" in table.stdout
 
 
+@pytest.mark.slow
 def test_health_refuses_a_missing_database(tmp_path):
     done = _budgets("health", "--db", tmp_path / "none.db")
     assert done.returncode != 0 and "no database" in done.stderr

@@ -44,6 +44,7 @@ def lines_of(extraction, name: str) -> Counter:
                    for line in result.lines)
 
 
+@pytest.mark.slow
 @needs_corpus
 @needs_pdftohtml
 @pytest.mark.parametrize("name", SAME_LINES)
@@ -55,6 +56,7 @@ def test_a_pdf_converted_to_positioned_html_gives_the_pdfs_budget_lines(name, tm
     assert from_pdf and from_html == from_pdf
 
 
+@pytest.mark.slow
 @needs_corpus
 @needs_pdftohtml
 def test_a_converted_page_keeps_its_tables_titles_units_and_pages(tmp_path):
@@ -68,6 +70,7 @@ def test_a_converted_page_keeps_its_tables_titles_units_and_pages(tmp_path):
     assert extraction.pages == 22
 
 
+@pytest.mark.slow
 def test_boxes_are_read_with_their_class_font_size_and_merged_figures_split():
     # as pdftohtml -c writes a row of 收入预算总表 (putuo 办公室 page 9): two figures in one box
     page = b"""<html><head><style type="text/css">.ft92{font-size:18px;font-family:SimSun;}</style></head>

@@ -241,6 +241,7 @@ CHILD = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow
 def test_a_load_killed_mid_batch_loses_only_that_batch_and_a_rerun_equals_a_clean_run(tmp_path, seed_reading):
     docs = [rekeyed(seed_reading, n) for n in range(1, 26)]
     readings = tmp_path / "docs.json"

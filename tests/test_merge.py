@@ -14,6 +14,8 @@ from crawler.demo.server import SiteServer
 from crawling import FAST, ROOT
 from test_nightly import demo_site, query
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 SEED = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 RENDITIONS = ROOT / "tests" / "fixtures" / "renditions"
 

@@ -35,6 +35,7 @@ def test_a_title_that_names_its_department_is_not_overruled_by_the_folder():
     assert meta.department == "人大办公厅"
 
 
+@pytest.mark.slow
 @needs_corpus
 def test_budgets_ingest_gives_the_corpus_file_its_folders_department(tmp_path):
     path = CORPUS / "jiangsu-open-budget" / "江苏省政协办公厅" / "2017年度部门预算公开表.pdf"

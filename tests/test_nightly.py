@@ -203,6 +203,7 @@ def nights(tmp_path_factory):
 
 # --- a first run, then an unchanged night --------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_first_run_loads_the_site_and_records_what_it_cost(nights):
     assert nights["first"]["result"].returncode == 0, nights["first"]["result"].stderr[-3000:]
     run = nights["first"]["run"]
@@ -213,12 +214,14 @@ def test_a_first_run_loads_the_site_and_records_what_it_cost(nights):
         assert "Traceback" not in nights[night]["result"].stderr, nights[night]["result"].stderr[-3000:]
 
 
+@pytest.mark.slow
 def test_the_audit_reruns_for_what_changed_and_only_then(nights):
     assert re.search(r"audited [1-9]\d* documents: \d+ findings", nights["first"]["result"].stdout)
     assert "audit: nothing new to check" in nights["second"]["result"].stdout
     assert re.search(r"audited [1-9]\d* documents", nights["third"]["result"].stdout)
 
 
+@pytest.mark.slow
 def test_an_unchanged_night_fetches_no_document_bodies_and_extracts_nothing(nights):
     second = nights["second"]
     assert second["result"].returncode == 0, second["result"].stderr[-3000:]
@@ -233,6 +236,7 @@ def test_an_unchanged_night_fetches_no_document_bodies_and_extracts_nothing(nigh
     assert run["bytes_downloaded"] < nights["first"]["run"]["bytes_downloaded"] / 20
 
 
+@pytest.mark.slow
 def test_the_run_summary_gives_requests_bytes_documents_and_seconds(nights):
     out = nights["second"]["result"].stdout
     assert re.search(r"demo\s+\d+ requests \(\d+ not modified\),\s+[\d.]+ MB, documents 0 new / 0 changed / "
@@ -246,6 +250,7 @@ def revisions_at(db: Path, url: str) -> list[dict]:
                      "ORDER BY fetched_at", [url])
 
 
+@pytest.mark.slow
 def test_a_revised_attachment_becomes_a_new_revision_and_both_are_kept(nights):
     db, third = nights["db"], nights["third"]
     assert third["result"].returncode == 0, third["result"].stderr[-3000:]
@@ -254,6 +259,7 @@ def test_a_revised_attachment_becomes_a_new_revision_and_both_are_kept(nights):
     assert third["run"]["documents_changed"] >= 2  # the spreadsheet and the page that links it
 
 
+@pytest.mark.slow
 def test_lines_of_a_superseded_revision_are_kept_and_only_the_current_ones_are_in_the_view(nights):
     db = nights["db"]
     old, new = revisions_at(db, URL + demo.SEED_PAGE)
@@ -267,6 +273,7 @@ def test_lines_of_a_superseded_revision_are_kept_and_only_the_current_ones_are_i
     assert 1307_840_000 in amounts  # 1307.84 万元, in 分
 
 
+@pytest.mark.slow
 def test_a_disclosure_taken_down_is_marked_withdrawn_and_not_deleted(nights):
     db = nights["db"]
     for url in (URL + TAKEN_DOWN.path, URL + urllib.parse.quote(TAKEN_DOWN.pdf_path)):
@@ -277,6 +284,7 @@ def test_a_disclosure_taken_down_is_marked_withdrawn_and_not_deleted(nights):
     assert others == 2
 
 
+@pytest.mark.slow
 def test_datasette_serves_the_previous_state_until_the_run_publishes(nights):
     watcher = nights["third"]["watcher"]
     assert not watcher.errors, watcher.errors[:3]
@@ -293,6 +301,7 @@ def test_datasette_serves_the_previous_state_until_the_run_publishes(nights):
 
 # --- a night on which the site changed its layout ------------------------------------------------
 
+@pytest.mark.slow
 def test_a_site_that_yields_nothing_fails_the_run_with_a_clear_message(nights):
     fourth = nights["fourth"]
     assert fourth["result"].returncode == 1
@@ -303,6 +312,7 @@ def test_a_site_that_yields_nothing_fails_the_run_with_a_clear_message(nights):
     assert len(alerts) >= 2
 
 
+@pytest.mark.slow
 def test_a_broken_night_withdraws_nothing(nights):
     fourth = nights["fourth"]
     assert fourth["documents_after"] == fourth["documents_before"]
@@ -311,6 +321,7 @@ def test_a_broken_night_withdraws_nothing(nights):
 
 # --- killed and started again --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_a_run_killed_mid_way_and_started_again_leaves_the_lines_of_one_clean_run(nights, tmp_path):
     db = tmp_path / "budgets.db"
     resources = demo_site(tmp_path)
@@ -349,6 +360,7 @@ def test_a_run_killed_mid_way_and_started_again_leaves_the_lines_of_one_clean_ru
     assert not (tmp_path / "jobs" / "demo").exists()
 
 
+@pytest.mark.slow
 def test_a_run_killed_after_fetching_everything_resumes_without_a_false_alert(nights, tmp_path):
     """Killed once the crawl had fetched every document and written its crawl_runs row (while
     it settles the database), the next run resumes a frontier with nothing left in it. Judged

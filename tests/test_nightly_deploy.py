@@ -38,6 +38,7 @@ def test_the_cron_line_runs_budgets_nightly_once_a_night_one_at_a_time():
     assert "flock -n" in command
 
 
+@pytest.mark.slow
 def test_the_systemd_timer_starts_the_nightly_service_every_night():
     service, timer = unit("budgets-nightly.service"), unit("budgets-nightly.timer")
     assert service["Service"]["Type"] == "oneshot"
@@ -79,6 +80,7 @@ def api(port: int, endpoint: str, data: dict | None = None, files: dict | None =
         return json.loads(response.read())
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("scrapyd") is None, reason="scrapyd is not installed")
 def test_scrapyd_runs_the_spider_from_the_project_egg(tmp_path):
     port = free_port()

@@ -62,12 +62,14 @@ def _http(url: str) -> str:
     return "http://" + url.split("://", 1)[1]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", USABLE)
 def test_discovery_from_the_root_reaches_the_main_tree_column(crawl, name):
     config = sites.load(name)
     assert _http(config.canonical(config_replicas.discovered_page(config))) in crawl
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", USABLE)
 def test_every_documented_page_is_fetched(crawl, name):
     config = sites.load(name)

@@ -57,6 +57,7 @@ def test_the_config_knows_four_of_the_replicas_columns_the_rest_are_discovered()
     assert len(replica.column_urls(1)) > 150 * len(seeds)
 
 
+@pytest.mark.slow
 def test_every_disclosure_page_and_attachment_is_fetched(nights):
     asked = set(requested_urls(nights["first"]))
     want = replica.expected(1)
@@ -69,6 +70,7 @@ def test_every_disclosure_page_and_attachment_is_fetched(nights):
     assert not missing_files, sorted(missing_files)[:5]
 
 
+@pytest.mark.slow
 def test_nothing_is_fetched_twice(nights):
     asked = requested_urls(nights["first"])
     twice = {u for u in asked if asked.count(u) > 1} if len(asked) < 10 else \
@@ -76,12 +78,14 @@ def test_nothing_is_fetched_twice(nights):
     assert not twice, sorted(twice)[:5]
 
 
+@pytest.mark.slow
 def test_nothing_off_the_allowed_hosts_and_no_news_notices_or_twins(nights):
     asked = requested_urls(nights["first"])
     assert {u.split("/")[2] for u in asked} == {replica.HOST}
     assert not [u for u in asked if "_wap" in u or "/bmdt/" in u or "/xwzx/index_1" in u or "t20260105_" in u]
 
 
+@pytest.mark.slow
 def test_every_column_is_recorded_with_its_stage(nights):
     found = nights["first_columns"]
     assert replica.column_urls(1) <= found, sorted(replica.column_urls(1) - found)[:5]
@@ -92,6 +96,7 @@ def test_every_column_is_recorded_with_its_stage(nights):
     assert stages[next(u for u in stages if u.endswith("/czyjs_bm/bmjs_bm/index.html"))] == "final_account"
 
 
+@pytest.mark.slow
 def test_second_night_notices_the_added_and_the_removed_unit(nights):
     db = sqlite3.connect(nights["db"])
     db.row_factory = sqlite3.Row
@@ -110,12 +115,14 @@ def test_second_night_notices_the_added_and_the_removed_unit(nights):
     assert replica.expected(2)["pages"] <= asked
 
 
+@pytest.mark.slow
 def test_second_night_starts_from_the_columns_found_the_first(nights):
     # the removed unit's column is asked for although nothing links it any more
     removed = {c.url for u in replica.units(1) if u.name == replica.REMOVED_UNIT for c in u.columns}
     assert removed <= set(requested_urls(nights["second"]))
 
 
+@pytest.mark.slow
 def test_the_vanished_column_is_an_alert(nights):
     db = sqlite3.connect(nights["db"])
     alerts = db.execute("SELECT alerts FROM crawl_runs WHERE site = ? ORDER BY id DESC", [SITE]).fetchone()[0]

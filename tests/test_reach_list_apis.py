@@ -5,6 +5,8 @@ import pytest
 import api_replicas
 from crawling import scrapy_crawl
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 QUICK = ("-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "AUTOTHROTTLE_ENABLED=False",
          "-s", 'ITEM_PIPELINES={"crawler.pipelines.RawFilesPipeline": 100}')
 

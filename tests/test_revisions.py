@@ -52,6 +52,7 @@ def current_ids(db) -> set[str]:
                                    [PAGE])}
 
 
+@pytest.mark.slow
 def test_the_url_has_one_current_revision_the_bytes_it_serves_again(back_and_forth):
     db, a, b = back_and_forth["db"], back_and_forth["a"], back_and_forth["b"]
     stored = {r["id"]: r for r in query(db, "SELECT id, superseded_by FROM documents WHERE url = ?", [PAGE])}
@@ -62,6 +63,7 @@ def test_the_url_has_one_current_revision_the_bytes_it_serves_again(back_and_for
         assert revisions.current_at(conn, PAGE)["id"] == a
 
 
+@pytest.mark.slow
 def test_the_views_show_the_first_figures_again(back_and_forth):
     db, a, b = back_and_forth["db"], back_and_forth["a"], back_and_forth["b"]
     for view in ("current_budget_lines", "current_lines"):
@@ -73,6 +75,7 @@ def test_the_views_show_the_first_figures_again(back_and_forth):
     assert query(db, "SELECT count(*) AS n FROM budget_lines WHERE document_id = ?", [b])[0]["n"] > 0
 
 
+@pytest.mark.slow
 def test_publishing_counts_the_first_bytes_and_lists_the_revision_as_older(back_and_forth):
     db, a, b = back_and_forth["db"], back_and_forth["a"], back_and_forth["b"]
     assert {r["id"] for r in query(db, "SELECT id FROM older_revisions WHERE url = ?", [PAGE])} == {b}
@@ -81,6 +84,7 @@ def test_publishing_counts_the_first_bytes_and_lists_the_revision_as_older(back_
     assert a in suppliers and b not in suppliers
 
 
+@pytest.mark.slow
 def test_the_audits_completeness_is_made_of_the_first_bytes(back_and_forth):
     db, a, b = back_and_forth["db"], back_and_forth["a"], back_and_forth["b"]
     [row] = query(db, "SELECT documents FROM completeness WHERE department = '大数据应用发展管理局' "
@@ -89,6 +93,7 @@ def test_the_audits_completeness_is_made_of_the_first_bytes(back_and_forth):
     assert a in members and b not in members
 
 
+@pytest.mark.slow
 def test_the_crawler_revalidates_the_first_bytes_and_the_site_sends_nothing_again(back_and_forth):
     from scrapy.utils.test import get_crawler
 
@@ -102,6 +107,7 @@ def test_the_crawler_revalidates_the_first_bytes_and_the_site_sends_nothing_agai
     assert demo.SEED_PAGE not in back_and_forth["bodies"]  # asked with A's ETag, answered 304
 
 
+@pytest.mark.slow
 def test_the_night_the_url_went_back_audited_the_disclosure_again(back_and_forth):
     nights = back_and_forth["nights"]
     assert "audit: nothing new to check" not in nights["serves A again"].stdout

@@ -20,8 +20,9 @@ from crawling import FAST, ROOT
 from crawler.demo import site as demo
 from test_nightly import TAKEN_DOWN, URL, demo_site, query, without_link
 
-pytestmark = pytest.mark.skipif(shutil.which("redis-server") is None,
-                                reason="redis-server is not installed (scripts/install.sh --test)")
+pytestmark = [pytest.mark.skipif(shutil.which("redis-server") is None,
+                                 reason="redis-server is not installed (scripts/install.sh --test)"),
+              pytest.mark.slow]
 
 
 def shared_nightly(db, server, redis_url) -> subprocess.CompletedProcess:

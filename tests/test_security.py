@@ -88,6 +88,7 @@ def _sql(site, sql: str):
     return _request(site["base"] + "/budgets.json?" + urllib.parse.urlencode({"sql": sql, "_shape": "objects"}))
 
 
+@pytest.mark.slow
 def test_the_database_is_served_immutable(site):
     status, body = _request(site["base"] + "/-/databases.json")
     assert status == 200
@@ -99,6 +100,7 @@ def test_serve_listens_on_loopback_unless_told_otherwise():
     assert args.host == "127.0.0.1"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sql", [
     "INSERT INTO documents (id) VALUES ('x')",
     "UPDATE budget_lines SET amount_fen = 0",
@@ -116,6 +118,7 @@ def test_sql_that_writes_is_refused(site, sql):
     assert not Path("/tmp/elsewhere.db").exists()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [
     "/budgets", "/budgets/documents", "/budgets/documents/-/insert", "/budgets/documents/-/upsert",
     "/budgets/documents/-/drop", "/budgets/documents/d1/-/update", "/budgets/documents/d1/-/delete",
@@ -131,6 +134,7 @@ def test_no_post_endpoint_writes(site, path):
         assert status == 405, (path, status, answer[:200])  # docs/CONTRACT.md: Publishing
 
 
+@pytest.mark.slow
 def test_nothing_anyone_sent_changed_the_database(site):
     # Runs after the write attempts above (file order); also stands alone.
     status, body = _sql(site, "SELECT count(*) AS n FROM documents")
@@ -138,6 +142,7 @@ def test_nothing_anyone_sent_changed_the_database(site):
     assert _sha256(site["db"]) == site["digest"]
 
 
+@pytest.mark.slow
 def test_a_runaway_query_is_stopped_by_the_time_limit(site):
     started = time.monotonic()
     status, body = _sql(site, "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) "
@@ -163,6 +168,7 @@ def _peak_rss_mb(session: int) -> float:
     return peak / 1024
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("sql", [
     "SELECT zeroblob(400000000) AS big",
     "SELECT randomblob(400000000) AS big",
@@ -185,6 +191,7 @@ def test_one_query_cannot_make_the_server_hold_a_huge_value(site, sql):
     assert _peak_rss_mb(site["session"]) < 350
 
 
+@pytest.mark.slow
 def test_fts3_tokenizer_is_denied(site):
     # SQLite 3.40 here is built with the two-argument form enabled: it leaks a pointer and can
     # register a tokenizer at any address.
@@ -193,6 +200,7 @@ def test_fts3_tokenizer_is_denied(site):
     assert _sql(site, "SELECT count(*) AS n FROM documents")[0] == 200
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", ["/budgets/documents", "/budgets", "/-/charts", "/budgets/search"])
 def test_the_site_still_reads_its_tables_under_the_authorizer(site, path):
     assert _request(site["base"] + path)[0] == 200
@@ -200,6 +208,7 @@ def test_the_site_still_reads_its_tables_under_the_authorizer(site, path):
 
 # --- documents cannot make us fetch anything ----------------------------------------------------
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name, make", [
     ("linked.docx", external_links_docx),
     ("linked.xlsx", external_links_xlsx),
@@ -333,6 +342,7 @@ print(json.dumps({"extensions": [type(e).__name__ for e in manager.middlewares],
 """
 
 
+@pytest.mark.slow
 def test_a_crawler_has_neither_remote_control_nor_telnet(tmp_path):
     # A fresh process: the extensions need the asyncio reactor the real crawl installs.
     done = subprocess.run([sys.executable, "-c", CRAWLER_EXTENSIONS, str(tmp_path / "budgets.db")], cwd=ROOT,

@@ -10,6 +10,8 @@ import replicas
 from budgets.cli import main
 from crawler.demo.server import Resource, SiteServer
 
+pytestmark = pytest.mark.slow  # starts processes or servers
+
 
 def smoke(capsys, resources, site, tmp_path, *extra):
     db = tmp_path / "budgets.db"

@@ -66,6 +66,7 @@ def _ingest(tmp_path, name):
     return sqlite3.connect(db)
 
 
+@pytest.mark.slow
 @needs_cities
 @pytest.mark.parametrize("name, title, amount, expected", [
     # p.23 prints '行政运行 7,596.39' under 公路水路运输 under 六、交通运输支出; p.29 prints

@@ -82,6 +82,9 @@ def test_the_wheel_holds_real_files_for_serve_and_the_demo(installed):
                  "budgets/web/templates/charts.html", "budgets/web/static/budgets.css",
                  "crawler/demo/content/tongnan-2026-bigdata-bureau-budget.html"):
         assert sizes.get(name, 0) > 500, name
+    package = {f"budgets/web/plugins/budgets_site/{p.name}" for p in (ROOT / "plugins" / "budgets_site").iterdir()
+               if p.suffix in (".py", ".js")}
+    assert package - set(sizes) == set()  # every module of the plugin's package ships
     renditions = {Path(n).suffix for n in sizes if n.startswith("crawler/demo/content/renditions/")}
     assert renditions == {".xlsx", ".xls", ".docx", ".doc", ".zip"}
 

@@ -14,6 +14,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from budgets import worker
 from budgets.pipeline import Source, ingest_bytes
 
@@ -64,6 +66,7 @@ def ingest_measured(tmp_path: Path, page: bytes, **environ) -> tuple[dict, int, 
     return document, parent, child, elapsed
 
 
+@pytest.mark.slow
 def test_a_document_with_more_lines_than_the_limit_is_refused_naming_the_limit(tmp_path):
     """5,000 rows are 15,000 lines; with a limit of 10,000 lines the document is refused, the
     error names the limit and how to raise it, and no process of the run nears the memory limit."""
@@ -74,6 +77,7 @@ def test_a_document_with_more_lines_than_the_limit_is_refused_naming_the_limit(t
     assert parent < MEMORY_MB and child < MEMORY_MB and elapsed < TIMEOUT_S
 
 
+@pytest.mark.slow
 def test_a_long_table_within_the_limits_keeps_every_process_under_the_worker_memory_limit(tmp_path):
     """The same table within the limits: all 15,000 lines loaded and audited, every process of the
     run under the worker's memory limit and the run within the time limit."""

@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from budgets import db as database
 from budgets.pipeline import Source, ingest_bytes, read_bytes
 from budgets.writebehind import WriteBehind
@@ -77,6 +79,7 @@ def test_a_lookup_of_a_held_document_loads_it_first(tmp_path):
     assert url == "http://example.gov.cn/a.html"
 
 
+@pytest.mark.slow
 def test_ingest_loads_a_folder_in_fewer_transactions_than_documents_and_the_same_rows(tmp_path):
     folder = tmp_path / "files"
     folder.mkdir()

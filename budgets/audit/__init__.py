@@ -16,7 +16,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from budgets.audit import (
-    cross_table, hierarchy_sum, missing_table, name_variant, narrative, row_identity, text_checks, year_over_year,
+    comparison_word, cross_table, empty_table, hierarchy_sum, missing_table, name_variant, narrative, placeholder,
+    punctuation, rate_base, restated_figure, row_identity, stated_change, stated_total, subject_name, year_mention,
+    year_over_year,
 )
 from budgets.audit.model import READING, THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import FINDING_COLUMNS, insert_rows
@@ -33,16 +35,16 @@ CHECKS = {
     "year_over_year": year_over_year.check,
     "missing_table": missing_table.check,
     "name_variant": name_variant.check,
-    "stated_change": text_checks.stated_changes,
-    "comparison_word": text_checks.comparison_words,
-    "rate_base": text_checks.rate_bases,
-    "restated_figure": text_checks.restated_figures,
-    "stated_total": text_checks.stated_totals,
-    "empty_table": text_checks.empty_tables,
-    "subject_name": text_checks.text_subject_names,
-    "year_mention": text_checks.year_mentions,
-    "placeholder": text_checks.placeholders,
-    "punctuation": text_checks.punctuation,
+    "stated_change": stated_change.check,
+    "comparison_word": comparison_word.check,
+    "rate_base": rate_base.check,
+    "restated_figure": restated_figure.check,
+    "stated_total": stated_total.check,
+    "empty_table": empty_table.check,
+    "subject_name": subject_name.check,
+    "year_mention": year_mention.check,
+    "placeholder": placeholder.check,
+    "punctuation": punctuation.check,
 }
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "docs" / "AUDIT.md"
