@@ -398,3 +398,13 @@ def test_a_placeholder_in_a_tables_caption_is_found_too():
         tables=[{"table_index": 0, "page": 7, "label": "", "title": "收入支出决算总表", "notes": ""},
                 {"table_index": 1, "page": 8, "label": "", "title": "XX局2024年度收入决算表", "notes": ""}]))
     assert [(f.severity, f.evidence.split(":")[0]) for f in found] == [("warning", "text p.8")]
+
+
+def test_a_hundred_percent_for_a_new_item_is_a_convention_not_an_error():
+    # 上海市普陀区万里街道 2024 p.7: '2023年当年预算执行数为0.00万元，2024年预算安排25.00万元，比2023年预算执行数增加100.00%。'
+    new = stated_change.check(disclosure("2023年当年预算执行数为0.00万元，2024年预算安排25.00万元，比2023年预算执行数增加100.00%。",
+                                         year=2024))
+    assert [f.severity for f in new if f.check == "rate_base"] == ["warning"]
+    other = stated_change.check(disclosure("2023年当年预算执行数为0.00万元，2024年预算安排25.00万元，比2023年预算执行数增加250.00%。",
+                                           year=2024))
+    assert [f.severity for f in other if f.check == "rate_base"] == ["error"]

@@ -68,10 +68,13 @@ def check(disclosure: Disclosure) -> list[Finding]:
                     year=year, expected=a, actual=b, key=key(paragraph, sentence, f"change-year|{percent.start()}"),
                 ))
             if a.fen == 0 and rate:
+                # '增加100%' for a new item is a common convention, not a contradiction to show anyone
+                convention = rate == 100 and b.fen > 0
                 found.append(Finding(
-                    check="rate_base", severity="error", evidence=where(paragraph, sentence),
+                    check="rate_base", severity="warning" if convention else "error", evidence=where(paragraph, sentence),
                     message=(f"The text states “{percent.group(0)}” against the year before's 0万元 "
-                             f"(now {wan_text(b)}万元), which has no rate."),
+                             f"(now {wan_text(b)}万元), which has no rate"
+                             + (" (100% for a new item is a common convention)." if convention else ".")),
                     year=year, expected=a, actual=b, key=key(paragraph, sentence, f"zero-base|{percent.start()}"),
                 ))
             if a.fen <= 0:
