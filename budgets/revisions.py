@@ -7,8 +7,8 @@ finding a link to it. Nothing here deletes anything, and every function is idemp
 that was killed and started again converges on the same state.
 
 Which revision of a URL is current is decided here once (CURRENT_IDS, `current_at`): the
-published views (budgets/db.py, budgets/publish.py), the audit's disclosures and incremental
-crawling all read it from here.
+views (budgets/schema.py, which also builds on it which copy of a disclosure counts), the audit's
+disclosures and incremental crawling all read it from here.
 """
 from __future__ import annotations
 
@@ -47,6 +47,26 @@ def current_at(conn, url: str) -> dict | None:
     return dict(zip([c[0] for c in cursor.description], found)) if found else None
 
 
+# Where every document was seen (document_urls, budgets/schema.py): a URL seen again moves its
+# last_seen_at, never its first_seen_at.
+RECORD_URL_SQL = (
+    "INSERT INTO document_urls (url, document_id, parent_id, site, first_seen_at, last_seen_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url, document_id) DO UPDATE SET "
+    "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
+    "last_seen_at = max(coalesce(last_seen_at, ''), excluded.last_seen_at), "
+    "parent_id = coalesce(excluded.parent_id, parent_id), site = coalesce(excluded.site, site)"
+)
+
+
+def record_url(conn, url: str | None, document_id: str, parent_id: str | None = None,
+               site: str | None = None, seen_at: str | None = None) -> None:
+    """`url` served the bytes of `document_id` at `seen_at` (idempotent: a URL seen again moves
+    its last_seen_at, never its first_seen_at)."""
+    if not url:
+        return
+    conn.execute(RECORD_URL_SQL, [url, document_id, parent_id, site or None, seen_at, seen_at])
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -66,8 +86,6 @@ def observe(conn, url: str, document_id: str, seen_at: str | None = None) -> Non
 
 
 def _observe(conn, url: str, document_id: str, seen_at: str) -> None:
-    from budgets.db import record_url  # budgets.db imports this module
-
     record_url(conn, url, document_id, seen_at=seen_at)
     conn.execute(
         "UPDATE documents SET superseded_by = NULL, superseded_at = NULL, withdrawn_at = NULL, "

@@ -14,6 +14,8 @@ from datasette import hookimpl
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from extractors.units import fen_to_wan, in_unit
+
 DATABASE = "budgets"
 BAR_QUERY = "subject_across_departments"
 LINE_QUERY = "subject_over_years"
@@ -224,7 +226,7 @@ async def charts_page(datasette, request):
     bar_title = f"{code} {subject} · {year} · {STAGE_NAMES[stage]} · 各部门 across departments (万元)"
     who = " ".join(x for x in (district, department) if x) or "全部部门 all departments"
     line_title = f"{code} {subject} · {who} · 逐年 year by year (万元)"
-    bars = [(f"{row['district']} {row['department']}", row["amount_fen"] / 1_000_000) for row in bar_rows]
+    bars = [(f"{row['district']} {row['department']}", fen_to_wan(row["amount_fen"])) for row in bar_rows]
     if department:
         line_params = {"code": code, "department": department, "district": district, "stage": stage}
         line_query_url = _query_url(datasette, LINE_QUERY, line_params)
@@ -457,12 +459,11 @@ async def document_page(datasette, request):
         row = grid["rows"].setdefault(line["row_index"], {
             "code": line["subject_code"] or "", "label": line["subject_name"] or line["item"] or "", "cells": {}})
         row["cells"][line["column_index"]] = line["amount_fen"]
-    for table in tables:  # shown in the unit the table printed: a 元 table to the 元
-        per_unit = 100 if table.get("unit") == "元" else 1_000_000
+    for table in tables:  # shown in the unit the table printed: a 元 table to the 元, a 亿元 table in 亿元
         grid = grids.get(table["table_index"], {"columns": {}, "rows": {}})
         table["columns"] = [grid["columns"][i] for i in sorted(grid["columns"])]
         table["column_ids"] = sorted(grid["columns"])
-        table["grid_rows"] = [dict(r, cells={i: fen / per_unit for i, fen in r["cells"].items()})
+        table["grid_rows"] = [dict(r, cells={i: in_unit(fen, table.get("unit")) for i, fen in r["cells"].items()})
                               for r in (grid["rows"][i] for i in sorted(grid["rows"]))]
     findings = [dict(r) for r in (await db.execute(
         "select severity, \"check\", table_kind, message, evidence from findings where document_id = ? "
@@ -516,7 +517,7 @@ def _raw_file(db, doc):
     return None
 
 
-RAW_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "text": "text/plain; charset=utf-8",
+RAW_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "textdump": "text/plain; charset=utf-8",
              "xls": "application/vnd.ms-excel", "doc": "application/msword", "zip": "application/zip",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}

@@ -16,6 +16,7 @@ import yaml
 import datasette_sample as sample
 from datasette_client import Site
 from budgets import db as database
+from budgets import schema
 from budgets.commands.serve import build_datasette
 from budgets.publish import prepare
 from crawling import ROOT as PROJECT_ROOT
@@ -23,11 +24,11 @@ from crawling import ROOT as PROJECT_ROOT
 METADATA = yaml.safe_load((PROJECT_ROOT / "metadata.yml").read_text(encoding="utf-8"))
 BUDGETS = METADATA["databases"]["budgets"]
 PUBLIC_TABLES = {
-    "documents": database.DOCUMENT_COLUMNS, "budget_lines": database.LINE_COLUMNS,
-    "findings": database.FINDING_COLUMNS, "departments": database.DEPARTMENT_COLUMNS,
-    "subjects": database.SUBJECT_COLUMNS, "crawl_runs": database.CRAWL_RUN_COLUMNS,
-    "paragraphs": database.PARAGRAPH_COLUMNS, "tables": database.TABLE_COLUMNS,
-    "unplaced_cells": database.UNPLACED_COLUMNS,
+    "documents": schema.DOCUMENT_COLUMNS, "budget_lines": schema.LINE_COLUMNS,
+    "findings": schema.FINDING_COLUMNS, "departments": schema.DEPARTMENT_COLUMNS,
+    "subjects": schema.SUBJECT_COLUMNS, "crawl_runs": schema.CRAWL_RUN_COLUMNS,
+    "paragraphs": schema.PARAGRAPH_COLUMNS, "tables": schema.TABLE_COLUMNS,
+    "unplaced_cells": schema.UNPLACED_COLUMNS,
 }
 
 
