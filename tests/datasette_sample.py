@@ -8,6 +8,7 @@ so that comparisons across departments, districts and years have something to co
 from __future__ import annotations
 
 import hashlib
+import os
 from decimal import Decimal
 
 from budgets import db as database
@@ -210,7 +211,8 @@ def build_with_pipeline(path) -> str:
     # the HTML rendering is a link out of its folder, so it is named (ingest follows no link out of
     # a folder it is given)
     fixtures = root / "tests" / "fixtures" / "seed"
-    seeds = [root.parent / "shared" / "seed", fixtures, fixtures / "tongnan-2026-bigdata-bureau-budget.html"]
+    shared = Path(os.environ.get("BUDGETS_SHARED") or root.parent / "shared")  # as conftest.SHARED
+    seeds = [shared / "seed", fixtures, fixtures / "tongnan-2026-bigdata-bureau-budget.html"]
     subprocess.run([sys.executable, "-m", "budgets", "ingest", *map(str, seeds), "--db", str(path)],
                    cwd=root, check=True, capture_output=True, timeout=120)
     db = database.connect(path)
