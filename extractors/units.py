@@ -11,14 +11,16 @@ YUAN = "元"
 WAN = "万元"
 YI = "亿元"
 
-FEN_PER_UNIT = {YUAN: 100, WAN: 1_000_000, YI: 100_000_000}
+# 1 亿元 = 10 000 万元 = 100 000 000 元 = 10 000 000 000 分 (until this module two of the four tables
+# that held these factors said 100 000 000 分, a hundredth of it)
+FEN_PER_UNIT = {YUAN: 100, WAN: 1_000_000, YI: 10_000_000_000}
 FEN_PER_WAN = FEN_PER_UNIT[WAN]
 # a table that does not say its unit is read in 万元, the unit nearly every disclosure prints
 DEFAULT_UNIT = WAN
-# One unit of the last digit a table in this unit customarily prints, in 分: 万元 tables print
-# two decimals, 元 tables whole 元 (the few that print 分 are then judged a little loosely).
-UNIT_STEP = {WAN: 10_000, YUAN: 100, YI: 1_000_000}
-# the decimals down to the 分 in each unit (万元: 6, 元: 2, 亿元: 8): finer is no amount of money
+# One unit of the last digit a table in this unit customarily prints, in 分: 万元 and 亿元 tables
+# print two decimals, 元 tables whole 元 (the few that print 分 are then judged a little loosely).
+UNIT_STEP = {WAN: FEN_PER_UNIT[WAN] // 100, YUAN: FEN_PER_UNIT[YUAN], YI: FEN_PER_UNIT[YI] // 100}
+# the decimals down to the 分 in each unit (元: 2, 万元: 6, 亿元: 10): finer is no amount of money
 FEN_DECIMALS = {unit: len(str(fen)) - 1 for unit, fen in FEN_PER_UNIT.items()}
 
 
