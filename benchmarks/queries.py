@@ -250,6 +250,7 @@ def create_views(conn) -> bool:
 
         published.refresh(db)
         publish.refresh_summaries(db)
+        schema.ensure_indexes(db, schema.SUMMARY_INDEXES)
         for table in ["current_tables", "published_tables", *sorted({t for t, _ in schema.SUMMARY_INDEXES})]:
             _drop_indexes_for_later(conn, table)
         return True
