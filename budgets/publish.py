@@ -26,7 +26,6 @@ SUMMARY_SQL = f"""
 
 def prepare(db: sqlite_utils.Database) -> None:
     """Full-text search, the copies that count and their views, indexes; safe to run again."""
-    schema.ensure_published(db)
     for table in FTS_COLUMNS:
         fulltext.ensure(db, table)
     published.refresh(db)  # each figure once, with labels (budgets/views.py)
