@@ -6,36 +6,19 @@ newer document at the same URL; `documents.withdrawn_at` says when a whole-site 
 finding a link to it. Nothing here deletes anything, and every function is idempotent, so a run
 that was killed and started again converges on the same state.
 
-Which revision of a URL is current is decided here once (CURRENT_IDS, `current_at`): the
-views (budgets/schema.py, which also builds on it which copy of a disclosure counts), the audit's
-disclosures and incremental crawling all read it from here.
+Which revision of a URL is current is decided once (CURRENT_IDS, budgets/schema.py; `current_at`
+here): the views, which copy of a disclosure counts, the audit's disclosures and incremental
+crawling all read it.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+# The current-revision rule (CURRENT_IDS: never a document marked superseded; of the revisions at
+# one URL the one seen there last) is defined with the schema, beside the rule for which copy of a
+# disclosure counts that builds on it; `current_at` and `reconcile` apply it to one URL.
+from budgets.schema import CURRENT_IDS, NEWEST_FIRST, NOT_SUPERSEDED, REVISION
 from budgets.transaction import transaction
-
-# ---- the current-revision rule ---------------------------------------------------------------
-# A revision is a document with bytes fetched from a URL. Of the revisions at one URL, the
-# current one is never one marked superseded (`observe` marks them), and among the rest it is
-# the one seen there last, then the one fetched last: a URL that went back to bytes it served
-# before has those current again, and a run killed between loading new bytes and marking the old
-# ones leaves the new ones current. A document that is no revision (a failed fetch, which has no
-# bytes; a local file, which has no URL) stands alone: current unless marked superseded.
-REVISION = "bytes IS NOT NULL AND coalesce(url, '') != ''"
-NOT_SUPERSEDED = "superseded_by IS NULL"
-NEWEST_FIRST = "coalesce(last_seen_at, fetched_at) DESC, fetched_at DESC, id"
-
-# the ids of the current documents, as a subquery any view or query can use
-CURRENT_IDS = f"""SELECT id FROM (
-    SELECT id, row_number() OVER (PARTITION BY url ORDER BY {NEWEST_FIRST}) AS newest
-    FROM documents WHERE {NOT_SUPERSEDED} AND {REVISION})
-  WHERE newest = 1
-  UNION ALL
-  SELECT id FROM documents WHERE {NOT_SUPERSEDED} AND NOT ({REVISION})"""
-
-OLDER_REVISIONS_SQL = f"SELECT * FROM documents WHERE id NOT IN ({CURRENT_IDS})"
 
 
 def current_at(conn, url: str) -> dict | None:

@@ -25,9 +25,30 @@ from typing import Callable, NamedTuple
 
 import sqlite_utils
 
-from budgets.revisions import CURRENT_IDS, OLDER_REVISIONS_SQL
 from budgets.transaction import transaction
 from extractors.units import fen_to_wan_sql
+
+# ---- which revision of a URL is current (budgets/revisions.py marks them) ---------------------
+# A revision is a document with bytes fetched from a URL. Of the revisions at one URL, the
+# current one is never one marked superseded (budgets.revisions.observe marks them), and among
+# the rest it is the one seen there last, then the one fetched last: a URL that went back to bytes
+# it served before has those current again, and a run killed between loading new bytes and marking
+# the old ones leaves the new ones current. A document that is no revision (a failed fetch, which has no
+# bytes; a local file, which has no URL) stands alone: current unless marked superseded.
+REVISION = "bytes IS NOT NULL AND coalesce(url, '') != ''"
+NOT_SUPERSEDED = "superseded_by IS NULL"
+NEWEST_FIRST = "coalesce(last_seen_at, fetched_at) DESC, fetched_at DESC, id"
+
+# the ids of the current documents, as a subquery any view or query can use
+CURRENT_IDS = f"""SELECT id FROM (
+    SELECT id, row_number() OVER (PARTITION BY url ORDER BY {NEWEST_FIRST}) AS newest
+    FROM documents WHERE {NOT_SUPERSEDED} AND {REVISION})
+  WHERE newest = 1
+  UNION ALL
+  SELECT id FROM documents WHERE {NOT_SUPERSEDED} AND NOT ({REVISION})"""
+
+OLDER_REVISIONS_SQL = f"SELECT * FROM documents WHERE id NOT IN ({CURRENT_IDS})"
+
 
 # ---- the contract's tables (docs/CONTRACT.md) --------------------------------------------------
 

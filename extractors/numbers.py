@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
-from extractors.units import FEN_PER_UNIT, fen_to_wan  # noqa: F401  (fen_to_wan: amounts read, in 万元)
+from extractors.units import FEN_PER_UNIT
 
 _BLANKS = {"", "-", "--", "—", "——", "/", "－", "…", "……"}
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")

@@ -21,8 +21,7 @@ from budgets.audit import (
 from budgets.audit.model import READING, THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
-from budgets.revisions import CURRENT_IDS
-from budgets.schema import COMPLETENESS_COLUMNS, FINDING_COLUMNS, ensure_audit
+from budgets.schema import COMPLETENESS_COLUMNS, CURRENT_IDS, FINDING_COLUMNS, ensure_audit
 from budgets.transaction import transaction
 from extractors.reading import DOUBTFUL
 
