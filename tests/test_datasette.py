@@ -485,3 +485,18 @@ def test_each_table_of_a_disclosure_is_counted_once_whatever_copies_were_loaded(
     assert kinds == published
     # every copy supplies some table (the page its others, the copy 一般公共预算财政拨款支出表): none is left out
     assert page["id"] in published.values() and site.rows("/budgets/superseded_documents.json") == []
+
+
+def test_a_table_printed_in_yi_yuan_shows_its_figures_in_yi_yuan(tmp_path):
+    """Under 单位 亿元 a figure reads in 亿元: 123456万元 is 12.35, not 123,456.00."""
+    path = tmp_path / "budgets.db"
+    db = sample.build(path)
+    doc = sample.document(sample.TONGNAN, "城市管理局", 2026)
+    line = dict(sample._line(doc, "fiscal_appropriation_summary", "财政拨款收支总表", 1, 1, 1, "", "本年收入", "total",
+                             2026, "123456"), unit_printed="亿元")
+    table = {"id": f"{doc['id'][:16]}:t1", "document_id": doc["id"], "table_index": 1, "title": "财政拨款收支总表",
+             "table_kind": "fiscal_appropriation_summary", "unit": "亿元", "page": 5, "rows": 1, "lines": 1}
+    database.load_document(db, doc, [line], tables=[table])
+    prepare(db)
+    page = Site(build_datasette(path)).get(f"/-/document/{doc['id']}").text
+    assert "单位 亿元" in page and ">12.35<" in page and "123,456.00" not in page
