@@ -18,8 +18,10 @@ The full-text search tables and their triggers are budgets/fulltext.py's.
 """
 from __future__ import annotations
 
+import fcntl
 import sqlite3
 import sys
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timezone
 from typing import Callable, NamedTuple
 
@@ -524,19 +526,35 @@ def applied_migrations(db: sqlite_utils.Database) -> set[str]:
 
 def migrate(db: sqlite_utils.Database, new: bool = False) -> list[str]:
     """Run the migrations this database has not run, in order (a new database only records
-    them); returns the names of those that ran."""
-    done = applied_migrations(db)
-    ran = []
-    for step in MIGRATIONS:
-        if step.name in done:
-            continue
-        if not new:
-            if step.apply(db) is False:
+    them); returns the names of those that ran. Processes opening an older database together
+    (the workers of one crawl) take turns, and each runs only what the others have not."""
+    if {m.name for m in MIGRATIONS} <= applied_migrations(db):
+        return []
+    with one_migrator(db) if not new else nullcontext():
+        done = applied_migrations(db)
+        ran = []
+        for step in MIGRATIONS:
+            if step.name in done:
                 continue
-            ran.append(step.name)
-        db.execute(f"INSERT OR REPLACE INTO [{MIGRATIONS_TABLE}] (name, applied_at) VALUES (?, ?)",
-                   [step.name, datetime.now(timezone.utc).isoformat(timespec="seconds")])
+            if not new:
+                if step.apply(db) is False:
+                    continue
+                ran.append(step.name)
+            db.execute(f"INSERT OR REPLACE INTO [{MIGRATIONS_TABLE}] (name, applied_at) VALUES (?, ?)",
+                       [step.name, datetime.now(timezone.utc).isoformat(timespec="seconds")])
     return ran
+
+
+@contextmanager
+def one_migrator(db: sqlite_utils.Database):
+    """A lock beside the database file while migrations run (none for an in-memory database)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        yield
+        return
+    with open(f"{path}.migrate.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
 
 
 # ---- making it so ------------------------------------------------------------------------------
