@@ -179,7 +179,7 @@ def add_indexes(path: Path) -> None:
     database.ensure_schema(db)
     publish = _publish()
     if publish is not None:
-        for table, columns in getattr(publish, "INDEXES", []):
+        for table, columns in getattr(_schema(), "INDEXES", None) or getattr(publish, "INDEXES", []):
             db[table].create_index(columns, if_not_exists=True)
         if db[DROPPED].exists():  # current_tables', published_tables' and the summary tables'
             for (sql,) in conn.execute(f"SELECT sql FROM {DROPPED}").fetchall():
@@ -195,6 +195,14 @@ def _publish():
     except ImportError:
         return None
     return publish
+
+
+def _schema():
+    try:
+        from budgets import schema
+    except ImportError:
+        return None
+    return schema
 
 
 def canned_queries() -> dict[str, str]:
@@ -233,9 +241,19 @@ def create_views(conn) -> bool:
     import sqlite_utils
 
     publish = _publish()
-    if publish is None or not hasattr(publish, "VIEWS"):
+    schema = _schema()
+    if publish is None or not (schema is not None or hasattr(publish, "VIEWS")):
         return False
     db = sqlite_utils.Database(conn)
+    if schema is not None:  # the tables and views prepare makes, filled, then without their indexes
+        from budgets import views as published
+
+        published.refresh(db)
+        publish.refresh_summaries(db)
+        schema.ensure_indexes(db, schema.SUMMARY_INDEXES)
+        for table in ["current_tables", "published_tables", *sorted({t for t, _ in schema.SUMMARY_INDEXES})]:
+            _drop_indexes_for_later(conn, table)
+        return True
     if "older_revisions" in publish.VIEWS:
         db.create_view("older_revisions", publish.VIEWS["older_revisions"].strip(), replace=True)
     if hasattr(publish, "refresh_current_tables"):

@@ -1,4 +1,4 @@
-"""The SQLite database: schema of the public tables, and the loader.
+"""The SQLite database: opening it, and the loader (budgets/schema.py defines it).
 
 Every document is loaded atomically: its row, its lines, its narrative and what could not be
 placed, in a transaction of its own or in a SAVEPOINT of a batch of documents (`Loader`,
@@ -18,84 +18,13 @@ from typing import Iterable, Iterator
 import sqlite_utils
 
 from budgets.fulltext import index_rows_sql
-from budgets.revisions import CURRENT_IDS
-from budgets.transaction import transaction
+from budgets.revisions import record_url
+from budgets.schema import (
+    DOCUMENT_COLUMNS, INDEXES, LINE_COLUMNS, PARAGRAPH_COLUMNS, REVISION_COLUMNS, TABLE_COLUMNS, UNPLACED_COLUMNS,
+    ensure_schema, index_name,
+)
 
 DEFAULT_DB = Path("data/budgets.db")
-
-DOCUMENT_COLUMNS = {
-    "id": str, "url": str, "site": str, "district": str, "department": str, "title": str,
-    "fiscal_year": int, "stage": str, "format": str, "bytes": int, "fetched_at": str,
-    "parent_id": str, "status": str, "error": str, "raw_path": str,
-    "pages": int, "tables": int, "lines": int, "content_type": str, "http_headers": str,
-    # revisions (budgets/revisions.py): the newer document at the same URL, when this one was
-    # replaced, when a crawl last found these bytes at `url`, when the site stopped linking it
-    "superseded_by": str, "superseded_at": str, "last_seen_at": str, "withdrawn_at": str,
-}
-# set by budgets/revisions.py only: reading the same bytes again leaves them as they are
-REVISION_COLUMNS = ("superseded_by", "superseded_at", "last_seen_at", "withdrawn_at")
-
-LINE_COLUMNS = {
-    "id": str, "document_id": str, "district": str, "department": str, "department_raw": str,
-    "fiscal_year": int, "stage": str, "table_kind": str, "table_title": str,
-    "classification": str, "subject_code": str, "subject_name": str, "level": int,
-    "parent_code": str, "gov_economic_code": str, "code_source": str, "item": str, "measure": str, "year": int, "basis": str,
-    "amount_wan": float, "amount_fen": int, "unit_printed": str, "page": int,
-    "table_index": int, "row_index": int, "column_index": int, "column_label": str,
-    "source_text": str, "url": str,
-}
-
-FINDING_COLUMNS = {
-    "id": str, "document_id": str, "district": str, "department": str, "fiscal_year": int,
-    "check": str, "severity": str, "table_kind": str, "subject_code": str, "measure": str,
-    "year": int, "expected_wan": float, "actual_wan": float, "difference_wan": float,
-    "message": str, "evidence": str,
-}
-
-PARAGRAPH_COLUMNS = {"id": str, "document_id": str, "page": int, "position": int, "text": str}
-
-UNPLACED_COLUMNS = {
-    "id": str, "document_id": str, "table_index": int, "table_title": str, "row_index": int,
-    "text": str, "candidates": str, "reason": str,
-}
-
-TABLE_COLUMNS = {
-    "id": str, "document_id": str, "table_index": int, "label": str, "title": str,
-    "table_kind": str, "unit": str, "page": int, "rows": int, "lines": int, "notes": str,
-    # how sure the reading is (extractors/reading.py): its identities, where its columns' meanings
-    # came from, its unplaced cells, and confident | doubtful | unchecked with the reason
-    "identities_checked": int, "identities_held": int, "columns_vocabulary": int, "columns_arithmetic": int,
-    "columns_content": int, "columns_unknown": int, "unplaced": int, "confidence": str, "confidence_reason": str,
-}
-
-CRAWL_RUN_COLUMNS = {
-    "id": int, "site": str, "started_at": str, "finished_at": str, "pages": int,
-    "documents_new": int, "documents_changed": int, "documents_unchanged": int,
-    "documents_same_bytes": int,  # URLs first seen, serving bytes read at another URL
-    "documents_withdrawn": int, "documents_failed": int, "bytes": int, "status": str,
-    "message": str,
-    # what a run cost and what needs a person (budgets nightly)
-    "requests": int, "responses_not_modified": int, "bytes_downloaded": int, "errors": int,
-    "documents_extracted": int, "duration_s": float, "resumed": int, "alerts": str,
-}
-
-SUBJECT_COLUMNS = {
-    "code": str, "name": str, "level": int, "parent": str, "classification": str,
-    "valid_from": int, "valid_to": int, "source": str,
-}
-
-DEPARTMENT_COLUMNS = {
-    "id": str, "district": str, "department": str, "variants": str, "codes": str,
-    "documents": int, "lines": int,
-}
-
-
-# 预算/决算 columns a crawl found on a site (crawler/columns.py): nightly runs start from them and
-# notice new and vanished ones
-COLUMN_COLUMNS = {
-    "site": str, "url": str, "unit": str, "stage": str, "found_from": str,
-    "first_seen_at": str, "last_seen_at": str, "vanished_at": str,
-}
 
 
 class DatabaseError(Exception):
@@ -115,8 +44,6 @@ def connect(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys=ON")
         db = sqlite_utils.Database(conn)
         ensure_schema(db)
-        from budgets.worker import use_data_dir  # LibreOffice's scratch folders beside the database
-        use_data_dir(path.parent)
     except sqlite3.DatabaseError as exc:
         raise DatabaseError(
             f"cannot open database {path}: {exc}. Move the file aside and run the command again "
@@ -125,130 +52,11 @@ def connect(path: Path | str = DEFAULT_DB) -> sqlite_utils.Database:
     return db
 
 
-def ensure_schema(db: sqlite_utils.Database) -> None:
-    _table(db, "documents", DOCUMENT_COLUMNS, pk="id")
-    # Foreign keys to documents let Datasette link every line to its document and list a
-    # document's lines and findings; load_document inserts the document row first.
-    to_document = [("document_id", "documents", "id")]
-    _table(db, "budget_lines", LINE_COLUMNS, pk="id", foreign_keys=to_document)
-    _table(db, "findings", FINDING_COLUMNS, pk="id", foreign_keys=to_document)
-    _table(db, "departments", DEPARTMENT_COLUMNS, pk="id")
-    _table(db, "subjects", SUBJECT_COLUMNS, pk=("code", "classification", "valid_from"))
-    _table(db, "crawl_runs", CRAWL_RUN_COLUMNS, pk="id")
-    _table(db, "paragraphs", PARAGRAPH_COLUMNS, pk="id", foreign_keys=to_document)
-    _table(db, "tables", TABLE_COLUMNS, pk="id", foreign_keys=to_document)
-    _table(db, "unplaced_cells", UNPLACED_COLUMNS, pk="id", foreign_keys=to_document)
-    _table(db, "columns", COLUMN_COLUMNS, pk=("site", "url"))
-    ensure_document_urls(db)
-    for table, columns in [
-        ("budget_lines", ["document_id"]),
-        ("budget_lines", ["department", "fiscal_year"]),
-        ("budget_lines", ["district", "fiscal_year", "table_kind"]),
-        ("findings", ["document_id"]),
-        ("paragraphs", ["document_id"]),
-        ("tables", ["document_id"]),
-        ("unplaced_cells", ["document_id"]),
-        ("documents", ["url"]),
-        ("documents", ["superseded_by"]),
-    ]:
-        db[table].create_index(columns, if_not_exists=True)
-    ensure_views(db.conn)
-    for sql in SETTLE_QUEUE:
-        db.execute(sql)
-
-
-# Every document row inserted (loaded, loaded again, merged) waits here until
-# budgets.afterload.settle has audited it; a new token each time, so a document loaded again
-# while it was being audited stays queued.
-SETTLE_QUEUE = [
-    "CREATE TABLE IF NOT EXISTS settle_queue (document_id TEXT PRIMARY KEY, token BLOB)",
-    "CREATE TRIGGER IF NOT EXISTS settle_queue_on_load AFTER INSERT ON documents BEGIN "
-    "INSERT OR REPLACE INTO settle_queue (document_id, token) VALUES (new.id, randomblob(8)); END",
-    # a URL gone back to bytes it served before loads nothing, but both revisions change their
-    # standing (budgets/revisions.py): the audit's completeness must follow
-    "CREATE TRIGGER IF NOT EXISTS settle_queue_on_revision AFTER UPDATE OF superseded_by, withdrawn_at "
-    "ON documents WHEN old.superseded_by IS NOT new.superseded_by OR old.withdrawn_at IS NOT new.withdrawn_at "
-    "BEGIN INSERT OR REPLACE INTO settle_queue (document_id, token) VALUES (new.id, randomblob(8)); END",
-]
-
-
-# Views over the revision history. A document whose URL later served other bytes keeps its
-# row and its lines; these views show only what is current (budgets/revisions.py decides).
-# A withdrawn document (no longer linked by its site) stays current: it is the last version the
-# government published, and documents.withdrawn_at says it was taken down.
-VIEWS = {
-    "current_budget_lines": f"SELECT l.* FROM budget_lines l WHERE l.document_id IN ({CURRENT_IDS})",
-}
-
-
-def ensure_views(conn: sqlite3.Connection) -> None:
-    """Create the views, and replace one a database made by an older version defines otherwise."""
-    for name, sql in VIEWS.items():
-        wanted = f"CREATE VIEW [{name}] AS {sql}"
-        found = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view' AND name = ?", [name]).fetchone()
-        if found and found[0] == wanted:
-            continue
-        with transaction(conn):
-            conn.execute(f"DROP VIEW IF EXISTS [{name}]")
-            conn.execute(wanted)
-
-
-def _table(db, name, columns, pk, foreign_keys=None):
-    if not db[name].exists():
-        db[name].create(columns, pk=pk, not_null=None, foreign_keys=foreign_keys)
-    else:
-        missing = {c: t for c, t in columns.items() if c not in db[name].columns_dict}
-        for column, kind in missing.items():
-            db[name].add_column(column, kind)
-
-
-# Where every document was seen: the same bytes at two URLs are one document (its id is the hash
-# of its bytes) whose row keeps the URL and parent it was first seen at; every URL it was seen at
-# is a row here, with when it was first and last seen there (docs/CONTRACT-EXTENSIONS.md).
-DOCUMENT_URL_COLUMNS = {
-    "url": str, "document_id": str, "parent_id": str, "site": str,
-    "first_seen_at": str, "last_seen_at": str,
-}
-
-RECORD_URL_SQL = (
-    "INSERT INTO document_urls (url, document_id, parent_id, site, first_seen_at, last_seen_at) "
-    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url, document_id) DO UPDATE SET "
-    "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
-    "last_seen_at = max(coalesce(last_seen_at, ''), excluded.last_seen_at), "
-    "parent_id = coalesce(excluded.parent_id, parent_id), site = coalesce(excluded.site, site)"
-)
-
-
-def record_url(conn: sqlite3.Connection, url: str | None, document_id: str, parent_id: str | None = None,
-               site: str | None = None, seen_at: str | None = None) -> None:
-    """`url` served the bytes of `document_id` at `seen_at` (idempotent: a URL seen again moves
-    its last_seen_at, never its first_seen_at)."""
-    if not url:
-        return
-    conn.execute(RECORD_URL_SQL, [url, document_id, parent_id, site or None, seen_at, seen_at])
-
-
 def is_member_only(primary: str, url: str) -> bool:
     """True when the row's URL is a member of an archive ('<zip url>#<name>') and `url` is one of
     the bytes' own: a document is primarily where it was first published as a file of its own
     (where its revisions are followed), an archive member only until then."""
     return "#" in primary and "#" not in url
-
-
-def ensure_document_urls(db: sqlite_utils.Database) -> None:
-    """The table, filled from `documents` the first time (a database made before it existed):
-    each document's own URL is where it was first seen."""
-    if db["document_urls"].exists():
-        _table(db, "document_urls", DOCUMENT_URL_COLUMNS, pk=("url", "document_id"))
-        return
-    with transaction(db.conn) as conn:
-        _table(db, "document_urls", DOCUMENT_URL_COLUMNS, pk=("url", "document_id"),
-               foreign_keys=[("document_id", "documents", "id")])
-        conn.execute(
-            "INSERT OR IGNORE INTO document_urls (url, document_id, parent_id, site, first_seen_at, last_seen_at) "
-            "SELECT url, id, parent_id, site, fetched_at, coalesce(last_seen_at, fetched_at) FROM documents "
-            "WHERE coalesce(url, '') != '' AND bytes IS NOT NULL")
-    db["document_urls"].create_index(["document_id"], if_not_exists=True)
 
 
 # ---- loading ---------------------------------------------------------------------------------
@@ -263,7 +71,7 @@ CHILDREN = (("budget_lines", LINE_COLUMNS), ("paragraphs", PARAGRAPH_COLUMNS),
 SEARCHED_CHILDREN = ("budget_lines", "paragraphs")
 # A load that adds at least this share of the lines already there (a bulk load, a nightly into a
 # copy of a big published database is far less) drops the publishing indexes of budget_lines
-# (budgets/publish.py INDEXES) in its first batch that reaches it; publish.prepare, which every
+# (budgets/schema.py INDEXES) in its first batch that reaches it; publish.prepare, which every
 # load is followed by, builds them again: one sort per index instead of a B-tree insert per line
 # into each of them. Measured (benchmarks/load.py shapes, 2 cores, two publishing indexes): a
 # load of 300k lines into as many costs the same either way (1.4 µs per line in the table to build
@@ -348,8 +156,6 @@ class Loader:
         if self._indexes_checked or self._lines < DEFER_INDEXES_SHARE * max(self._lines_before or 0, 1):
             return
         self._indexes_checked = True
-        from budgets.publish import INDEXES, index_name
-
         present = {r[0] for r in self.conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'budget_lines'")}
         for table, columns in INDEXES:

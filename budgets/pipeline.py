@@ -6,10 +6,11 @@ import hashlib
 import json
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
+from pathlib import Path
 
 from budgets import db as database
 from budgets import writebehind
-from budgets.worker import read_and_normalise
+from budgets.worker import read_and_normalise, use_data_dir
 from extractors.detect import detect_format
 from extractors.titles import DocumentMeta
 
@@ -105,10 +106,23 @@ def ingest_bytes(db, data: bytes, source: Source, held: "writebehind.WriteBehind
 
 def read_for_loading(db, data: bytes, source: Source) -> Reading:
     """`read_bytes`, keeping the provenance the database already knows for these bytes."""
+    use_scratch_beside(db)
     source = with_known_provenance(db, document_id(data), source)
     if (open_batch := database.loader(db)) is not None:
         open_batch.commit()  # never hold the write lock while a document is being read
     return read_bytes(data, source)
+
+
+_SCRATCH_SET_FOR: set[str] = set()
+
+
+def use_scratch_beside(db) -> None:
+    """Readers that need a scratch folder (LibreOffice's conversions) use one beside the database
+    (budgets/worker.py use_data_dir), once per database: what a killed run left there goes then."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if path and path not in _SCRATCH_SET_FOR:
+        _SCRATCH_SET_FOR.add(path)
+        use_data_dir(Path(path).parent)
 
 
 def load_reading(db, reading: Reading) -> dict:

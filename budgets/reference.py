@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import json
 
-from budgets.db import SUBJECT_COLUMNS, DEPARTMENT_COLUMNS, insert_rows
+from budgets.db import insert_rows
+from budgets.schema import DEPARTMENT_COLUMNS, SUBJECT_COLUMNS
 from budgets.transaction import transaction
 from extractors.subjects import level_of, parent_of, reference
 

@@ -6,36 +6,19 @@ newer document at the same URL; `documents.withdrawn_at` says when a whole-site 
 finding a link to it. Nothing here deletes anything, and every function is idempotent, so a run
 that was killed and started again converges on the same state.
 
-Which revision of a URL is current is decided here once (CURRENT_IDS, `current_at`): the
-published views (budgets/db.py, budgets/publish.py), the audit's disclosures and incremental
-crawling all read it from here.
+Which revision of a URL is current is decided once (CURRENT_IDS, budgets/schema.py; `current_at`
+here): the views, which copy of a disclosure counts, the audit's disclosures and incremental
+crawling all read it.
 """
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
+# The current-revision rule (CURRENT_IDS: never a document marked superseded; of the revisions at
+# one URL the one seen there last) is defined with the schema, beside the rule for which copy of a
+# disclosure counts that builds on it; `current_at` and `reconcile` apply it to one URL.
+from budgets.schema import CURRENT_IDS, NEWEST_FIRST, NOT_SUPERSEDED, REVISION
 from budgets.transaction import transaction
-
-# ---- the current-revision rule ---------------------------------------------------------------
-# A revision is a document with bytes fetched from a URL. Of the revisions at one URL, the
-# current one is never one marked superseded (`observe` marks them), and among the rest it is
-# the one seen there last, then the one fetched last: a URL that went back to bytes it served
-# before has those current again, and a run killed between loading new bytes and marking the old
-# ones leaves the new ones current. A document that is no revision (a failed fetch, which has no
-# bytes; a local file, which has no URL) stands alone: current unless marked superseded.
-REVISION = "bytes IS NOT NULL AND coalesce(url, '') != ''"
-NOT_SUPERSEDED = "superseded_by IS NULL"
-NEWEST_FIRST = "coalesce(last_seen_at, fetched_at) DESC, fetched_at DESC, id"
-
-# the ids of the current documents, as a subquery any view or query can use
-CURRENT_IDS = f"""SELECT id FROM (
-    SELECT id, row_number() OVER (PARTITION BY url ORDER BY {NEWEST_FIRST}) AS newest
-    FROM documents WHERE {NOT_SUPERSEDED} AND {REVISION})
-  WHERE newest = 1
-  UNION ALL
-  SELECT id FROM documents WHERE {NOT_SUPERSEDED} AND NOT ({REVISION})"""
-
-OLDER_REVISIONS_SQL = f"SELECT * FROM documents WHERE id NOT IN ({CURRENT_IDS})"
 
 
 def current_at(conn, url: str) -> dict | None:
@@ -45,6 +28,26 @@ def current_at(conn, url: str) -> dict | None:
         f"ORDER BY {NEWEST_FIRST} LIMIT 1", [url])
     found = cursor.fetchone()
     return dict(zip([c[0] for c in cursor.description], found)) if found else None
+
+
+# Where every document was seen (document_urls, budgets/schema.py): a URL seen again moves its
+# last_seen_at, never its first_seen_at.
+RECORD_URL_SQL = (
+    "INSERT INTO document_urls (url, document_id, parent_id, site, first_seen_at, last_seen_at) "
+    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url, document_id) DO UPDATE SET "
+    "first_seen_at = min(first_seen_at, excluded.first_seen_at), "
+    "last_seen_at = max(coalesce(last_seen_at, ''), excluded.last_seen_at), "
+    "parent_id = coalesce(excluded.parent_id, parent_id), site = coalesce(excluded.site, site)"
+)
+
+
+def record_url(conn, url: str | None, document_id: str, parent_id: str | None = None,
+               site: str | None = None, seen_at: str | None = None) -> None:
+    """`url` served the bytes of `document_id` at `seen_at` (idempotent: a URL seen again moves
+    its last_seen_at, never its first_seen_at)."""
+    if not url:
+        return
+    conn.execute(RECORD_URL_SQL, [url, document_id, parent_id, site or None, seen_at, seen_at])
 
 
 def now() -> str:
@@ -66,8 +69,6 @@ def observe(conn, url: str, document_id: str, seen_at: str | None = None) -> Non
 
 
 def _observe(conn, url: str, document_id: str, seen_at: str) -> None:
-    from budgets.db import record_url  # budgets.db imports this module
-
     record_url(conn, url, document_id, seen_at=seen_at)
     conn.execute(
         "UPDATE documents SET superseded_by = NULL, superseded_at = NULL, withdrawn_at = NULL, "

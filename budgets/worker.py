@@ -36,7 +36,8 @@ from extractors.titles import DocumentMeta, document_meta
 
 def use_data_dir(folder) -> None:
     """Readers that need a scratch folder (LibreOffice's conversions) use `folder`/tmp, and what a
-    killed run left there is removed (budgets.db.connect calls this with the database's folder)."""
+    killed run left there is removed (budgets.pipeline.use_scratch_beside calls this with the
+    database's folder)."""
     from extractors import wordprocessing
 
     wordprocessing.use_scratch_root(Path(folder) / "tmp")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractors import vocabulary as v
-from extractors.identities import FEN_PER_UNIT
+from extractors.units import FEN_PER_WAN
 from extractors.layout import Layout, RowChoice, resolve_by_shape, resolve_rows
 from extractors.narrative import parse
 from extractors.numbers import is_amount, parse_amount
@@ -136,10 +136,10 @@ def narrative_facts(text: str, fiscal_year: int | None):
             continue
         if statement.amount is None or statement.unit != "万元":
             continue
-        current = Decimal(statement.amount.fen) / FEN_PER_UNIT["万元"]
+        current = Decimal(statement.amount.fen) / FEN_PER_WAN
         yield concept.measure, fiscal_year, current
         if statement.change is not None and statement.compared_to is not None:
-            yield concept.measure, statement.compared_to, current - Decimal(statement.change.fen) / FEN_PER_UNIT["万元"]
+            yield concept.measure, statement.compared_to, current - Decimal(statement.change.fen) / FEN_PER_WAN
 
 
 def option_score(row: RowChoice, option, layout: Layout, kind: str, facts: Facts, names) -> int:

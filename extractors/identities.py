@@ -32,17 +32,13 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Iterable, Sequence
 
-from extractors.numbers import NumberError, fen_to_wan, to_fen
+from extractors.numbers import NumberError, to_fen
+from extractors.units import DEFAULT_UNIT, FEN_PER_UNIT, UNIT_STEP, fen_per, fen_to_wan
 
 EXACT = "exact"
 ROUNDING = "rounding"
 MISMATCH = "mismatch"
 
-FEN_PER_UNIT = {"元": 100, "万元": 1_000_000, "亿元": 100_000_000}
-# One unit of the last digit a table in this unit customarily prints, in 分: 万元 tables print
-# two decimals, 元 tables whole 元 (the few that print 分 are then judged a little loosely).
-UNIT_STEP = {"万元": 10_000, "元": 100, "亿元": 1_000_000}
-DEFAULT_UNIT = "万元"
 
 
 @dataclass(frozen=True)
@@ -89,7 +85,7 @@ def total(amounts: Iterable[Amount]) -> Amount:
 
 def step_of(unit: str | None, decimals: int) -> int:
     """One unit of the last digit of a figure printed with `decimals` decimals, in 分 (at least 1)."""
-    return max(FEN_PER_UNIT.get(unit or DEFAULT_UNIT, FEN_PER_UNIT[DEFAULT_UNIT]) // 10 ** max(decimals, 0), 1)
+    return max(fen_per(unit) // 10 ** max(decimals, 0), 1)
 
 
 def decimals_of(value: Decimal) -> int:

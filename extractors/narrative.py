@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Iterator
 
-from extractors.identities import FEN_PER_UNIT, Amount, decimals_of, step_of
+from extractors.identities import Amount, decimals_of, step_of
+from extractors.units import FEN_PER_UNIT
 from extractors.vocabulary import CLASS_NAMES, basis_of
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"

@@ -15,12 +15,13 @@ from extractors.columns import (ColumnSpec, amounts_by_content, confirm_by_arith
                                 labels_by_content, labels_by_position, row_measure)
 from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
-from extractors.numbers import NumberError, fen_to_wan, is_amount, parse_amount, to_fen
+from extractors.numbers import NumberError, is_amount, parse_amount, to_fen
 from extractors.reading import column_source, read_table
 from extractors.subjects import (carry_code_parts, classification_of, level_of, parent_of, recover_codes,
                                  split_code_and_name, subject_code_for_name)
 from extractors.tablekinds import table_kind
 from extractors.titles import DocumentMeta, split_jurisdiction
+from extractors.units import fen_to_wan
 
 
 

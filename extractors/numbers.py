@@ -4,11 +4,12 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from extractors.units import FEN_PER_UNIT
+
 _BLANKS = {"", "-", "--", "—", "——", "/", "－", "…", "……"}
 _NUMBER = re.compile(r"^[+-]?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
 _FULLWIDTH = str.maketrans("０１２３４５６７８９．，－＋", "0123456789.,-+")
 
-UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100000000)}
 
 
 class NumberError(ValueError):
@@ -49,11 +50,7 @@ def parse_amount(text: str) -> Decimal | None:
 
 def to_fen(amount: Decimal, unit: str) -> int:
     """An amount in its printed unit → integer 分 (1 元 = 100 分), exactly."""
-    fen = amount * UNIT_FACTORS[unit] * 100
+    fen = amount * FEN_PER_UNIT[unit]
     if fen != fen.to_integral_value():
         raise NumberError(f"{amount} {unit} is not a whole number of 分")
     return int(fen)
-
-
-def fen_to_wan(fen: int) -> float:
-    return float(Decimal(fen) / Decimal(1000000))

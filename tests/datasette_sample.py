@@ -178,7 +178,6 @@ def build(path) -> "database.sqlite_utils.Database":
     """Load the sample disclosures into a new database at `path`, then prepare it for publishing."""
     from budgets.publish import prepare
     from budgets.reference import refresh
-    from conftest import SHARED
 
     db = database.connect(path)
     seed = document(TONGNAN, BIGDATA, 2026, url=SEED_URL)

@@ -16,6 +16,7 @@ import yaml
 import datasette_sample as sample
 from datasette_client import Site
 from budgets import db as database
+from budgets import schema
 from budgets.commands.serve import build_datasette
 from budgets.publish import prepare
 from crawling import ROOT as PROJECT_ROOT
@@ -23,11 +24,11 @@ from crawling import ROOT as PROJECT_ROOT
 METADATA = yaml.safe_load((PROJECT_ROOT / "metadata.yml").read_text(encoding="utf-8"))
 BUDGETS = METADATA["databases"]["budgets"]
 PUBLIC_TABLES = {
-    "documents": database.DOCUMENT_COLUMNS, "budget_lines": database.LINE_COLUMNS,
-    "findings": database.FINDING_COLUMNS, "departments": database.DEPARTMENT_COLUMNS,
-    "subjects": database.SUBJECT_COLUMNS, "crawl_runs": database.CRAWL_RUN_COLUMNS,
-    "paragraphs": database.PARAGRAPH_COLUMNS, "tables": database.TABLE_COLUMNS,
-    "unplaced_cells": database.UNPLACED_COLUMNS,
+    "documents": schema.DOCUMENT_COLUMNS, "budget_lines": schema.LINE_COLUMNS,
+    "findings": schema.FINDING_COLUMNS, "departments": schema.DEPARTMENT_COLUMNS,
+    "subjects": schema.SUBJECT_COLUMNS, "crawl_runs": schema.CRAWL_RUN_COLUMNS,
+    "paragraphs": schema.PARAGRAPH_COLUMNS, "tables": schema.TABLE_COLUMNS,
+    "unplaced_cells": schema.UNPLACED_COLUMNS,
 }
 
 
@@ -499,8 +500,24 @@ def test_each_table_of_a_disclosure_is_counted_once_whatever_copies_were_loaded(
     published = {r["table_kind"]: r["document_id"] for r in site.rows(
         "/budgets/published_tables.json", district=sample.TONGNAN, department="财政局", fiscal_year="2026")}
     assert published["general_budget_expenditure"] == copy["id"] and published["project_expenditure"] == projects["id"]
-    # current_tables (the contract's table) keeps its own rule: the page first
+    # current_tables (the contract's table) makes the same choice: one rule for the copy that counts
     kinds = {r["table_kind"]: r["document_id"] for r in site.rows(
         "/budgets/current_tables.json", district=sample.TONGNAN, department="财政局", fiscal_year="2026")}
-    assert kinds["general_budget_expenditure"] == page["id"] and kinds["project_expenditure"] == projects["id"]
-    assert [r["id"] for r in site.rows("/budgets/superseded_documents.json")] == [copy["id"]]
+    assert kinds == published
+    # every copy supplies some table (the page its others, the copy 一般公共预算财政拨款支出表): none is left out
+    assert page["id"] in published.values() and site.rows("/budgets/superseded_documents.json") == []
+
+
+def test_a_table_printed_in_yi_yuan_shows_its_figures_in_yi_yuan(tmp_path):
+    """Under 单位 亿元 a figure reads in 亿元: 123456万元 is 12.35, not 123,456.00."""
+    path = tmp_path / "budgets.db"
+    db = sample.build(path)
+    doc = sample.document(sample.TONGNAN, "城市管理局", 2026)
+    line = dict(sample._line(doc, "fiscal_appropriation_summary", "财政拨款收支总表", 1, 1, 1, "", "本年收入", "total",
+                             2026, "123456"), unit_printed="亿元")
+    table = {"id": f"{doc['id'][:16]}:t1", "document_id": doc["id"], "table_index": 1, "title": "财政拨款收支总表",
+             "table_kind": "fiscal_appropriation_summary", "unit": "亿元", "page": 5, "rows": 1, "lines": 1}
+    database.load_document(db, doc, [line], tables=[table])
+    prepare(db)
+    page = Site(build_datasette(path)).get(f"/-/document/{doc['id']}").text
+    assert "单位 亿元" in page and ">12.35<" in page and "123,456.00" not in page

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from badinputs import CHINESE_ERROR_PAGE, ERROR_PAGE, good_html_table, seed_text, text_pdf
-from budgets import cli
+from budgets import cli, pipeline
 from budgets import db as database
 from budgets.pipeline import Source, ingest_bytes
 from budgets.worker import extract_document
@@ -539,9 +539,9 @@ def test_libreoffice_dies_with_a_killed_run_and_its_folder_under_data_is_removed
     doc = ROOT / "tests" / "fixtures" / "renditions" / "重庆市潼南区大数据应用发展管理局2026年部门预算公开.doc"
     script = (
         "import sys\n"
-        "from budgets import db\n"
+        "from budgets import db, pipeline\n"
         "from extractors.wordprocessing import convert_to_docx\n"
-        f"db.connect({str(data_dir / 'budgets.db')!r})\n"
+        f"pipeline.use_scratch_beside(db.connect({str(data_dir / 'budgets.db')!r}))\n"
         "print('started', flush=True)\n"
         f"convert_to_docx(open({str(doc)!r}, 'rb').read(), 'x.doc')\n"
         "print('converted', flush=True)\n"
@@ -559,7 +559,7 @@ def test_libreoffice_dies_with_a_killed_run_and_its_folder_under_data_is_removed
     assert not _converters(scratch)
     left = list(scratch.iterdir())
     assert len(left) == 1 and left[0].name.startswith("doc-")
-    database.connect(data_dir / "budgets.db")  # the next run
+    pipeline.use_scratch_beside(database.connect(data_dir / "budgets.db"))  # the next run, before it reads
     assert list(scratch.iterdir()) == []
 
 

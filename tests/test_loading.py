@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from budgets import db as database
-from budgets import publish
+from budgets import publish, schema
 from budgets.pipeline import Source, read_bytes
 from search_index import assert_index_exact
 
@@ -134,7 +134,7 @@ def test_loading_a_document_again_in_the_same_batch_replaces_it(tmp_path, seed_r
 
 def test_a_big_load_drops_the_publishing_indexes_and_prepare_builds_them_again(tmp_path, seed_reading):
     db = published_db(tmp_path / "budgets.db")
-    wanted = {publish.index_name(t, c) for t, c in publish.INDEXES if t == "budget_lines"}
+    wanted = {schema.index_name(t, c) for t, c in schema.INDEXES if t == "budget_lines"}
 
     def present():
         return {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")} & wanted
@@ -153,15 +153,15 @@ def test_a_big_load_drops_the_publishing_indexes_and_prepare_builds_them_again(t
 
 def test_prepare_drops_the_indexes_an_older_database_kept_on_every_line(tmp_path, seed_reading):
     """Each index of budget_lines costs every line loaded; an older database's indexes that no
-    query is planned with any more (publish.REPLACED_INDEXES) go at the next prepare, and the
+    query is planned with any more (schema.REPLACED_INDEXES) go at the next prepare, and the
     canned questions keep an index to read."""
     db = published_db(tmp_path / "budgets.db")
-    for table, columns in publish.REPLACED_INDEXES:
+    for table, columns in schema.REPLACED_INDEXES:
         db[table].create_index(columns, if_not_exists=True)
     publish.prepare(db)
     present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'budget_lines'")}
-    assert not present & {publish.index_name(t, c) for t, c in publish.REPLACED_INDEXES}
-    assert {publish.index_name(t, c) for t, c in publish.INDEXES if t == "budget_lines"} <= present
+    assert not present & {schema.index_name(t, c) for t, c in schema.REPLACED_INDEXES}
+    assert {schema.index_name(t, c) for t, c in schema.INDEXES if t == "budget_lines"} <= present
 
 
 def canned_query(name: str) -> str:
@@ -211,7 +211,7 @@ def test_department_year_over_year_reads_the_lines_of_the_department(tmp_path, s
 
 def test_subject_over_years_reads_one_index_range_of_the_summary(tmp_path, seed_reading):
     """metadata.yml's `subject_over_years` (one subject year by year) reads the summary table that
-    prepare refreshes (publish.SUMMARY_TABLE) through its covering index: one index range per
+    prepare refreshes (schema.SUMMARY_TABLE) through its covering index: one index range per
     subject and stage, which is what keeps it under 100 ms at 10M lines (benchmarks/queries.py)."""
     import yaml
 
@@ -223,7 +223,7 @@ def test_subject_over_years_reads_one_index_range_of_the_summary(tmp_path, seed_
                if name == "subject_over_years")
     plan = " / ".join(r[-1] for r in db.execute("EXPLAIN QUERY PLAN " + sql,
                                                 {"code": "2010101", "department": "", "district": "", "stage": ""}))
-    name = publish.index_name(*publish.SUMMARY_INDEXES[0])
+    name = schema.index_name(*schema.SUMMARY_INDEXES[0])
     assert f"USING COVERING INDEX {name} (subject_code=? AND stage=?)" in plan, plan
     assert "budget_lines" not in plan, plan
 

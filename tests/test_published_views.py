@@ -5,6 +5,8 @@ facet, canned query and page. Expected figures are read off the disclosure (é™„ä
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 
 import pytest
 
@@ -274,3 +276,14 @@ def test_robots_txt_disallows_crawlers_unless_configured(built, tmp_path):
     allow.write_text("User-agent: *\nDisallow: /budgets.db\n", encoding="utf-8")
     site = Site(build_datasette(built[0], robots=allow))
     assert site.get("/robots.txt").text.strip() == "User-agent: *\nDisallow: /budgets.db"
+
+
+def test_a_text_dump_is_served_as_text(tmp_path):
+    """Its format is `textdump` wherever the code names it, the raw page's content types too."""
+    path = tmp_path / "budgets.db"
+    seed = published_sample.ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
+    subprocess.run([sys.executable, "-m", "budgets", "ingest", str(seed), "--db", str(path)],
+                   cwd=published_sample.ROOT, check=True, capture_output=True, timeout=180)
+    [doc_id] = [r[0] for r in sqlite3.connect(path).execute("select id from documents where format = 'textdump'")]
+    response = Site(build_datasette(path)).get(f"/-/raw/{doc_id}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/plain")

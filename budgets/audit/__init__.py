@@ -21,9 +21,9 @@ from budgets.audit import (
     year_over_year,
 )
 from budgets.audit.model import READING, THREE_PUBLIC_MEASURES, Disclosure, Finding
-from budgets.db import FINDING_COLUMNS, insert_rows
+from budgets.db import insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
-from budgets.revisions import CURRENT_IDS
+from budgets.schema import COMPLETENESS_COLUMNS, CURRENT_IDS, FINDING_COLUMNS, ensure_audit
 from budgets.transaction import transaction
 from extractors.reading import DOUBTFUL
 
@@ -57,11 +57,6 @@ def explain(name: str) -> str | None:
     sections = re.split(r"^## ", CATALOGUE.read_text(encoding="utf-8"), flags=re.M)
     return next((f"## {s.strip()}" for s in sections if s.split("\n", 1)[0].strip() == name), None)
 
-
-COMPLETENESS_COLUMNS = {
-    "id": str, "district": str, "department": str, "fiscal_year": int, "stage": str, "family": str,
-    "mandated": int, "present": int, "missing": str, "score": float, "documents": str,
-}
 
 @dataclass
 class AuditResult:
@@ -135,15 +130,6 @@ FLAG_SHARE = 0.2
 FLAG_MIN_ERRORS = 5
 
 
-def ensure_schema(db) -> None:
-    """The `completeness` table beside `findings` (disclosures ranked by errors are the published
-    query disclosures_by_audit_errors), and documents.audit_flag."""
-    if not db["completeness"].exists():
-        db["completeness"].create(COMPLETENESS_COLUMNS, pk="id", not_null=None)
-    if "audit_flag" not in db["documents"].columns_dict:
-        db["documents"].add_column("audit_flag", str)
-
-
 def audit_flag(errors: int, lines: int) -> str | None:
     """What documents.audit_flag says about a document with this many error findings and lines."""
     if errors >= FLAG_MIN_ERRORS and errors > FLAG_SHARE * max(lines, 0):
@@ -173,7 +159,7 @@ def audit_documents(db, document_ids, done=None) -> AuditResult:
     called (the settle queue forgets it); a document the audit fails on is reported and flagged,
     and the audit goes on. The related documents are audited first, so a run killed half-way has
     every document it has not finished still queued."""
-    ensure_schema(db)
+    ensure_audit(db)
     result = AuditResult()
     catalogue = Catalogue(db)
     wanted = list(dict.fromkeys(document_ids))
@@ -216,7 +202,7 @@ def audit_one(db, document: dict, catalogue: "Catalogue", result: AuditResult, w
 
 def audit_all(db) -> AuditResult:
     """Recompute every finding from what is loaded."""
-    ensure_schema(db)
+    ensure_audit(db)
     ids = [r[0] for r in db.conn.execute("SELECT id FROM documents ORDER BY id")]
     db.conn.execute("DELETE FROM findings WHERE document_id NOT IN (SELECT id FROM documents)")
     db.conn.execute("DELETE FROM completeness")

@@ -17,11 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from extractors.identities import (DEFAULT_UNIT, EXACT, FEN_PER_UNIT, MISMATCH, ROUNDING, UNIT_STEP, Amount, compare,
-                                   step_of)
+from extractors.identities import EXACT, MISMATCH, ROUNDING, Amount, compare, step_of
+from extractors.units import DEFAULT_UNIT, FEN_DECIMALS, FEN_PER_WAN, UNIT_STEP, fen_per, fen_to_wan
 from extractors.vocabulary import is_expenditure_total, row_label
 
-FEN_PER_WAN = 1_000_000
 THREE_PUBLIC_MEASURES = ("overseas_travel", "vehicles", "reception")
 
 # How serious a gap is: what `extractors.identities` calls a rounding gap is `info`, anything
@@ -32,10 +31,6 @@ SEVERITY = {EXACT: None, ROUNDING: "info", MISMATCH: "error"}
 def judge(expected: Amount, actual: Amount) -> str | None:
     """None when the two figures agree, 'info' for a rounding gap, 'error' for a contradiction."""
     return SEVERITY[compare(expected, actual)]
-
-
-def fen_to_wan(fen: int) -> float:
-    return float(Decimal(fen) / FEN_PER_WAN)
 
 
 def wan_text(amount: Amount | int | None) -> str:
@@ -220,7 +215,7 @@ def column_number_rows(lines: list[dict]) -> set[tuple]:
             found.add(key)
             continue
         cells = sorted(cells, key=lambda c: c.get("column_index") or 0)
-        numbers = [Decimal(c["amount_fen"]) / FEN_PER_UNIT.get(c.get("unit_printed") or "", FEN_PER_WAN)
+        numbers = [Decimal(c["amount_fen"]) / fen_per(c.get("unit_printed"))
                    for c in cells if c.get("amount_fen") is not None]
         if len(numbers) >= 3 and 1 <= numbers[0] <= 3 and all(n == numbers[0] + i for i, n in enumerate(numbers)):
             found.add(key)
@@ -229,8 +224,6 @@ def column_number_rows(lines: list[dict]) -> set[tuple]:
 
 # A figure as a table prints it: 1,234.5 or 12.3456 or 1,234 (the row's text, `source_text`).
 _PRINTED = re.compile(r"(?<![\d.])-?\d[\d,]*(?:\.(\d+))?(?![\d.%])")
-# More decimals than this is no amount of money a table prints (a ratio, a code run together).
-_MAX_DECIMALS = {"万元": 6, "元": 2, "亿元": 8}
 
 
 def printed_steps(disclosure: Disclosure) -> None:
@@ -251,7 +244,7 @@ def printed_steps(disclosure: Disclosure) -> None:
             tokens = []
             for match in _PRINTED.finditer(text):
                 places = len(match.group(1) or "")
-                if places <= _MAX_DECIMALS.get(unit, 2):
+                if places <= FEN_DECIMALS.get(unit, 2):
                     tokens.append((Decimal(match.group(0).replace(",", "")), places))
             shown[text] = tokens
         for _, places in shown[text]:
@@ -261,7 +254,7 @@ def printed_steps(disclosure: Disclosure) -> None:
         if "_step" in line or line.get("amount_fen") is None:
             continue
         unit = line.get("unit_printed") or DEFAULT_UNIT
-        value = Decimal(line["amount_fen"]) / FEN_PER_UNIT.get(unit, FEN_PER_WAN)
+        value = Decimal(line["amount_fen"]) / fen_per(unit)
         table = finest.get((line.get("table_index"), unit))
         if table is None:
             continue

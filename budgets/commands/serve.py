@@ -61,7 +61,6 @@ def make_ready(db_path: Path) -> None:
     import os
 
     from budgets import db as database
-    from budgets import views as published
     from budgets.publish import checkpoint, is_prepared, prepare
     from budgets.reference import refresh
 
@@ -71,7 +70,7 @@ def make_ready(db_path: Path) -> None:
         return
     db = database.connect(db_path)
     try:
-        if is_prepared(db) and set(published.VIEWS) <= set(db.view_names()):
+        if is_prepared(db):
             checkpoint(db.conn)
         else:
             print(f"preparing {db_path} for publishing: reference lists, search tables, views", flush=True)

@@ -44,14 +44,14 @@ def describe(config_class, run: dict | None) -> str:
 
 def run(args) -> int:
     from rich.console import Console
-    from rich.table import Table, box
+    from rich.table import Column, Table, box
 
     from crawler.sites import config_classes
 
     runs = last_runs(args.db)
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
-    for name in ("site", "district", "kind", "columns", "verified", "last crawl", "last error"):
-        table.add_column(name, overflow="fold")
+    headers = ("site", "district", "kind", "columns", "verified", "last crawl", "last error")
+    table = Table(*(Column(name, overflow="fold") for name in headers), box=box.SIMPLE_HEAD, show_edge=False,
+                  pad_edge=False, header_style="bold")
     for name, config_class in config_classes().items():
         table.add_row(*cells(config_class, runs.get(name)))
     # as wide as the rows need when the output is a file or a pipe (no wrapping mid-row)

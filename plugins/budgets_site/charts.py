@@ -7,6 +7,8 @@ import urllib.parse
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from extractors.units import fen_to_wan
+
 from . import DATABASE, WIDE_VIEW
 from .subjects import latest_year, resolve_subject, subject_choices, subject_name, subject_series
 from .svg import bar_chart_svg, lines_chart_svg
@@ -37,7 +39,7 @@ async def charts_page(datasette, request):
     bar_title = f"{code} {subject} · {year} · {STAGE_NAMES[stage]} · 各部门 across departments (万元)"
     who = " ".join(x for x in (district, department) if x) or "全部部门 all departments"
     line_title = f"{code} {subject} · {who} · 逐年 year by year (万元)"
-    bars = [(f"{row['district']} {row['department']}", row["amount_fen"] / 1_000_000) for row in bar_rows]
+    bars = [(f"{row['district']} {row['department']}", fen_to_wan(row["amount_fen"])) for row in bar_rows]
     if department:
         line_params = {"code": code, "department": department, "district": district, "stage": stage}
         line_query_url = query_url(datasette, LINE_QUERY, line_params)

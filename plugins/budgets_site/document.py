@@ -5,6 +5,8 @@ import urllib.parse
 
 from datasette.utils.asgi import Response
 
+from extractors.units import in_unit
+
 from . import DATABASE
 from .raw import archived_file
 from .text import short_url, wan_text, web_url
@@ -36,12 +38,11 @@ async def document_page(datasette, request):
         row = grid["rows"].setdefault(line["row_index"], {
             "code": line["subject_code"] or "", "label": line["subject_name"] or line["item"] or "", "cells": {}})
         row["cells"][line["column_index"]] = line["amount_fen"]
-    for table in tables:  # shown in the unit the table printed: a 元 table to the 元
-        per_unit = 100 if table.get("unit") == "元" else 1_000_000
+    for table in tables:  # shown in the unit the table printed: a 元 table to the 元, a 亿元 table in 亿元
         grid = grids.get(table["table_index"], {"columns": {}, "rows": {}})
         table["columns"] = [grid["columns"][i] for i in sorted(grid["columns"])]
         table["column_ids"] = sorted(grid["columns"])
-        table["grid_rows"] = [dict(r, cells={i: fen / per_unit for i, fen in r["cells"].items()})
+        table["grid_rows"] = [dict(r, cells={i: in_unit(fen, table.get("unit")) for i, fen in r["cells"].items()})
                               for r in (grid["rows"][i] for i in sorted(grid["rows"]))]
     findings = [dict(r) for r in (await db.execute(
         "select severity, \"check\", table_kind, message, evidence from findings where document_id = ? "

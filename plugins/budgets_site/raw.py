@@ -29,7 +29,7 @@ def archived_file(db, doc):
     return None
 
 
-RAW_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "text": "text/plain; charset=utf-8",
+RAW_TYPES = {"pdf": "application/pdf", "html": "text/html; charset=utf-8", "textdump": "text/plain; charset=utf-8",
              "xls": "application/vnd.ms-excel", "doc": "application/msword", "zip": "application/zip",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
