@@ -59,7 +59,9 @@ def camelot_grids(data: bytes, page: int, area: str | None = None) -> list[Grid]
     as grids (merged text copied across)."""
     try:
         import camelot
-    except ModuleNotFoundError:  # pragma: no cover - a dependency of the project
+    except (ImportError, OSError):
+        # a dependency of the project, but its native libraries (OpenCV's) may not load in a
+        # worker near its address-space limit ('failed to map segment'): the first reading stands
         return []
     grids = []
     for flavor, options in (("lattice", {"copy_text": ["h", "v"]}), ("stream", {})):
