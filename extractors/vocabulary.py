@@ -673,10 +673,10 @@ CAPTION_YEAR = re.compile(r"^\s*20\d\d\s*年度?\s*$|^\s*20\d\d\s*年\s*\d{1,2}\
 CONCEPT_NARROWED_BEFORE = re.compile(r"结转|结余|(?:的|费)$")
 CONCEPT_WHOLE_AFTER = re.compile(
     r"^(?:收入|支出|收支|拨款|当年|本年|年初|财政|预算|资金|经费|总额|总计|合计|总数|总|数|金额|共计|共|为|安排)*$")
-# Within a sentence, what follows these explains or spends the figure before it: an amount there is
-# a cause or a use ('…增加3.2万元，主要原因是…国内服务费3.2万元由委托业务费调整为…'), never the total of
-# the concept it names; after a use marker, the figures are parts of the sentence's own subject
-# ('“农林水支出”科目83万元，主要用于人员经费18万元').
+# Within a sentence, what follows these explains or spends the figure before it: after a reason
+# marker, an amount whose label names a thing of a concept ('…主要原因是…因公出国（境）工作的国内服务费
+# 3.2万元') is part of the cause, not the concept's total; after a use marker in a sentence about one
+# subject, the figures are that subject's parts ('“农林水支出”科目83万元，主要用于人员经费18万元').
 REASON_MARKER = re.compile(r"主要原因|原因是|主要是|系因|由于")
 USE_MARKER = re.compile(r"主要用于|用于")
 # a label naming a thing that belongs to the concept before it ('因公出国（境）工作的国内服务费')
