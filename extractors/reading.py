@@ -6,13 +6,14 @@ document itself is consistent; where it is wrong they fail throughout. So every 
 
 - the identities checked on its lines and how many held: within a row and year, each
   decomposition of the vocabulary (合计 = 基本支出 + 项目支出, = 人员经费 + 公用经费, …) whose
-  total and two or more parts it printed; down a column, a parent subject = the sum of its
-  children (each classification on its own);
+  total and two or more parts it printed; down a column, a parent subject = the sum of the
+  children printed right below it (`extractors.hierarchy`, each classification on its own);
+- whether its names stand a row off their codes (each the usual name of the code above or below);
 - where each amount column's meaning came from (the header's words, the arithmetic, the cells,
   or nowhere), and how many cells were left unplaced;
 - a confidence: ``confident`` (identities checked, failures no more than a document's own slips),
-  ``doubtful`` (they fail beyond that: a misreading is likelier than a document this wrong; the
-  reason says which), or ``unchecked`` (nothing to check it by).
+  ``doubtful`` (they fail beyond that, or the names slipped: a misreading is likelier than a
+  document this wrong; the reason says which), or ``unchecked`` (nothing to check it by).
 
 The same checks, over a whole database, are `budgets health`. Figures are compared with
 `extractors.identities`, the project's one arithmetic.
