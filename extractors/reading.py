@@ -81,12 +81,12 @@ def row_checks(lines: list[dict], rules=RULES) -> list[Check]:
                 continue
             if any(w != whole and w in found and p == set(parts) for w, p in complete):
                 continue  # the parts add up to a nearer whole the row prints (基本支出, not 合计)
-            if any(w == whole and p > set(parts) for w, p in complete):
-                continue  # a finer decomposition the row prints in full (人员经费 + 公用经费 + 项目支出)
             printed = {m for m in parts if m in found}
             if any(w == whole and (q > printed or (q == printed and p == q != set(parts)))
                    for w, p, q in printed_parts):
-                continue  # a rule the row prints more of, or the same parts printed in full (合计 = 基本 + 项目)
+                # a rule the row prints more of (人员经费 + 公用经费 + 项目支出, printed in full or not), or
+                # the same parts printed in full (合计 = 基本 + 项目)
+                continue
             sums = [total(map(_amount, present))]
             if unnamed.get(key):
                 sums.append(total(map(_amount, present + unnamed[key])))
