@@ -30,10 +30,8 @@ from extractors.subjects import catalogue_name, codes_named
 
 
 
-def is_column_number_row(source_text: str) -> bool:
-    """A loaded row, as printed, that numbers the columns (栏次 1 2 3, ** ** 1 2): the framing's
-    rule (`extractors.framing.is_column_number_row`) on the printed row."""
-    return framing.is_column_number_row((source_text or "").split("|"))
+# a loaded row, as printed, that numbers the columns (栏次 1 2 3, ** ** 1 2): the framing's rule
+is_column_number_row = framing.is_column_number_text
 
 
 @dataclass

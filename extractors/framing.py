@@ -242,6 +242,12 @@ def is_column_number_row(row: list[str]) -> bool:
     return [int(n) for n in numbers] == list(range(1, len(numbers) + 1))
 
 
+def is_column_number_text(printed: str) -> bool:
+    """`is_column_number_row` for a row as a loaded line keeps it (`source_text`: cells joined by
+    ' | ', or a PDF's words by spaces)."""
+    return is_column_number_row((printed or "").split("|"))
+
+
 def _distinct(row: list[str]) -> list[str]:
     out = []
     for cell in row:

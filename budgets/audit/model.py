@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from extractors.framing import is_column_number_text
 from extractors.identities import EXACT, MISMATCH, ROUNDING, Amount, compare, step_of
 from extractors.units import DEFAULT_UNIT, FEN_DECIMALS, FEN_PER_WAN, UNIT_STEP, fen_per, fen_to_wan
 from extractors.vocabulary import is_expenditure_total, row_label
@@ -198,28 +199,31 @@ def printed_tables(disclosure: Disclosure) -> list[list[dict]]:
 
 # ---- what the tables say, and how far the audit may trust it ----------------------------------
 
-# Rows that number a table's columns (栏次 1 2 3 …, ** ** 1 2 3, 行次): structure, never amounts.
-COLUMN_NUMBER_LABELS = {"栏次", "行次", "**", "*", "栏号"}
-
-
 def column_number_rows(lines: list[dict]) -> set[tuple]:
-    """(table_index, row_index) of the rows that number the columns: labelled 栏次 / 行次 / **, or
-    whose figures, read left to right, are 1, 2, 3, … (at least three of them)."""
+    """(table_index, row_index) of the rows that number the columns (栏次 1 2 3 …, ** ** 1 2 3, 行次):
+    structure, never amounts, by the framing's rule (`extractors.framing.is_column_number_row`) on
+    the row as printed, or on its labels and figures where the printed text was not kept. The
+    readers skip such rows; this keeps them out of a database loaded before they did."""
     rows: dict[tuple, list[dict]] = defaultdict(list)
     for line in lines:
         rows[(line.get("table_index"), line.get("row_index"))].append(line)
     found = set()
     for key, cells in rows.items():
-        labels = {row_label(c) for c in cells if not c.get("subject_code")}
-        if any(label in COLUMN_NUMBER_LABELS or (label and not label.strip("*")) for label in labels):
-            found.add(key)
-            continue
-        cells = sorted(cells, key=lambda c: c.get("column_index") or 0)
-        numbers = [Decimal(c["amount_fen"]) / fen_per(c.get("unit_printed"))
-                   for c in cells if c.get("amount_fen") is not None]
-        if len(numbers) >= 3 and 1 <= numbers[0] <= 3 and all(n == numbers[0] + i for i, n in enumerate(numbers)):
+        printed = next((c["source_text"] for c in cells if c.get("source_text")), None)
+        if printed is None:
+            cells = sorted(cells, key=lambda c: c.get("column_index") or 0)
+            labels = list(dict.fromkeys(row_label(c) for c in cells if not c.get("subject_code") and row_label(c)))
+            figures = [_printed_figure(Decimal(c["amount_fen"]) / fen_per(c.get("unit_printed")))
+                       for c in cells if c.get("amount_fen") is not None]
+            printed = " ".join(labels + figures)
+        if is_column_number_text(printed):
             found.add(key)
     return found
+
+
+def _printed_figure(value: Decimal) -> str:
+    """10 as '10', 2.5 as '2.5': a figure without the zeros its unit's precision adds."""
+    return str(int(value)) if value == value.to_integral_value() else str(value.normalize())
 
 
 # A figure as a table prints it: 1,234.5 or 12.3456 or 1,234 (the row's text, `source_text`).
