@@ -94,7 +94,9 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     table of no known kind, cannot be loaded as lines: they go to `unplaced` (the
     `unplaced_cells` rows, less their ids) with the column's label, never dropped silently.
     `columns`, when given, receives the reading of each column."""
-    body = [row for row in table.rows if not is_column_number_row(row)]
+    # 栏次 1 2 3: the columns' numbers, however the reader framed the table
+    numbering = {r for r, row in enumerate(table.rows) if is_column_number_row(row)}
+    body = [row for r, row in enumerate(table.rows) if r not in numbering]
     paths = labels_by_position(table.column_paths(), body)
     specs = _codes_by_content(interpret_columns(paths, meta.fiscal_year, meta.stage), table.rows)
     specs = amounts_by_content(labels_by_content(specs, table.rows), table.rows, meta.fiscal_year, meta.stage)
@@ -107,8 +109,8 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
     lines = []
     headings: dict[int, str] = {}
     for r, (row, labels) in enumerate(zip(table.rows, carry_code_parts(table.rows, code_parts(specs)))):
-        if is_column_number_row(row):
-            continue  # 栏次 1 2 3: the columns' numbers, however the reader framed the table
+        if r in numbering:
+            continue
         owner: dict | None = None
         for col, spec in enumerate(specs):
             cell = row[col] if col < len(row) else ""
