@@ -16,7 +16,7 @@ from extractors.columns import (ColumnSpec, amounts_by_content, confirm_by_arith
 from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, is_amount, parse_amount, to_fen
-from extractors.reading import column_source, read_table
+from extractors.reading import read_table
 from extractors.subjects import (carry_code_parts, classification_of, level_of, parent_of, recover_codes,
                                  split_code_and_name, subject_code_for_name)
 from extractors.tablekinds import table_kind
@@ -49,7 +49,7 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
         lines = [] if kind in v.TEXT_TABLE_KINDS else table_lines(table, kind, meta, document_id, url,
                                                                    default_unit, unplaced=unnamed, columns=specs)
         out.lines.extend(lines)
-        reading = read_table(lines, [column_source(s) for s in specs if s.is_amount],
+        reading = read_table(lines, [s.source for s in specs if s.is_amount],
                              unplaced=len(table.unplaced) + len(unnamed))
         out.tables.append({
             "id": f"{short}:t{table.index}", "document_id": document_id, "table_index": table.index,

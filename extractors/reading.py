@@ -207,15 +207,6 @@ def read_table(lines: list[dict], column_sources: list[str], unplaced: int = 0) 
     return reading
 
 
-def column_source(spec) -> str:
-    """Where an amount column's meaning came from: the reader's own account (`ColumnSpec.source`)
-    where it keeps one, else the header's words where they named a measure."""
-    source = getattr(spec, "source", None)
-    if source:
-        return source
-    return "unknown" if spec.measure in (None, "other") else "vocabulary"
-
-
 def expects_lines(table: dict) -> bool:
     """Whether a table (a `tables` row) should give budget lines: one with body rows, or one whose
     title names a budget table, unless it is a table of text (performance targets). A document
