@@ -117,6 +117,13 @@ SUBJECT_COLUMNS = {
     "valid_from": int, "valid_to": int, "source": str,
 }
 
+# the crosswalk of subjects across editions (extractors/data/subject_changes.csv and the class
+# renamings of the reference list): extractors.subject_changes
+SUBJECT_CHANGE_COLUMNS = {
+    "classification": str, "old_code": str, "new_code": str, "old_name": str, "new_name": str,
+    "old_until": int, "from_year": int, "kind": str, "source": str, "evidence": str,
+}
+
 DEPARTMENT_COLUMNS = {
     "id": str, "district": str, "department": str, "variants": str, "codes": str,
     "documents": int, "lines": int,
@@ -154,6 +161,7 @@ TABLES = {
     "findings": Table(FINDING_COLUMNS, "id", TO_DOCUMENT),
     "departments": Table(DEPARTMENT_COLUMNS, "id"),
     "subjects": Table(SUBJECT_COLUMNS, ("code", "classification", "valid_from")),
+    "subject_changes": Table(SUBJECT_CHANGE_COLUMNS, ("classification", "old_code", "new_code", "from_year")),
     "crawl_runs": Table(CRAWL_RUN_COLUMNS, "id"),
     "paragraphs": Table(PARAGRAPH_COLUMNS, "id", TO_DOCUMENT),
     "tables": Table(TABLE_COLUMNS, "id", TO_DOCUMENT),
@@ -197,6 +205,11 @@ SETTLE_QUEUE = [
 # government published, and documents.withdrawn_at says it was taken down.
 LOADING_VIEWS = {
     "current_budget_lines": f"SELECT l.* FROM budget_lines l WHERE l.document_id IN ({CURRENT_IDS})",
+    # the economic classifications by code, beside the functional one: 部门预算支出经济分类 (3…) and
+    # 政府预算支出经济分类 (5…, a row's gov_economic_code)
+    "economic_subjects": "SELECT code, name, CASE substr(code, 1, 1) WHEN '5' THEN 'government' ELSE 'department' END "
+                         "AS scheme, level, parent, valid_from, valid_to, source FROM subjects "
+                         "WHERE classification = 'economic' ORDER BY code, valid_from",
 }
 
 # ---- which copy of a disclosure counts ---------------------------------------------------------

@@ -7,6 +7,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from . import DATABASE, WIDE_VIEW
+from .subject_changes import JOINED, change_text, changes_of, later_text
 from .subjects import resolve_subject, subject_choices, subject_name, subject_series
 from .svg import lines_chart_svg
 from .text import wan_text
@@ -14,15 +15,20 @@ from .text import wan_text
 
 async def subject_page(datasette, request):
     """/-/subject?code=…: one subject in every department, one column per year, 预算 and 决算
-    apart, with a line per department (决算 dashed). code takes a name or part of one."""
+    apart, with a line per department (决算 dashed). code takes a name or part of one. Across a
+    renaming or a move of the classification (the `subject_changes` crosswalk) the series is
+    joined and the page says so, with the crosswalk's source."""
     db = datasette.get_database(DATABASE)
     typed = (request.args.get("code") or "").strip()
     district = (request.args.get("district") or "").strip()
     code, matches = await resolve_subject(db, typed)
-    series, rows, years = (await subject_series(db, code, district)) if code else ([], [], [])
+    earlier, later = await changes_of(db, code)
+    moves = [c for c in earlier if c["kind"] in JOINED and c["old_code"] != code]
+    series, rows, years = (await subject_series(db, code, district, moves=moves)) if code else ([], [], [])
     budget_years = [y for y in years if any(r.get(f"budget_{y}") is not None for r in rows)]
     final_years = [y for y in years if any(r.get(f"final_{y}") is not None for r in rows)]
-    name = rows[0]["subject_name"] if rows else (await subject_name(db, code) if code else "")
+    name = (earlier[-1]["new_name"] if earlier else
+            rows[0]["subject_name"] if rows else (await subject_name(db, code) if code else ""))
     title = f"{code} {name} · 各部门逐年 every department, year by year (万元)"
     view_url = datasette.urls.table(DATABASE, WIDE_VIEW) + "?" + urllib.parse.urlencode(
         {"subject_code": code, **({"district": district} if district else {})})
@@ -31,5 +37,6 @@ async def subject_page(datasette, request):
         "matches": matches, "rows": rows, "budget_years": budget_years, "final_years": final_years,
         "chart": Markup(lines_chart_svg(series, title)) if rows else "", "view_url": view_url,
         "subjects": await subject_choices(db), "wan": wan_text, "district": district,
+        "changes": [{**c, "text": change_text(c)} for c in earlier] + [{**c, "text": later_text(c)} for c in later],
     }
     return Response.html(await datasette.render_template("subject.html", context, request=request))

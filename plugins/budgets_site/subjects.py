@@ -3,6 +3,7 @@ and one subject's amounts by department and year (the wide view)."""
 from __future__ import annotations
 
 from . import WIDE_VIEW
+from .subject_changes import join_moved
 
 
 async def subject_choices(db) -> list[dict]:
@@ -45,13 +46,13 @@ async def wide_year_columns(db) -> list[int]:
     return sorted({int(n.split("_", 1)[1]) for n in names if n.startswith(("budget_", "final_"))})
 
 
-async def subject_series(db, code, district="", department="", stages=("budget", "final_account")):
-    """The subject × department × year rows of one code, and one series per department and stage."""
+async def subject_series(db, code, district="", department="", stages=("budget", "final_account"), moves=()):
+    """The subject × department × year rows of one code, and one series per department and stage;
+    `moves` (crosswalk changes to `code` from another code) join the old code's earlier years."""
     years = await wide_year_columns(db)
-    rows = [dict(row) for row in (await db.execute(
-        f"select * from [{WIDE_VIEW}] where subject_code = :code and (:district = '' or district = :district) "
-        "and (:department = '' or department = :department) order by district, department",
-        {"code": code, "district": district, "department": department})).rows]
+    rows = await wide_rows(db, code, district, department)
+    for change in moves:
+        rows = join_moved(rows, await wide_rows(db, change["old_code"], district, department), change, years)
     series = []
     for row in rows:
         for stage in stages:
@@ -61,6 +62,13 @@ async def subject_series(db, code, district="", department="", stages=("budget",
                 name = f"{row['district']} {row['department']}" + (" · 决算" if stage != "budget" else " · 预算")
                 series.append({"name": name, "points": points, "dashed": stage != "budget"})
     return series, rows, years
+
+
+async def wide_rows(db, code, district="", department="") -> list[dict]:
+    return [dict(row) for row in (await db.execute(
+        f"select * from [{WIDE_VIEW}] where subject_code = :code and (:district = '' or district = :district) "
+        "and (:department = '' or department = :department) order by district, department",
+        {"code": code, "district": district, "department": department})).rows]
 
 
 async def subject_name(db, code) -> str:
