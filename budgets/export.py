@@ -36,6 +36,8 @@ RESOURCES = {
     "subject_department_year": "Subject × department × year: budget_<year> 预算数 and final_<year> 决算数 in 万元",
     "published_tables": "Which copy supplies each table of each disclosure (计入的表)",
     "subjects": "Classification subjects (科目)",
+    "subject_changes": "Subjects renamed, moved or split between editions of the classification (科目沿革)",
+    "economic_subjects": "Economic classification names by code: 部门经济分类 3…, 政府经济分类 5… (经济分类科目)",
     "departments": "Canonical departments and their printed names (部门)",
     "table_kinds": "Table kind labels (表的名称)",
     "measures": "Measure labels (列的名称)",

@@ -60,6 +60,7 @@ def catalogue_rows() -> list[dict]:
     return rows
 
 
+@lru_cache(maxsize=64)
 def catalogue(year: int) -> dict[tuple[str, str], str]:
     """(classification, code) → the name of the catalogue of `year`."""
     return {(r["classification"], r["code"]): r["name"] for r in catalogue_rows()
@@ -67,8 +68,12 @@ def catalogue(year: int) -> dict[tuple[str, str], str]:
 
 
 def other_names(classification: str, code: str, year: int) -> set[str]:
-    """The names `code` has in the catalogues of other years than `year` (its former or later names)."""
+    """The names `code` has in the catalogues of other years than `year` (its former or later names);
+    none where the catalogue of `year` does not name it (between the last year an old name is
+    printed and the first of the new one, the evidence does not say which holds)."""
     current = catalogue(year).get((classification, code))
+    if current is None:
+        return set()
     return {r["name"] for r in catalogue_rows()
             if (r["classification"], r["code"]) == (classification, code) and r["name"] != current}
 

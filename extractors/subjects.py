@@ -18,8 +18,8 @@ from extractors import vocabulary as v
 
 SUBJECTS_CSV = v.SUBJECTS_CSV
 SOURCE = ("政府收支分类科目 (财政部, annual editions 2007–2026): class (类) names of the functional "
-          "classification with their renaming years, and the 部门预算支出经济分类科目 classes and "
-          "items, transcribed by the project")
+          "classification with their renaming years, the 部门预算支出经济分类科目 classes and "
+          "items, and the 政府预算支出经济分类科目 classes, transcribed by the project")
 
 
 @lru_cache(maxsize=1)
@@ -136,6 +136,8 @@ def printed_catalogue() -> dict[str, dict[str, set[int]]]:
                 if official is None or catalogue_name(official) == row["name"]:
                     names[row["name"]][row["code"]].add(year)  # a misreading never outvotes the reference
     for row in reference():
+        if row["code"].startswith("5"):
+            continue  # 政府经济分类 classes share names with the department's (对个人和家庭的补助 303 | 509)
         if row["classification"] == "economic" or row["level"] == 1:
             years = range(row["valid_from"] or 2007, (row["valid_to"] or _LAST_YEAR) + 1)
             names[catalogue_name(row["name"])][row["code"]].update(years)

@@ -11,6 +11,7 @@ from budgets.audit.narrative import read
 from budgets.audit.text_evidence import key, where
 from extractors.identities import Amount
 from extractors.narrative import Concept, sentences
+from extractors.subject_changes import other_names
 from extractors.vocabulary import CLASS_NAMES, plain, row_label, subject_key
 
 NAMED_LEVEL = re.compile(r"([^\s（()）,，。；;、:：“”\"0-9]{2,40})[（(](\d{2,3})(类|款|项)[)）]")
@@ -18,8 +19,9 @@ NAMED_LEVEL = re.compile(r"([^\s（()）,，。；;、:：“”\"0-9]{2,40})[�
 
 def check(disclosure: Disclosure) -> list[Finding]:
     """'卫生健康支出（210类）…' : each level's name the text gives beside its code, against the name the
-    tables print for that code and the official name valid in the fiscal year. A former official
-    name or a name the tables do not print is a warning."""
+    tables print for that code and the official name in the catalogue of the document's own year
+    (the reference list with the crosswalk's dated names: a 2017 document printing the 2017 name
+    is right). A former official name or a name the tables do not print is a warning."""
     printed: dict[str, set] = {}
     for line in disclosure.lines:
         if line.get("subject_code") and line.get("subject_name"):
@@ -39,7 +41,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
             if not names or any(plain(name).endswith(plain(n)) or same_name(name, n) or extraction_noise(plain(name), plain(n))
                                 for n in names):
                 continue
-            former = level == "类" and CLASS_NAMES.get(plain(name)) == code
+            former = (level == "类" and CLASS_NAMES.get(plain(name)) == code) or is_former_name(name, code, year)
             if (code, name) in seen:
                 continue
             seen.add((code, name))
@@ -51,6 +53,12 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 year=year, key=key(paragraph, sentence, f"subject|{code}|{name}"),
             ))
     return found + path_names(disclosure)
+
+
+def is_former_name(name: str, code: str, year: int | None) -> bool:
+    """Whether `name` is what `code` is called in the catalogue of another year than `year` (the
+    crosswalk's renamings: 2040405 公诉和审判监督 up to 2017)."""
+    return bool(year) and any(same_name(name, other) for other in other_names("functional", code, year))
 
 
 def children(disclosure: Disclosure, code: str, depth: int) -> dict[str, str]:
@@ -86,6 +94,12 @@ def path_names(disclosure: Disclosure) -> list[Finding]:
             match = [c for c, printed in under.items() if names_match(printed, name) or same_name(printed, name)]
             if len(match) == 1:
                 code = match[0]
+                continue
+            renamed = [c for c in under if is_former_name(name, c, year)]
+            if not match and len(renamed) == 1:
+                code = renamed[0]
+                problems.append(f"names the {level} {code} “{name}”, a former name; its official name for {year} is "
+                                f"“{disclosure.subjects.get(('functional', code)) or under[code]}”")
                 continue
             if match or statement.amount is None:
                 break

@@ -29,6 +29,9 @@ async def subject_page(datasette, request):
     final_years = [y for y in years if any(r.get(f"final_{y}") is not None for r in rows)]
     name = (earlier[-1]["new_name"] if earlier else
             rows[0]["subject_name"] if rows else (await subject_name(db, code) if code else ""))
+    printed_as = {}  # year → the code and name printed that year, before a change joined here
+    for change in reversed([c for c in earlier if c["kind"] in JOINED]):
+        printed_as.update({y: f"{change['old_code']} {change['old_name']}" for y in years if y < change["from_year"]})
     title = f"{code} {name} · 各部门逐年 every department, year by year (万元)"
     view_url = datasette.urls.table(DATABASE, WIDE_VIEW) + "?" + urllib.parse.urlencode(
         {"subject_code": code, **({"district": district} if district else {})})
@@ -37,6 +40,7 @@ async def subject_page(datasette, request):
         "matches": matches, "rows": rows, "budget_years": budget_years, "final_years": final_years,
         "chart": Markup(lines_chart_svg(series, title)) if rows else "", "view_url": view_url,
         "subjects": await subject_choices(db), "wan": wan_text, "district": district,
+        "printed_as": printed_as,
         "changes": [{**c, "text": change_text(c)} for c in earlier] + [{**c, "text": later_text(c)} for c in later],
     }
     return Response.html(await datasette.render_template("subject.html", context, request=request))
