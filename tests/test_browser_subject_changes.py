@@ -63,7 +63,7 @@ def test_a_renamed_subject_is_one_series_marked_with_its_former_name_and_source(
     row = page.locator("table.wide-subject tbody tr", has_text="人民检察院").inner_text()
     assert "150.00" in row and "1,895.00" in row  # both years in one row
     assert page.locator("th.printed-as").inner_text() == "2017†"
-    assert "† 2017: 印作 printed as 2040405 公诉和审判监督" in page.locator(".printed-as-note").inner_text()
+    assert "† 2017 印作 printed as 2040405 公诉和审判监督" in page.locator(".printed-as-note").inner_text()
     shot(page, "subject_2040405_renamed")
 
 

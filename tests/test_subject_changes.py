@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from extractors.subject_changes import CHANGES_CSV, KINDS, catalogue, changes, earlier_forms
 from extractors.subjects import PRINTED_CSV, catalogue_name
+from plugins.budgets_site.subject import printed_as_notes
 from plugins.budgets_site.subject_changes import change_text, join_moved
 
 
@@ -68,3 +69,8 @@ def test_a_moved_codes_earlier_years_join_the_new_codes_row():
     assert row["joined_from"] == "30311"
     [only_old] = join_moved([], old, move, [2017, 2018])
     assert (only_old["subject_code"], only_old["budget_2017"]) == ("30113", 784.22)
+
+
+def test_the_years_printed_before_a_change_are_noted_together():
+    was = "20805 行政事业单位离退休"
+    assert printed_as_notes({2017: was, 2018: was, 2019: was}) == [{"years": "2017–2019", "was": was}]

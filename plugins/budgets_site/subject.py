@@ -40,7 +40,20 @@ async def subject_page(datasette, request):
         "matches": matches, "rows": rows, "budget_years": budget_years, "final_years": final_years,
         "chart": Markup(lines_chart_svg(series, title)) if rows else "", "view_url": view_url,
         "subjects": await subject_choices(db), "wan": wan_text, "district": district,
-        "printed_as": printed_as,
+        "printed_as": printed_as, "printed_as_notes": printed_as_notes(printed_as),
         "changes": [{**c, "text": change_text(c)} for c in earlier] + [{**c, "text": later_text(c)} for c in later],
     }
     return Response.html(await datasette.render_template("subject.html", context, request=request))
+
+
+def printed_as_notes(printed_as: dict[int, str]) -> list[dict]:
+    """{'years': '2017–2019', 'was': '20805 行政事业单位离退休'}: the years printed under one former
+    code or name, together."""
+    groups: list[tuple[list[int], str]] = []
+    for year, was in sorted(printed_as.items()):
+        if groups and groups[-1][1] == was:
+            groups[-1][0].append(year)
+        else:
+            groups.append(([year], was))
+    return [{"years": f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]), "was": was}
+            for years, was in groups]
