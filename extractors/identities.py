@@ -102,6 +102,14 @@ def printed(values: Sequence[Decimal], unit: str | None = None) -> list[Amount]:
     return [Amount.printed(to_fen(v, unit), step) for v in values]
 
 
+def at_finest(amounts: Sequence[Amount]) -> list[Amount]:
+    """Figures printed together (a text's amount and the parts it lists), each at the finest
+    precision any of them shows, as `printed` takes a table's cells: '15万元' beside '8.16万元' is
+    15.00万元."""
+    step = min((a.step for a in amounts), default=1)
+    return [Amount.printed(a.fen, step) for a in amounts]
+
+
 def quantize(fen: int, step: int) -> int:
     """`fen` rounded half up to a multiple of `step`."""
     if step <= 1:
