@@ -127,6 +127,20 @@ def compare(expected: Amount, actual: Amount) -> str:
     return MISMATCH
 
 
+RANK = {EXACT: 0, ROUNDING: 1, MISMATCH: 2}
+
+
+def best_agreement(wholes: Sequence[Amount], sums: Sequence[Amount]) -> tuple[str, int, int]:
+    """How a row's printed totals stand to the sums its parts may make (合计 and a group's 小计
+    printed side by side; the parts with or without an amount no column names): the relation of
+    the pair that agrees best (EXACT, then ROUNDING, then the smallest gap; the first such pair in
+    order), with the indexes of its whole and its sum. The reading's row checks and the audit's
+    row identity judge a row with it."""
+    pairs = [(compare(s, w), abs(s.fen - w.fen), i, j) for i, w in enumerate(wholes) for j, s in enumerate(sums)]
+    relation, _, i, j = min(pairs, key=lambda p: (RANK[p[0]], p[1]))
+    return relation, i, j
+
+
 def holds(whole: Amount, parts: Iterable[Amount]) -> str:
     """Whether a printed total is the sum of its printed parts: EXACT, ROUNDING or MISMATCH."""
     return compare(total(parts), whole)
