@@ -39,7 +39,7 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
     for position, paragraph in enumerate(extraction.paragraphs):
         out.paragraphs.append({
             "id": f"{short}:p{position}", "document_id": document_id, "page": paragraph.page,
-            "position": position, "text": paragraph.text,
+            "position": position, "text": paragraph.text, "table_index": None, "row_index": None,
         })
     default_unit = next((t.unit for t in extraction.tables if t.unit), None) or "万元"
     for table in extraction.tables:
