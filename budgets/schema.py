@@ -85,7 +85,9 @@ FINDING_COLUMNS = {
     "message": str, "evidence": str,
 }
 
-PARAGRAPH_COLUMNS = {"id": str, "document_id": str, "page": int, "position": int, "text": str}
+# the narrative, and the prose cells of tables (a project's 项目概况) with the table and row they stand in
+PARAGRAPH_COLUMNS = {"id": str, "document_id": str, "page": int, "position": int, "text": str,
+                     "table_index": int, "row_index": int}
 
 UNPLACED_COLUMNS = {
     "id": str, "document_id": str, "table_index": int, "table_title": str, "row_index": int,

@@ -102,6 +102,14 @@ def printed(values: Sequence[Decimal], unit: str | None = None) -> list[Amount]:
     return [Amount.printed(to_fen(v, unit), step) for v in values]
 
 
+def at_finest(amounts: Sequence[Amount]) -> list[Amount]:
+    """Figures printed together (a text's amount and the parts it lists), each at the finest
+    precision any of them shows, as `printed` takes a table's cells: '15万元' beside '8.16万元' is
+    15.00万元."""
+    step = min((a.step for a in amounts), default=1)
+    return [Amount.printed(a.fen, step) for a in amounts]
+
+
 def quantize(fen: int, step: int) -> int:
     """`fen` rounded half up to a multiple of `step`."""
     if step <= 1:
@@ -117,6 +125,20 @@ def compare(expected: Amount, actual: Amount) -> str:
     if abs(expected.fen - actual.fen) <= expected.slack + actual.slack:
         return ROUNDING
     return MISMATCH
+
+
+RANK = {EXACT: 0, ROUNDING: 1, MISMATCH: 2}
+
+
+def best_agreement(wholes: Sequence[Amount], sums: Sequence[Amount]) -> tuple[str, int, int]:
+    """How a row's printed totals stand to the sums its parts may make (合计 and a group's 小计
+    printed side by side; the parts with or without an amount no column names): the relation of
+    the pair that agrees best (EXACT, then ROUNDING, then the smallest gap; the first such pair in
+    order), with the indexes of its whole and its sum. The reading's row checks and the audit's
+    row identity judge a row with it."""
+    pairs = [(compare(s, w), abs(s.fen - w.fen), i, j) for i, w in enumerate(wholes) for j, s in enumerate(sums)]
+    relation, _, i, j = min(pairs, key=lambda p: (RANK[p[0]], p[1]))
+    return relation, i, j
 
 
 def holds(whole: Amount, parts: Iterable[Amount]) -> str:

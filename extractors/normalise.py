@@ -39,7 +39,7 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
     for position, paragraph in enumerate(extraction.paragraphs):
         out.paragraphs.append({
             "id": f"{short}:p{position}", "document_id": document_id, "page": paragraph.page,
-            "position": position, "text": paragraph.text,
+            "position": position, "text": paragraph.text, "table_index": None, "row_index": None,
         })
     default_unit = next((t.unit for t in extraction.tables if t.unit), None) or "万元"
     for table in extraction.tables:
@@ -66,7 +66,24 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
         for n, cell in enumerate(unnamed, start=len(table.unplaced)):
             out.unplaced.append({"id": f"{short}:t{table.index}:u{n}", "document_id": document_id,
                                  "table_index": table.index, "table_title": table.title, **cell})
+        for r, c, text in prose_cells(table):
+            out.paragraphs.append({
+                "id": f"{short}:t{table.index}:r{r}c{c}", "document_id": document_id, "page": table.page,
+                "position": len(out.paragraphs), "text": text, "table_index": table.index, "row_index": r,
+            })
     return out
+
+
+# a cell that states money in words: '一是区数建办运转费用28.16万元。(技术支撑团队6人*660*12=47520元);…'
+PROSE_CELL = re.compile(r"[\u4e00-\u9fff]{4}.*\d\s*(?:万元|元|亿元)|\d\s*(?:万元|元|亿元).*[\u4e00-\u9fff]{4}", re.S)
+
+
+def prose_cells(table: Table) -> list[tuple[int, int, str]]:
+    """(row, column, text) of the cells of a table that are prose with amounts in them (a
+    performance table's 项目概况, a project's 测算依据): the text checks read them as they read the
+    narrative."""
+    return [(r, c, cell.strip()) for r, row in enumerate(table.rows) for c, cell in enumerate(row)
+            if cell and PROSE_CELL.search(cell)]
 
 
 def department_printed(title: str, meta: DocumentMeta) -> str:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from extractors import vocabulary as v
 from extractors.hierarchy import sections
-from extractors.identities import MISMATCH, Amount, compare, total
+from extractors.identities import MISMATCH, Amount, best_agreement, compare, total
 from extractors.subjects import catalogue_name, usual_names
 
 CONFIDENT = "confident"
@@ -90,7 +90,7 @@ def row_checks(lines: list[dict], rules=RULES) -> list[Check]:
             sums = [total(map(_amount, present))]
             if unnamed.get(key):
                 sums.append(total(map(_amount, present + unnamed[key])))
-            held = any(compare(s, _amount(w)) != MISMATCH for s in sums for w in found[whole])
+            held = best_agreement([_amount(w) for w in found[whole]], sums)[0] != MISMATCH
             checks.append(Check("row", held, found[whole][0], tuple(present), (whole, parts)))
     return checks
 

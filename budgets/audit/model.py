@@ -106,6 +106,14 @@ class Disclosure:
     disclosure_kinds: set | None = None
     reports_completeness: bool = True  # one document per disclosure carries the missing-table findings
     memo: dict = field(default_factory=dict, repr=False, compare=False)  # derived views, computed once
+    # the prose cells of tables (rows of `paragraphs` with a table_index): read only by the checks
+    # that hold a text against itself wherever it is printed, never taken for the narrative
+    cells: list[dict] = field(default_factory=list)
+
+    def __post_init__(self):
+        if any(p.get("table_index") is not None for p in self.paragraphs):
+            self.cells = self.cells + [p for p in self.paragraphs if p.get("table_index") is not None]
+            self.paragraphs = [p for p in self.paragraphs if p.get("table_index") is None]
 
     @property
     def fiscal_year(self) -> int | None:

@@ -13,10 +13,11 @@ from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_tex
 from extractors.vocabulary import (CLASS_NAMES, CONCEPT_NARROWED_BEFORE, CONCEPT_WHOLE_AFTER, REASON_MARKER,
                                    POSSESSED, TEMPLATE_LEFTOVER, USE_MARKER, measure_name,
                                    subject_key)
-from extractors.identities import Amount, total
+from extractors.enumeration import listed
+from extractors.identities import Amount, at_finest, total
 from extractors.narrative import (
     AMOUNT, CHANGE as CHANGE_STATED, CHILDREN, COMPARE, COMPLETION, DOWN, FLAT, PERCENT, UNITLESS, UNKNOWN, Concept, Statement,
-    group_parts, parse, sentences, stated,
+    clean_label, concept_of, group_parts, joined, parse, sentences, stated,
 )
 
 CHECK = "narrative"
@@ -126,7 +127,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
     heads = group_parts(every)
     return (against_tables(disclosure, statements) + parts(disclosure, heads)
             + shares(heads) + opposite_directions(statements) + percentages(disclosure, statements)
-            + completion_rates(disclosure) + template_leftovers(disclosure))
+            + completion_rates(disclosure) + template_leftovers(disclosure) + listed_parts(disclosure))
 
 
 def finding(statement: Statement, severity: str, message: str, what: str, subject_code: str = "",
@@ -255,6 +256,52 @@ def parts(disclosure: Disclosure, heads: list[Statement]) -> list[Finding]:
                         f"the changes it gives for its parts ({steps}) add up to {signed(summed)}万元.",
                         f"change-parts:{sorted(members)}", expected=summed, actual=head.change,
                     ))
+    return found
+
+
+def prose(disclosure: Disclosure) -> list[tuple[dict, str]]:
+    """Every place prose is printed, with where it stands: the narrative's paragraphs, and the
+    prose cells of tables (a performance table's 项目概况) by table, page and row."""
+    found = []
+    for paragraph in joined(disclosure.paragraphs):
+        page = paragraph.get("page")
+        found.append((paragraph, f"text{f' p.{page}' if page else ''}"))
+    for cell in disclosure.cells:
+        table = disclosure.table_info(cell.get("table_index"))
+        name = (table.get("label") or "").strip() or re.sub(r"\s+", "", table.get("title") or "") or "table"
+        page = cell.get("page") or table.get("page")
+        found.append((cell, f"{name}{f' p.{page}' if page else ''} row {(cell.get('row_index') or 0) + 1}"))
+    return found
+
+
+def listed_parts(disclosure: Disclosure) -> list[Finding]:
+    """An amount and the parts the text lists for it (extractors.enumeration), in the narrative
+    and in the prose cells of tables: '区数建办运转费用28.16万元。(…=47520元);…15万元(…);…8.16万元'.
+    A list of some parts only (其中, 主要) contradicts its amount only by exceeding it, beyond
+    what the rounding of its printed figures explains. An amount whose concept the
+    narrative names and breaks down itself (`parts`) is left to that rule."""
+    found = []
+    for place, where in prose(disclosure):
+        for item in listed(place.get("text") or ""):
+            label = clean_label(re.sub(r"[\d.,]+(?:亿元|万元|元)$", "", item.head_words))
+            concept = concept_of(label) if label else None
+            if concept is not None and CHILDREN.get((concept.family, concept.measure)):
+                continue
+            # a whole list was summed into its amount, so its parts are known at least as finely as
+            # it prints ('15万元' beside 28.16万元 is 15.00); a list of some parts proves nothing of the kind
+            head, *parts = at_finest([item.head, *item.parts]) if item.complete else [item.head, *item.parts]
+            summed = total(parts)
+            severity = judge(summed, head)
+            if not severity or not (item.complete or summed.fen > head.fen):
+                continue
+            words = " + ".join(wan_text(p) for p in parts)
+            found.append(Finding(
+                check=CHECK, severity=severity, evidence=f"{where}: “{item.text}”",
+                message=(f"The text states “{item.head_words}” and lists its parts as {words}万元, which add up to "
+                         f"{wan_text(summed)}万元" + (" — a rounding gap." if severity == "info" else ".")),
+                year=disclosure.fiscal_year, expected=summed, actual=head,
+                key=f"{place.get('id') or place.get('position')}|{item.text}|listed",
+            ))
     return found
 
 

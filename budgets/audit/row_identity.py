@@ -6,8 +6,9 @@ from collections import defaultdict
 
 import re
 
-from budgets.audit.model import Disclosure, Finding, amount, cell_name, figures, judge, printed_tables, wan_text
-from extractors.identities import Amount, total
+from budgets.audit.model import (SEVERITY, Disclosure, Finding, amount, cell_name, figures, judge, printed_tables,
+                                 wan_text)
+from extractors.identities import Amount, best_agreement, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
                                    OTHER_SPENDING, ROW_PART_PREFIX, measure_name, plain, row_label, subject_key)
 
@@ -114,10 +115,10 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 # some departments' 支出总计 leaves out the 事业单位经营支出 they print beside it
                 candidates.append(total(amount(cells[p][0]) for p in present if p not in OTHER_SPENDING))
             # a row may print two totals (合计 and “三公”经费小计): one of them must agree
-            verdicts = [(judge(c, amount(w)), c, w) for w in cells[whole] for c in candidates]
-            if any(v is None for v, _, _ in verdicts):
+            relation, w, c = best_agreement([amount(w) for w in cells[whole]], candidates)
+            severity, expected, printed = SEVERITY[relation], candidates[c], cells[whole][w]
+            if severity is None:
                 continue
-            severity, expected, printed = min(verdicts, key=lambda v: (v[0] != "info", abs(v[1].fen - v[2]["amount_fen"])))
             terms = " + ".join(f"{measure_name(p)} {wan_text(amount(cells[p][0]))}" for p in present)
             findings.append(misprinted(disclosure, printed, measure_name(whole), terms, expected, severity,
                                        key=f"{key}|{whole}={'+'.join(present)}", measure=whole,
