@@ -112,7 +112,7 @@ def _still_serving(site) -> None:
 
 @pytest.mark.parametrize("kind", list(HOSTILE_QUERIES))
 @pytest.mark.parametrize("form", [".json?sql={}", ".json?sql={}&_stream=on", ".csv?sql={}",
-                                  ".csv?sql={}&_stream=on", "?sql={}"])
+                                  ".csv?sql={}&_stream=on", "?sql={}", ".xlsx?sql={}"])
 def test_a_query_of_huge_rows_answers_the_limit_and_the_server_stays_small(site, kind, form):
     sql = urllib.parse.quote(HOSTILE_QUERIES[kind])
     status, content_type, body = _get(site["base"] + "/budgets" + form.format(sql))
