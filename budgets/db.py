@@ -93,7 +93,9 @@ _SQL = {table: _insert_sql(table, columns) for table, columns in CHILDREN}
 _GETTERS = {table: operator.itemgetter(*columns) for table, columns in CHILDREN}
 _DOCUMENT_NAMES = list(DOCUMENT_COLUMNS)
 _DOCUMENT_GETTER = operator.itemgetter(*_DOCUMENT_NAMES)
-_KNOWN_SQL = f"SELECT url, parent_id, site, {', '.join(REVISION_COLUMNS)} FROM documents WHERE id = ?"
+# where a loaded document's bytes were first seen: the URL the row keeps, and what that URL answered
+_FIRST_SEEN = ("url", "parent_id", "site", "content_type", "http_headers", "raw_path")
+_KNOWN_SQL = f"SELECT {', '.join(_FIRST_SEEN + REVISION_COLUMNS)} FROM documents WHERE id = ?"
 
 
 def as_tuples(rows: Iterable, columns: dict, getter=None) -> Iterable[tuple]:
@@ -273,14 +275,18 @@ class Loader:
                 self._index_pending()
             for child in ("budget_lines", "paragraphs", "tables", "unplaced_cells", "findings"):
                 conn.execute(f"DELETE FROM [{child}] WHERE document_id = ?", [doc_id])
-            url, parent_id, site, *revision = known
-            document = {**dict(zip(REVISION_COLUMNS, revision)), **document}
+            first = dict(zip(_FIRST_SEEN, known))
+            document = {**dict(zip(REVISION_COLUMNS, known[len(_FIRST_SEEN):])), **document}
+            url = first["url"]
             if (url and document.get("bytes") is not None and document.get("url") and document["url"] != url
                     and not is_member_only(url, document["url"])):
-                # the same bytes at another URL: the row keeps where they were first seen
+                # the same bytes at another URL: the row keeps where they were first seen, with what
+                # that URL answered and its raw file, so the row is the same whichever copy a run
+                # (or a run resumed after a kill) loads last
                 record_url(conn, document["url"], doc_id, document.get("parent_id"), document.get("site"),
                            document.get("fetched_at"))
-                document = {**document, "url": url, "parent_id": parent_id, "site": site or document.get("site")}
+                document = {**document, **first, "site": first["site"] or document.get("site"),
+                            "raw_path": first["raw_path"] or document.get("raw_path")}
                 seen_here = False
             conn.execute(_DOCUMENT_REPLACE_SQL, _document_params(document))
         else:

@@ -1,11 +1,13 @@
 """Downloader middlewares: read pages in the encoding they are really in, retry with back-off,
 and turn what Scrapy would drop without a word (a redirect off the site, a body that inflates
-past DOWNLOAD_MAXSIZE) into errors the spider records as failed documents with the reason."""
+or streams past DOWNLOAD_MAXSIZE) into errors the spider records as failed documents with the reason."""
 from __future__ import annotations
 
 from scrapy.downloadermiddlewares.httpcompression import HttpCompressionMiddleware
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
-from scrapy.exceptions import CannotResolveHostError, DownloadConnectionRefusedError, IgnoreRequest
+from scrapy import signals
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                              IgnoreRequest)
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.http import TextResponse
 from scrapy.utils.defer import maybe_deferred_to_future
@@ -100,6 +102,40 @@ class BoundedDecompressionMiddleware(HttpCompressionMiddleware):
                 f"inflate past the download max size ({limit} bytes): a decompression bomb or a "
                 f"file larger than the limit") from None
 
+
+
+# request.meta: [the body bytes this attempt has received], a list so that the copies a download
+# handler makes (request.replace, e.g. crawler/replica.py) count into the same one
+RECEIVED = "budgets_bytes_received"
+
+
+class BodySizeMiddleware:
+    """A body with no Content-Length (chunked, or read until the connection closes) that grows
+    past DOWNLOAD_MAXSIZE is cancelled by Scrapy with an empty message ("DownloadCancelledError …:").
+    Counting what each attempt receives (the bytes_received signal) tells that stop from any other
+    cancel, and it is reported as DownloadTooLarge with the limit."""
+
+    def __init__(self, crawler):
+        self.max_size = crawler.settings.getint("DOWNLOAD_MAXSIZE")
+        crawler.signals.connect(self.received, signal=signals.bytes_received)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    def received(self, data, request, spider=None):
+        if (counted := request.meta.get(RECEIVED)) is not None:
+            counted[0] += len(data)
+
+    def process_request(self, request, spider=None):
+        request.meta[RECEIVED] = [0]  # new for each attempt: a retry is a copy of the request, meta and all
+
+    def process_exception(self, request, exception, spider=None):
+        limit = request.meta.get("download_maxsize", self.max_size)
+        if isinstance(exception, DownloadCancelledError) and limit and (request.meta.get(RECEIVED) or [0])[0] > limit:
+            raise DownloadTooLarge(f"more than the download max size ({limit} bytes) received with no "
+                                   "Content-Length (a chunked or endless body); stopped there") from None
+        return None
 
 
 # --- the network, not the site ---------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """Spidermon monitors run when a crawl closes: they decide whether a run needs a person.
 
 A crawl whose every request failed at the network level (DNS, refused, unreachable) is one
-alert naming the host and the cause, and says nothing about the site. Otherwise a site that
+alert naming the host and the cause, and says nothing about the site; so is a robots.txt that
+answered a server error (the whole site disallowed, RFC 9309). Otherwise a site that
 yields no documents, far fewer than its last complete crawl, an error rate that
 jumps, or list pages that no longer yield links all mean the site changed under us. Failed
 monitors are recorded by `RecordAlerts` in the crawl's stats (`budgets/alerts`); the crawl ledger
@@ -19,6 +20,7 @@ from spidermon.core.actions import Action
 
 from budgets import db as database
 from crawler.pipelines import db_path
+from crawler.robots import ROBOTS_UNAVAILABLE_STAT
 
 
 def last_complete_run(crawler, site: str) -> dict | None:
@@ -52,6 +54,17 @@ def network_failure(stats) -> str:
     return ""
 
 
+def robots_unavailable(stats) -> str:
+    """The one-line reason when a robots.txt answered a server error, which disallows its whole
+    host (crawler/robots.py, RFC 9309); '' otherwise. Such a crawl fetched nothing there, whatever
+    the site's layout."""
+    answered = stats.get(ROBOTS_UNAVAILABLE_STAT) or []
+    if not answered:
+        return ""
+    return (f"robots.txt unavailable: {'; '.join(answered)}, which disallows the whole site (RFC 9309), so "
+            "nothing there was fetched; the next crawl asks again")
+
+
 class SiteMonitor(Monitor):
     longMessage = False  # the message alone, not "True is not false : …"
 
@@ -68,6 +81,8 @@ class SiteMonitor(Monitor):
     def skip_if_unreachable(self):
         if network_failure(self.data.stats):
             self.skipTest("the site could not be reached: the network monitor says why")
+        if robots_unavailable(self.data.stats) and not self.stat("budgets/documents"):
+            self.skipTest("robots.txt disallowed the site: the robots monitor says why")
 
 
 @monitors.name("network")
@@ -75,6 +90,14 @@ class NetworkMonitor(SiteMonitor):
     @monitors.name("the site can be reached")
     def test_site_can_be_reached(self):
         reason = network_failure(self.data.stats)
+        self.assertFalse(reason, f"{self.site}: {reason}")
+
+
+@monitors.name("robots")
+class RobotsMonitor(SiteMonitor):
+    @monitors.name("robots.txt answers")
+    def test_robots_txt_answers(self):
+        reason = robots_unavailable(self.data.stats)
         self.assertFalse(reason, f"{self.site}: {reason}")
 
 
@@ -167,5 +190,5 @@ class RecordAlerts(Action):
 
 
 class CrawlMonitors(MonitorSuite):
-    monitors = [FinishReasonMonitor, NetworkMonitor, DocumentsMonitor, ErrorRateMonitor, ListPagesMonitor, ReachMonitor]
+    monitors = [FinishReasonMonitor, NetworkMonitor, RobotsMonitor, DocumentsMonitor, ErrorRateMonitor, ListPagesMonitor, ReachMonitor]
     monitors_failed_actions = [RecordAlerts]

@@ -12,6 +12,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware
 from scrapy.robotstxt import RobotParser
 
 logger = logging.getLogger(__name__)
+ROBOTS_UNAVAILABLE_STAT = "budgets/robots_unavailable"  # '<host>/robots.txt answered HTTP 503', one per host
 
 
 class DisallowAll(RobotParser):
@@ -34,6 +35,8 @@ class ServerErrorRobotsMiddleware(RobotsTxtMiddleware):
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         self._stats.inc_value("robotstxt/server_error_disallow_all")
+        unavailable = self._stats.get_value(ROBOTS_UNAVAILABLE_STAT) or []
+        self._stats.set_value(ROBOTS_UNAVAILABLE_STAT, [*unavailable, f"{netloc}/robots.txt answered HTTP {response.status}"])
         logger.warning("%s answered %s for robots.txt: treating the site as disallowed (RFC 9309)",
                        netloc, response.status)
         parser = DisallowAll(response.status)

@@ -44,6 +44,7 @@ DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RedirectLoopMiddleware": 600,  # a loop becomes a recorded error
     "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
     "crawler.middlewares.BoundedDecompressionMiddleware": 590,  # a bomb past DOWNLOAD_MAXSIZE is a failed document
+    "crawler.middlewares.BodySizeMiddleware": 580,  # so is a body with no length that streams past it
     "crawler.middlewares.EncodingMiddleware": 120,  # after decompression (590)
     "crawler.incremental.ConditionalRequestMiddleware": 840,  # before the HTTP cache (900), and
     # after the download stats (850) on the way back: a 304 counts as the few bytes it is

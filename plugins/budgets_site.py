@@ -32,6 +32,7 @@ load_package()
 from budgets_site.asgi import asgi_wrapper  # noqa: E402,F401
 from budgets_site.assets import extra_body_script  # noqa: E402,F401
 from budgets_site.authorizer import prepare_connection  # noqa: E402,F401
+from budgets_site.errors import handle_exception  # noqa: E402,F401
 from budgets_site.exports import table_actions  # noqa: E402,F401
 from budgets_site.rendering import render_cell  # noqa: E402,F401
 from budgets_site.routes import menu_links, register_routes  # noqa: E402,F401

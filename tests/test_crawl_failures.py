@@ -179,3 +179,38 @@ def test_budgets_crawl_offline_says_so_in_one_line(tmp_path):
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("budgets crawl: nothing was crawled from cqtn: cannot reach www.cqtn.gov.cn")
     assert len(result.stderr.strip().splitlines()) <= 3, result.stderr
+
+
+# --- messages that name the real cause (issue 32) -----------------------------------------------
+
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_robots_txt_server_error_is_the_alert_not_the_site_config(fault_server, tmp_path, status):
+    # RFC 9309 §2.3.1.3: a robots.txt that answers 5xx disallows the whole site (crawler/robots.py),
+    # so nothing is fetched; the alert says so instead of "its columns may have moved".
+    fault_server.add("/robots.txt", f"<html><h1>{status} Service Unavailable</h1></html>", status=status)
+    fault_server.add(LIST, list_page([("202601/t20260130_0.html", "重庆市潼南区卫生健康委员会2026年部门预算情况说明")]))
+    fault_server.add(DETAIL, good_html_table())
+    db = tmp_path / "data" / "budgets.db"
+    result = crawl(f"127.0.0.1:{fault_server.port}", db)
+    assert fault_server.requests_for(LIST) == [], "the site was disallowed"
+    (run,) = crawl_runs(db)
+    alerts = run["alerts"] or ""
+    assert f"robots.txt answered HTTP {status}" in alerts and "www.cqtn.gov.cn" in alerts, alerts
+    assert "columns may have moved" not in alerts and "layout" not in alerts, alerts
+    assert "columns may have moved" not in result.stderr
+
+
+def test_an_endless_chunked_body_is_a_failed_document_with_the_limit_named(fault_server, tmp_path):
+    # /huge-chunked sends zeros without a Content-Length, so Scrapy only finds the body too large
+    # while receiving it, and cancels the download with an empty message
+    fault_server.add(LIST, list_page([("/huge-chunked", "潼南区2026年部门预算公开表.zip"),
+                                      ("202601/t20260130_0.html", "重庆市潼南区卫生健康委员会2026年部门预算情况说明")]))
+    fault_server.add(DETAIL, good_html_table())
+    db = tmp_path / "data" / "budgets.db"
+    result = crawl(f"127.0.0.1:{fault_server.port}", db, {"DOWNLOAD_MAXSIZE": str(2 * 1024 * 1024)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = documents(db)
+    status, error = rows[SITE + "/huge-chunked"]
+    assert status == "failed" and "larger than the 2 MB download limit" in error, error
+    assert "DownloadCancelledError" not in error
+    assert rows[SITE + DETAIL][0] == "ok"

@@ -5,6 +5,8 @@ import sqlite3
 
 from datasette import hookimpl
 
+from .responses import bound_responses
+
 # The largest string or blob any SQL may build: well above every value in the database, far below
 # what one `select zeroblob(400000000)` (or randomblob, printf('%.*c', ...)) would make the server hold.
 VALUE_LIMIT_BYTES = 50 * 1024 * 1024
@@ -49,9 +51,10 @@ def function_authorizer(action, arg1, arg2, db_name, trigger):
 
 @hookimpl
 def prepare_connection(conn, database):
-    """Every connection Datasette opens: bounded values and SQL text, no dangerous functions, and
+    """Every connection Datasette opens: bounded values, responses and SQL text, no dangerous functions, and
     read-only except Datasette's own in-memory databases (`_internal`, its catalogue, and
     `_memory`, where /-/versions creates FTS tables to see which exist), which hold no file."""
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_LIMIT_BYTES)
     conn.setlimit(sqlite3.SQLITE_LIMIT_SQL_LENGTH, SQL_LIMIT_BYTES)
+    bound_responses(conn)
     conn.set_authorizer(function_authorizer if database in ("_internal", "_memory") else read_only_authorizer)
