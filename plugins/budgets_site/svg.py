@@ -147,10 +147,15 @@ def lines_chart_svg(series: list[dict], title: str, unit: str = "万元") -> str
         lx, ly = (i % 3) * ((width - right) // 3) + 10, top + plot_h + bottom + 10 + (i // 3) * 22
         parts.append(f'<g class="legend"><line x1="{lx}" y1="{ly}" x2="{lx + 28}" y2="{ly}" style="stroke:{colour};'
                      f'stroke-width:3"{dash}/><text x="{lx + 34}" y="{ly + 4}">{escape(s["name"])}</text></g>')
-    ends = [(y_of(sorted(s["points"])[-1][1]), i) for i, s in enumerate(series)]
-    for (y, i), label_y in zip(sorted(ends), spread_labels(sorted(y for y, _ in ends), top + 4, top + plot_h + 4)):
+    ends: dict[int, list[tuple[float, int]]] = {}  # labels that end in the same year share a column
+    for i, s in enumerate(series):
+        end_year, end_value = sorted(s["points"])[-1]
+        ends.setdefault(end_year, []).append((y_of(end_value), i))
+    placed = [(end_year, y, i, label_y) for end_year, column in ends.items()
+              for (y, i), label_y in zip(sorted(column), spread_labels(sorted(y for y, _ in column), top + 4,
+                                                                       top + plot_h + 4))]
+    for end_year, y, i, label_y in placed:
         s, colour = series[i], SERIES_COLOURS[i % len(SERIES_COLOURS)]
-        end_year, _ = sorted(s["points"])[-1]
         x = x_of(end_year)
         parts.append(f'<g class="end-label" data-name="{escape(s["name"])}">'
                      f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{x + 14:.1f}" y2="{label_y - 4:.1f}" '
