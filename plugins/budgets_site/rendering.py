@@ -90,8 +90,7 @@ async def _document_link(datasette, row, document_id):
             _DOCUMENT_TITLES[key] = (found[0] if found else "") or ""
         title = _DOCUMENT_TITLES[key]
     href = datasette.urls.row(DATABASE, "documents", document_id)
-    return Markup(f'<a class="document" href="{escape(href)}" title="{escape(document_id)}">'
-                  f'{escape(title or document_id[:12] + "…")}</a>')
+    return Markup(f'<a href="{escape(href)}">{escape(title or document_id[:12] + "…")}</a>')
 
 
 _SUBJECT_NAMES: dict[tuple[str, str], str] = {}
