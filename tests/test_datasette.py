@@ -521,3 +521,58 @@ def test_a_table_printed_in_yi_yuan_shows_its_figures_in_yi_yuan(tmp_path):
     prepare(db)
     page = Site(build_datasette(path)).get(f"/-/document/{doc['id']}").text
     assert "单位 亿元" in page and ">12.35<" in page and "123,456.00" not in page
+
+
+# ---- what a first afternoon tripped over (issue 34) -------------------------------------------
+
+def test_every_column_of_every_canned_query_has_a_chinese_and_english_label(site):
+    labels = load_plugin("column_labels").COLUMN_LABELS
+    for name, query in BUDGETS["queries"].items():
+        response = site.get(f"/budgets/{name}.json", **{param: "" for param in query["params"]})
+        assert response.status_code == 200, (name, response.text)
+        for column in response.json()["columns"]:
+            label = labels.get(column, "")
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in label) and any(ch.isascii() and ch.isalpha()
+                                                                             for ch in label), (name, column)
+
+
+NINE_DEPARTMENTS = ["财政局", "大数据应用发展管理局", "教育委员会", "司法局", "民政局", "卫生健康委员会",
+                    "人力资源和社会保障局", "统计局", "审计局"]
+
+
+def nine_series():
+    """Nine departments whose lines end close together in 2026, as a subject followed across a
+    district does."""
+    return [{"name": f"重庆市潼南区 {name} · 预算", "dashed": False,
+             "points": [(2024, 10.0 + 3 * i), (2025, 12.0 + 2.5 * i), (2026, 20.0 + 0.5 * i)]}
+            for i, name in enumerate(NINE_DEPARTMENTS)]
+
+
+def test_nine_series_get_nine_colours_of_tableau_10():
+    import re
+
+    svg = load_plugin().lines_chart_svg(nine_series(), "t")
+    colours = [re.search(r"stroke:(#[0-9a-f]{6})", group).group(1)
+               for group in re.findall(r'<g class="series".*?</g></g>', svg)]
+    tableau_10 = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                  "#9c755f", "#bab0ac"]
+    assert colours == tableau_10[:9]
+
+
+def test_each_line_is_named_where_it_ends_and_the_names_never_overprint():
+    import re
+
+    svg = load_plugin().lines_chart_svg(nine_series(), "t")
+    labels = re.findall(r'<g class="end-label" data-name="([^"]+)">.*?<text x="([\d.]+)" y="([\d.]+)"', svg)
+    assert sorted(name for name, _, _ in labels) == sorted(s["name"] for s in nine_series())
+    baselines = sorted(float(y) for _, _, y in labels)
+    assert all(below - above >= 14 for above, below in zip(baselines, baselines[1:]))
+    last_year_x = max(float(x) for x in re.findall(r'<text class="year" x="([\d.]+)"', svg))
+    assert all(float(x) > last_year_x for _, x, _ in labels)  # to the right of the 2026 points
+
+
+def test_end_labels_stay_near_their_lines_and_inside_the_plot():
+    spread = load_plugin().spread_labels
+    assert spread([50.0, 120.0], 40, 300) == [54.0, 124.0]  # apart already: beside their own lines
+    assert spread([100.0, 101.0, 102.0], 40, 300) == [104.0, 118.0, 132.0]
+    assert spread([295.0, 296.0], 40, 300) == [286.0, 300.0]  # pushed back up above the axis

@@ -14,7 +14,8 @@ each page's SQL beside it:
     hooks      routes.py (register_routes, menu_links)   authorizer.py (prepare_connection, with
                responses.py: the bytes one query may return)   errors.py (handle_exception)
                asgi.py (asgi_wrapper)   exports.py (table_actions, the CSV byte order mark)
-               assets.py (extra_body_script, datalists.js)   rendering.py (render_cell)
+               assets.py (extra_body_script, datalists.js, column_labels.js and .py)
+               rendering.py (render_cell)
     drawing    svg.py (rows in, SVG text out)   text.py (amounts, links and escaping for reading)
 """
 

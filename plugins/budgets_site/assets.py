@@ -1,4 +1,5 @@
-"""extra_body_script: the canned queries' parameters offer the values in the data (datalists.js)."""
+"""extra_body_script: the canned queries' parameters offer the values in the data (datalists.js),
+and their column headers say in Chinese and English what each column is (column_labels.js)."""
 from __future__ import annotations
 
 import json
@@ -7,15 +8,19 @@ from pathlib import Path
 from datasette import hookimpl
 
 from . import DATABASE
+from .column_labels import COLUMN_LABELS
 
 # The script with `%s` where the lists go.
 DATALIST_SCRIPT = "\n" + (Path(__file__).parent / "datalists.js").read_text(encoding="utf-8")
+LABEL_SCRIPT = "\n" + (Path(__file__).parent / "column_labels.js").read_text(encoding="utf-8") % json.dumps(
+    COLUMN_LABELS, ensure_ascii=False).replace("</", "<\\/")
 
 
 @hookimpl
 def extra_body_script(template, database, datasette):
     """The canned queries' parameters offer the subjects, departments and districts in the data
-    (datalists), and a query that matched nothing says so under its form."""
+    (datalists), a query that matched nothing says so under its form, and the column headers carry
+    their Chinese and English labels above the SQL names."""
     if template != "query.html" or database != DATABASE:
         return None
 
@@ -32,8 +37,8 @@ def extra_body_script(template, database, datasette):
                 "select distinct district from published_documents where coalesce(district, '') != '' "
                 "order by district")).rows]
         except Exception:  # a database not prepared with the published views
-            return ""
+            return LABEL_SCRIPT
         lists = {"code": codes, "department": departments, "district": districts,
                  "stage": [["budget", "预算 budget"], ["final_account", "决算 final account"]]}
-        return DATALIST_SCRIPT % json.dumps(lists, ensure_ascii=False).replace("</", "<\\/")
+        return DATALIST_SCRIPT % json.dumps(lists, ensure_ascii=False).replace("</", "<\\/") + LABEL_SCRIPT
     return script

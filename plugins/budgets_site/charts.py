@@ -10,7 +10,7 @@ from markupsafe import Markup
 from extractors.units import fen_to_wan
 
 from . import DATABASE, WIDE_VIEW
-from .subjects import latest_year, resolve_subject, subject_choices, subject_name, subject_series
+from .subjects import latest_year, read_subject_query, subject_choices, subject_name, subject_series
 from .svg import bar_chart_svg, lines_chart_svg
 
 BAR_QUERY = "subject_across_departments"
@@ -25,18 +25,21 @@ async def charts_page(datasette, request):
     if "|" in args["who"]:  # the page's department menu: "district|department"; "" is all of them
         args["district"], args["department"] = args["who"].split("|", 1)
     stage = args["stage"] if args["stage"] in STAGE_NAMES else "budget"
-    code, matches = await resolve_subject(db, args["code"])
-    if not code:
-        code = await most_compared_code(db, stage)
-    bar_params = {"code": code, "year": args["year"], "stage": stage, "table_kind": ""}
-    bar_rows = await canned_rows(datasette, request, BAR_QUERY, bar_params)
+    query = await read_subject_query(db, args["code"])
+    code = query.code or ("" if query.typed else await most_compared_code(db, stage))
+    stage_year = await latest_year(db, stage)  # None: the database holds no disclosure of the stage
     district, department = args["district"], args["department"]
-    series, wide_rows, years = await subject_series(db, code, district, department,
+    bar_params = {"code": code, "year": args["year"], "stage": stage, "table_kind": ""}
+    bar_rows = await canned_rows(datasette, request, BAR_QUERY, bar_params) if code else []
+    series, wide_rows = [], []
+    if code:
+        series, wide_rows, _ = await subject_series(db, code, district, department,
                                                     stages=[stage] if not department else list(STAGE_NAMES))
     subject = (bar_rows[0]["subject_name"] if bar_rows else
-               (wide_rows[0]["subject_name"] if wide_rows else await subject_name(db, code)))
-    year = bar_rows[0]["year"] if bar_rows else (args["year"] or await latest_year(db, stage))
-    bar_title = f"{code} {subject} · {year} · {STAGE_NAMES[stage]} · 各部门 across departments (万元)"
+               (wide_rows[0]["subject_name"] if wide_rows else await subject_name(db, code) if code else ""))
+    year = bar_rows[0]["year"] if bar_rows else (args["year"] or stage_year or "")
+    bar_title = " · ".join(str(part) for part in (
+        f"{code} {subject}".strip(), year, STAGE_NAMES[stage], "各部门 across departments (万元)") if part)
     who = " ".join(x for x in (district, department) if x) or "全部部门 all departments"
     line_title = f"{code} {subject} · {who} · 逐年 year by year (万元)"
     bars = [(f"{row['district']} {row['department']}", fen_to_wan(row["amount_fen"])) for row in bar_rows]
@@ -53,7 +56,8 @@ async def charts_page(datasette, request):
     context = {
         "site_title": datasette.metadata("title") or "Datasette", "args": args, "code": code,
         "department": department, "district": district, "year": year, "stage": stage,
-        "stage_names": STAGE_NAMES, "matches": matches, "typed": args["code"],
+        "stage_names": STAGE_NAMES, "subject": subject, "query": query, "matches": query.matches,
+        "typed": query.typed, "stage_is_empty": stage_year is None,
         "bar_svg": Markup(bar_chart_svg(bars, bar_title)),
         "line_svg": Markup(lines_chart_svg(series, line_title)),
         "bar_query_url": query_url(datasette, BAR_QUERY, bar_params),

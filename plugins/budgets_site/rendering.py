@@ -14,7 +14,8 @@ from .text import escape, short_url, site_path, wan_text, web_url
 def render_cell(row, value, column, table, datasette):
     """`page` opens the source document at that page; `link` columns of the canned queries
     (site-relative paths) become links; a subject code without its name beside it gets one; in
-    query results a document id links to its document (tables do that through the foreign key)."""
+    query results and the published views a document id is its document's title, linked (tables
+    do that through the foreign key; a view has none, and a bare hash wraps over six lines)."""
     if isinstance(value, (int, float)) and not isinstance(value, bool) and _is_wan(column, table):
         exact = f"{value:.6f}".rstrip("0").rstrip(".")
         return Markup(f'<span class="wan" title="{exact} 万元">{wan_text(value)}</span>')
@@ -32,10 +33,8 @@ def render_cell(row, value, column, table, datasette):
         return Markup(f'<a href="{escape(href)}">{escape(value)}</a>')
     if column == "subject_code" and value and not _has(row, "subject_name"):
         return _code_with_name(datasette, value)
-    if column == "document_id" and table is None and isinstance(value, str) and value:
-        label = row["document_title"] if _has(row, "document_title") and row["document_title"] else value[:12]
-        href = datasette.urls.row(DATABASE, "documents", value)
-        return Markup(f'<a href="{escape(href)}">{escape(label)}</a>')
+    if column == "document_id" and (table is None or table in VIEWS_OF_DOCUMENTS) and isinstance(value, str) and value:
+        return _document_link(datasette, row, value)
     if column == "page" and value not in (None, "") and _has(row, "url") and web_url(row["url"]):
         return Markup(f'<a href="{escape(row["url"])}#page={escape(value)}">第{escape(value)}页</a>')
     if column == "source" and web_url(value) and _has(row, "page") and row["page"] not in (None, ""):
@@ -48,6 +47,9 @@ def render_cell(row, value, column, table, datasette):
 
 
 DOCUMENT_TABLES = ("documents", "published_documents", "current_documents", "superseded_documents")
+# Views whose document_id Datasette cannot label: a view has no foreign keys.
+VIEWS_OF_DOCUMENTS = ("published_lines", "published_findings", "current_lines", "current_budget_lines",
+                      "current_tables", "published_tables")
 LABELLED = {"table_kind": "table_kinds", "measure": "measures", "stage": "stages", "basis": "bases"}
 
 
@@ -72,6 +74,23 @@ async def _with_label(datasette, column, value):
     if not label or label == value:
         return None
     return Markup(f'{escape(label)} <span class="code">{escape(value)}</span>')
+
+
+_DOCUMENT_TITLES: dict[tuple[str, str], str] = {}
+
+
+async def _document_link(datasette, row, document_id):
+    """The document's title linking to its row, as a foreign key shows it in budget_lines."""
+    title = row["document_title"] if _has(row, "document_title") else None
+    if not title:
+        db = datasette.get_database(DATABASE)
+        key = (db.path, document_id)
+        if key not in _DOCUMENT_TITLES:
+            found = (await db.execute("select title from documents where id = ?", [document_id])).first()
+            _DOCUMENT_TITLES[key] = (found[0] if found else "") or ""
+        title = _DOCUMENT_TITLES[key]
+    href = datasette.urls.row(DATABASE, "documents", document_id)
+    return Markup(f'<a href="{escape(href)}">{escape(title or document_id[:12] + "…")}</a>')
 
 
 _SUBJECT_NAMES: dict[tuple[str, str], str] = {}

@@ -2,6 +2,8 @@
 and one subject's amounts by department and year (the wide view)."""
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from . import WIDE_VIEW
 from .subject_changes import join_moved
 
@@ -39,6 +41,25 @@ async def resolve_subject(db, typed: str) -> tuple[str, list[dict]]:
     if len(rows) == 1 or len(exact) == 1:
         return (exact or rows)[0]["code"], []
     return "", rows
+
+
+@dataclass(frozen=True)
+class SubjectQuery:
+    """What a page's subject box asked for: the code it resolved to, or the subjects to pick from,
+    or nothing at all. Every page that takes a subject reads it by this one rule."""
+    typed: str
+    code: str = ""
+    matches: list[dict] = field(default_factory=list)
+
+    @property
+    def nothing_matched(self) -> bool:
+        """Text was typed and names no subject: the page says so and draws nothing in its place."""
+        return bool(self.typed) and not self.code and not self.matches
+
+
+async def read_subject_query(db, typed: str) -> SubjectQuery:
+    code, matches = await resolve_subject(db, typed)
+    return SubjectQuery(typed.strip(), code, matches)
 
 
 async def wide_year_columns(db) -> list[int]:

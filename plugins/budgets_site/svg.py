@@ -63,8 +63,11 @@ def line_chart_svg(points: list[tuple[int, float]], title: str, unit: str = "万
     return "".join(parts)
 
 
-SERIES_COLOURS = ["#3b6fb6", "#d2691e", "#2e8b57", "#8b3a8b", "#b8860b", "#c0392b", "#4a708b", "#6b8e23",
-                  "#cd5c5c", "#483d8b"]
+# Tableau 10 (Maureen Stone's 2016 redesign of Tableau's default palette): ten hues chosen to stay
+# apart from one another for categories; the old list had several near-identical blues and browns.
+SERIES_COLOURS = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7",
+                  "#9c755f", "#bab0ac"]
+END_LABEL_GAP = 14  # px between two direct labels' baselines, so neighbouring names never overprint
 
 
 def nice_ticks(largest: float, count: int = 5) -> list[float]:
@@ -84,8 +87,9 @@ def nice_ticks(largest: float, count: int = 5) -> list[float]:
 def lines_chart_svg(series: list[dict], title: str, unit: str = "万元") -> str:
     """Several series over the years on one y axis that starts at zero, with ticks and gridlines.
     Each series: {"name": str, "points": [(year, value)], "dashed": bool}; a year a series has no
-    figure for leaves a gap, never a zero. 决算 (final account) series are drawn dashed."""
-    width, left, right, top, bottom = 960, 90, 20, 44, 40
+    figure for leaves a gap, never a zero. 决算 (final account) series are drawn dashed. Each line
+    carries its name where it ends (nudged apart when ends meet), so no one matches colours to a legend."""
+    width, left, right, top, bottom = 1160, 90, 270, 44, 40
     legend_rows = (len(series) + 2) // 3
     plot_h = 260
     height = top + plot_h + bottom + 22 * legend_rows + 10
@@ -140,11 +144,47 @@ def lines_chart_svg(series: list[dict], title: str, unit: str = "万元") -> str
                 + (f'<text class="value" x="{x_of(year):.1f}" y="{_label_y(y_of(value), top):.1f}" text-anchor="middle">'
                    f'{_number(value)}</text>' if len(series) <= 3 else "") + '</g>')
         parts.append("</g>")
-        lx, ly = (i % 3) * (width // 3) + 10, top + plot_h + bottom + 10 + (i // 3) * 22
+        lx, ly = (i % 3) * ((width - right) // 3) + 10, top + plot_h + bottom + 10 + (i // 3) * 22
         parts.append(f'<g class="legend"><line x1="{lx}" y1="{ly}" x2="{lx + 28}" y2="{ly}" style="stroke:{colour};'
                      f'stroke-width:3"{dash}/><text x="{lx + 34}" y="{ly + 4}">{escape(s["name"])}</text></g>')
+    ends: dict[int, list[tuple[float, int]]] = {}  # labels that end in the same year share a column
+    for i, s in enumerate(series):
+        end_year, end_value = sorted(s["points"])[-1]
+        ends.setdefault(end_year, []).append((y_of(end_value), i))
+    placed = [(end_year, y, i, label_y) for end_year, column in ends.items()
+              for (y, i), label_y in zip(sorted(column), spread_labels(sorted(y for y, _ in column), top + 4,
+                                                                       top + plot_h + 4))]
+    for end_year, y, i, label_y in placed:
+        s, colour = series[i], SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        x = x_of(end_year)
+        parts.append(f'<g class="end-label" data-name="{escape(s["name"])}">'
+                     f'<line x1="{x + 6:.1f}" y1="{y:.1f}" x2="{x + 14:.1f}" y2="{label_y - 4:.1f}" '
+                     f'style="stroke:{colour};stroke-width:2"/><text x="{x + 16:.1f}" y="{label_y:.1f}" '
+                     f'style="fill:{darker(colour)}">'
+                     f'{escape(s["name"])}</text></g>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def darker(colour: str, share: float = 0.35) -> str:
+    """The colour mixed with `share` black: the palette's yellow and grey are too pale for text."""
+    channels = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(c * (1 - share)):02x}" for c in channels)
+
+
+def spread_labels(ys: list[float], lowest: float, highest: float, gap: float = END_LABEL_GAP) -> list[float]:
+    """Baselines for labels wanted at the sorted heights `ys`: each as near its own line as it can
+    be, at least `gap` below the one above it, and pushed back up when the last would fall below
+    `highest` (SVG y grows downwards)."""
+    placed: list[float] = []
+    for y in ys:
+        placed.append(max(y + 4, lowest, placed[-1] + gap) if placed else max(y + 4, lowest))
+    overflow = (placed[-1] - highest) if placed else 0
+    if overflow > 0:
+        placed = [y - overflow for y in placed]
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    return placed
 
 
 def _label_y(y: float, top: float) -> float:
