@@ -188,7 +188,7 @@ def test_a_person_types_part_of_a_department_name_and_reads_its_page(page, serve
     totals = page.locator("#totals table").inner_text()
     assert "1,207.84" in totals and "404.68" in totals and "803.16" in totals
     assert "5.00" in page.locator("#three-public table").inner_text()
-    assert "error: 18" in page.locator("#findings").inner_text()
+    assert "error: 19" in page.locator("#findings").inner_text()
     assert page.locator("#documents tbody tr").count() >= 6
     shot(page, "department_bigdata")
 

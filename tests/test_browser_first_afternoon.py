@@ -61,9 +61,9 @@ def test_charts_say_a_typed_subject_matched_nothing_as_the_subject_page_does(pag
     shot(page, "charts_nothing_matched")
 
     page.goto(server.url + "/-/charts?code=住房")
-    assert page.locator(".several-matched a").count() >= 2
+    assert page.locator("ul.matches a").count() >= 2
     assert page.locator("svg.chart").count() == 0
-    page.locator(".several-matched a", has_text="2210201").click()
+    page.locator("ul.matches a", has_text="2210201").click()
     page.wait_for_load_state()
     assert page.locator("svg.bar-chart rect.bar").count() == 3
 

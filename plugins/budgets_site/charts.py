@@ -58,6 +58,8 @@ async def charts_page(datasette, request):
         "department": department, "district": district, "year": year, "stage": stage,
         "stage_names": STAGE_NAMES, "subject": subject, "query": query, "matches": query.matches,
         "typed": query.typed, "stage_is_empty": stage_year is None,
+        "pick_url": lambda pick: datasette.urls.path("/-/charts") + "?" + urllib.parse.urlencode(
+            {"code": pick, "stage": stage}),
         "bar_svg": Markup(bar_chart_svg(bars, bar_title)),
         "line_svg": Markup(lines_chart_svg(series, line_title)),
         "bar_query_url": query_url(datasette, BAR_QUERY, bar_params),

@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from . import DATABASE, WIDE_VIEW
 from .subject_changes import JOINED, change_text, changes_of, later_text
-from .subjects import resolve_subject, subject_choices, subject_name, subject_series
+from .subjects import read_subject_query, subject_choices, subject_name, subject_series
 from .svg import lines_chart_svg
 from .text import wan_text
 
@@ -19,9 +19,9 @@ async def subject_page(datasette, request):
     renaming or a move of the classification (the `subject_changes` crosswalk) the series is
     joined and the page says so, with the crosswalk's source."""
     db = datasette.get_database(DATABASE)
-    typed = (request.args.get("code") or "").strip()
+    query = await read_subject_query(db, request.args.get("code") or "")
+    typed, code, matches = query.typed, query.code, query.matches
     district = (request.args.get("district") or "").strip()
-    code, matches = await resolve_subject(db, typed)
     earlier, later = await changes_of(db, code)
     moves = [c for c in earlier if c["kind"] in JOINED and c["old_code"] != code]
     series, rows, years = (await subject_series(db, code, district, moves=moves)) if code else ([], [], [])
@@ -36,7 +36,9 @@ async def subject_page(datasette, request):
     view_url = datasette.urls.table(DATABASE, WIDE_VIEW) + "?" + urllib.parse.urlencode(
         {"subject_code": code, **({"district": district} if district else {})})
     context = {
-        "site_title": datasette.metadata("title") or "Datasette", "typed": typed, "code": code, "name": name,
+        "site_title": datasette.metadata("title") or "Datasette", "query": query,
+        "pick_url": lambda pick: datasette.urls.path("/-/subject") + "?" + urllib.parse.urlencode({"code": pick}),
+        "typed": typed, "code": code, "name": name,
         "matches": matches, "rows": rows, "budget_years": budget_years, "final_years": final_years,
         "chart": Markup(lines_chart_svg(series, title)) if rows else "", "view_url": view_url,
         "subjects": await subject_choices(db), "wan": wan_text, "district": district,
