@@ -289,8 +289,11 @@ class PdfPages:
 
     def close(self) -> None:
         if self._plumber is not None:
-            self._plumber.close()
-            self._plumber = None
+            plumber, self._plumber = self._plumber, None
+            try:
+                plumber.close()
+            except Exception:  # pdfplumber parses a damaged file's pages again as it closes them
+                pass
         if self._document is not None:
             self._document.close()
             self._document = None

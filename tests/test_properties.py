@@ -262,6 +262,18 @@ def test_damaged_pdfs_extract_or_raise_extraction_error(mutation):
     assert isinstance(result, Extraction)
 
 
+def test_a_damaged_pdf_that_fails_again_as_it_closes_still_gives_an_extraction_error():
+    """A font dictionary broken by one byte: pdfplumber fails reading the page, and again while
+    closing it; the reader's own error must reach the caller, not the second failure."""
+    from badinputs import text_pdf
+
+    data = bytearray(text_pdf(["Budget 2026", "Total 1207.84"]))
+    for position, value in [(998, 0), (5670, 1)]:
+        data[position % len(data)] = value
+    with pytest.raises(ExtractionError):
+        _extractor("extractors.pdf")(bytes(data[:602]), "damaged.pdf")
+
+
 OFFICE = st.sampled_from([("extractors.spreadsheet", "damaged.xlsx", small_xlsx()),
                            ("extractors.wordprocessing", "damaged.docx", small_docx())])
 
