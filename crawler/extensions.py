@@ -22,6 +22,7 @@ from twisted.internet import task
 from budgets import db as database
 from budgets import revisions
 from budgets.afterload import settle
+from budgets.progress import CrawlDisplay, enabled
 from crawler.coverage import coverage_counts, covered_the_site, was_resumed, whole_walk
 from crawler.items import now
 from crawler.monitors import network_failure
@@ -78,7 +79,7 @@ class CrawlLedger:
         crawler.stats.set_value("budgets/resumed", int(self.resumed))
         self.started_at = now()
         self.loop = None
-        self.display = None  # the terminal's progress row for this crawl (budgets/commands/progress.py)
+        self.display = None  # the terminal's progress row for this crawl (budgets/progress.py)
         from crawler.run import quiet_command_logs
 
         quiet_command_logs()  # the ledger prints each alert and a network failure as one line
@@ -97,8 +98,6 @@ class CrawlLedger:
         CrawlLedger.open_crawls += 1
         self.started_at = now()
         self.mark_frontier(spider)
-        from budgets.commands.progress import CrawlDisplay, enabled
-
         if enabled():  # a person at a terminal: a live row, twice a second
             self.display = CrawlDisplay.site(spider.site.name)
             self.crawler.budgets_progress = self.display
@@ -168,8 +167,6 @@ class CrawlLedger:
         if self.loop and self.loop.running:
             self.loop.stop()
         if self.display is not None:
-            from budgets.commands.progress import CrawlDisplay
-
             CrawlDisplay.done(self.display)
             self.display = None
         CrawlLedger.open_crawls -= 1
