@@ -16,6 +16,7 @@ from twisted.internet import task
 
 from budgets import db as database
 from budgets import revisions
+from budgets.arrivals import arrive
 from budgets.pipeline import Reading, Source, document_row, read_for_loading
 from budgets.writebehind import MAX_SECONDS, WriteBehind, flush_for
 from crawler.items import FetchedDocument
@@ -83,27 +84,6 @@ def fetch_failure_row(doc: FetchedDocument) -> dict:
     return document_row(hashlib.sha256(f"unfetched {doc.url}".encode()).hexdigest(), source_of(doc),
                         status="failed", error=doc.error, meta=parse_title(doc.title_hint, fallback=doc.filename),
                         fmt=extension_of(doc.filename) or None)
-
-
-def change_of(db, url: str, doc_id: str) -> str:
-    """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL).
-    A new URL whose bytes were read at another one is `same_bytes` (IngestPipeline says so)."""
-    flush_for(db, doc_id=doc_id, url=url)
-    if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
-        return "unchanged"
-    if db.execute("SELECT 1 FROM document_urls WHERE url = ? AND document_id = ?", [url, doc_id]).fetchone():
-        return "unchanged"  # these bytes were seen at this URL before, as another URL's document
-    before = db.execute("SELECT 1 FROM documents WHERE url = ? AND bytes IS NOT NULL", [url]).fetchone()
-    return "changed" if before else "new"
-
-
-def already_read(db, doc_id: str) -> dict | None:
-    """The row of a document whose bytes were read before, whatever the extractors made of them;
-    such bytes are not extracted again, so an unchanged nightly crawl extracts nothing
-    (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
-    flush_for(db, doc_id=doc_id)
-    rows = db.query("SELECT * FROM documents WHERE id = ? AND bytes IS NOT NULL", [doc_id])
-    return next(iter(rows), None)
 
 
 def source_of(item: FetchedDocument) -> Source:
@@ -206,24 +186,9 @@ class IngestPipeline:
             row = fetch_failure_row(item)
             held.add(Reading(row))
             return "failed", row
-        change = change_of(db, item.url, item.id)
-        if row := already_read(db, item.id):  # known bytes are never extracted again
-            seen_at = row["url"]
-            if row["url"] != item.url and database.is_member_only(row["url"] or "", item.url):
-                own = document_row(item.id, source_of(item), status=row["status"])  # its provenance as a file
-                moved = {k: own[k] for k in ("url", "parent_id", "site", "raw_path", "content_type", "http_headers")}
-                db.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in moved)} WHERE id = ?",
-                           [*moved.values(), item.id])
-                row = {**row, **moved}
-            # the same bytes at another URL: the row keeps its first one, document_urls has both
-            if row["url"] == item.url and item.parent_id and row["parent_id"] != item.parent_id:
-                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])  # republished
-            database.record_url(db.conn, item.url, item.id, item.parent_id, item.site, item.fetched_at)
-            if change == "new":  # a URL never seen, serving bytes read at another (a ZIP member's twin)
-                return "same_bytes", {**row, "same_bytes_as": seen_at}
+        change, row = arrive(db, item.id, source_of(item))
+        if row is not None:  # known bytes are never extracted again
             return change, row
-        # a URL that failed before and is fetched now: its failure row has served its turn
-        db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
         self.crawler.stats.inc_value("budgets/documents_extracted")
         shown = getattr(self.crawler, "budgets_progress", None)  # a terminal's live display
         if shown is not None:
