@@ -1,15 +1,65 @@
-"""Bytes fetched at a URL, held against what the database already knows of them: which change
-they are (new, changed, unchanged, the same bytes at a new URL), the row of bytes read before, and
-the bookkeeping when known bytes come again. The crawler asks here before reading anything, so it
-holds no SQL of its own."""
+"""Fetched documents into the core: the crawler hands each one to `take` and holds no SQL of its own.
+
+Bytes fetched at a URL are held against what the database already knows of them: which change they
+are (new, changed, unchanged, the same bytes at a new URL), the row of bytes read before, and the
+bookkeeping when known bytes come again. Only bytes new to the database are read, and what is read
+is held by the write-behind buffer for loading."""
 from __future__ import annotations
 
+import hashlib
+from dataclasses import dataclass
+
 from budgets.db import is_member_only
-from budgets.pipeline import Source, document_row
+from budgets.pipeline import Reading, Source, document_row, read_for_loading
 from budgets.revisions import observe, record_url
-from budgets.writebehind import flush_for
+from budgets.writebehind import WriteBehind, flush_for
+from extractors.detect import extension
+from extractors.titles import parse_title
 
 _PROVENANCE = ("url", "parent_id", "site", "raw_path", "content_type", "http_headers")
+
+
+@dataclass(frozen=True)
+class Taken:
+    change: str  # new | changed | unchanged | same_bytes | failed
+    row: dict  # the document's row, as held for loading or as loaded before
+    extracted: bool  # its bytes were new to the database and taken for loading
+
+
+def take(db, held: WriteBehind, doc_id: str, source: Source, body: bytes, *, error: str | None = None,
+         reading: Reading | None = None, display=None) -> Taken:
+    """One fetched document into `held`: a fetch failure as a failed row; bytes read before as a
+    new sighting of them (they are never extracted again); new bytes read, or `reading` when they
+    were read already (in a pool of processes), and held for loading, then observed at their URL.
+    `display` is a terminal's progress row (budgets.progress), told which file is being read."""
+    # anything below reads or writes rows of this document or URL: what is held of them first
+    flush_for(db, doc_id=doc_id, url=source.url)
+    if error:
+        row = failure_row(source, error)
+        held.add(Reading(row))
+        return Taken("failed", row, extracted=False)
+    change, row = arrive(db, doc_id, source)
+    if row is not None:
+        return Taken(change, row, extracted=False)
+    if display is not None:
+        display.reading(f"reading {source.filename or source.url}")
+    try:
+        reading = reading if reading is not None else read_for_loading(db, body, source)
+        # what crawler.incremental.RevisionsPipeline does for a document found in the database,
+        # done for a held one right after it is loaded (doing it twice is harmless)
+        row = held.add(reading, then=lambda db: observe(db.conn, source.url, doc_id, source.fetched_at))
+    finally:
+        if display is not None:
+            display.reading("")
+    return Taken(change, row, extracted=True)
+
+
+def failure_row(source: Source, error: str) -> dict:
+    """A documents row for a URL that could not be fetched. There are no bytes to hash, so
+    the id is the sha256 of the URL (stable: a second failure replaces the first)."""
+    return document_row(hashlib.sha256(f"unfetched {source.url}".encode()).hexdigest(), source,
+                        status="failed", error=error, meta=parse_title(source.title_hint, fallback=source.filename),
+                        fmt=extension(source.filename) or None)
 
 
 def change_of(db, url: str, doc_id: str) -> str:

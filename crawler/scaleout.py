@@ -208,9 +208,8 @@ class PooledIngestPipeline(IngestPipeline):
         finally:
             self.readings.pop(id(item), None)
 
-    def ingest(self, db, item) -> dict:
-        reading = self.readings.get(id(item))
-        return self.hold(reading, item) if reading is not None else super().ingest(db, item)
+    def read_already(self, item):
+        return self.readings.get(id(item))
 
     async def close_spider(self):
         await super().close_spider()
