@@ -81,8 +81,10 @@ def seed_lines(cache: Path, fast: bool = False) -> list[dict]:
 def _code_fingerprint() -> bytes:
     root = Path(__file__).resolve().parents[1]
     parts = []
-    for name in ("extractors/textdump.py", "extractors/layout.py", "extractors/normalise.py",
-                 "extractors/html.py", "extractors/vocabulary.py", "budgets/db.py"):
+    names = ["extractors/textdump.py", "extractors/layout.py", "extractors/normalise.py", "extractors/html.py",
+             *sorted(str(p.relative_to(root)) for p in (root / "extractors" / "vocabulary").glob("*.py")),
+             "budgets/db.py"]
+    for name in names:
         p = root / name
         parts.append(p.read_bytes() if p.exists() else b"")
     return b"".join(parts)

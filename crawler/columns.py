@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from budgets import db as database
+from budgets.crawl_ledger import record_columns, site_columns
 from crawler.items import now
 
 
@@ -24,7 +25,7 @@ class ColumnLedger:
         if self.path is None or not self.path.exists():
             return []
         db = database.connect(self.path)
-        rows = list(db["columns"].rows_where("site = ?", [self.site]))
+        rows = site_columns(db, self.site)
         db.conn.close()
         return rows
 
@@ -42,21 +43,11 @@ class ColumnLedger:
             return
         stamp = now()
         db = database.connect(self.path)
-        before = {r["url"]: r for r in db["columns"].rows_where("site = ?", [self.site])}
+        before = {r["url"]: r for r in site_columns(db, self.site)}
         new = [u for u in self.seen if u not in before]
         back = [u for u in self.seen if u in before and before[u]["vanished_at"]]
         gone = [u for u, r in before.items() if u not in self.seen and not r["vanished_at"]] if complete else []
-        with db.conn:
-            for url, row in self.seen.items():
-                old = before.get(url, {})
-                db["columns"].upsert({
-                    "site": self.site, "url": url,
-                    "unit": row["unit"] or old.get("unit") or "", "stage": row["stage"] or old.get("stage") or "",
-                    "found_from": old.get("found_from") or row["found_from"],
-                    "first_seen_at": old.get("first_seen_at") or stamp, "last_seen_at": stamp, "vanished_at": None,
-                }, pk=("site", "url"))
-            for url in gone:
-                db.execute("UPDATE columns SET vanished_at = ? WHERE site = ? AND url = ?", [stamp, self.site, url])
+        record_columns(db, self.site, self.seen, before, gone, stamp)
         db.conn.close()
         stats.set_value("budgets/columns", len(self.seen))
         stats.set_value("budgets/columns_new", len(new) if before else 0)

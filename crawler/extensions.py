@@ -22,6 +22,9 @@ from twisted.internet import task
 from budgets import db as database
 from budgets import revisions
 from budgets.afterload import settle
+from budgets.arrivals import documents_seen_since
+from budgets.crawl_ledger import record_run
+from budgets.progress import CrawlDisplay, enabled
 from crawler.coverage import coverage_counts, covered_the_site, was_resumed, whole_walk
 from crawler.items import now
 from crawler.monitors import network_failure
@@ -78,7 +81,7 @@ class CrawlLedger:
         crawler.stats.set_value("budgets/resumed", int(self.resumed))
         self.started_at = now()
         self.loop = None
-        self.display = None  # the terminal's progress row for this crawl (budgets/commands/progress.py)
+        self.display = None  # the terminal's progress row for this crawl (budgets/progress.py)
         from crawler.run import quiet_command_logs
 
         quiet_command_logs()  # the ledger prints each alert and a network failure as one line
@@ -97,8 +100,6 @@ class CrawlLedger:
         CrawlLedger.open_crawls += 1
         self.started_at = now()
         self.mark_frontier(spider)
-        from budgets.commands.progress import CrawlDisplay, enabled
-
         if enabled():  # a person at a terminal: a live row, twice a second
             self.display = CrawlDisplay.site(spider.site.name)
             self.crawler.budgets_progress = self.display
@@ -126,9 +127,7 @@ class CrawlLedger:
             since = ""
         db = database.connect(db_path(self.crawler.settings))
         try:
-            found = db.execute(
-                "SELECT count(*) FROM documents WHERE site = ? AND coalesce(last_seen_at, fetched_at, '') >= ?",
-                [spider.site.name, since]).fetchone()[0]
+            found = documents_seen_since(db, spider.site.name, since)
         finally:
             db.conn.close()
         self.crawler.stats.set_value("budgets/resumed_documents", found)
@@ -168,8 +167,6 @@ class CrawlLedger:
         if self.loop and self.loop.running:
             self.loop.stop()
         if self.display is not None:
-            from budgets.commands.progress import CrawlDisplay
-
             CrawlDisplay.done(self.display)
             self.display = None
         CrawlLedger.open_crawls -= 1
@@ -189,7 +186,7 @@ class CrawlLedger:
             if status == "failed" and last_error:
                 message += f"; last error: {last_error}"
             alerts = stats.get_value("budgets/alerts") or []
-            runs = db["crawl_runs"].insert({
+            run_id = record_run(db, {
                 "site": site, "started_at": self.started_at, "finished_at": now(),
                 "pages": c["pages"], "documents_new": c["documents_new"],
                 "documents_changed": c["documents_changed"], "documents_unchanged": c["documents_unchanged"],
@@ -199,7 +196,7 @@ class CrawlLedger:
                 **cost(stats, self.resumed),
                 "alerts": json.dumps(alerts, ensure_ascii=False) if alerts else None,
             })
-            stats.set_value("budgets/crawl_run_id", runs.last_pk)
+            stats.set_value("budgets/crawl_run_id", run_id)
             unreachable = network_failure(stats.get_stats())
             if unreachable:  # one line: the host and the cause (the alert says the same)
                 print(f"[{site}] crawl failed: {unreachable}", file=sys.stderr, flush=True)

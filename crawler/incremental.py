@@ -27,6 +27,7 @@ from scrapy.responsetypes import responsetypes
 
 from budgets import db as database
 from budgets import revisions
+from budgets.arrivals import observe_known
 from budgets.pipeline import document_id
 from crawler.pipelines import db_path
 
@@ -181,8 +182,7 @@ class RevisionsPipeline:
     def _observe(self, url: str, doc_id: str, seen_at: str) -> None:
         if self.db is None:
             self.db = database.connect(self.path)
-        if self.db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
-            revisions.observe(self.db.conn, url, doc_id, seen_at)
+        observe_known(self.db, url, doc_id, seen_at)
 
     async def process_item(self, item):
         if not item.error and item.body:

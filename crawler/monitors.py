@@ -19,6 +19,7 @@ from spidermon.contrib.scrapy.monitors import FinishReasonMonitor
 from spidermon.core.actions import Action
 
 from budgets import db as database
+from budgets import crawl_ledger
 from crawler.pipelines import db_path
 from crawler.robots import ROBOTS_UNAVAILABLE_STAT
 
@@ -27,11 +28,7 @@ def last_complete_run(crawler, site: str) -> dict | None:
     """The site's last crawl that finished whole (not resumed, not a single year)."""
     db = database.connect(db_path(crawler.settings))
     try:
-        cursor = db.execute(
-            "SELECT * FROM crawl_runs WHERE site = ? AND status != 'failed' AND coalesce(resumed, 0) = 0 "
-            "ORDER BY id DESC LIMIT 1", [site])
-        row = cursor.fetchone()
-        return dict(zip([c[0] for c in cursor.description], row)) if row else None
+        return crawl_ledger.last_complete_run(db, site)
     finally:
         db.conn.close()
 

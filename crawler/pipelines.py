@@ -1,10 +1,10 @@
-"""Item pipelines, each doing one thing: keep the raw bytes, then hand them to the one
-extraction path (`budgets.pipeline.ingest_bytes`), whose readings are loaded many to a
-transaction by a write-behind buffer (`budgets.writebehind`)."""
+"""Item pipelines, each doing one thing: keep the raw bytes, then hand each document to the core
+(`budgets.arrivals.take`), which reads only bytes new to the database through the one extraction
+path and holds the readings for a write-behind buffer (`budgets.writebehind`) that loads them many
+to a transaction. The crawler holds no SQL."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import os
 import sys
@@ -15,13 +15,12 @@ from pathlib import Path
 from twisted.internet import task
 
 from budgets import db as database
-from budgets import revisions
-from budgets.pipeline import Reading, Source, document_row, read_for_loading
-from budgets.writebehind import MAX_SECONDS, WriteBehind, flush_for
+from budgets.arrivals import take
+from budgets.pipeline import Reading, Source
+from budgets.writebehind import MAX_SECONDS, WriteBehind
 from crawler.items import FetchedDocument
 from crawler.links import ATTACHMENT_EXTENSIONS, extension_of
 from extractors.detect import detect_format
-from extractors.titles import parse_title
 
 _EXTENSIONS = {"html": "html", "textdump": "txt", "unknown": "bin"}
 
@@ -75,35 +74,6 @@ class RawFilesPipeline:
             write_atomically(path, item.body)
         item.raw_path = str(path)
         return item
-
-
-def fetch_failure_row(doc: FetchedDocument) -> dict:
-    """A documents row for a URL that could not be fetched. There are no bytes to hash, so
-    the id is the sha256 of the URL (stable: a second failure replaces the first)."""
-    return document_row(hashlib.sha256(f"unfetched {doc.url}".encode()).hexdigest(), source_of(doc),
-                        status="failed", error=doc.error, meta=parse_title(doc.title_hint, fallback=doc.filename),
-                        fmt=extension_of(doc.filename) or None)
-
-
-def change_of(db, url: str, doc_id: str) -> str:
-    """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL).
-    A new URL whose bytes were read at another one is `same_bytes` (IngestPipeline says so)."""
-    flush_for(db, doc_id=doc_id, url=url)
-    if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
-        return "unchanged"
-    if db.execute("SELECT 1 FROM document_urls WHERE url = ? AND document_id = ?", [url, doc_id]).fetchone():
-        return "unchanged"  # these bytes were seen at this URL before, as another URL's document
-    before = db.execute("SELECT 1 FROM documents WHERE url = ? AND bytes IS NOT NULL", [url]).fetchone()
-    return "changed" if before else "new"
-
-
-def already_read(db, doc_id: str) -> dict | None:
-    """The row of a document whose bytes were read before, whatever the extractors made of them;
-    such bytes are not extracted again, so an unchanged nightly crawl extracts nothing
-    (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
-    flush_for(db, doc_id=doc_id)
-    rows = db.query("SELECT * FROM documents WHERE id = ? AND bytes IS NOT NULL", [doc_id])
-    return next(iter(rows), None)
 
 
 def source_of(item: FetchedDocument) -> Source:
@@ -200,53 +170,16 @@ class IngestPipeline:
             self._count_loads()
 
     def _ingest_held(self, db, held: WriteBehind, item: FetchedDocument) -> tuple[str, dict]:
-        # anything below reads or writes rows of this document or URL: what is held of them first
-        flush_for(db, doc_id=item.id, url=item.url)
-        if item.error:
-            row = fetch_failure_row(item)
-            held.add(Reading(row))
-            return "failed", row
-        change = change_of(db, item.url, item.id)
-        if row := already_read(db, item.id):  # known bytes are never extracted again
-            seen_at = row["url"]
-            if row["url"] != item.url and database.is_member_only(row["url"] or "", item.url):
-                own = document_row(item.id, source_of(item), status=row["status"])  # its provenance as a file
-                moved = {k: own[k] for k in ("url", "parent_id", "site", "raw_path", "content_type", "http_headers")}
-                db.execute(f"UPDATE documents SET {', '.join(f'{k} = ?' for k in moved)} WHERE id = ?",
-                           [*moved.values(), item.id])
-                row = {**row, **moved}
-            # the same bytes at another URL: the row keeps its first one, document_urls has both
-            if row["url"] == item.url and item.parent_id and row["parent_id"] != item.parent_id:
-                db.execute("UPDATE documents SET parent_id = ? WHERE id = ?", [item.parent_id, item.id])  # republished
-            database.record_url(db.conn, item.url, item.id, item.parent_id, item.site, item.fetched_at)
-            if change == "new":  # a URL never seen, serving bytes read at another (a ZIP member's twin)
-                return "same_bytes", {**row, "same_bytes_as": seen_at}
-            return change, row
-        # a URL that failed before and is fetched now: its failure row has served its turn
-        db.execute("DELETE FROM documents WHERE url = ? AND bytes IS NULL AND status = 'failed'", [item.url])
-        self.crawler.stats.inc_value("budgets/documents_extracted")
-        shown = getattr(self.crawler, "budgets_progress", None)  # a terminal's live display
-        if shown is not None:
-            shown.reading(f"reading {item.filename or item.url}")
-        try:
-            return change, self.ingest(db, item)
-        finally:
-            if shown is not None:
-                shown.reading("")
+        source, reading = source_of(item), self.read_already(item)
+        taken = take(db, held, item.id, source, item.body, error=item.error, reading=reading,
+                     display=getattr(self.crawler, "budgets_progress", None))  # a terminal's live display
+        if taken.extracted:
+            self.crawler.stats.inc_value("budgets/documents_extracted")
+        return taken.change, taken.row
 
-    def ingest(self, db, item: FetchedDocument) -> dict:
-        """Read the bytes and hold the reading for loading (crawler/scaleout.py reads them in a
-        process pool instead)."""
-        return self.hold(read_for_loading(db, item.body, source_of(item)), item)
-
-    def hold(self, reading: Reading, item: FetchedDocument) -> dict:
-        return self.held.add(reading, then=self.observed(item))
-
-    def observed(self, item: FetchedDocument):
-        """What crawler.incremental.RevisionsPipeline does for a document found in the
-        database, done for a held one right after it is loaded (that pipeline finds it missing
-        while it is held; doing it twice is harmless)."""
-        return lambda db: revisions.observe(db.conn, item.url, item.id, item.fetched_at)
+    def read_already(self, item: FetchedDocument) -> Reading | None:
+        """The item's bytes as read elsewhere (crawler/scaleout.py reads them in a process pool)."""
+        return None
 
     async def process_item(self, item: FetchedDocument):
         change, row = await self._in_worker(self._ingest, item)

@@ -13,6 +13,7 @@ from scrapy.settings import Settings
 
 from budgets import db as database
 from budgets.afterload import settle
+from budgets.crawl_ledger import last_run_id, runs_after
 from crawler.extensions import SETTLED
 
 
@@ -77,7 +78,7 @@ def run_crawls(sites: list[tuple[str, dict]], db: Path, year: int | None = None,
     process.start()
     conn = database.connect(db)
     try:
-        runs = [dict(r) for r in conn["crawl_runs"].rows_where("id > ?", [before], order_by="id")]
+        runs = runs_after(conn, before)
         # a no-op when the ledger settled; finishes the job (or says why not) when it failed
         audit = "; ".join(s for s in (settled(crawlers), settle(conn)) if s)
     finally:
@@ -87,6 +88,7 @@ def run_crawls(sites: list[tuple[str, dict]], db: Path, year: int | None = None,
 
 def _last_run_id(db: Path) -> int:
     conn = database.connect(db)
-    row = conn.execute("SELECT coalesce(max(id), 0) FROM crawl_runs").fetchone()
-    conn.conn.close()
-    return row[0]
+    try:
+        return last_run_id(conn)
+    finally:
+        conn.conn.close()

@@ -33,6 +33,7 @@ from twisted.internet import task
 
 from budgets import db as database
 from budgets import revisions
+from budgets.arrivals import bytes_read
 from budgets.pipeline import document_id, read_bytes
 from crawler.coverage import COVERAGE_STATS, coverage_counts, covered_the_site
 from crawler.pipelines import IngestPipeline, source_of
@@ -195,8 +196,7 @@ class PooledIngestPipeline(IngestPipeline):
             return True
         if self.reader is None:
             self.reader = database.connect(self.path)
-        return self.reader.execute("SELECT 1 FROM documents WHERE id = ? AND bytes IS NOT NULL",
-                                   [doc_id]).fetchone() is not None
+        return bytes_read(self.reader, doc_id)
 
     async def process_item(self, item):
         if not item.error and item.body and not self._read_before(document_id(item.body)):
@@ -208,9 +208,8 @@ class PooledIngestPipeline(IngestPipeline):
         finally:
             self.readings.pop(id(item), None)
 
-    def ingest(self, db, item) -> dict:
-        reading = self.readings.get(id(item))
-        return self.hold(reading, item) if reading is not None else super().ingest(db, item)
+    def read_already(self, item):
+        return self.readings.get(id(item))
 
     async def close_spider(self):
         await super().close_spider()

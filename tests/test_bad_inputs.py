@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from badinputs import BAD, GB, MB, bad_inputs, good_inputs, seed_text, write_corpus, zip_of
-from budgets.commands.ingest import ingest_file
+from budgets.cli.ingest import ingest_file
 from extractors.archive import extract as unpack
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -284,7 +284,7 @@ def test_a_folder_reads_its_files_and_reports_its_fifo_socket_and_outside_link(t
 
 
 def test_a_file_is_read_only_up_to_the_limit_plus_one_byte(tmp_path, monkeypatch):
-    from budgets.commands import ingest
+    from budgets.cli import ingest
     from extractors import limits
 
     path = tmp_path / "grown.pdf"

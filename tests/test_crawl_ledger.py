@@ -13,7 +13,7 @@ import pytest
 
 from budgets import db as database
 from budgets.afterload import settle
-from budgets.commands.demo import DEMO_SETTINGS
+from budgets.cli.demo import DEMO_SETTINGS
 from crawler.demo import site as demo
 from crawler.demo.server import SiteServer
 from crawling import ROOT

@@ -17,7 +17,7 @@ import datasette_sample as sample
 from datasette_client import Site
 from budgets import db as database
 from budgets import schema
-from budgets.commands.serve import build_datasette
+from budgets.cli.serve import build_datasette
 from budgets.publish import prepare
 from crawling import ROOT as PROJECT_ROOT
 
@@ -462,7 +462,7 @@ def test_serve_refuses_a_file_that_is_not_a_database(tmp_path, capsys):
 
 
 def test_serve_prepares_a_database_that_a_loader_left_unprepared(tmp_path):
-    from budgets.commands.serve import make_ready
+    from budgets.cli.serve import make_ready
     from budgets.publish import is_prepared
 
     path = tmp_path / "budgets.db"

@@ -399,7 +399,7 @@ def test_a_run_killed_after_fetching_everything_resumes_without_a_false_alert(ni
 
 
 def test_two_runs_at_once_on_one_database_refuse(tmp_path):
-    from budgets.commands.nightly import Paths, exclusive
+    from budgets.cli.nightly import Paths, exclusive
     from budgets.cli import CommandError
 
     paths = Paths(tmp_path / "budgets.db")

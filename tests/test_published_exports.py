@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 import published_sample
-from budgets.commands.serve import build_datasette
+from budgets.cli.serve import build_datasette
 from crawling import ROOT as PROJECT_ROOT
 
 METADATA = yaml.safe_load((PROJECT_ROOT / "metadata.yml").read_text(encoding="utf-8"))

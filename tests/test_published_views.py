@@ -13,7 +13,7 @@ import pytest
 import datasette_sample as sample
 from datasette_client import Site
 import published_sample
-from budgets.commands.serve import build_datasette
+from budgets.cli.serve import build_datasette
 from budgets.views import FORMAT_PREFERENCE
 
 BIGDATA, TONGNAN = sample.BIGDATA, sample.TONGNAN

@@ -1,4 +1,4 @@
-"""One vocabulary: every template word is defined once (extractors/vocabulary.py and
+"""One vocabulary: every template word is defined once (extractors/vocabulary/ and
 extractors/data/), and the readers, the normaliser and the audit read it from there."""
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ def test_template_patterns_are_compiled_only_in_the_vocabulary():
     compiling = sorted(str(p.relative_to(ROOT)) for p in modules
                        if TEMPLATE_WORDS.search(p.read_text(encoding="utf-8")))
     # the crawler's site words (link texts and breadcrumbs: 单位, 附件 …) are its own data module
-    assert compiling == ["crawler/navigation.py", "extractors/vocabulary.py"]
+    assert compiling and all(p == "crawler/navigation.py" or p.startswith("extractors/vocabulary/") for p in compiling)
 
 
 def test_the_audit_has_no_vocabulary_of_its_own():
@@ -117,3 +117,28 @@ def test_every_class_name_has_its_years():
     assert names["农林水事务支出"] == ("213", "2007", "2013")
     assert names["农林水支出"] == ("213", "2014", "")
     assert set(v.CLASS_NAMES) == set(names)
+
+
+def test_the_vocabulary_is_a_package_of_one_module_per_vocabulary():
+    package = ROOT / "extractors" / "vocabulary"
+    assert not (ROOT / "extractors" / "vocabulary.py").exists()
+    assert {p.stem for p in package.glob("*.py")} - {"__init__"} == {
+        "labels", "tables", "measures", "rows", "documents", "narrative"}
+
+
+def test_every_name_the_code_reads_from_the_vocabulary_is_offered_by_the_package():
+    import ast
+
+    wanted = set()
+    for path in [p for d in ("extractors", "budgets", "crawler", "plugins", "scripts", "benchmarks", "tests")
+                 for p in (ROOT / d).rglob("*.py")]:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        aliases = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+                   and node.module == "extractors" for a in node.names if a.name == "vocabulary"}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module == "extractors.vocabulary":
+                wanted |= {a.name for a in node.names}
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in aliases:
+                wanted.add(node.attr)
+    assert {"label_key", "basis_of", "row_label", "PLACEHOLDERS", "ISSUER_LINE", "TABLE_KIND_TITLES"} <= wanted
+    assert sorted(name for name in wanted if not hasattr(v, name)) == []

@@ -99,7 +99,7 @@ def run(args) -> int:
 
 
 def _ingest_all(db, files: list, args) -> int:
-    from budgets.commands import progress
+    from budgets import progress
 
     counts: dict[str, int] = {}
     # each file's reading is loaded a little later, with others (never while one is being read)

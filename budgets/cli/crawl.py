@@ -44,7 +44,7 @@ def run(args) -> int:
     if len(runs) < len(names):
         raise CommandError("a crawl did not finish; see the messages above")
     if all(r["status"] == "failed" for r in runs):
-        from budgets.commands.sites import last_error
+        from budgets.cli.sites import last_error
 
         reasons = sorted({last_error(r) for r in runs} - {""})
         why = "; ".join(reasons) if reasons else "see crawl_runs for why"

@@ -16,7 +16,7 @@ def run(args) -> int:
             return 2
         print(text)
         return 0
-    from budgets.commands import progress
+    from budgets import progress
 
     db = database.connect(args.db)
     documents = db.execute("SELECT count(*) FROM documents").fetchone()[0]

@@ -1,7 +1,7 @@
 """`budgets`: crawl, extract, audit and publish district budget and final-account disclosures.
 
 A thin layer over the library, on click: each sub-command parses its options here and hands
-them, as attributes of one object, to `run(args)` in budgets/commands/<name>.py."""
+them, as attributes of one object, to `run(args)` in budgets/cli/<name>.py."""
 from __future__ import annotations
 
 import importlib
@@ -27,7 +27,7 @@ def version() -> str:
     except metadata.PackageNotFoundError:  # a checkout that was never installed
         import tomllib
 
-        pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+        pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
         try:
             return tomllib.loads(pyproject.read_text(encoding="utf-8"))["project"]["version"]
         except (OSError, KeyError, tomllib.TOMLDecodeError):
@@ -82,8 +82,8 @@ def strict_option(what: str):
 
 
 def invoke(command: str, **options):
-    """Run budgets.commands.<command>.run with the parsed options as attributes."""
-    run = getattr(importlib.import_module(f"budgets.commands.{command}"), "run")
+    """Run budgets.cli.<command>.run with the parsed options as attributes."""
+    run = getattr(importlib.import_module(f"budgets.cli.{command}"), "run")
     return int(run(SimpleNamespace(command=command, **options)) or 0)
 
 

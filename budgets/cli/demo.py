@@ -45,7 +45,7 @@ def run(args) -> int:
     print(loaded(args.db), flush=True)
     if args.no_serve:
         return 0
-    from budgets.commands.serve import datasette_command
+    from budgets.cli.serve import datasette_command
 
     print(f"serving {args.db} at http://127.0.0.1:{args.port}/ (Ctrl-C to stop)", flush=True)
     # Become Datasette: the crawl's signal handlers go with this process, so Ctrl-C and
