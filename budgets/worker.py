@@ -23,7 +23,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from budgets.limited import out_of_memory, run_limited, signal_name
-from extractors import limits
+from extractors import budget_quality, limits
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import Normalised as NormaliseResult, normalise
 from extractors.read import read_document
@@ -116,6 +116,7 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
     title, meta = document_meta(extraction, title_hint, filename, folders)
     if district_hint and not meta.district:
         meta.district = district_hint
+    extraction, cuts = limits.cut_long_text(extraction)
     status, error = extraction.status, extraction.error
     what = filename or url or "the document"
     try:
@@ -125,6 +126,13 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
         status = "failed"
         error = (f"{type(exc).__name__} while normalising the tables of {what}: {exc}; the raw file is kept, "
                  "report it as a bug")
+    if status in ("ok", "partial") and (unusable := budget_quality.no_amounts(extraction)
+                                        or budget_quality.sums_fail(result.lines)):
+        # a text layer that reads but says no budget's figures: like a garbled one
+        # (extractors.text_quality), neither its tables nor its text are loaded
+        result = NormaliseResult()
+        status = "needs_ocr"
+        error = f"{what}: {unusable}"
     if len(result.lines) > limits.MAX_DOCUMENT_LINES:
         status = "failed"
         error = (f"{what} yields {len(result.lines)} lines, more than the limit of {limits.MAX_DOCUMENT_LINES:g} "
@@ -141,6 +149,9 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
     if status == "ok" and doubts:
         status = "partial"
         error = "; ".join([error, *doubts] if error else doubts)  # a reader's note ('… read as HTML') stays
+    if cuts:  # text beyond the limits was cut: the document is only partly loaded, whatever else it is
+        status = "partial" if status == "ok" else status
+        error = "; ".join([error, *cuts] if error else cuts)
     read = [t for t in result.tables if expects_lines(t)]
     if status == "ok" and read and not result.lines:
         status = "partial"
