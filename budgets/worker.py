@@ -20,9 +20,10 @@ import os
 from pathlib import Path
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from budgets.limited import out_of_memory, run_limited, signal_name
+from budgets.spill import SPILL_ROWS, spill
 from extractors import budget_quality, limits
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import Normalised as NormaliseResult, normalise
@@ -96,9 +97,12 @@ def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = ""
                        title_hint: str = "", district_hint: str = "", folders: tuple = ()) -> Normalised:
     """Read and normalise one document in the worker; a document that fails either step is a
     Normalised with its status and error, never raised."""
+    run = os.getpid()
+
     def finish(extraction: Extraction) -> Normalised:
-        return normalised(extraction, doc_id, filename=filename, url=url, title_hint=title_hint,
+        done = normalised(extraction, doc_id, filename=filename, url=url, title_hint=title_hint,
                           district_hint=district_hint, folders=folders)
+        return rows_spilled(done, run) if os.getpid() != run else done
     try:
         return extract_document(data, fmt, filename, then=finish)
     except ExtractionError as exc:
@@ -107,6 +111,14 @@ def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = ""
         extraction = Extraction(status="failed",
                                 error=f"{type(exc).__name__} while reading {filename or url}: {exc}")
     return finish(extraction)
+
+
+def rows_spilled(done: Normalised, run: int) -> Normalised:
+    """In the worker: lines and paragraphs beyond SPILL_ROWS go to the run through a file, read back
+    in batches as they are loaded (budgets/spill.py), not through the pipe all at once."""
+    changes = {name: spill(rows.columns, rows.values, run) for name in ("lines", "paragraphs")
+               if isinstance(rows := getattr(done, name), Rows) and len(rows) > SPILL_ROWS}
+    return replace(done, **changes) if changes else done
 
 
 def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: str = "", title_hint: str = "",
