@@ -24,12 +24,11 @@ from badinputs import good_html_table
 from budgets import worker
 from budgets.audit import bounded
 from budgets.afterload import settle
-from budgets.pipeline import Source, ingest_bytes
+from budgets.pipeline import Source, ingest_bytes, load_reading, read_bytes
 from budgets.spill import SpilledRows, spill
 from extractors import limits
 from extractors.html import extract as extract_html
-from extractors.narrative import group_parts, parse
-from hostile import CORPUS_PDF, garbled_layer, huge_paragraph_page, permuted_digits, seed_sentence
+from hostile import CORPUS_PDF, garbled_layer, huge_paragraph_page, permuted_digits
 from test_worker_limits import long_table_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,16 +111,6 @@ def test_cells_and_narrative_beyond_their_limits_are_cut_with_a_note():
     assert limits.cut_long_text(extract_html(good_html_table(), "page.html"))[1] == []
 
 
-def test_a_head_takes_its_parts_from_one_paragraph_of_many_statements():
-    """The grouping walks each head's followers in place: on one paragraph of 2,000 repeats of the
-    seed's sentence every 一般公共预算 head still gets its own 基本支出 and 项目支出, no more."""
-    text = seed_sentence() * 2000
-    heads = group_parts(parse([{"text": text, "page": 1, "position": 0}], 2026, keep_unknown=True))
-    assert len(heads) == 2000
-    assert all([p.concept.measure for p in head.parts] == ["basic", "project"] for head in heads)
-    assert {p.amount.fen for head in heads for p in head.parts} == {404_680_000, 803_160_000}
-
-
 # ---- lines in the run's process ------------------------------------------------------------
 
 @pytest.mark.slow
@@ -152,10 +141,13 @@ def test_rows_beyond_the_pipe_are_read_back_in_batches_and_their_file_removed(tm
     assert not folder.exists()
 
 
-def test_the_worker_sends_a_long_document_s_lines_through_a_file(tmp_db, monkeypatch):
+def test_the_worker_sends_a_long_document_s_lines_through_a_file(tmp_db, monkeypatch, tmp_path):
     monkeypatch.setattr(worker, "SPILL_ROWS", 100)
-    document = ingest_bytes(tmp_db, long_table_page(50), Source(filename="long.html"))
-    assert (document["status"], document["lines"]) == ("ok", 150)
+    monkeypatch.setenv("BUDGETS_SCRATCH_DIR", str(tmp_path))
+    reading = read_bytes(long_table_page(50), Source(filename="long.html"))
+    assert isinstance(reading.lines, SpilledRows) and len(reading.lines) == 150
+    assert (reading.document["status"], reading.document["lines"]) == ("ok", 150)
+    load_reading(tmp_db, reading)
     assert tmp_db.execute("SELECT count(*) FROM budget_lines").fetchone()[0] == 150
 
 
