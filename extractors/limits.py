@@ -71,13 +71,13 @@ MAX_DOCUMENT_LINES = int(_number("BUDGETS_MAX_LINES", os.environ, 200_000))
 
 
 # Characters of text one paragraph, one table cell, and a document's whole narrative may hold
-# before the rest is cut (with a note on the document). A disclosure's longest paragraph is a few
-# hundred characters and its whole narrative tens of thousands; what is beyond these is no
-# disclosure's text, and everything after reading (the audit's narrative parser above all) is
+# before the rest is cut (with a note on the document). Of the 141 disclosures of cities-2026 the
+# longest paragraph has 562 characters and the longest narrative 23,440; what is beyond these is
+# no disclosure's text, and everything after reading (the audit's narrative parser above all) is
 # bounded by them.
 MAX_PARAGRAPH_CHARS = int(_number("BUDGETS_MAX_PARAGRAPH_CHARS", os.environ, 20_000))
 MAX_CELL_CHARS = int(_number("BUDGETS_MAX_CELL_CHARS", os.environ, 5_000))
-MAX_NARRATIVE_CHARS = int(_number("BUDGETS_MAX_NARRATIVE_CHARS", os.environ, 1_000_000))
+MAX_NARRATIVE_CHARS = int(_number("BUDGETS_MAX_NARRATIVE_CHARS", os.environ, 200_000))
 
 
 def cut_long_text(extraction: Extraction) -> tuple[Extraction, list[str]]:
