@@ -214,3 +214,20 @@ def test_a_text_layer_with_permuted_digits_is_not_published_as_figures(tmp_db):
     settle(tmp_db)
     assert (real["status"], real["lines"]) == ("ok", 366)
     assert tmp_db.execute("SELECT count(*) FROM published_lines").fetchone()[0] == 366
+
+
+def test_a_table_whose_every_sum_fails_is_not_loaded_as_figures(tmp_db):
+    """表3 whose ten rows each print 小计 91.00 for 基本支出 10.00 + 项目支出 9.00: the sums a budget
+    needs fail throughout, so the page is `needs_ocr`, saying so, and nothing of it is published;
+    the seed's 表3, whose sums hold, loads as before."""
+    from budgets.afterload import settle
+    from test_faults import _rows_of_one_table
+
+    rows = [(f"2080{n:03d}", f"行政运行{n}", "10.00", "91.00", "10.00", "9.00") for n in range(1, 11)]
+    wrong = ingest_bytes(tmp_db, _rows_of_one_table(rows), Source(filename="wrong.html"))
+    right = ingest_bytes(tmp_db, good_html_table(), Source(filename="right.html"))
+    settle(tmp_db)
+    assert (wrong["status"], wrong["lines"]) == ("needs_ocr", 0)
+    assert "its amounts do not add up: of 10 sums of two or more amounts its tables print, 0 hold" in wrong["error"]
+    assert (right["status"], right["lines"]) == ("ok", 17)
+    assert tmp_db.execute("SELECT count(*) FROM published_lines WHERE document_id = ?", [wrong["id"]]).fetchone()[0] == 0
