@@ -116,8 +116,11 @@ def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = ""
 def rows_spilled(done: Normalised, run: int) -> Normalised:
     """In the worker: lines and paragraphs beyond SPILL_ROWS go to the run through a file, read back
     in batches as they are loaded (budgets/spill.py), not through the pipe all at once."""
-    changes = {name: spill(rows.columns, rows.values, run) for name in ("lines", "paragraphs")
-               if isinstance(rows := getattr(done, name), Rows) and len(rows) > SPILL_ROWS}
+    try:
+        changes = {name: spill(rows.columns, rows.values, run) for name in ("lines", "paragraphs")
+                   if isinstance(rows := getattr(done, name), Rows) and len(rows) > SPILL_ROWS}
+    except OSError:  # no scratch folder to write to: through the pipe, as before
+        return done
     return replace(done, **changes) if changes else done
 
 
