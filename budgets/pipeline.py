@@ -10,6 +10,7 @@ from pathlib import Path
 
 from budgets import db as database
 from budgets import writebehind
+from budgets.readings import Reading, load_reading  # noqa: F401 (where callers import them from)
 from budgets.worker import read_and_normalise, use_data_dir
 from extractors.detect import detect_format
 from extractors.titles import DocumentMeta
@@ -84,19 +85,6 @@ def with_known_provenance(db, doc_id: str, source: Source) -> Source:
     return replace(source, **changes)
 
 
-@dataclass
-class Reading:
-    """What the extractors made of one document's bytes, ready to load: its row, its lines and
-    the rest, and the readings of its members (ZIP)."""
-
-    document: dict
-    lines: list = field(default_factory=list)
-    paragraphs: list = field(default_factory=list)
-    tables: list = field(default_factory=list)
-    unplaced: list = field(default_factory=list)
-    children: list = field(default_factory=list)
-
-
 def ingest_bytes(db, data: bytes, source: Source, held: "writebehind.WriteBehind | None" = None) -> dict:
     """Extract, normalise and load one document (or hand its reading to `held`, which loads it
     with others later); a bad document is recorded, never raised. Returns its document row."""
@@ -123,17 +111,6 @@ def use_scratch_beside(db) -> None:
     if path and path not in _SCRATCH_SET_FOR:
         _SCRATCH_SET_FOR.add(path)
         use_data_dir(Path(path).parent)
-
-
-def load_reading(db, reading: Reading) -> dict:
-    """Members first, the archive last: a document's row is there only once all of it is, so
-    a run killed half-way through an archive reads it again next time."""
-    with database.batch(db):  # one batch (unless the caller has one open), a SAVEPOINT per document
-        for child in reading.children:
-            load_reading(db, child)
-        database.load_document(db, reading.document, reading.lines, reading.paragraphs, reading.tables,
-                               reading.unplaced)
-    return reading.document
 
 
 def read_bytes(data: bytes, source: Source) -> Reading:

@@ -1,9 +1,9 @@
 """Reading one document in a child process that can be stopped.
 
-`extractors.read_document` does the reading; this module only isolates it. The child is
-forked (it inherits the bytes without a copy), limited to ``limits.WORKER_MEMORY_MB`` of address
-space (RLIMIT_AS), stopped after ``limits.PARSE_TIMEOUT_S`` seconds, and dies with its parent
-(PR_SET_PDEATHSIG). A reader that crashes kills only the child; the caller gets an
+`extractors.read_document` does the reading; this module only isolates it (budgets/limited.py).
+The child is forked (it inherits the bytes without a copy), limited to ``limits.WORKER_MEMORY_MB``
+of address space (RLIMIT_AS), stopped after ``limits.PARSE_TIMEOUT_S`` seconds, and dies with its
+parent (PR_SET_PDEATHSIG). A reader that crashes kills only the child; the caller gets an
 ``Extraction`` or an ``ExtractionError`` whose message names the file, and the run goes on.
 
 `read_and_normalise` also turns the tables into lines in the child (`extractors.normalise`)
@@ -16,17 +16,15 @@ still apply, the time and memory limits do not.
 """
 from __future__ import annotations
 
-import ctypes
-import multiprocessing
 import os
-import resource
-import signal
 from pathlib import Path
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from extractors import limits
+from budgets.limited import out_of_memory, run_limited, signal_name
+from budgets.spill import SPILL_ROWS, spill
+from extractors import budget_quality, limits
 from extractors.model import Extraction, ExtractionError
 from extractors.normalise import Normalised as NormaliseResult, normalise
 from extractors.read import read_document
@@ -99,9 +97,12 @@ def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = ""
                        title_hint: str = "", district_hint: str = "", folders: tuple = ()) -> Normalised:
     """Read and normalise one document in the worker; a document that fails either step is a
     Normalised with its status and error, never raised."""
+    run = os.getpid()
+
     def finish(extraction: Extraction) -> Normalised:
-        return normalised(extraction, doc_id, filename=filename, url=url, title_hint=title_hint,
+        done = normalised(extraction, doc_id, filename=filename, url=url, title_hint=title_hint,
                           district_hint=district_hint, folders=folders)
+        return rows_spilled(done, run) if os.getpid() != run else done
     try:
         return extract_document(data, fmt, filename, then=finish)
     except ExtractionError as exc:
@@ -112,6 +113,17 @@ def read_and_normalise(data: bytes, fmt: str, doc_id: str, *, filename: str = ""
     return finish(extraction)
 
 
+def rows_spilled(done: Normalised, run: int) -> Normalised:
+    """In the worker: lines and paragraphs beyond SPILL_ROWS go to the run through a file, read back
+    in batches as they are loaded (budgets/spill.py), not through the pipe all at once."""
+    try:
+        changes = {name: spill(rows.columns, rows.values, run) for name in ("lines", "paragraphs")
+                   if isinstance(rows := getattr(done, name), Rows) and len(rows) > SPILL_ROWS}
+    except OSError:  # no scratch folder to write to: through the pipe, as before
+        return done
+    return replace(done, **changes) if changes else done
+
+
 def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: str = "", title_hint: str = "",
                district_hint: str = "", folders: tuple = ()) -> Normalised:
     """The title, the status and the lines of what was read (`extractors.normalise`), within the
@@ -119,6 +131,7 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
     title, meta = document_meta(extraction, title_hint, filename, folders)
     if district_hint and not meta.district:
         meta.district = district_hint
+    extraction, cuts = limits.cut_long_text(extraction)
     status, error = extraction.status, extraction.error
     what = filename or url or "the document"
     try:
@@ -128,6 +141,13 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
         status = "failed"
         error = (f"{type(exc).__name__} while normalising the tables of {what}: {exc}; the raw file is kept, "
                  "report it as a bug")
+    if status in ("ok", "partial") and (unusable := budget_quality.no_amounts(extraction)
+                                        or budget_quality.sums_fail(result.lines)):
+        # a text layer that reads but says no budget's figures: like a garbled one
+        # (extractors.text_quality), neither its tables nor its text are loaded
+        result = NormaliseResult()
+        status = "needs_ocr"
+        error = f"{what}: {unusable}"
     if len(result.lines) > limits.MAX_DOCUMENT_LINES:
         status = "failed"
         error = (f"{what} yields {len(result.lines)} lines, more than the limit of {limits.MAX_DOCUMENT_LINES:g} "
@@ -144,6 +164,9 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
     if status == "ok" and doubts:
         status = "partial"
         error = "; ".join([error, *doubts] if error else doubts)  # a reader's note ('… read as HTML') stays
+    if cuts:  # text beyond the limits was cut: the document is only partly loaded, whatever else it is
+        status = "partial" if status == "ok" else status
+        error = "; ".join([error, *cuts] if error else cuts)
     read = [t for t in result.tables if expects_lines(t)]
     if status == "ok" and read and not result.lines:
         status = "partial"
@@ -168,29 +191,22 @@ def _in_child(data: bytes, fmt: str, filename: str, then=None):
     name = filename or "the document"
     timeout = limits.PARSE_TIMEOUT_S
     memory_mb = limits.WORKER_MEMORY_MB
-    context = multiprocessing.get_context("fork")  # the child inherits `data` without a copy
-    receiver, sender = context.Pipe(duplex=False)
-    child = context.Process(target=_child_main,
-                            args=(sender, data, fmt, filename, memory_mb, os.getpid(), then),
-                            name=f"extract {name}", daemon=True)
-    child.start()
-    sender.close()
-    try:
-        if not receiver.poll(timeout):
-            raise ExtractionError(
-                f"reading {name} took longer than {timeout:g} s and was stopped; the file may be "
-                "pathological, or raise BUDGETS_PARSE_TIMEOUT_S if it is just very large"
-            )
-        try:
-            kind, payload = receiver.recv()
-        except (EOFError, OSError):
-            child.join(5)
-            raise ExtractionError(_death(child.exitcode, name, fmt, memory_mb)) from None
-    finally:
-        if child.is_alive():
-            child.kill()
-        child.join()
-        receiver.close()
+    outcome = run_limited(lambda: _read(data, fmt, filename, then), name=f"extract {name}", timeout_s=timeout,
+                          memory_mb=memory_mb)
+    if outcome.kind == "timeout":
+        raise ExtractionError(
+            f"reading {name} took longer than {timeout:g} s and was stopped; the file may be "
+            "pathological, or raise BUDGETS_PARSE_TIMEOUT_S if it is just very large"
+        )
+    if outcome.kind == "died":
+        raise ExtractionError(_death(outcome.exitcode, name, fmt, memory_mb))
+    if outcome.kind == "unsendable":
+        kind, message = outcome.error
+        raise ExtractionError(f"{kind} while returning what was read from {name}: {message}", "failed")
+    if outcome.kind == "raised":
+        kind, message = outcome.error
+        raise ExtractionError(f"{kind} while reading {name}: {message}", "failed")
+    kind, payload = ("memory", None) if outcome.kind == "memory" else outcome.value
     if kind == "ok":
         return payload
     if kind == "memory":
@@ -203,73 +219,23 @@ def _in_child(data: bytes, fmt: str, filename: str, then=None):
     raise ExtractionError(message, status)
 
 
-def _child_main(sender, data: bytes, fmt: str, filename: str, memory_mb: float, parent: int,
-                then=None) -> None:
-    _die_with_parent(parent)
-    _limit_memory(memory_mb)
+def _read(data: bytes, fmt: str, filename: str, then=None) -> tuple[str, object]:
+    """In the child: ('ok', the Extraction or `then`'s answer), ('memory', None) or ('error',
+    (message, status))."""
     name = filename or "the document"
     try:
         extraction = read_document(data, filename, fmt)
-        result = ("ok", then(extraction) if then else extraction)
-        del extraction
+        return "ok", then(extraction) if then else extraction
     except ExtractionError as exc:
-        result = ("memory", None) if _out_of_memory(exc) else ("error", (str(exc), exc.status))
+        return ("memory", None) if out_of_memory(exc) else ("error", (str(exc), exc.status))
     except (MemoryError, SystemError) as exc:
-        result = ("memory", None) if _out_of_memory(exc) else (
+        return ("memory", None) if out_of_memory(exc) else (
             "error", (f"{type(exc).__name__} while reading {name}: {exc}", "failed"))
-    try:
-        sender.send(result)
-    except MemoryError:
-        sender.send(("memory", None))
-    except Exception as exc:  # e.g. a result that cannot be pickled
-        sender.send(("error", (f"{type(exc).__name__} while returning what was read from {name}: {exc}",
-                               "failed")))
-    sender.close()
-    os._exit(0)  # skip the parent's atexit handlers, inherited through fork
-
-
-def _out_of_memory(exc: BaseException) -> bool:
-    """The error is the memory limit's doing: a MemoryError, or the SystemError ('… returned
-    NULL without setting an exception') a C extension raises when an allocation fails, however
-    deep a reader wrapped it."""
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        e = todo.pop()
-        if e is None or id(e) in seen:
-            continue
-        seen.add(id(e))
-        if isinstance(e, MemoryError) or (isinstance(e, SystemError) and "NULL" in str(e)):
-            return True
-        todo.extend([e.__cause__, e.__context__, *(a for a in e.args if isinstance(a, BaseException))])
-    return False
-
-
-def _die_with_parent(parent: int) -> None:
-    """If the run is killed, its worker goes too (Linux); no orphan keeps parsing."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-
-
-def _limit_memory(memory_mb: float) -> None:
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = int(memory_mb * limits.MB)
-    if hard != resource.RLIM_INFINITY:
-        wanted = min(wanted, hard)
-    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
 
 
 def _death(exitcode: int | None, name: str, fmt: str, memory_mb: float) -> str:
     if exitcode is not None and exitcode < 0:
-        try:
-            how = signal.Signals(-exitcode).name
-        except ValueError:
-            how = f"signal {-exitcode}"
+        how = signal_name(exitcode)
         if how == "SIGABRT":  # PDFium (and glibc) abort the process when an allocation fails
             return (f"the {fmt} reader stopped ({how}) while reading {name}: out of memory, limit "
                     f"{memory_mb:g} MB, most likely; the file is probably damaged or a decompression "

@@ -7,7 +7,7 @@ shared crawl database would time out waiting).
         for data, source in documents:
             held.add(read_bytes(data, source))   # loaded later, many in one batch
 
-The held readings are loaded together, each by `pipeline.load_reading` in one `database.batch`
+The held readings are loaded together, each by `load_reading` in one `database.batch`
 (so every document stays atomic in its SAVEPOINT), when they reach a bound — documents, rows or
 seconds since the oldest was read — and always when the buffer closes. A killed run loses only
 what it held: those documents are not in the database, so the next run reads them again.
@@ -20,7 +20,7 @@ import time
 from typing import Callable
 
 from budgets import db as database
-from budgets import pipeline
+from budgets.readings import Reading, load_reading
 
 # Rows held at most (budget lines, paragraphs, tables, unplaced cells of every held reading):
 # the memory bound. A budget line as a dict is some 1.5 KB in Python, so 50,000 rows are some
@@ -45,13 +45,13 @@ def flush_for(db, doc_id: str | None = None, url: str | None = None) -> None:
         held.flush()
 
 
-def _documents(reading: pipeline.Reading):
+def _documents(reading: Reading):
     yield reading
     for child in reading.children:
         yield from _documents(child)
 
 
-def _rows(reading: pipeline.Reading) -> int:
+def _rows(reading: Reading) -> int:
     return len(reading.lines) + len(reading.paragraphs) + len(reading.tables) + len(reading.unplaced)
 
 
@@ -68,7 +68,7 @@ class WriteBehind:
         self.max_seconds = max_seconds
         self.batches = 0
         self.documents_loaded = 0
-        self._held: list[tuple[pipeline.Reading, Callable | None]] = []
+        self._held: list[tuple[Reading, Callable | None]] = []
         self._ids: set[str] = set()
         self._urls: set[str] = set()
         self._documents = 0
@@ -77,7 +77,7 @@ class WriteBehind:
         setattr(db, _ON_DB, self)
 
     # -- holding
-    def add(self, reading: pipeline.Reading, then: Callable | None = None) -> dict:
+    def add(self, reading: Reading, then: Callable | None = None) -> dict:
         """Hold `reading` for loading (`then(db)` runs right after it is loaded, in its batch);
         loads what is held once a bound is reached. Returns the reading's document row."""
         if not self._held:
@@ -123,7 +123,7 @@ class WriteBehind:
             with database.batch(self.db):
                 for number, (reading, then) in enumerate(self._held, 1):
                     try:
-                        pipeline.load_reading(self.db, reading)
+                        load_reading(self.db, reading)
                     except Exception as exc:
                         exc.add_note(f"while loading document {reading.document['id']} "
                                      f"({reading.document.get('url') or reading.document.get('title')}); "

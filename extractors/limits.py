@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from dataclasses import dataclass, replace
 
-from extractors.model import ExtractionError
+from extractors.model import Extraction, ExtractionError
 from extractors.names import member_name
 
 MB = 1024 * 1024
@@ -68,6 +68,58 @@ WORKER_MEMORY_MB = _number("BUDGETS_WORKER_MEMORY_MB", os.environ, 2048)
 # Lines one document may yield (a district's whole year is tens of thousands); the worker refuses
 # a document beyond it, so loading and auditing one document stays bounded too.
 MAX_DOCUMENT_LINES = int(_number("BUDGETS_MAX_LINES", os.environ, 200_000))
+
+
+# Characters of text one paragraph, one table cell, and a document's whole narrative may hold
+# before the rest is cut (with a note on the document). Of the 141 disclosures of cities-2026 the
+# longest paragraph has 562 characters and the longest narrative 23,440; what is beyond these is
+# no disclosure's text, and everything after reading (the audit's narrative parser above all) is
+# bounded by them.
+MAX_PARAGRAPH_CHARS = int(_number("BUDGETS_MAX_PARAGRAPH_CHARS", os.environ, 20_000))
+MAX_CELL_CHARS = int(_number("BUDGETS_MAX_CELL_CHARS", os.environ, 5_000))
+MAX_NARRATIVE_CHARS = int(_number("BUDGETS_MAX_NARRATIVE_CHARS", os.environ, 200_000))
+
+
+def cut_long_text(extraction: Extraction) -> tuple[Extraction, list[str]]:
+    """The extraction with every paragraph and cell cut to its limit and the narrative cut after
+    MAX_NARRATIVE_CHARS, and a note for each kind of cut made (none: the same extraction)."""
+    notes = []
+    paragraphs, kept, long_paragraphs, dropped = [], 0, [], 0
+    for paragraph in extraction.paragraphs:
+        if kept >= MAX_NARRATIVE_CHARS:
+            dropped += 1
+            continue
+        if len(paragraph.text) > MAX_PARAGRAPH_CHARS:
+            long_paragraphs.append(len(paragraph.text))
+            paragraph = replace(paragraph, text=paragraph.text[:MAX_PARAGRAPH_CHARS])
+        kept += len(paragraph.text)
+        paragraphs.append(paragraph)
+    if long_paragraphs:
+        notes.append(f"paragraphs longer than {MAX_PARAGRAPH_CHARS:,} characters were cut to that length "
+                     f"({len(long_paragraphs)}, the longest {max(long_paragraphs):,} characters; "
+                     "BUDGETS_MAX_PARAGRAPH_CHARS)")
+    if dropped:
+        notes.append(f"the text beyond {MAX_NARRATIVE_CHARS:,} characters ({dropped} paragraphs) was not kept "
+                     "(BUDGETS_MAX_NARRATIVE_CHARS)")
+    tables, long_cells = [], 0
+    for table in extraction.tables:
+        cells = [*table.header, *table.rows]
+        if not any(len(cell or "") > MAX_CELL_CHARS for row in cells for cell in row):
+            tables.append(table)
+            continue
+        long_cells += sum(len(cell or "") > MAX_CELL_CHARS for row in cells for cell in row)
+        tables.append(replace(table, header=_cut_cells(table.header), rows=_cut_cells(table.rows),
+                              source_rows=[text[:MAX_CELL_CHARS] for text in table.source_rows]))
+    if long_cells:
+        notes.append(f"table cells longer than {MAX_CELL_CHARS:,} characters were cut to that length ({long_cells}; "
+                     "BUDGETS_MAX_CELL_CHARS)")
+    if not notes:
+        return extraction, []
+    return replace(extraction, paragraphs=paragraphs, tables=tables), notes
+
+
+def _cut_cells(rows: list[list[str]]) -> list[list[str]]:
+    return [[cell[:MAX_CELL_CHARS] if cell and len(cell) > MAX_CELL_CHARS else cell for cell in row] for row in rows]
 
 
 class LimitExceeded(ExtractionError):

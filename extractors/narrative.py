@@ -138,6 +138,9 @@ def stated(number: str, unit: str) -> Amount:
 CODED = re.compile(r"[（(](\d{3})类[)）](?:[^（(]*[（(](\d{2})款[)）](?:[^（(]*[（(](\d{2})项[)）])?)?")
 
 
+CLASS_NAMES_LONGEST_FIRST = sorted(CLASS_NAMES.items(), key=lambda kv: -len(kv[0]))
+
+
 def concept_of(label: str) -> Concept | None:
     if not label or SKIP.search(label):
         return None
@@ -149,7 +152,7 @@ def concept_of(label: str) -> Concept | None:
     for pattern, family, measure in CONCEPTS_BEFORE_CLASSES:
         if re.search(pattern, label):
             return Concept(family, measure)
-    for name, code in sorted(CLASS_NAMES.items(), key=lambda kv: -len(kv[0])):
+    for name, code in CLASS_NAMES_LONGEST_FIRST:
         if name in label:
             path = subject_path(label, name)
             if len(path) > 1:
@@ -190,14 +193,20 @@ def joined(paragraphs: list[dict]) -> list[dict]:
     """Paragraphs in reading order, a sentence broken across lines (PDF text) joined again:
     '…完成年初预算的' + '100.00%。' is one sentence. A numbered line starts a new one."""
     result: list[dict] = []
+    pieces: list[str] = []  # of the sentence being joined: joined once, so that joining stays linear
     for paragraph in sorted(paragraphs, key=lambda p: (p.get("page") or 0, p.get("position") or 0)):
         text = (paragraph.get("text") or "").strip()
         if not text:
             continue
-        if result and not result[-1]["text"].endswith(TERMINAL) and not NUMBERED.match(text):
-            result[-1] = {**result[-1], "text": result[-1]["text"] + text}
+        if result and not pieces[-1].endswith(TERMINAL) and not NUMBERED.match(text):
+            pieces.append(text)
         else:
-            result.append({**paragraph, "text": text})
+            if result:
+                result[-1]["text"] = "".join(pieces)
+            result.append({**paragraph})
+            pieces = [text]
+    if result:
+        result[-1]["text"] = "".join(pieces)
     return result
 
 
@@ -291,7 +300,9 @@ def group_parts(statements: list[Statement]) -> list[Statement]:
         allowed = set().union(*sets)
         head.parts = []
         head.incomplete = False
-        for follower in statements[index + 1:]:
+        # walked by index, never sliced: a slice copied the rest of the list for every head
+        for following in range(index + 1, len(statements)):
+            follower = statements[following]
             if follower.paragraph is not head.paragraph:
                 break
             if follower.concept is UNKNOWN:

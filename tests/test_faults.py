@@ -606,7 +606,8 @@ def test_a_document_the_audit_fails_on_is_flagged_and_the_rest_is_audited_and_pu
     summary = settle(tmp_db)
     assert "1 could not be audited" in summary
     flags = dict(tmp_db.execute("SELECT id, audit_flag FROM documents").fetchall())
-    assert "the audit could not run" in flags[huge["id"]] and "MemoryError" in flags[huge["id"]]
+    # the audit's child ran out of memory: the flag says so, and names the limit to raise
+    assert "the audit could not run" in flags[huge["id"]] and "BUDGETS_AUDIT_MEMORY_MB" in flags[huge["id"]]
     assert flags[fine["id"]] is None
     assert tmp_db.execute("SELECT count(*) FROM completeness").fetchone()[0] >= 1
     assert is_prepared(tmp_db)
@@ -616,10 +617,11 @@ def test_a_document_the_audit_fails_on_is_flagged_and_the_rest_is_audited_and_pu
 def test_a_document_whose_audit_errors_exceed_a_share_of_its_lines_is_flagged(tmp_db):
     """表3 with every row's 小计 unequal to 基本支出 + 项目支出 (as digits permuted by a broken
     text layer leave it): each row contradicts itself, far more than a fifth of its lines, and
-    documents.audit_flag says so; the seed's own 表3, whose rows add up, is not flagged."""
+    documents.audit_flag says so; the seed's own 表3, whose rows add up, is not flagged. (Nine
+    rows: from ten such sums on, the document is not even loaded, extractors/budget_quality.py.)"""
     from budgets.afterload import settle
 
-    rows = [(f"2080{n:03d}", f"行政运行{n}", "10.00", "91.00", "10.00", "9.00") for n in range(1, 11)]
+    rows = [(f"2080{n:03d}", f"行政运行{n}", "10.00", "91.00", "10.00", "9.00") for n in range(1, 10)]
     wrong = ingest_bytes(tmp_db, _rows_of_one_table(rows).replace("大数据应用发展管理局".encode(), "统计局".encode()),
                          Source(filename="wrong.html"))
     right = ingest_bytes(tmp_db, GOOD_HTML, Source(filename="right.html"))
@@ -629,6 +631,6 @@ def test_a_document_whose_audit_errors_exceed_a_share_of_its_lines_is_flagged(tm
     # (severity reading), and they flag the document all the same
     errors = tmp_db.execute("SELECT count(*) FROM findings WHERE document_id = ? AND severity IN ('error', 'reading')",
                             [wrong["id"]]).fetchone()[0]
-    assert errors >= 10
+    assert errors >= 9
     assert flags[wrong["id"]].startswith(f"{errors} audit errors and doubtful readings on {wrong['lines']} lines")
     assert flags[right["id"]] is None

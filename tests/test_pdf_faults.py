@@ -16,7 +16,7 @@ import zlib
 import pytest
 from _pytest.faulthandler import fault_handler_stderr_fd_key
 
-from budgets import worker
+from budgets import limited, worker
 from budgets.worker import extract_document
 from extractors import limits
 from extractors.html import extract as extract_html
@@ -145,10 +145,10 @@ def test_a_failed_allocation_in_a_c_extension_is_read_as_out_of_memory():
         except SystemError as exc:
             raise ExtractionError("x.pdf: could not be read (SystemError: …)") from exc
     except ExtractionError as wrapped:
-        assert worker._out_of_memory(wrapped)
-    assert worker._out_of_memory(MemoryError())
-    assert not worker._out_of_memory(ExtractionError("x.pdf is not a readable PDF"))
-    assert not worker._out_of_memory(SystemError("error return without exception set? no: a bug"))
+        assert limited.out_of_memory(wrapped)
+    assert limited.out_of_memory(MemoryError())
+    assert not limited.out_of_memory(ExtractionError("x.pdf is not a readable PDF"))
+    assert not limited.out_of_memory(SystemError("error return without exception set? no: a bug"))
 
 
 def test_an_html_text_node_over_10_mb_is_read_not_dropped_with_the_rest_of_the_page():

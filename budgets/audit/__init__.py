@@ -20,6 +20,7 @@ from budgets.audit import (
     punctuation, rate_base, restated_figure, row_identity, stated_change, stated_total, subject_name, year_mention,
     year_over_year,
 )
+from budgets.audit.bounded import findings_within_limits
 from budgets.audit.model import READING, THREE_PUBLIC_MEASURES, Disclosure, Finding
 from budgets.db import insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
@@ -181,10 +182,10 @@ def audit_one(db, document: dict, catalogue: "Catalogue", result: AuditResult, w
     document_id = document["id"]
     key = disclosure_key(document)
     try:
-        disclosure = load_disclosure(db, document, catalogue=catalogue)
-        found = [f.row(document) for f in run_checks(disclosure, result)]
-        lines = len(disclosure.lines)
-        del disclosure
+        # in a child within the audit's time and memory budget (budgets/audit/bounded.py)
+        found, lines, problems = findings_within_limits(
+            db, document, lambda db_, document_: document_findings(db_, document_, catalogue))
+        result.problems += problems
         errors = sum(1 for f in found if f["severity"] in ("error", READING))  # a misreading counts too
         with transaction(db.conn):
             write_findings(db, document_id, found)
@@ -198,6 +199,14 @@ def audit_one(db, document: dict, catalogue: "Catalogue", result: AuditResult, w
         print(f"audit: {message}", file=sys.stderr)
         result.problems.append(message)
         db.conn.execute("UPDATE documents SET audit_flag = ? WHERE id = ?", [message, document_id])
+
+
+def document_findings(db, document: dict, catalogue: "Catalogue") -> tuple[list[dict], int, list[str]]:
+    """One document's finding rows, the lines they were found on, and the checks that could not run."""
+    checked = AuditResult()
+    disclosure = load_disclosure(db, document, catalogue=catalogue)
+    found = [f.row(document) for f in run_checks(disclosure, checked)]
+    return found, len(disclosure.lines), checked.problems
 
 
 def audit_all(db) -> AuditResult:
