@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.listing import HANWEB_RECORD, HanwebDataproxy, JsonList
+from crawler.listing import HANWEB_RECORD, AnyListApi, GkmlptApi, HanwebDataproxy, JsonList
 
 from crawler.links import (ATTACHMENT_EXTENSIONS, NON_DISCLOSURE_PATH, PROXY_PATH, canonical_url, clean_text,
                            js_pager_urls, strip_dates, title_years)
@@ -166,12 +166,25 @@ class HanwebSite(Site):
         return HANWEB_RECORD.findall(html)
 
 
+class GuangdongGkmlptSite(Site):
+    """Guangdong's 政府信息公开 platform (gkmlpt), which every city, district, county and department
+    site of the province carries under `…/gkmlpt/`: the index page `…/gkmlpt/index` is a shell
+    whose script lists each category (`#612 财政预决算`, `#613 部门预决算`) from a JSON API, which
+    `list_api` calls; disclosures are `…/gkmlpt/content/<n>/<n>/post_<id>.html` with their files
+    under `…/attachment/`."""
+
+    detail_url = re.compile(r"/gkmlpt/content/\d+/\d+/post_\d+\.html$")
+    list_url = re.compile(r"/gkmlpt/index$")
+    list_api = GkmlptApi()
+
+
 class AnyPlatformSite(Site):
     """The link rules with the detail-URL patterns of every CMS family seen (docs/REAL-SITES.md
     §2): what discovery and the REAL-SITES check use when the platform is not known."""
 
     name = "any-platform"
     from crawler.links import ANY_DETAIL_URL as detail_url
+    list_api = AnyListApi((GkmlptApi(), HanwebDataproxy()))  # whichever a column page turns out to use
 
     def embedded_html(self, html: str) -> list[str]:
         return HANWEB_RECORD.findall(html)  # Hanweb lists carry their rows in a script
