@@ -205,6 +205,9 @@ class GkmlptApi:
             return []
         return [self._call(column, category, sid.group(1), 1) for category, _ in budget_categories(gkmlpt_tree(html))]
 
+    # the index page picks its budget categories itself, so it is read wherever it is reached
+    column_calls = first_calls
+
     def parse(self, call: ListCall, text: str) -> tuple[list[tuple[str, str, str]], list[ListCall]]:
         try:
             data = json.loads(text)
@@ -232,6 +235,10 @@ class AnyListApi:
 
     def first_calls(self, column: str, html: str) -> list[ListCall]:
         return [call for mechanism in self.mechanisms for call in mechanism.first_calls(column, html)]
+
+    def column_calls(self, column: str, html: str) -> list[ListCall]:
+        """The calls of the mechanisms that find the budget columns on any page they are reached."""
+        return [call for m in self.mechanisms if hasattr(m, "column_calls") for call in m.column_calls(column, html)]
 
     def parse(self, call: ListCall, text: str) -> tuple[list[tuple[str, str, str]], list[ListCall]]:
         for mechanism in self.mechanisms:

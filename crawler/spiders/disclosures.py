@@ -116,6 +116,7 @@ class DisclosuresSpider(scrapy.Spider):
                                          self.year, title, entry)
         else:
             verdicts = discovery_verdicts(links, self.site, self.allowed_domains, depth, unit, self.year, title, entry)
+            yield from self._script_filled_lists(response, unit)
         for verdict in verdicts:
             if verdict.action == "document":
                 yield self._document_request(verdict.url, verdict.text, parent_id=None, callback=self.parse_detail)
@@ -128,6 +129,19 @@ class DisclosuresSpider(scrapy.Spider):
             elif verdict.action == "follow":
                 if request := self._discover_request(verdict.url, depth + 1, verdict.unit, verdict.entry):
                     yield request
+
+    def _script_filled_lists(self, response, unit: str):
+        """A page on the way whose script lists the columns itself (Guangdong's gkmlpt index,
+        reached as 信息公开 rather than by a column's name): its list API is called as a column's
+        would be, and the page is not asked for again as a column."""
+        api = self.site.list_api
+        calls = api.column_calls(response.url, response.text) if hasattr(api, "column_calls") else []
+        if calls:
+            self.list_pages.add(self.site.canonical(response.url))
+            self.columns.found(response.url, unit, "both", "list API")
+        for call in calls:
+            if request := self._api_request(call):
+                yield request
 
     # list pages -----------------------------------------------------------------------------
 
