@@ -11,6 +11,7 @@ import pytest
 import gkmlpt_replica as gd
 from crawler.demo.server import SiteServer
 from crawler.listing import GkmlptApi, ListCall, budget_categories, gkmlpt_tree
+from crawler.sites.base import GuangdongGkmlptSite
 from crawling import FAST, ROOT
 
 pytestmark = pytest.mark.skipif(not gd.HOME_PAGE.is_file(), reason=f"the real page is not at {gd.HOME_PAGE}")
@@ -28,6 +29,18 @@ def test_the_first_page_of_a_category_announces_the_rest():
     links, more = GkmlptApi().parse(call, gd._api_answer(21001, "部门预算", articles, 1).decode())
     assert len(links) == 100 and links[0][1] == "关于做好2026年部门预算公开工作的通知"
     assert [c.url.rsplit("/", 1)[1] for c in more] == [f"21001?page={p}&sid={gd.SID}" for p in (2, 3)]
+
+
+def test_a_config_on_the_platform_base_reads_the_index_page_and_its_detail_urls():
+    class Czj(GuangdongGkmlptSite):
+        name, district, allowed_domains, source = "gz-czj", "广州市", ("gz.gov.cn",), "tests/gkmlpt_replica.py"
+        roots = (gd.HOME,)
+
+    site, column = Czj(), f"https://{gd.HOST}/gkmlpt/index"
+    calls = site.list_api.first_calls(column, gd._index_page().decode())
+    assert [c.url.split("/api/all/")[1] for c in calls] == [f"{c}?page=1&sid={gd.SID}" for c in (612, 21001, 21002)]
+    assert site.is_detail_url(f"https://{gd.HOST}/gkmlpt/content/9/9103/post_9103540.html")
+    assert not site.is_detail_url(f"https://{gd.HOST}/gkmlpt/index")
 
 
 @pytest.fixture(scope="module")

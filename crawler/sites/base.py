@@ -171,7 +171,9 @@ class GuangdongGkmlptSite(Site):
     site of the province carries under `…/gkmlpt/`: the index page `…/gkmlpt/index` is a shell
     whose script lists each category (`#612 财政预决算`, `#613 部门预决算`) from a JSON API, which
     `list_api` calls; disclosures are `…/gkmlpt/content/<n>/<n>/post_<id>.html` with their files
-    under `…/attachment/`."""
+    under `…/attachment/`. A department's platform may sit on its own host
+    (`fszj.foshan.gov.cn/gkmlpt/index`) or in its folder on the city portal's
+    (`www.foshan.gov.cn/fszsj/gkmlpt/index`, `www.yangjiang.gov.cn/yjzjj/gkmlpt/index`)."""
 
     detail_url = re.compile(r"/gkmlpt/content/\d+/\d+/post_\d+\.html$")
     list_url = re.compile(r"/gkmlpt/index$")
