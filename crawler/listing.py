@@ -11,6 +11,10 @@ call's answer into links and further calls; the spider does the fetching.
 - `GkmlptApi`: Guangdong's 政府信息公开 platform (`…/gkmlpt/index#<category>`), every city,
   district, county and department of the province: the index page carries the site id and the
   category tree, `GET …/gkmlpt/api/all/<category>?page=N&sid=<SID>` lists a category.
+- `FujianSearch`: Fujian's shared TRS platform (福州, 莆田, 三明, 平潭, the province's departments):
+  a column page's script posts `channelid=<site>&classsql=chnlid=<column>&page=N&prepage=15` to
+  `/fjdzapp/search`, answering `{"pageCount", "recordCount", "data": [{"doctitle", "url",
+  "docreltime", "files"}]}`.
 - `AnyListApi`: whichever of the above a page turns out to use (sites known by their home URL).
 """
 from __future__ import annotations
@@ -223,6 +227,49 @@ class GkmlptApi:
             query = dict(parse_qsl(urlsplit(call.url).query))
             category = int(urlsplit(call.url).path.rsplit("/", 1)[1])
             more = [self._call(call.column, category, query["sid"], p) for p in range(2, pages + 1)]
+        return links, more
+
+
+# Fujian's platform. The form is the one public crawlers of fujian.gov.cn, scjgj.fujian.gov.cn and
+# pingtan.gov.cn post (channelid = the site's document library, classsql = chnlid=<column id>,
+# sortfield -docorderpri,-docreltime, prepage 15); the answer is the one an archive of
+# www.sm.gov.cn saved (changwu/sanming-policy-opening-html, `…/_lists/api_p001.json`).
+_FJ_CHANNEL = re.compile(r"""channelid["']?\s*[:=]\s*["']?(\d+)""")
+_FJ_COLUMN = re.compile(r"chnlid\s*=\s*(\d+)")
+
+
+@dataclass
+class FujianSearch:
+    """`POST /fjdzapp/search`, page by page, for a column page whose script names its ids."""
+
+    page_size: int = 15
+
+    def owns(self, call: ListCall) -> bool:
+        return "/fjdzapp/search" in call.url
+
+    def _call(self, column: str, channel: str, chnl: str, page: int) -> ListCall:
+        body = urlencode({"channelid": channel, "sortfield": "-docorderpri,-docreltime", "classsql": f"chnlid={chnl}",
+                          "page": page, "prepage": self.page_size})
+        return ListCall(urljoin(column, "/fjdzapp/search"), "POST", body,
+                        (("Content-Type", "application/x-www-form-urlencoded"),), page, column)
+
+    def first_calls(self, column: str, html: str) -> list[ListCall]:
+        channel, chnl = _FJ_CHANNEL.search(html), _FJ_COLUMN.search(html)
+        return [self._call(column, channel.group(1), chnl.group(1), 1)] if channel and chnl else []
+
+    def parse(self, call: ListCall, text: str) -> tuple[list[tuple[str, str, str]], list[ListCall]]:
+        try:
+            data = json.loads(text)
+        except ValueError:
+            return [], []
+        items = [d for d in (data.get("data") or []) if isinstance(d, dict)] if isinstance(data, dict) else []
+        links = [(urljoin(call.column, str(d.get("url") or d.get("docpuburl"))), str(d.get("doctitle") or ""),
+                  str(d.get("docreltime") or "")) for d in items if d.get("url") or d.get("docpuburl")]
+        more = []
+        if call.page == 1 and str(data.get("pageCount", "")).isdigit():
+            form = dict(parse_qsl(call.body))
+            more = [self._call(call.column, form["channelid"], form["classsql"].split("=", 1)[1], p)
+                    for p in range(2, int(data["pageCount"]) + 1)]
         return links, more
 
 

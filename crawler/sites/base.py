@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.listing import HANWEB_RECORD, AnyListApi, GkmlptApi, HanwebDataproxy, JsonList
+from crawler.listing import HANWEB_RECORD, AnyListApi, FujianSearch, GkmlptApi, HanwebDataproxy, JsonList
 
 from crawler.links import (ATTACHMENT_EXTENSIONS, NON_DISCLOSURE_PATH, PROXY_PATH, canonical_url, clean_text,
                            js_pager_urls, strip_dates, title_years)
@@ -76,6 +76,20 @@ class Site:
         if not years:
             return len(text) >= _MIN_YEARLESS_TITLE
         return year is None or year in years
+
+    def is_disclosure_in_column(self, text: str, stage: str, year: int | None = None) -> bool:
+        """An item of a 预算/决算 column's list: a disclosure's title, or only a year and a body's
+        name, which in such a column is that body's disclosure ('2026年三明市人民政协办公室' in 三明's
+        2026年度三明市本级部门预算公开专栏)."""
+        if self.is_disclosure(text, year):
+            return True
+        text = strip_dates(text)
+        years = title_years(text)
+        if not stage or not years or (year is not None and year not in years) or self.excluded_title.search(text):
+            return False
+        from crawler.discovery import is_unit_name
+
+        return is_unit_name(YEAR.sub("", text).removeprefix("度"))
 
     def is_excluded_url(self, url: str) -> bool:
         """News, plans and work reports in the same trees, and proxy copies of pages."""
@@ -186,7 +200,7 @@ class AnyPlatformSite(Site):
 
     name = "any-platform"
     from crawler.links import ANY_DETAIL_URL as detail_url
-    list_api = AnyListApi((GkmlptApi(), HanwebDataproxy()))  # whichever a column page turns out to use
+    list_api = AnyListApi((GkmlptApi(), HanwebDataproxy(), FujianSearch()))  # whichever a column page uses
 
     def embedded_html(self, html: str) -> list[str]:
         return HANWEB_RECORD.findall(html)  # Hanweb lists carry their rows in a script
