@@ -17,6 +17,7 @@ from crawler import navigation as nav
 
 # a column's name is short and names a budget or final account; a document's title is long
 _MAX_COLUMN_TEXT = 16
+_MAX_CRUMB_COLUMN_TEXT = 24
 _YEAR_FOLDER = re.compile(r"^20\d\d\s*年?度?$")
 
 # links worth following towards the columns: the 政府信息公开 tree and directories of units
@@ -24,11 +25,11 @@ _MAX_NAV_TEXT = 30
 _CRUMB_SEP = re.compile(r"\s*(?:>|＞|»|›|/(?!决算))\s*")
 
 
-def column_stage(text: str) -> str | None:
+def column_stage(text: str, max_length: int = _MAX_COLUMN_TEXT) -> str | None:
     """'budget' | 'final_account' | 'both' for a column's name, None for anything else:
     '预算/决算' → both, '决算公开' → final_account, '2026年部门预算情况说明' (a document) → None."""
     text = clean_text(text)
-    if not text or len(text) > _MAX_COLUMN_TEXT or not nav.COLUMN_WORD.search(text) or nav.NOT_A_COLUMN.search(text):
+    if not text or len(text) > max_length or not nav.COLUMN_WORD.search(text) or nav.NOT_A_COLUMN.search(text):
         return None
     budget, final = "预算" in text or "预决算" in text, "决算" in text
     return "both" if budget and final else ("budget" if budget else "final_account")
@@ -110,8 +111,10 @@ def breadcrumb_segments(text: str) -> list[str]:
 
 
 def breadcrumb_stage(segments: list[str]) -> str | None:
-    """The stage of the column a page's breadcrumb ends in, if it ends in one."""
-    return column_stage(segments[-1]) if segments else None
+    """The stage of the column a page's breadcrumb ends in, if it ends in one. A crumb names a
+    column, never a document, so a longer name is still one: a year's 专栏
+    (三明: 2026年度三明市本级部门预算公开专栏, 17 characters)."""
+    return column_stage(segments[-1], _MAX_CRUMB_COLUMN_TEXT) if segments else None
 
 
 def breadcrumb_unit(segments: list[str]) -> str:

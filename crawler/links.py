@@ -148,6 +148,7 @@ DETAIL_URL_FAMILIES = {
     "hex": r"/20\d{4}/[0-9a-f]{32}\.shtml$",
     "upload": r"/upload\d+/upload20\d{6}/[0-9A-F]{32}\.html$",
     "post": r"/content/post_\d+\.html$",
+    "gkmlpt": r"/gkmlpt/content/\d+/\d+/post_\d+\.html$",  # Guangdong's 政府信息公开 platform
     "monthly_id": r"/20\d{4}/\d+\.shtml$",
     "cqrd": r"/web/article/\d+/web/content_\d+\.html$",
 }

@@ -137,20 +137,25 @@ Examples:
   budgets crawl --site cqtn
   budgets crawl --site cqtn --site jiangjin --year 2026
   budgets crawl --all --db /srv/budgets/budgets.db
+  budgets crawl --home https://czj.gz.gov.cn/ --name guangzhou-czj   a site from its home URL alone
 Network failures (DNS, connection refused, unreachable) are reported as one line per host.""")
 @click.option("--site", "site", multiple=True, metavar="NAME",
               help="site config to crawl (repeatable; 'budgets sites' lists them)")
 @click.option("--all", "all_", is_flag=True, help="every usable configured site (not the demo)")
+@click.option("--home", metavar="URL", help="a site no config describes, from its home URL alone "
+              "(columns discovered, allowed hosts inferred and printed)")
+@click.option("--name", metavar="NAME", help="with --home: the name to record the site under "
+              "[default: its registrable domain]")
 @click.option("--year", type=int, metavar="YEAR", help="only disclosures for this fiscal year")
 @db_option()
 @strict_option("document")
-def crawl(site, all_, year, db, strict):
+def crawl(site, all_, home, name, year, db, strict):
     """Crawl configured sites, store raw files, extract and load.
 
     Runs the disclosures spider (the same as 'scrapy crawl disclosures -a site=NAME'),
     stores each file under raw/<site>/ beside the database, loads what it holds and audits
     what came in. Polite: robots.txt, per-site delays and retries with back-off."""
-    return invoke("crawl", site=_listed(site), all=all_, year=year, db=db, strict=strict)
+    return invoke("crawl", site=_listed(site), all=all_, home=home, name=name, year=year, db=db, strict=strict)
 
 
 @cli.command(context_settings=CONTEXT, epilog="""\b

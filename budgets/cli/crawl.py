@@ -1,5 +1,6 @@
-"""`budgets crawl --site NAME ... | --all [--year N]`: the disclosures spider over configured
-sites (the same spider as `scrapy crawl disclosures -a site=NAME`), storing raw files under
+"""`budgets crawl --site NAME ... | --all | --home URL [--name NAME] [--year N]`: the disclosures
+spider over configured sites, or over a site known by its home URL alone (the same spider as
+`scrapy crawl disclosures -a site=NAME` / `-a home=URL`), storing raw files under
 data/raw/<site>/ and loading what they hold."""
 from __future__ import annotations
 
@@ -33,11 +34,30 @@ def summary(runs: list[dict]) -> str:
     return "\n".join(f"{r['site']}: {r['status']} — {r['message']}" for r in runs)
 
 
+def from_home(args) -> tuple[list[str], list[tuple[str, dict]]]:
+    """`--home URL [--name NAME]`: one site from its home URL; its inferred hosts are printed."""
+    from crawler.sites.home import check_home_url, home_site_line, site_from_home
+
+    if args.site or args.all:
+        raise CommandError("--home crawls one site from its address: give it without --site or --all")
+    if problem := check_home_url(args.home):
+        raise CommandError(problem)
+    site = site_from_home(args.home, name=args.name or "")
+    print(home_site_line(site))
+    return [site.name], [(site.name, {"home": args.home})]
+
+
 def run(args) -> int:
     from crawler.run import run_crawls
 
-    names = choose_sites(args.site, args.all)
-    runs, audit = run_crawls([(name, {}) for name in names], args.db, year=args.year)
+    if getattr(args, "home", None):
+        names, jobs = from_home(args)
+    elif getattr(args, "name", None):
+        raise CommandError("--name names a site crawled from --home URL")
+    else:
+        names = choose_sites(args.site, args.all)
+        jobs = [(name, {}) for name in names]
+    runs, audit = run_crawls(jobs, args.db, year=args.year)
     print(summary(runs))
     if audit:
         print(audit)

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from scrapy.exceptions import NotConfigured
 
-from crawler.listing import HANWEB_RECORD, HanwebDataproxy, JsonList
+from crawler.listing import HANWEB_RECORD, AnyListApi, FujianSearch, GkmlptApi, HanwebDataproxy, JsonList
 
 from crawler.links import (ATTACHMENT_EXTENSIONS, NON_DISCLOSURE_PATH, PROXY_PATH, canonical_url, clean_text,
                            js_pager_urls, strip_dates, title_years)
@@ -76,6 +76,20 @@ class Site:
         if not years:
             return len(text) >= _MIN_YEARLESS_TITLE
         return year is None or year in years
+
+    def is_disclosure_in_column(self, text: str, stage: str, year: int | None = None) -> bool:
+        """An item of a 预算/决算 column's list: a disclosure's title, or only a year and a body's
+        name, which in such a column is that body's disclosure ('2026年三明市人民政协办公室' in 三明's
+        2026年度三明市本级部门预算公开专栏)."""
+        if self.is_disclosure(text, year):
+            return True
+        text = strip_dates(text)
+        years = title_years(text)
+        if not stage or not years or (year is not None and year not in years) or self.excluded_title.search(text):
+            return False
+        from crawler.discovery import is_unit_name
+
+        return is_unit_name(YEAR.sub("", text).removeprefix("度"))
 
     def is_excluded_url(self, url: str) -> bool:
         """News, plans and work reports in the same trees, and proxy copies of pages."""
@@ -166,12 +180,27 @@ class HanwebSite(Site):
         return HANWEB_RECORD.findall(html)
 
 
+class GuangdongGkmlptSite(Site):
+    """Guangdong's 政府信息公开 platform (gkmlpt), which every city, district, county and department
+    site of the province carries under `…/gkmlpt/`: the index page `…/gkmlpt/index` is a shell
+    whose script lists each category (`#612 财政预决算`, `#613 部门预决算`) from a JSON API, which
+    `list_api` calls; disclosures are `…/gkmlpt/content/<n>/<n>/post_<id>.html` with their files
+    under `…/attachment/`. A department's platform may sit on its own host
+    (`fszj.foshan.gov.cn/gkmlpt/index`) or in its folder on the city portal's
+    (`www.foshan.gov.cn/fszsj/gkmlpt/index`, `www.yangjiang.gov.cn/yjzjj/gkmlpt/index`)."""
+
+    detail_url = re.compile(r"/gkmlpt/content/\d+/\d+/post_\d+\.html$")
+    list_url = re.compile(r"/gkmlpt/index$")
+    list_api = GkmlptApi()
+
+
 class AnyPlatformSite(Site):
     """The link rules with the detail-URL patterns of every CMS family seen (docs/REAL-SITES.md
     §2): what discovery and the REAL-SITES check use when the platform is not known."""
 
     name = "any-platform"
     from crawler.links import ANY_DETAIL_URL as detail_url
+    list_api = AnyListApi((GkmlptApi(), HanwebDataproxy(), FujianSearch()))  # whichever a column page uses
 
     def embedded_html(self, html: str) -> list[str]:
         return HANWEB_RECORD.findall(html)  # Hanweb lists carry their rows in a script

@@ -116,6 +116,7 @@ class DisclosuresSpider(scrapy.Spider):
                                          self.year, title, entry)
         else:
             verdicts = discovery_verdicts(links, self.site, self.allowed_domains, depth, unit, self.year, title, entry)
+            yield from self._script_filled_lists(response, unit)
         for verdict in verdicts:
             if verdict.action == "document":
                 yield self._document_request(verdict.url, verdict.text, parent_id=None, callback=self.parse_detail)
@@ -128,6 +129,19 @@ class DisclosuresSpider(scrapy.Spider):
             elif verdict.action == "follow":
                 if request := self._discover_request(verdict.url, depth + 1, verdict.unit, verdict.entry):
                     yield request
+
+    def _script_filled_lists(self, response, unit: str):
+        """A page on the way whose script lists the columns itself (Guangdong's gkmlpt index,
+        reached as 信息公开 rather than by a column's name): its list API is called as a column's
+        would be, and the page is not asked for again as a column."""
+        api = self.site.list_api
+        calls = api.column_calls(response.url, response.text) if hasattr(api, "column_calls") else []
+        if calls:
+            self.list_pages.add(self.site.canonical(response.url))
+            self.columns.found(response.url, unit, "both", "list API")
+        for call in calls:
+            if request := self._api_request(call, "both"):
+                yield request
 
     # list pages -----------------------------------------------------------------------------
 
@@ -157,7 +171,7 @@ class DisclosuresSpider(scrapy.Spider):
             self.columns.found(response.url, unit, stage, meta.get("found_from") or "")
         yield from self._parse_column(response, meta.get("stage") or "", meta.get("unit") or "")
 
-    def _api_request(self, call) -> scrapy.Request | None:
+    def _api_request(self, call, stage: str = "") -> scrapy.Request | None:
         if call.key in self.list_pages:
             return None
         if len(self.list_pages) >= self.site.max_list_pages:
@@ -166,22 +180,24 @@ class DisclosuresSpider(scrapy.Spider):
         self.list_pages.add(call.key)
         return scrapy.Request(call.url, method=call.method, body=call.body or None, headers=dict(call.headers),
                               callback=self.parse_api, errback=self.failed,
-                              meta={"role": "list", "call": call, "column": call.column})
+                              meta={"role": "list", "call": call, "column": call.column, "stage": stage})
 
     def parse_api(self, response):
         """An answer of the column's list API: its links, and the further pages it announces."""
         self.crawler.stats.inc_value("budgets/list_api_pages")
         call = response.meta["call"]
         links, more = self.site.list_api.parse(call, response.text)
+        stage = response.meta.get("stage", "")
         for url, title, _date in links:
-            if not host_allowed(url, list(self.site.allowed_domains)) or not self.site.is_disclosure(title, self.year):
+            if not host_allowed(url, list(self.site.allowed_domains)) \
+                    or not self.site.is_disclosure_in_column(title, stage, self.year):
                 continue
             if attachment_type(url, title, self.site.attachment_extensions):
                 yield self._document_request(url, title, parent_id=None)
             elif self.site.is_detail_url(url):
                 yield self._document_request(url, title, parent_id=None, callback=self.parse_detail)
         for next_call in more:
-            if request := self._api_request(next_call):
+            if request := self._api_request(next_call, stage):
                 yield request
 
     def _parse_column(self, response, stage: str, unit: str):
@@ -190,7 +206,7 @@ class DisclosuresSpider(scrapy.Spider):
         column = response.meta.get("column") or response.url
         if self.site.list_api is not None and response.meta.get("column") is None:
             for call in self.site.list_api.first_calls(response.url, response.text):
-                if request := self._api_request(call):
+                if request := self._api_request(call, stage):
                     yield request
         for url in self.site.pager_urls(response.url, response.text):
             if request := self._list_request(url, column=column):
