@@ -1,7 +1,7 @@
 """One stage of one document run in a child process that can be stopped.
 
-The child is forked (it inherits what the stage needs without a copy), limited to `memory_mb`
-of address space (RLIMIT_AS), stopped after `timeout_s` seconds, and dies with its parent
+The child is forked (it inherits what the stage needs without a copy), may map `memory_mb` of
+address space beyond what it inherited (RLIMIT_AS), is stopped after `timeout_s` seconds, and dies with its parent
 (PR_SET_PDEATHSIG). Reading and normalising (budgets/worker.py) and auditing
 (budgets/audit/bounded.py) each run one document this way, so nothing one document does can
 take the run's memory or time, or stop the next document.
@@ -103,11 +103,22 @@ def _die_with_parent(parent: int) -> None:
 
 
 def _limit_memory(memory_mb: float) -> None:
+    """`memory_mb` more than the child inherited: the budget is the document's, whatever the
+    parent already maps (a crawl's or a test runner's libraries and threads can map gigabytes)."""
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    wanted = int(memory_mb * limits.MB)
+    wanted = address_space() + int(memory_mb * limits.MB)
     if hard != resource.RLIM_INFINITY:
         wanted = min(wanted, hard)
     resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+
+
+def address_space() -> int:
+    """Bytes of address space this process maps now (VmSize), 0 where /proc cannot say."""
+    try:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def signal_name(exitcode: int) -> str:

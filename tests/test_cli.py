@@ -153,6 +153,9 @@ def test_the_audit_line_counts_findings_as_the_site_does_and_the_copies_once(tmp
     assert main(["ingest", str(ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"),
                  "--db", str(one)]) == 0
     [alone] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("audited")]
+    with sqlite3.connect(one) as conn:
+        document = conn.execute("select status, error, audit_flag, (select count(*) from findings) from documents").fetchone()
+    assert document[0] == "partial" and document[2] is None and document[3] > 0, document
     # the same disclosure as the demo publishes it: .doc, .docx, .xls, .xlsx and a ZIP of them
     copies = tmp_path / "copies.db"
     assert main(["ingest", str(ROOT / "crawler" / "demo" / "content" / "renditions"), "--db", str(copies)]) == 0
