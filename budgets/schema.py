@@ -28,6 +28,7 @@ from typing import Callable, NamedTuple
 import sqlite_utils
 
 from budgets.transaction import transaction
+from extractors.constants import TableKind
 from extractors.units import fen_to_wan_sql
 
 # ---- which revision of a URL is current (budgets/revisions.py marks them) ---------------------
@@ -450,7 +451,7 @@ def wide_view_sql(years: list[int]) -> str:
                  row_number() over (partition by district, department, subject_code, year, stage
                                     order by fiscal_year desc, id) as pick
           from published_lines
-          where table_kind = 'general_budget_expenditure' and measure = 'total' and subject_code != ''
+          where table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and measure = 'total' and subject_code != ''
             and basis = case stage when 'budget' then 'budget' else 'actual' end
         )
         select district || '|' || department || '|' || subject_code as id, district, department,
@@ -465,7 +466,8 @@ def wide_view_sql(years: list[int]) -> str:
 def wide_view_years(db: sqlite_utils.Database) -> list[int]:
     """The years the loaded 一般公共预算财政拨款支出表 lines print (the wide view's columns)."""
     return [row[0] for row in db.execute(
-        "select distinct year from budget_lines where year is not null and table_kind = 'general_budget_expenditure' "
+        "select distinct year from budget_lines where year is not null "
+        f"and table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' "
         "order by year")]
 
 
