@@ -7,6 +7,7 @@ import urllib.parse
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from extractors.constants import TableKind
 from extractors.units import fen_to_wan
 
 from . import DATABASE, WIDE_VIEW
@@ -87,7 +88,7 @@ async def most_compared_code(db, stage="budget") -> str:
     if key in _DEFAULT_CODES:
         return _DEFAULT_CODES[key]
     row = (await db.execute(
-        "select subject_code from published_lines where table_kind = 'general_budget_expenditure' "
+        f"select subject_code from published_lines where table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' "
         "and subject_code != '' and measure = 'total' and year = fiscal_year and stage = :stage "
         "and fiscal_year = (select max(fiscal_year) from published_documents where stage = :stage) "
         "group by subject_code order by count(distinct document_id) desc, length(subject_code) desc, "

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extractors.constants import TableKind
+
 from . import WIDE_VIEW
 from .subject_changes import join_moved
 
@@ -12,7 +14,7 @@ async def subject_choices(db) -> list[dict]:
     """The subjects the published lines print, for the pages' datalists."""
     rows = await db.execute(
         "select subject_code as code, max(subject_name) as name from published_lines "
-        "where subject_code != '' and table_kind = 'general_budget_expenditure' group by subject_code "
+        f"where subject_code != '' and table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' group by subject_code "
         "order by subject_code")
     return [dict(row) for row in rows.rows]
 
@@ -29,7 +31,7 @@ async def resolve_subject(db, typed: str) -> tuple[str, list[dict]]:
     rows = (await db.execute(
         "select subject_code as code, max(subject_name) as name from published_lines "
         "where subject_code != '' and subject_name like '%' || ? || '%' "
-        "and table_kind = 'general_budget_expenditure' and classification = 'functional' "
+        f"and table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and classification = 'functional' "
         "group by subject_code order by length(subject_code), subject_code limit 50", [typed])).rows
     if not rows:
         rows = (await db.execute(
