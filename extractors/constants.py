@@ -1,6 +1,7 @@
 """The domain's words, each written once: the kinds of table a disclosure prints (the contract's
-`table_kind` vocabulary, docs/CONTRACT.md). Code compares, stores and queries these names, never
-the bare strings; the titles that decide a kind are vocabulary data (extractors/vocabulary.py).
+`table_kind` vocabulary, docs/CONTRACT.md), the stages of a disclosure and the basis of an amount.
+Code compares, stores and queries these names, never the bare strings; the words that decide them
+(titles, column labels) are vocabulary data (extractors/vocabulary.py).
 
 A `StrEnum`: a member is the string the database stores (`TableKind.OTHER == "other"`, it hashes
 as the string, binds as SQL text and serialises as JSON text) and renders as it in f-strings, so
@@ -30,3 +31,23 @@ class TableKind(StrEnum):
     FISCAL_APPROPRIATION_BASIC_EXPENDITURE = "fiscal_appropriation_basic_expenditure"  # 财政拨款基本支出表(经济科目)
     ADMIN_OPERATING_EXPENDITURE = "admin_operating_expenditure"  # 机关运行经费支出表
     OTHER = "other"  # a table whose kind the title and columns do not decide
+
+
+class Stage(StrEnum):
+    """A disclosure's stage (`documents.stage`, `budget_lines.stage`)."""
+    BUDGET = "budget"  # 预算
+    FINAL_ACCOUNT = "final_account"  # 决算
+    EXECUTION = "execution"  # a monthly or quarterly 三公 execution page
+
+
+class Basis(StrEnum):
+    """What an amount is (`budget_lines.basis`): final accounts print budget and actual side by side."""
+    BUDGET = "budget"  # 预算数
+    ADJUSTED_BUDGET = "adjusted_budget"  # 调整预算数
+    ACTUAL = "actual"  # 决算数, 执行数
+
+
+def own_basis_sql(stage: str = "stage") -> str:
+    """SQL: the basis of a disclosure's own figures, for its `stage` column: a budget's 预算数, a
+    final account's 决算数 (not the budget it prints beside them)."""
+    return f"case {stage} when '{Stage.BUDGET}' then '{Basis.BUDGET}' else '{Basis.ACTUAL}' end"
