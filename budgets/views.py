@@ -25,7 +25,7 @@ import sqlite_utils
 from budgets import schema
 from budgets.schema import FORMAT_PREFERENCE, WIDE_VIEW, counted_copies_sql
 from budgets.transaction import transaction
-from extractors.constants import TableKind
+from extractors.constants import Basis, Stage, TableKind
 from extractors.vocabulary import MEASURE_NAMES, TABLE_NAMES
 
 TABLE_KIND_EN = {
@@ -70,9 +70,9 @@ MEASURE_EN = {
     "other": "Other column",
 }
 
-STAGES = {"budget": ("预算", "Budget"), "final_account": ("决算", "Final account")}
-BASES = {"budget": ("预算数", "Budget"), "adjusted_budget": ("调整预算数", "Adjusted budget"),
-         "actual": ("决算数", "Actual (final account)")}
+STAGES = {Stage.BUDGET: ("预算", "Budget"), Stage.FINAL_ACCOUNT: ("决算", "Final account")}
+BASES = {Basis.BUDGET: ("预算数", "Budget"), Basis.ADJUSTED_BUDGET: ("调整预算数", "Adjusted budget"),
+         Basis.ACTUAL: ("决算数", "Actual (final account)")}
 
 
 def lookup_rows() -> dict[str, list[dict]]:

@@ -26,7 +26,7 @@ from budgets.db import insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
 from budgets.schema import COMPLETENESS_COLUMNS, CURRENT_IDS, FINDING_COLUMNS, ensure_audit
 from budgets.transaction import transaction
-from extractors.constants import TableKind
+from extractors.constants import Stage, TableKind
 from extractors.reading import DOUBTFUL
 
 CHECKS = {
@@ -321,7 +321,7 @@ def write_completeness(db, key: tuple, catalogue: Catalogue) -> None:
     members = catalogue.members(key)
     ident = "|".join(str(k) for k in key)
     db.conn.execute("DELETE FROM completeness WHERE id = ?", [ident])
-    if not members or stage not in ("budget", "final_account"):
+    if not members or stage not in (Stage.BUDGET, Stage.FINAL_ACCOUNT):
         return
     present = kinds_of(db, [m["id"] for m in members])
     score = missing_table.completeness(district, stage, present)

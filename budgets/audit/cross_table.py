@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from budgets.audit.model import (Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, table_name,
                                  table_short, wan_text)
-from extractors.constants import TableKind
+from extractors.constants import Stage, TableKind
 from extractors.identities import quantize
 from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, OTHER_SPENDING, measure_name, row_label, subject_key
 
@@ -103,7 +103,7 @@ def single_fund(lines: list[dict]) -> bool:
 
 def concept(line: dict, merged: bool, stage: str | None = None, title: str = "") -> tuple | None:
     kind = line.get("table_kind") or ""
-    if kind == TableKind.DEPT_INCOME and stage == "final_account":
+    if kind == TableKind.DEPT_INCOME and stage == Stage.FINAL_ACCOUNT:
         return None  # a final account's income by subject is not its spending by subject
     scoped = scope_of(line, title)
     if not scoped:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from budgets.audit.model import Disclosure, table_groups
-from extractors.constants import TableKind
+from extractors.constants import Basis, TableKind
 from extractors.narrative import Concept
 from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_TOTALS, row_label, subject_key
 
@@ -63,7 +63,7 @@ def figures(disclosure: Disclosure, concept: Concept, year: int | None, basis: s
     """The cells that could print this concept for this year (and basis, when the text names it)."""
     cells = _figures(disclosure, concept, year)
     if basis:
-        cells = [c for c in cells if (c.get("basis") or "budget") == basis]
+        cells = [c for c in cells if (c.get("basis") or Basis.BUDGET) == basis]
     return cells
 
 

@@ -8,7 +8,7 @@ import re
 
 from budgets.audit.model import (SEVERITY, Disclosure, Finding, amount, cell_name, figures, judge, printed_tables,
                                  wan_text)
-from extractors.constants import TableKind
+from extractors.constants import Stage, TableKind
 from extractors.identities import Amount, best_agreement, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
                                    OTHER_SPENDING, ROW_PART_PREFIX, measure_name, plain, row_label, subject_key)
@@ -152,7 +152,7 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
     """A final account's 收入支出决算总表 prints each side's flow as rows: 总计 is 本年收入合计 and
     the rows between (使用非财政拨款结余, 年初结转和结余), and on the other side 本年支出合计 and the
     rows between (结余分配, 年末结转和结余) — the row form of the vocabulary's BALANCES."""
-    if disclosure.document.get("stage") != "final_account":
+    if disclosure.document.get("stage") != Stage.FINAL_ACCOUNT:
         return []
     columns: dict[tuple, list[dict]] = defaultdict(list)
     for line in figures(disclosure):
@@ -231,7 +231,7 @@ def balance(disclosure: Disclosure) -> list[Finding]:
     for key, labels in by_table.items():
         carried_in, carried_out = carried(labels, CARRIED_IN), carried(labels, CARRIED_OUT)
         for income_label, spending_label in PAIRS:
-            if disclosure.document.get("stage") == "final_account" and income_label != "收入总计":
+            if disclosure.document.get("stage") == Stage.FINAL_ACCOUNT and income_label != "收入总计":
                 continue  # a final account's income and spending differ by what is carried over
             income, spending = labels.get(income_label), labels.get(spending_label)
             if not income or not spending:
