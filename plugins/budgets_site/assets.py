@@ -7,7 +7,7 @@ from pathlib import Path
 
 from datasette import hookimpl
 
-from extractors.constants import TableKind
+from extractors.constants import Stage, TableKind
 
 from . import DATABASE
 from .column_labels import COLUMN_LABELS
@@ -42,6 +42,6 @@ def extra_body_script(template, database, datasette):
         except Exception:  # a database not prepared with the published views
             return LABEL_SCRIPT
         lists = {"code": codes, "department": departments, "district": districts,
-                 "stage": [["budget", "预算 budget"], ["final_account", "决算 final account"]]}
+                 "stage": [[Stage.BUDGET, "预算 budget"], [Stage.FINAL_ACCOUNT, "决算 final account"]]}
         return DATALIST_SCRIPT % json.dumps(lists, ensure_ascii=False).replace("</", "<\\/") + LABEL_SCRIPT
     return script

@@ -5,7 +5,7 @@ import urllib.parse
 
 from datasette.utils.asgi import Response
 
-from extractors.constants import TableKind
+from extractors.constants import TableKind, own_basis_sql
 from extractors.units import fen_to_wan_sql
 
 from . import DATABASE
@@ -22,7 +22,7 @@ SECTIONS = {
     where l.district = :district and l.department = :department
       and l.table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and l.classification = 'functional'
       and l.level = 1 and l.year = l.fiscal_year
-      and l.basis = case l.stage when 'budget' then 'budget' else 'actual' end
+      and l.basis = {own_basis_sql('l.stage')}
     group by l.fiscal_year, l.stage order by l.fiscal_year, l.stage""",
     "three_public": f"""
     select l.fiscal_year, l.stage, l.year,
@@ -33,7 +33,7 @@ SECTIONS = {
     from published_lines l
     where l.district = :district and l.department = :department
       and l.table_kind = '{TableKind.THREE_PUBLIC_EXPENSES}'
-      and l.basis = case l.stage when 'budget' then 'budget' else 'actual' end
+      and l.basis = {own_basis_sql('l.stage')}
     group by l.fiscal_year, l.stage, l.year order by l.fiscal_year, l.stage, l.year""",
     "top_subjects": f"""
     select l.fiscal_year, l.stage, l.subject_code, l.subject_name, {fen_to_wan_sql("l.amount_fen")} as amount_wan
@@ -41,7 +41,7 @@ SECTIONS = {
     where l.district = :district and l.department = :department
       and l.table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and l.measure = 'total'
       and l.subject_code != '' and l.level = 3 and l.year = l.fiscal_year
-      and l.basis = case l.stage when 'budget' then 'budget' else 'actual' end
+      and l.basis = {own_basis_sql('l.stage')}
       and l.fiscal_year = (select max(fiscal_year) from published_documents
                            where district = :district and department = :department)
     order by l.amount_fen desc limit 10""",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from extractors.constants import TableKind
+from extractors.constants import Stage, TableKind
 
 from . import WIDE_VIEW
 from .subject_changes import join_moved
@@ -69,7 +69,7 @@ async def wide_year_columns(db) -> list[int]:
     return sorted({int(n.split("_", 1)[1]) for n in names if n.startswith(("budget_", "final_"))})
 
 
-async def subject_series(db, code, district="", department="", stages=("budget", "final_account"), moves=()):
+async def subject_series(db, code, district="", department="", stages=(Stage.BUDGET, Stage.FINAL_ACCOUNT), moves=()):
     """The subject × department × year rows of one code, and one series per department and stage;
     `moves` (crosswalk changes to `code` from another code) join the old code's earlier years."""
     years = await wide_year_columns(db)
@@ -79,11 +79,11 @@ async def subject_series(db, code, district="", department="", stages=("budget",
     series = []
     for row in rows:
         for stage in stages:
-            prefix = "budget" if stage == "budget" else "final"
+            prefix = "budget" if stage == Stage.BUDGET else "final"
             points = [(year, row[f"{prefix}_{year}"]) for year in years if row.get(f"{prefix}_{year}") is not None]
             if points:
-                name = f"{row['district']} {row['department']}" + (" · 决算" if stage != "budget" else " · 预算")
-                series.append({"name": name, "points": points, "dashed": stage != "budget"})
+                name = f"{row['district']} {row['department']}" + (" · 决算" if stage != Stage.BUDGET else " · 预算")
+                series.append({"name": name, "points": points, "dashed": stage != Stage.BUDGET})
     return series, rows, years
 
 
