@@ -11,7 +11,7 @@ from pathlib import Path
 
 from benchmarks import synth
 from benchmarks.common import ROOT, Context, Result, Timer, best_of, fresh, ms
-from extractors.constants import TableKind
+from extractors.constants import Stage, TableKind
 from extractors.units import fen_to_wan_sql
 
 TARGET_SECONDS = 0.100
@@ -42,7 +42,7 @@ QUERIES = {
                  row_number() OVER (PARTITION BY subject_code, year ORDER BY fiscal_year DESC) AS pick
           FROM budget_lines
           WHERE district = :district AND department = :department
-            AND table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' AND measure = 'total' AND stage = 'budget'
+            AND table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' AND measure = 'total' AND stage = '{Stage.BUDGET}'
         )
         SELECT subject_code, subject_name, year, {fen_to_wan_sql("amount_fen")} AS amount_wan,
                {fen_to_wan_sql("(amount_fen - lag(amount_fen) OVER w)")} AS change_wan
@@ -161,7 +161,7 @@ def generate(path: Path, seed: list[dict], size: int) -> tuple[int, dict]:
     code = next((l["subject_code"] for l in seed if l["table_kind"] == TableKind.GENERAL_BUDGET_EXPENDITURE
                  and len(l["subject_code"] or "") == 7 and l["measure"] == "total"), "")
     params = {"district": first["district"], "department": first["department"], "code": code,
-              "year": max(synth.YEARS), "stage": "budget", "table_kind": TableKind.GENERAL_BUDGET_EXPENDITURE}
+              "year": max(synth.YEARS), "stage": Stage.BUDGET, "table_kind": TableKind.GENERAL_BUDGET_EXPENDITURE}
     return n, params
 
 

@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import SEED, SEED_HTML
+from extractors.constants import Stage
 from extractors.units import FEN_PER_WAN
 
 # Real district and department names, to give names the length and spread real ones have.
@@ -129,7 +130,7 @@ def document_row(doc: dict) -> dict:
     return {"id": doc["id"], "url": f"https://example.gov.cn/{doc['id'][:12]}.pdf", "site": "bench",
             "district": doc["district"], "department": doc["department"],
             "title": f"{doc['district']}{doc['department']}{doc['fiscal_year']}年部门预算",
-            "fiscal_year": doc["fiscal_year"], "stage": "budget", "format": "pdf", "bytes": 200_000,
+            "fiscal_year": doc["fiscal_year"], "stage": Stage.BUDGET, "format": "pdf", "bytes": 200_000,
             "fetched_at": f"{doc['fiscal_year']}-02-01T00:00:00+00:00", "status": "ok"}
 
 
