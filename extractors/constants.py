@@ -3,16 +3,20 @@
 Code compares, stores and queries these names, never the bare strings; the words that decide them
 (titles, column labels) are vocabulary data (extractors/vocabulary.py).
 
-A `StrEnum`: a member is the string the database stores (`TableKind.OTHER == "other"`, it hashes
-as the string, binds as SQL text and serialises as JSON text) and renders as it in f-strings, so
-SQL written in Python can interpolate it; iterating the class gives the whole vocabulary.
+Each vocabulary is a class of plain `str` names, not an Enum: the words leave through dicts of
+lines into SQLite (sqlite-utils picks a column's type by a value's exact type and knows no Enum),
+JSON, pickles between processes and templates, which must all see exactly the stored string;
+an f-string interpolates one into SQL as it is. `words()` lists a vocabulary.
 """
 from __future__ import annotations
 
-from enum import StrEnum
+
+def words(vocabulary: type) -> tuple[str, ...]:
+    """A vocabulary's words, in the order the class writes them."""
+    return tuple(value for name, value in vars(vocabulary).items() if name.isupper())
 
 
-class TableKind(StrEnum):
+class TableKind:
     FISCAL_APPROPRIATION_SUMMARY = "fiscal_appropriation_summary"  # 财政拨款收支总表
     GENERAL_BUDGET_EXPENDITURE = "general_budget_expenditure"  # 一般公共预算财政拨款支出表
     GENERAL_BUDGET_BASIC_EXPENDITURE = "general_budget_basic_expenditure"  # 一般公共预算财政拨款基本支出表
@@ -33,14 +37,14 @@ class TableKind(StrEnum):
     OTHER = "other"  # a table whose kind the title and columns do not decide
 
 
-class Stage(StrEnum):
+class Stage:
     """A disclosure's stage (`documents.stage`, `budget_lines.stage`)."""
     BUDGET = "budget"  # 预算
     FINAL_ACCOUNT = "final_account"  # 决算
     EXECUTION = "execution"  # a monthly or quarterly 三公 execution page
 
 
-class Basis(StrEnum):
+class Basis:
     """What an amount is (`budget_lines.basis`): final accounts print budget and actual side by side."""
     BUDGET = "budget"  # 预算数
     ADJUSTED_BUDGET = "adjusted_budget"  # 调整预算数
