@@ -17,6 +17,8 @@ def words(vocabulary: type) -> tuple[str, ...]:
 
 
 class TableKind:
+    """A table's kind (`budget_lines.table_kind`, `findings.table_kind`), decided from its title,
+    then its columns (extractors/tablekinds.py)."""
     FISCAL_APPROPRIATION_SUMMARY = "fiscal_appropriation_summary"  # 财政拨款收支总表
     GENERAL_BUDGET_EXPENDITURE = "general_budget_expenditure"  # 一般公共预算财政拨款支出表
     GENERAL_BUDGET_BASIC_EXPENDITURE = "general_budget_basic_expenditure"  # 一般公共预算财政拨款基本支出表
