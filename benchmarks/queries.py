@@ -11,53 +11,55 @@ from pathlib import Path
 
 from benchmarks import synth
 from benchmarks.common import ROOT, Context, Result, Timer, best_of, fresh, ms
+from extractors.constants import Stage, TableKind
+from extractors.units import fen_to_wan_sql
 
 TARGET_SECONDS = 0.100
 
 # The canned questions, as a researcher writes them against the contract's columns.
 QUERIES = {
     # One subject in every department of every district, for one year (cross-department comparison).
-    "subject_across_departments": """
-        SELECT district, department, subject_name, amount_fen / 1000000.0 AS amount_wan
+    "subject_across_departments": f"""
+        SELECT district, department, subject_name, {fen_to_wan_sql("amount_fen")} AS amount_wan
         FROM budget_lines
         WHERE subject_code = :code AND fiscal_year = :year AND year = :year
-          AND table_kind = 'general_budget_expenditure' AND measure = 'total'
+          AND table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' AND measure = 'total'
         ORDER BY amount_fen DESC""",
     # Each department of one district for one year: total, basic and project spending side by side.
-    "departments_of_a_district": """
+    "departments_of_a_district": f"""
         SELECT department,
-               SUM(CASE WHEN measure = 'total' THEN amount_fen END) / 1000000.0 AS total_wan,
-               SUM(CASE WHEN measure = 'basic' THEN amount_fen END) / 1000000.0 AS basic_wan,
-               SUM(CASE WHEN measure = 'project' THEN amount_fen END) / 1000000.0 AS project_wan
+               {fen_to_wan_sql("SUM(CASE WHEN measure = 'total' THEN amount_fen END)")} AS total_wan,
+               {fen_to_wan_sql("SUM(CASE WHEN measure = 'basic' THEN amount_fen END)")} AS basic_wan,
+               {fen_to_wan_sql("SUM(CASE WHEN measure = 'project' THEN amount_fen END)")} AS project_wan
         FROM budget_lines
         WHERE district = :district AND fiscal_year = :year AND year = :year
-          AND table_kind = 'general_budget_expenditure' AND subject_code = ''
+          AND table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' AND subject_code = ''
         GROUP BY department ORDER BY total_wan DESC""",
     # Every subject of one department year by year, with the change from the year before.
-    "department_year_over_year": """
+    "department_year_over_year": f"""
         WITH picked AS (
           SELECT subject_code, subject_name, year, amount_fen,
                  row_number() OVER (PARTITION BY subject_code, year ORDER BY fiscal_year DESC) AS pick
           FROM budget_lines
           WHERE district = :district AND department = :department
-            AND table_kind = 'general_budget_expenditure' AND measure = 'total' AND stage = 'budget'
+            AND table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' AND measure = 'total' AND stage = '{Stage.BUDGET}'
         )
-        SELECT subject_code, subject_name, year, amount_fen / 1000000.0 AS amount_wan,
-               (amount_fen - lag(amount_fen) OVER w) / 1000000.0 AS change_wan
+        SELECT subject_code, subject_name, year, {fen_to_wan_sql("amount_fen")} AS amount_wan,
+               {fen_to_wan_sql("(amount_fen - lag(amount_fen) OVER w)")} AS change_wan
         FROM picked WHERE pick = 1
         WINDOW w AS (PARTITION BY subject_code ORDER BY year)
         ORDER BY subject_code, year""",
     # One district's departments, this year's total against last year's.
-    "district_year_over_year": """
+    "district_year_over_year": f"""
         WITH totals AS (
           SELECT department, fiscal_year, amount_fen FROM budget_lines
           WHERE district = :district AND fiscal_year IN (:year, :year - 1) AND year = fiscal_year
-            AND table_kind = 'general_budget_expenditure' AND measure = 'total'
+            AND table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' AND measure = 'total'
             AND subject_code = '' AND item IN ('合计', '总计')
         )
-        SELECT cur.department, cur.amount_fen / 1000000.0 AS this_year_wan,
-               prev.amount_fen / 1000000.0 AS last_year_wan,
-               (cur.amount_fen - prev.amount_fen) / 1000000.0 AS change_wan
+        SELECT cur.department, {fen_to_wan_sql("cur.amount_fen")} AS this_year_wan,
+               {fen_to_wan_sql("prev.amount_fen")} AS last_year_wan,
+               {fen_to_wan_sql("(cur.amount_fen - prev.amount_fen)")} AS change_wan
         FROM totals cur LEFT JOIN totals prev
           ON prev.department = cur.department AND prev.fiscal_year = cur.fiscal_year - 1
         WHERE cur.fiscal_year = :year
@@ -156,10 +158,10 @@ def generate(path: Path, seed: list[dict], size: int) -> tuple[int, dict]:
     conn.execute("COMMIT")
     conn.close()
     first = synth.plan(seed, size)[0]
-    code = next((l["subject_code"] for l in seed if l["table_kind"] == "general_budget_expenditure"
+    code = next((l["subject_code"] for l in seed if l["table_kind"] == TableKind.GENERAL_BUDGET_EXPENDITURE
                  and len(l["subject_code"] or "") == 7 and l["measure"] == "total"), "")
     params = {"district": first["district"], "department": first["department"], "code": code,
-              "year": max(synth.YEARS), "stage": "budget", "table_kind": "general_budget_expenditure"}
+              "year": max(synth.YEARS), "stage": Stage.BUDGET, "table_kind": TableKind.GENERAL_BUDGET_EXPENDITURE}
     return n, params
 
 

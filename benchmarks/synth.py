@@ -15,6 +15,8 @@ import tempfile
 from pathlib import Path
 
 from benchmarks.common import SEED, SEED_HTML
+from extractors.constants import Stage
+from extractors.units import FEN_PER_WAN
 
 # Real district and department names, to give names the length and spread real ones have.
 DISTRICTS = [
@@ -128,7 +130,7 @@ def document_row(doc: dict) -> dict:
     return {"id": doc["id"], "url": f"https://example.gov.cn/{doc['id'][:12]}.pdf", "site": "bench",
             "district": doc["district"], "department": doc["department"],
             "title": f"{doc['district']}{doc['department']}{doc['fiscal_year']}年部门预算",
-            "fiscal_year": doc["fiscal_year"], "stage": "budget", "format": "pdf", "bytes": 200_000,
+            "fiscal_year": doc["fiscal_year"], "stage": Stage.BUDGET, "format": "pdf", "bytes": 200_000,
             "fetched_at": f"{doc['fiscal_year']}-02-01T00:00:00+00:00", "status": "ok"}
 
 
@@ -147,7 +149,7 @@ def documents(seed: list[dict], n_lines: int, rng_seed: int = 20260129):
                 document_id=doc["id"], district=doc["district"], department=doc["department"],
                 department_raw=doc["department"], fiscal_year=doc["fiscal_year"],
                 year=(src["year"] or fiscal0) - fiscal0 + doc["fiscal_year"],
-                amount_fen=fen, amount_wan=fen / 1_000_000, url=document["url"],
+                amount_fen=fen, amount_wan=fen / FEN_PER_WAN, url=document["url"],
             )
             lines.append(line)
         yield document, lines
@@ -181,7 +183,7 @@ def line_tuples(seed: list[dict], n_lines: int, columns: list[str], doc_columns:
             row[i_fy] = fy
             row[i_year] = years[k] + fy
             row[i_fen] = fen
-            row[i_wan] = fen / 1_000_000
+            row[i_wan] = fen / FEN_PER_WAN
             row[i_url] = document["url"]
             out.append(tuple(row))
         yield tuple(document.get(c) for c in doc_columns), out

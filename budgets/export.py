@@ -23,7 +23,8 @@ import sqlite3
 from decimal import Decimal
 from pathlib import Path
 
-from extractors.identities import DEFAULT_UNIT, FEN_PER_UNIT, UNIT_STEP, decimals_of
+from extractors.identities import DEFAULT_UNIT, UNIT_STEP, decimals_of
+from extractors.units import FEN_PER_WAN
 
 FORMATS = ("csv", "parquet", "xlsx")
 PARQUET_EXTRA = "pip install 'district-budgets[export]'"
@@ -178,7 +179,7 @@ def _write_parquet(path, columns, rows, types):
 
 # columns in 万元: `*_wan`, and the budget_<year> / final_<year> columns of subject_department_year
 _WAN_COLUMN = re.compile(r"(.+_wan|(budget|final)_\d{4})")
-_WAN = Decimal(FEN_PER_UNIT["万元"])
+_WAN = Decimal(FEN_PER_WAN)
 
 
 def amount_format(wan: float, unit_printed: str | None) -> str:

@@ -25,6 +25,7 @@ from pathlib import PurePath
 from budgets.revisions import CURRENT_IDS
 from extractors import framing
 from extractors import vocabulary as v
+from extractors.constants import TableKind
 from extractors.reading import BASIC_PROJECT, expects_lines, parent_checks, row_checks
 from extractors.subjects import catalogue_name, codes_named
 
@@ -128,7 +129,7 @@ def _uncoded(lines: list) -> tuple[int, int, int]:
     return len(considered), uncoded, unplaceable
 
 
-SUMMARY_KINDS = {"fiscal_appropriation_summary", "dept_summary"}
+SUMMARY_KINDS = {TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.DEPT_SUMMARY}
 
 
 def is_subject_name(name: str, year: int | None) -> bool:

@@ -15,12 +15,13 @@ from budgets import views as published
 from budgets.fulltext import FTS_COLUMNS
 from budgets.schema import SUMMARY_COLUMNS, SUMMARY_TABLE, STATE_TABLE
 from budgets.transaction import transaction
+from extractors.constants import TableKind, own_basis_sql
 
 SUMMARY_SQL = f"""
     insert into {SUMMARY_TABLE} ({', '.join(SUMMARY_COLUMNS)})
     select {', '.join(SUMMARY_COLUMNS)} from published_lines
-    where table_kind = 'general_budget_expenditure' and measure = 'total'
-      and basis = case stage when 'budget' then 'budget' else 'actual' end
+    where table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and measure = 'total'
+      and basis = {own_basis_sql()}
 """
 
 

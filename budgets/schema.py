@@ -28,6 +28,7 @@ from typing import Callable, NamedTuple
 import sqlite_utils
 
 from budgets.transaction import transaction
+from extractors.constants import Stage, TableKind, own_basis_sql
 from extractors.units import fen_to_wan_sql
 
 # ---- which revision of a URL is current (budgets/revisions.py marks them) ---------------------
@@ -440,7 +441,7 @@ def wide_view_sql(years: list[int]) -> str:
     disclosure of that stage that prints it (a 2026 budget also prints its 2025 column)."""
     columns = []
     for year in years:
-        for stage, prefix in (("budget", "budget"), ("final_account", "final")):
+        for stage, prefix in ((Stage.BUDGET, "budget"), (Stage.FINAL_ACCOUNT, "final")):
             columns.append(fen_to_wan_sql(f"max(case when year = {int(year)} and stage = '{stage}' then amount_fen end)")
                            + f" as {prefix}_{int(year)}")
     columns_sql = ",\n               ".join(columns) or "null as no_years"
@@ -450,8 +451,8 @@ def wide_view_sql(years: list[int]) -> str:
                  row_number() over (partition by district, department, subject_code, year, stage
                                     order by fiscal_year desc, id) as pick
           from published_lines
-          where table_kind = 'general_budget_expenditure' and measure = 'total' and subject_code != ''
-            and basis = case stage when 'budget' then 'budget' else 'actual' end
+          where table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and measure = 'total' and subject_code != ''
+            and basis = {own_basis_sql()}
         )
         select district || '|' || department || '|' || subject_code as id, district, department,
                subject_code, max(subject_name) as subject_name, max(level) as level,
@@ -465,7 +466,8 @@ def wide_view_sql(years: list[int]) -> str:
 def wide_view_years(db: sqlite_utils.Database) -> list[int]:
     """The years the loaded 一般公共预算财政拨款支出表 lines print (the wide view's columns)."""
     return [row[0] for row in db.execute(
-        "select distinct year from budget_lines where year is not null and table_kind = 'general_budget_expenditure' "
+        "select distinct year from budget_lines where year is not null "
+        f"and table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' "
         "order by year")]
 
 

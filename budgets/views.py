@@ -25,27 +25,28 @@ import sqlite_utils
 from budgets import schema
 from budgets.schema import FORMAT_PREFERENCE, WIDE_VIEW, counted_copies_sql
 from budgets.transaction import transaction
+from extractors.constants import Basis, Stage, TableKind
 from extractors.vocabulary import MEASURE_NAMES, TABLE_NAMES
 
 TABLE_KIND_EN = {
-    "fiscal_appropriation_summary": "Fiscal appropriations: revenue and expenditure summary",
-    "general_budget_expenditure": "General public budget appropriations: expenditure",
-    "general_budget_basic_expenditure": "General public budget appropriations: basic expenditure",
-    "general_budget_project_expenditure": "General public budget appropriations: project expenditure",
-    "three_public_expenses": "“Three public” expenses (overseas travel, vehicles, reception)",
-    "gov_fund_expenditure": "Government fund budget: expenditure",
-    "state_capital_expenditure": "State capital operating budget: expenditure",
-    "dept_summary": "Department revenue and expenditure summary",
-    "dept_income": "Department revenue",
-    "dept_expenditure": "Department expenditure",
-    "procurement": "Government procurement",
-    "project_expenditure": "Project expenditure detail",
-    "overall_performance": "Department performance targets",
-    "project_performance": "Project performance targets",
-    "fiscal_appropriation_expenditure": "Fiscal appropriations: expenditure",
-    "fiscal_appropriation_basic_expenditure": "Fiscal appropriations: basic expenditure",
-    "admin_operating_expenditure": "Administrative operating costs",
-    "other": "Other table",
+    TableKind.FISCAL_APPROPRIATION_SUMMARY: "Fiscal appropriations: revenue and expenditure summary",
+    TableKind.GENERAL_BUDGET_EXPENDITURE: "General public budget appropriations: expenditure",
+    TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE: "General public budget appropriations: basic expenditure",
+    TableKind.GENERAL_BUDGET_PROJECT_EXPENDITURE: "General public budget appropriations: project expenditure",
+    TableKind.THREE_PUBLIC_EXPENSES: "“Three public” expenses (overseas travel, vehicles, reception)",
+    TableKind.GOV_FUND_EXPENDITURE: "Government fund budget: expenditure",
+    TableKind.STATE_CAPITAL_EXPENDITURE: "State capital operating budget: expenditure",
+    TableKind.DEPT_SUMMARY: "Department revenue and expenditure summary",
+    TableKind.DEPT_INCOME: "Department revenue",
+    TableKind.DEPT_EXPENDITURE: "Department expenditure",
+    TableKind.PROCUREMENT: "Government procurement",
+    TableKind.PROJECT_EXPENDITURE: "Project expenditure detail",
+    TableKind.OVERALL_PERFORMANCE: "Department performance targets",
+    TableKind.PROJECT_PERFORMANCE: "Project performance targets",
+    TableKind.FISCAL_APPROPRIATION_EXPENDITURE: "Fiscal appropriations: expenditure",
+    TableKind.FISCAL_APPROPRIATION_BASIC_EXPENDITURE: "Fiscal appropriations: basic expenditure",
+    TableKind.ADMIN_OPERATING_EXPENDITURE: "Administrative operating costs",
+    TableKind.OTHER: "Other table",
 }
 
 MEASURE_EN = {
@@ -69,9 +70,9 @@ MEASURE_EN = {
     "other": "Other column",
 }
 
-STAGES = {"budget": ("预算", "Budget"), "final_account": ("决算", "Final account")}
-BASES = {"budget": ("预算数", "Budget"), "adjusted_budget": ("调整预算数", "Adjusted budget"),
-         "actual": ("决算数", "Actual (final account)")}
+STAGES = {Stage.BUDGET: ("预算", "Budget"), Stage.FINAL_ACCOUNT: ("决算", "Final account")}
+BASES = {Basis.BUDGET: ("预算数", "Budget"), Basis.ADJUSTED_BUDGET: ("调整预算数", "Adjusted budget"),
+         Basis.ACTUAL: ("决算数", "Actual (final account)")}
 
 
 def lookup_rows() -> dict[str, list[dict]]:
@@ -80,7 +81,7 @@ def lookup_rows() -> dict[str, list[dict]]:
         return [{"code": code, "zh": zh, "en": en, "label": f"{zh} · {en}"} for code, (zh, en) in pairs]
 
     kinds = {**{k: (TABLE_NAMES.get(k, k), TABLE_KIND_EN.get(k, k)) for k in TABLE_NAMES},
-             "other": ("其他表", TABLE_KIND_EN["other"])}
+             TableKind.OTHER: ("其他表", TABLE_KIND_EN[TableKind.OTHER])}
     measures = {k: (MEASURE_NAMES.get(k, k), MEASURE_EN.get(k, k)) for k in {**MEASURE_NAMES, **MEASURE_EN}}
     measures["initial_allocation"] = ("年初预算", MEASURE_EN["initial_allocation"])
     measures["superior_special"] = ("上级专项", MEASURE_EN["superior_special"])

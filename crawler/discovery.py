@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from crawler.links import ANY_DETAIL_URL, attachment_type, clean_text
 from crawler import navigation as nav
+from extractors.constants import Stage
 
 # a column's name is short and names a budget or final account; a document's title is long
 _MAX_COLUMN_TEXT = 16
@@ -32,7 +33,7 @@ def column_stage(text: str, max_length: int = _MAX_COLUMN_TEXT) -> str | None:
     if not text or len(text) > max_length or not nav.COLUMN_WORD.search(text) or nav.NOT_A_COLUMN.search(text):
         return None
     budget, final = "预算" in text or "预决算" in text, "决算" in text
-    return "both" if budget and final else ("budget" if budget else "final_account")
+    return "both" if budget and final else (Stage.BUDGET if budget else Stage.FINAL_ACCOUNT)
 
 
 def is_folder_url(url: str) -> bool:

@@ -5,6 +5,7 @@ import re
 from email.message import Message
 from pathlib import PurePosixPath
 from urllib.parse import parse_qsl, unquote, urljoin, urlsplit, urlunsplit
+from extractors.constants import Stage
 from extractors.names import decoded_name
 from crawler.navigation import ATTACHMENT_TEXT as _ATTACHMENT_TEXT, GENERIC_LINK_TEXT as _GENERIC_LINK_TEXT
 
@@ -127,7 +128,7 @@ def disclosure_years(title: str, breadcrumb: str = "", published: str = "", stag
     year = publication_year(published)
     if year is None:
         return set()
-    return {year - 1} if (stage == "final_account" or ("决算" in title and "预算" not in title)) else {year}
+    return {year - 1} if (stage == Stage.FINAL_ACCOUNT or ("决算" in title and "预算" not in title)) else {year}
 
 
 # Official hosts and detail URLs of the CMS families seen (docs/REAL-SITES.md §2) ---------------

@@ -12,22 +12,23 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from extractors import vocabulary as v
+from extractors.constants import TableKind
 from extractors.units import FEN_PER_WAN
 from extractors.layout import Layout, RowChoice, resolve_by_shape, resolve_rows
 from extractors.narrative import parse
 from extractors.numbers import is_amount, parse_amount
 
 FUND_OF_KIND = {
-    "general_budget_expenditure": "general_budget",
-    "general_budget_basic_expenditure": "general_budget",
-    "three_public_expenses": "general_budget",
-    "gov_fund_expenditure": "gov_fund",
-    "state_capital_expenditure": "state_capital",
+    TableKind.GENERAL_BUDGET_EXPENDITURE: "general_budget",
+    TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE: "general_budget",
+    TableKind.THREE_PUBLIC_EXPENSES: "general_budget",
+    TableKind.GOV_FUND_EXPENDITURE: "gov_fund",
+    TableKind.STATE_CAPITAL_EXPENDITURE: "state_capital",
 }
 SOURCE_MEASURES = {"carryover", "general_budget", "gov_fund", "state_capital", "special_account",
                    "business_income", "superior_subsidy", "subordinate_remit", "operating_income",
                    "other_income"}
-INCOME_KINDS = {"fiscal_appropriation_summary", "dept_summary", "dept_income"}
+INCOME_KINDS = {TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.DEPT_SUMMARY, TableKind.DEPT_INCOME}
 DEPARTMENT_WIDE = "*"
 _TOTAL_KEYS = {v.label_key(x) for x in v.TOTAL_ROW_LABELS} | {"本年支出", "本年收入"}
 
@@ -151,7 +152,7 @@ def option_score(row: RowChoice, option, layout: Layout, kind: str, facts: Facts
         score += facts.verdict(key, spec.year, spec.measure, value, layout.raw.index)
         if spec.measure in SOURCE_MEASURES and spec.measure in facts.zero_sources and value:
             score -= 1
-        if kind == "three_public_expenses":
+        if kind == TableKind.THREE_PUBLIC_EXPENSES:
             score += facts.verdict(DEPARTMENT_WIDE, spec.year, spec.measure, value, layout.raw.index)
     return score
 

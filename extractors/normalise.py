@@ -13,6 +13,7 @@ from decimal import Decimal
 from extractors import vocabulary as v
 from extractors.columns import (ColumnSpec, amounts_by_content, confirm_by_arithmetic, interpret_columns,
                                 labels_by_content, labels_by_position, row_measure)
+from extractors.constants import TableKind
 from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, is_amount, parse_amount, to_fen
@@ -145,14 +146,14 @@ def table_lines(table: Table, kind: str, meta: DocumentMeta, document_id: str, u
                 continue
             if amount is None:
                 continue
-            if kind == "other" and spec.measure == "other":
+            if kind == TableKind.OTHER and spec.measure == "other":
                 # neither the table's kind nor the column's label says what this amount is
                 if unplaced is not None:
                     unplaced.append({"row_index": r, "text": cell.strip(), "candidates": spec.label,
                                      "reason": f"column “{spec.label}” names no known measure and the table "
                                                "is of no known kind: the amount is not loaded"})
                 continue
-            if kind == "three_public_expenses" and spec.measure == "total":
+            if kind == TableKind.THREE_PUBLIC_EXPENSES and spec.measure == "total":
                 # items printed as rows under one amount column: the row says which expense it is
                 measure = three_public_row_measure(
                     ((owner or {}).get("item") or (owner or {}).get("name") or "").split("/")[-1])
@@ -309,7 +310,7 @@ def _subject(owner: dict, kind: str) -> tuple[str, str, str]:
     return "", name if item else "", label
 
 
-_KINDS_WITH_CLASS_NAMES = {"fiscal_appropriation_summary", "dept_summary"}
+_KINDS_WITH_CLASS_NAMES = {TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.DEPT_SUMMARY}
 
 
 def _code_source(code: str, item: str) -> str:

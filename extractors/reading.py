@@ -24,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from extractors import vocabulary as v
+from extractors.constants import TableKind
 from extractors.hierarchy import sections
 from extractors.identities import MISMATCH, Amount, best_agreement, compare, total
 from extractors.subjects import catalogue_name, usual_names
@@ -212,4 +213,4 @@ def expects_lines(table: dict) -> bool:
     title names a budget table, unless it is a table of text (performance targets). A document
     with such tables and not one line did not read them."""
     kind = table.get("table_kind")
-    return kind not in v.TEXT_TABLE_KINDS and (bool(table.get("rows")) or kind not in (None, "", "other"))
+    return kind not in v.TEXT_TABLE_KINDS and (bool(table.get("rows")) or kind not in (None, "", TableKind.OTHER))

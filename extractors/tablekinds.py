@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from extractors import vocabulary as v
+from extractors.constants import TableKind
 
 
 def title_key(title: str) -> str:
@@ -22,11 +23,11 @@ def table_kind(title: str, column_labels: list[str] = ()) -> str:
             return kind
     labels = {v.label_key(label) for label in column_labels}
     if {"基本支出", "项目支出"} <= labels and "科目编码" in labels:
-        return "dept_expenditure"
+        return TableKind.DEPT_EXPENDITURE
     if any(word in label for label in labels for word in v.PERFORMANCE_COLUMN_WORDS):
-        return "project_performance"
+        return TableKind.PROJECT_PERFORMANCE
     # an untitled table whose columns are 因公出国(境)费, 公务接待费, 公务用车…: the 三公 table
     from extractors.columns import measure_of
     if len({measure_of(label) for label in column_labels} & v.THREE_PUBLIC_MEASURE_SET) >= 2:
-        return "three_public_expenses"
-    return "other"
+        return TableKind.THREE_PUBLIC_EXPENSES
+    return TableKind.OTHER

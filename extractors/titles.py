@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from extractors import vocabulary as v
+from extractors.constants import Stage
 
 _PROVINCE = r"(?:北京市|天津市|上海市|重庆市|[\u4e00-\u9fff]{2,3}(?:省|自治区))"
 _CITY = r"(?:[\u4e00-\u9fff]{2,4}?(?:市|州|盟|地区))"
@@ -116,11 +117,11 @@ def is_department(name: str) -> bool:
 
 def stage_of(text: str) -> str | None:
     if "决算" in text:
-        return "final_account"
+        return Stage.FINAL_ACCOUNT
     if v.EXECUTION_TITLE.search(text):
-        return "execution"
+        return Stage.EXECUTION
     if "预算" in text:
-        return "budget"
+        return Stage.BUDGET
     return None
 
 
@@ -178,7 +179,7 @@ def document_meta(extraction, link_text: str = "", filename: str = "", folders=(
     meta = parse_title(title, fallback=link_text or filename, hints=hints)
     if meta.stage is None and any(v.EXECUTION_COLUMN.search(" ".join(sum(t.header, [])))
                                   for t in extraction.tables):
-        meta.stage = "execution"
+        meta.stage = Stage.EXECUTION
     return title, meta
 
 

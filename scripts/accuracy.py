@@ -31,6 +31,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from extractors.constants import TableKind  # noqa: E402
 from extractors.detect import detect_format  # noqa: E402
 from extractors.model import Extraction, ExtractionError  # noqa: E402
 from extractors.normalise import normalise  # noqa: E402
@@ -90,7 +91,7 @@ def measure(data: bytes, name: str, folders: tuple = ()) -> list[Figures]:
     figures.no_department_or_year = sum(1 for l in result.lines if not l["department"] or not l["fiscal_year"])
     kinds = {t["table_index"]: t["table_kind"] for t in result.tables}
     for table in extraction.tables:
-        if kinds.get(table.index) == "other":
+        if kinds.get(table.index) == TableKind.OTHER:
             figures.other_tables += 1
             figures.other_with_amounts += bool(amount_columns(table))
     report = check_extraction(extraction)

@@ -26,6 +26,7 @@ from budgets.db import insert_rows
 from budgets.reference import SEEN  # subjects copied from disclosures are no reference for them
 from budgets.schema import COMPLETENESS_COLUMNS, CURRENT_IDS, FINDING_COLUMNS, ensure_audit
 from budgets.transaction import transaction
+from extractors.constants import Stage, TableKind
 from extractors.reading import DOUBTFUL
 
 CHECKS = {
@@ -267,7 +268,7 @@ def kinds_of(db, document_ids: list[str]) -> set:
     three = ",".join(f"'{m}'" for m in THREE_PUBLIC_MEASURES)
     if db.conn.execute(f"SELECT 1 FROM budget_lines WHERE document_id IN ({marks}) AND measure IN ({three}) LIMIT 1",
                        document_ids).fetchone():
-        kinds.add("three_public_expenses")  # printed under a title the normaliser did not know
+        kinds.add(TableKind.THREE_PUBLIC_EXPENSES)  # printed under a title the normaliser did not know
     return {k for k in kinds if k}
 
 
@@ -320,11 +321,11 @@ def write_completeness(db, key: tuple, catalogue: Catalogue) -> None:
     members = catalogue.members(key)
     ident = "|".join(str(k) for k in key)
     db.conn.execute("DELETE FROM completeness WHERE id = ?", [ident])
-    if not members or stage not in ("budget", "final_account"):
+    if not members or stage not in (Stage.BUDGET, Stage.FINAL_ACCOUNT):
         return
     present = kinds_of(db, [m["id"] for m in members])
     score = missing_table.completeness(district, stage, present)
-    recognised = bool(present - {"other"})  # nothing recognised: a text-only file or a failed extraction
+    recognised = bool(present - {TableKind.OTHER})  # nothing recognised: a text-only file or a failed extraction
     insert_rows(db.conn, "completeness", COMPLETENESS_COLUMNS, [{
         "id": ident, "district": district, "department": department, "fiscal_year": year, "stage": stage,
         "family": score["family"], "mandated": score["mandated"],

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from budgets.audit.model import (Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, table_name,
                                  table_short, wan_text)
+from extractors.constants import Stage, TableKind
 from extractors.identities import quantize
 from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_SOURCES, OTHER_SPENDING, measure_name, row_label, subject_key
 
@@ -16,24 +17,27 @@ CHECK = "cross_table"
 # (table_kind, measure) → (fund scope, measure) the cell reports. Scopes: gb 一般公共预算,
 # gf 政府性基金, sc 国有资本经营, fiscal 财政拨款 (gb+gf+sc), all 部门 (every source).
 SCOPES = {
-    "general_budget_expenditure": {"total": ("gb", "total"), "basic": ("gb", "basic"), "project": ("gb", "project")},
-    "fiscal_appropriation_summary": {"general_budget": ("gb", "total"), "total": ("fiscal", "total"),
-                                     "gov_fund": ("gf", "total"), "state_capital": ("sc", "total")},
-    "fiscal_appropriation_expenditure": {"total": ("fiscal", "total"), "basic": ("fiscal", "basic"),
-                                         "project": ("fiscal", "project")},
-    "gov_fund_expenditure": {"total": ("gf", "total"), "basic": ("gf", "basic"), "project": ("gf", "project")},
-    "state_capital_expenditure": {"total": ("sc", "total"), "basic": ("sc", "basic"), "project": ("sc", "project")},
-    "dept_expenditure": {"total": ("all", "total"), "basic": ("all", "basic"), "project": ("all", "project")},
-    "dept_summary": {"total": ("all", "total")},
-    "dept_income": {"total": ("all", "total"), "general_budget": ("gb", "total"), "gov_fund": ("gf", "total"),
-                    "state_capital": ("sc", "total")},
-    "general_budget_basic_expenditure": {"total": ("gb", "total"), "personnel": ("gb", "personnel"),
-                                         "public_use": ("gb", "public_use")},
-    "fiscal_appropriation_basic_expenditure": {"total": ("fiscal", "total"), "personnel": ("fiscal", "personnel"),
-                                               "public_use": ("fiscal", "public_use")},
-    "project_expenditure": {"total": ("all", "project")},
+    TableKind.GENERAL_BUDGET_EXPENDITURE: {"total": ("gb", "total"), "basic": ("gb", "basic"),
+                                           "project": ("gb", "project")},
+    TableKind.FISCAL_APPROPRIATION_SUMMARY: {"general_budget": ("gb", "total"), "total": ("fiscal", "total"),
+                                             "gov_fund": ("gf", "total"), "state_capital": ("sc", "total")},
+    TableKind.FISCAL_APPROPRIATION_EXPENDITURE: {"total": ("fiscal", "total"), "basic": ("fiscal", "basic"),
+                                                 "project": ("fiscal", "project")},
+    TableKind.GOV_FUND_EXPENDITURE: {"total": ("gf", "total"), "basic": ("gf", "basic"), "project": ("gf", "project")},
+    TableKind.STATE_CAPITAL_EXPENDITURE: {"total": ("sc", "total"), "basic": ("sc", "basic"),
+                                          "project": ("sc", "project")},
+    TableKind.DEPT_EXPENDITURE: {"total": ("all", "total"), "basic": ("all", "basic"), "project": ("all", "project")},
+    TableKind.DEPT_SUMMARY: {"total": ("all", "total")},
+    TableKind.DEPT_INCOME: {"total": ("all", "total"), "general_budget": ("gb", "total"), "gov_fund": ("gf", "total"),
+                            "state_capital": ("sc", "total")},
+    TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE: {"total": ("gb", "total"), "personnel": ("gb", "personnel"),
+                                                 "public_use": ("gb", "public_use")},
+    TableKind.FISCAL_APPROPRIATION_BASIC_EXPENDITURE: {"total": ("fiscal", "total"),
+                                                       "personnel": ("fiscal", "personnel"),
+                                                       "public_use": ("fiscal", "public_use")},
+    TableKind.PROJECT_EXPENDITURE: {"total": ("all", "project")},
 }
-BASIC_BY_ECONOMIC = {"general_budget_basic_expenditure", "fiscal_appropriation_basic_expenditure"}
+BASIC_BY_ECONOMIC = {TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE, TableKind.FISCAL_APPROPRIATION_BASIC_EXPENDITURE}
 # What a table's title (or a column's group) says it covers, whatever kind the reader gave the
 # table: 一般公共预算拨款支出预算表 is general-budget money even when read as the department's
 # 支出总表, 一般公共预算基本支出经济分类情况表 basic spending only. The most specific word first.
@@ -78,9 +82,10 @@ def scope_of(line: dict, title: str) -> tuple[str, str] | None:
 
 
 # Which table is believed when two tables disagree and neither has more company.
-TRUST = ["general_budget_expenditure", "dept_expenditure", "dept_income", "fiscal_appropriation_expenditure",
-         "general_budget_basic_expenditure", "gov_fund_expenditure", "state_capital_expenditure",
-         "dept_summary", "fiscal_appropriation_summary", "project_expenditure"]
+TRUST = [TableKind.GENERAL_BUDGET_EXPENDITURE, TableKind.DEPT_EXPENDITURE, TableKind.DEPT_INCOME,
+         TableKind.FISCAL_APPROPRIATION_EXPENDITURE, TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE,
+         TableKind.GOV_FUND_EXPENDITURE, TableKind.STATE_CAPITAL_EXPENDITURE, TableKind.DEPT_SUMMARY,
+         TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.PROJECT_EXPENDITURE]
 
 
 def single_fund(lines: list[dict]) -> bool:
@@ -88,15 +93,17 @@ def single_fund(lines: list[dict]) -> bool:
     财政拨款 and 部门 figures of a subject are one and the same."""
     other = set(INCOME_SOURCES) - {"general_budget"} | {"fiscal_appropriation"}
     if any(l["measure"] in other and l["amount_fen"] for l in lines
-           if l.get("table_kind") in ("dept_income", "fiscal_appropriation_summary", "dept_summary", "procurement")):
+           if l.get("table_kind") in (TableKind.DEPT_INCOME, TableKind.FISCAL_APPROPRIATION_SUMMARY,
+                                      TableKind.DEPT_SUMMARY, TableKind.PROCUREMENT)):
         return False
-    return any(l["measure"] == "general_budget" and l.get("table_kind") in ("dept_income", "fiscal_appropriation_summary")
+    return any(l["measure"] == "general_budget"
+               and l.get("table_kind") in (TableKind.DEPT_INCOME, TableKind.FISCAL_APPROPRIATION_SUMMARY)
                for l in lines)
 
 
 def concept(line: dict, merged: bool, stage: str | None = None, title: str = "") -> tuple | None:
     kind = line.get("table_kind") or ""
-    if kind == "dept_income" and stage == "final_account":
+    if kind == TableKind.DEPT_INCOME and stage == Stage.FINAL_ACCOUNT:
         return None  # a final account's income by subject is not its spending by subject
     scoped = scope_of(line, title)
     if not scoped:
@@ -104,7 +111,7 @@ def concept(line: dict, merged: bool, stage: str | None = None, title: str = "")
     scope, measure = scoped
     if line.get("subject_code") or subject_key(line):
         subject = subject_key(line)
-        if kind == "project_expenditure":
+        if kind == TableKind.PROJECT_EXPENDITURE:
             return None
     elif line.get("_total"):
         subject = "合计"
@@ -197,7 +204,7 @@ def project_table_beside_other_spending(disclosure: Disclosure, lines: list[dict
     """A project table's figures held against a 项目支出 column of a table that also prints other
     spending (湖州市交通运输局 2026: 表10's 合计 171,462.41 is 表03's 项目支出 171,262.41 and its
     对附属单位补助支出 200.00): the two scopes may differ by that other spending."""
-    if not any(ln.get("table_kind") == "project_expenditure" for ln in lines):
+    if not any(ln.get("table_kind") == TableKind.PROJECT_EXPENDITURE for ln in lines):
         return False
     tables = {ln.get("table_index") for ln in lines}
     return any(ln.get("measure") in OTHER_SPENDING and ln.get("amount_fen") for ln in disclosure.lines
@@ -212,11 +219,11 @@ def admin_operating(disclosure: Disclosure) -> list[Finding]:
         group = [dict(l) for l in group]
         mark_totals(group)
         for line in group:
-            if (line.get("table_kind") == "general_budget_basic_expenditure" and line["measure"] == "public_use"
+            if (line.get("table_kind") == TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE and line["measure"] == "public_use"
                     and line["_total"] and line.get("year") in (None, disclosure.fiscal_year)):
                 public_use = public_use or line
             if line["measure"] == "admin_operating" and line.get("year") in (None, disclosure.fiscal_year) \
-                    and (line["_total"] or line.get("table_kind") == "three_public_expenses"):
+                    and (line["_total"] or line.get("table_kind") == TableKind.THREE_PUBLIC_EXPENSES):
                 operating = operating or line
     if not public_use or not operating:
         return []

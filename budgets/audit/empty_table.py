@@ -6,10 +6,11 @@ import re
 from budgets.audit.model import Disclosure, Finding, wan_text
 from budgets.audit.narrative import read
 from budgets.audit.text_evidence import key
+from extractors.constants import TableKind
 
 EMPTY_NOTE = re.compile(r"无数据|空表|此表为空|本表为空|无相关|无该项|无此项|没有|无.{0,20}(?:安排|支出|收入|预算)")
-FUNDS = {"gov_fund_expenditure": "政府性基金", "state_capital_expenditure": "国有资本经营",
-         "three_public_expenses": "三公"}
+FUNDS = {TableKind.GOV_FUND_EXPENDITURE: "政府性基金", TableKind.STATE_CAPITAL_EXPENDITURE: "国有资本经营",
+         TableKind.THREE_PUBLIC_EXPENSES: "三公"}
 
 
 def check(disclosure: Disclosure) -> list[Finding]:
@@ -46,7 +47,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
     return found
 
 
-STATED_FUNDS = {"gov_fund": "gov_fund_expenditure", "state_capital": "state_capital_expenditure"}
+STATED_FUNDS = {"gov_fund": TableKind.GOV_FUND_EXPENDITURE, "state_capital": TableKind.STATE_CAPITAL_EXPENDITURE}
 
 
 def blanks_the_text_fills(disclosure: Disclosure, with_lines: set) -> list[Finding]:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import re
 
 from budgets.audit.model import Disclosure, table_groups
+from extractors.constants import Basis, TableKind
 from extractors.narrative import Concept
 from extractors.vocabulary import EXPENDITURE_TOTALS, INCOME_TOTALS, row_label, subject_key
 
 EXPENDITURE_KINDS = {
-    "dept_expenditure", "dept_summary", "dept_income", "general_budget_expenditure",
-    "fiscal_appropriation_summary", "fiscal_appropriation_expenditure",
+    TableKind.DEPT_EXPENDITURE, TableKind.DEPT_SUMMARY, TableKind.DEPT_INCOME, TableKind.GENERAL_BUDGET_EXPENDITURE,
+    TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.FISCAL_APPROPRIATION_EXPENDITURE,
 }
 
 
@@ -62,7 +63,7 @@ def figures(disclosure: Disclosure, concept: Concept, year: int | None, basis: s
     """The cells that could print this concept for this year (and basis, when the text names it)."""
     cells = _figures(disclosure, concept, year)
     if basis:
-        cells = [c for c in cells if (c.get("basis") or "budget") == basis]
+        cells = [c for c in cells if (c.get("basis") or Basis.BUDGET) == basis]
     return cells
 
 
@@ -83,30 +84,33 @@ def _figures(disclosure: Disclosure, concept: Concept, year: int | None) -> list
         if measure == "total":
             return [l for l in totals if l.get("table_kind") in EXPENDITURE_KINDS and l["measure"] == "total"]
         if measure == "general_budget":
-            found = [l for l in totals if (l.get("table_kind") == "general_budget_expenditure" and l["measure"] == "total")
-                     or (l.get("table_kind") in ("fiscal_appropriation_summary", "dept_income")
+            found = [l for l in totals if (l.get("table_kind") == TableKind.GENERAL_BUDGET_EXPENDITURE
+                                           and l["measure"] == "total")
+                     or (l.get("table_kind") in (TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.DEPT_INCOME)
                          and l["measure"] == "general_budget")]
             found += [l for l in lines if not l.get("subject_code") and "一般公共预算" in row_label(l)
-                      and l.get("table_kind") in ("fiscal_appropriation_summary", "dept_summary")]
+                      and l.get("table_kind") in (TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.DEPT_SUMMARY)]
             return found
         if measure in ("basic", "project", "personnel", "public_use"):
             found = [l for l in totals if l["measure"] == measure]
             if measure == "basic":
-                found += [l for l in totals if l.get("table_kind") == "general_budget_basic_expenditure"
+                found += [l for l in totals if l.get("table_kind") == TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE
                           and l["measure"] == "total"]
             if measure == "project":
-                found += [l for l in totals if l.get("table_kind") == "project_expenditure" and l["measure"] == "total"]
+                found += [l for l in totals
+                          if l.get("table_kind") == TableKind.PROJECT_EXPENDITURE and l["measure"] == "total"]
             return found
         if measure == "fiscal":
-            return [l for l in totals if l.get("table_kind") in ("fiscal_appropriation_summary",
-                                                                 "fiscal_appropriation_expenditure")
+            return [l for l in totals if l.get("table_kind") in (TableKind.FISCAL_APPROPRIATION_SUMMARY,
+                                                                 TableKind.FISCAL_APPROPRIATION_EXPENDITURE)
                     and l["measure"] == "total"]
         if measure == "gov_fund":
-            return [l for l in totals if (l.get("table_kind") == "gov_fund_expenditure" and l["measure"] == "total")
+            return [l for l in totals if (l.get("table_kind") == TableKind.GOV_FUND_EXPENDITURE
+                                          and l["measure"] == "total")
                     or l["measure"] == "gov_fund"]
         return []
     if family == "three":
-        three = [l for l in lines if l.get("table_kind") == "three_public_expenses"]
+        three = [l for l in lines if l.get("table_kind") == TableKind.THREE_PUBLIC_EXPENSES]
         table = [l for l in three if l["measure"] == measure]
         if not table and measure == "vehicle_operation" and not any(
                 l["measure"] in ("vehicle_purchase", "other") and l["amount_fen"] for l in three):
@@ -115,11 +119,11 @@ def _figures(disclosure: Disclosure, concept: Concept, year: int | None) -> list
         return summed or table
     if family == "admin":
         found = [l for l in lines if l["measure"] == "admin_operating"]
-        found += [l for l in totals if l.get("table_kind") == "general_budget_basic_expenditure"
+        found += [l for l in totals if l.get("table_kind") == TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE
                   and l["measure"] == "public_use"]
         return found
     if family == "procurement":
-        table = [l for l in lines if l.get("table_kind") == "procurement"]
+        table = [l for l in lines if l.get("table_kind") == TableKind.PROCUREMENT]
         if measure in ("total", "general_budget"):
             total_ids = {id(l) for l in totals}
             return [l for l in table if id(l) in total_ids and l["measure"] == measure]

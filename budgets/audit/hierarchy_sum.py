@@ -7,6 +7,7 @@ from collections import defaultdict
 import re
 
 from budgets.audit.model import Disclosure, Finding, amount, cell_name, judge, printed_tables, promise, wan_text
+from extractors.constants import TableKind
 from extractors.vocabulary import (
     EXPENDITURE_TOTALS, TOTAL_LABELS, line_classification as classification_of, measure_name, row_label, subject_key,
 )
@@ -18,10 +19,10 @@ CHECK = "hierarchy_sum"
 
 # Tables that list subjects once each; a project table lists one code under many projects.
 SUBJECT_TABLES = {
-    "fiscal_appropriation_summary", "dept_summary", "dept_income", "dept_expenditure",
-    "general_budget_expenditure", "general_budget_basic_expenditure", "gov_fund_expenditure",
-    "state_capital_expenditure", "fiscal_appropriation_expenditure",
-    "fiscal_appropriation_basic_expenditure",
+    TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.DEPT_SUMMARY, TableKind.DEPT_INCOME, TableKind.DEPT_EXPENDITURE,
+    TableKind.GENERAL_BUDGET_EXPENDITURE, TableKind.GENERAL_BUDGET_BASIC_EXPENDITURE, TableKind.GOV_FUND_EXPENDITURE,
+    TableKind.STATE_CAPITAL_EXPENDITURE, TableKind.FISCAL_APPROPRIATION_EXPENDITURE,
+    TableKind.FISCAL_APPROPRIATION_BASIC_EXPENDITURE,
 }
 LEVEL_NAMES = {"functional": ["类", "款", "项"], "economic": ["类", "款"]}
 

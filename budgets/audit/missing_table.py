@@ -3,6 +3,7 @@ disclosure (present ÷ mandated) is stored in the `completeness` table."""
 from __future__ import annotations
 
 from budgets.audit.model import Disclosure, Finding
+from extractors.constants import TableKind
 from extractors.vocabulary import TABLE_NAMES, family_name, mandated_tables
 
 CHECK = "missing_table"
@@ -24,7 +25,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
     doc = disclosure.document
     present = disclosure.kinds_present()
     # Nothing recognised at all is an extraction problem (or a text-only file), not a defect.
-    if not disclosure.reports_completeness or not (present - {"other"}):
+    if not disclosure.reports_completeness or not (present - {TableKind.OTHER}):
         return []
     score = completeness(doc.get("district"), doc.get("stage"), present)
     found = []

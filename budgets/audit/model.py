@@ -17,6 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from extractors.constants import TableKind
 from extractors.framing import is_column_number_text
 from extractors.identities import EXACT, MISMATCH, ROUNDING, Amount, compare, step_of
 from extractors.units import DEFAULT_UNIT, FEN_DECIMALS, FEN_PER_WAN, UNIT_STEP, fen_per, fen_to_wan
@@ -124,7 +125,7 @@ class Disclosure:
             return set(self.disclosure_kinds)
         kinds = {t.get("table_kind") for t in self.tables} | {l.get("table_kind") for l in self.lines}
         if any(l.get("measure") in THREE_PUBLIC_MEASURES for l in self.lines):
-            kinds.add("three_public_expenses")  # printed under a title the normaliser did not know
+            kinds.add(TableKind.THREE_PUBLIC_EXPENSES)  # printed under a title the normaliser did not know
         return {k for k in kinds if k}
 
     def table_info(self, table_index) -> dict:
@@ -188,7 +189,7 @@ def table_groups(lines: list[dict], labels: dict | None = None) -> list[list[dic
             continued = label == previous_label
         else:
             continued = not any(is_expenditure_total(l) for l in part)
-        if groups and kind == previous_kind and kind != "other" and continued:
+        if groups and kind == previous_kind and kind != TableKind.OTHER and continued:
             groups[-1].extend(part)
         else:
             groups.append(list(part))

@@ -7,6 +7,7 @@ import re
 from collections import defaultdict
 
 from budgets.audit.model import Disclosure, Finding, table_name
+from extractors.constants import TableKind
 from extractors.vocabulary import TABLE_LABEL as LABEL, line_classification as classification_of, plain
 
 CHECK = "name_variant"
@@ -81,7 +82,7 @@ def departments(disclosure: Disclosure) -> list[Finding]:
         raw = plain(line.get("department_raw") or "")
         if raw and looks_like_department(raw, canonical):
             seen[raw].append(table_name(disclosure, line))
-        if line.get("table_kind") == "three_public_expenses" and not line.get("subject_code"):
+        if line.get("table_kind") == TableKind.THREE_PUBLIC_EXPENSES and not line.get("subject_code"):
             item = plain(line.get("item") or "")
             if item and item not in ("合计", "总计", "小计") and not item[0].isdigit():
                 seen[item].append(f"{table_name(disclosure, line)}, row “{item}”")

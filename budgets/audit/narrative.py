@@ -10,6 +10,7 @@ from decimal import Decimal
 from budgets.audit.cross_table import SCOPES, single_fund
 from budgets.audit.figures import EXPENDITURE_KINDS, figures, year_pairs
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
+from extractors.constants import TableKind
 from extractors.vocabulary import (CLASS_NAMES, CONCEPT_NARROWED_BEFORE, CONCEPT_WHOLE_AFTER, REASON_MARKER,
                                    POSSESSED, TEMPLATE_LEFTOVER, USE_MARKER, measure_name,
                                    subject_key)
@@ -138,7 +139,8 @@ def finding(statement: Statement, severity: str, message: str, what: str, subjec
         check=CHECK, severity=severity, message=message, evidence=statement.where,
         subject_code=subject_code or (concept.subject if concept.measure == "class" else ""),
         measure="total" if subject else concept.measure,
-        table_kind={"three": "three_public_expenses", "procurement": "procurement"}.get(concept.family, ""),
+        table_kind={"three": TableKind.THREE_PUBLIC_EXPENSES,
+                    "procurement": TableKind.PROCUREMENT}.get(concept.family, ""),
         year=statement.year,
         key=f"{statement.paragraph.get('id') or statement.paragraph.get('position')}|{statement.sentence}|{concept}|{what}",
         **amounts,

@@ -7,6 +7,7 @@ from budgets.audit.figures import figures
 from budgets.audit.model import Disclosure, Finding, judge, wan_text
 from budgets.audit.narrative import read
 from budgets.audit.text_evidence import key, where
+from extractors.constants import Basis, Stage
 from extractors.identities import Amount
 from extractors.narrative import NUM, NUMBERED, joined, stated
 
@@ -30,14 +31,14 @@ def check(disclosure: Disclosure) -> list[Finding]:
     the item's opening amount X and the current-year amount it restates, on the same basis, must
     agree; the tables say which of the two is wrong."""
     year = disclosure.fiscal_year
-    final = disclosure.document.get("stage") == "final_account"
+    final = disclosure.document.get("stage") == Stage.FINAL_ACCOUNT
     found = []
     for item in items(disclosure):
         opening = [s for s in read(item[:1], year) if s.concept.measure in ("class", "path") and s.amount is not None]
         if not opening:
             continue
         head = opening[0]
-        if final and head.basis != "actual" or not final and head.basis not in (None, "budget"):
+        if final and head.basis != Basis.ACTUAL or not final and head.basis not in (None, Basis.BUDGET):
             continue  # never compare 年初预算 or 全年预算 with 决算
         for paragraph in item[1:]:
             text = re.sub(r"\s+", "", paragraph.get("text") or "")

@@ -8,6 +8,7 @@ import re
 
 from budgets.audit.model import (SEVERITY, Disclosure, Finding, amount, cell_name, figures, judge, printed_tables,
                                  wan_text)
+from extractors.constants import Stage, TableKind
 from extractors.identities import Amount, best_agreement, total
 from extractors.vocabulary import (BALANCES, DECOMPOSITIONS, EXPENDITURE_TOTALS, INCOME_SOURCES, INCOME_TOTALS,
                                    OTHER_SPENDING, ROW_PART_PREFIX, measure_name, plain, row_label, subject_key)
@@ -24,13 +25,14 @@ def identities(measures: set[str], table_kind: str, columns: set[str]) -> list[t
     # the total: the spending identities cannot be judged in such a row
     unknown = "other" in measures
     basic_side = ["basic"] if "basic" in columns else [m for m in ("personnel", "public_use") if m in columns]
-    if not unknown and basic_side and "project" in columns and table_kind != "three_public_expenses" \
+    if not unknown and basic_side and "project" in columns and table_kind != TableKind.THREE_PUBLIC_EXPENSES \
             and measures & {"basic", "personnel", "public_use", "project"}:
         found.append(("total", basic_side + ["project"] + [m for m in OTHER_SPENDING if m in columns]))
     if "basic" in measures and measures & {"personnel", "public_use"}:
         found.append(("basic", ["personnel", "public_use"]))
     three = {"overseas_travel", "vehicles", "vehicle_purchase", "vehicle_operation", "reception"}
-    if measures & three and (table_kind == "three_public_expenses" or measures & {"overseas_travel", "reception"}) \
+    if measures & three and (table_kind == TableKind.THREE_PUBLIC_EXPENSES
+                             or measures & {"overseas_travel", "reception"}) \
             and not (unknown and "overseas_travel" not in measures):  # 因公出国 under a header not read
         vehicles = ["vehicles"] if "vehicles" in measures else ["vehicle_purchase", "vehicle_operation"]
         found.append(("total", ["overseas_travel", *vehicles, "reception"]))
@@ -150,11 +152,11 @@ def carried_totals(disclosure: Disclosure) -> list[Finding]:
     """A final account's 收入支出决算总表 prints each side's flow as rows: 总计 is 本年收入合计 and
     the rows between (使用非财政拨款结余, 年初结转和结余), and on the other side 本年支出合计 and the
     rows between (结余分配, 年末结转和结余) — the row form of the vocabulary's BALANCES."""
-    if disclosure.document.get("stage") != "final_account":
+    if disclosure.document.get("stage") != Stage.FINAL_ACCOUNT:
         return []
     columns: dict[tuple, list[dict]] = defaultdict(list)
     for line in figures(disclosure):
-        if line.get("table_kind") == "dept_summary" and not line.get("subject_code"):
+        if line.get("table_kind") == TableKind.DEPT_SUMMARY and not line.get("subject_code"):
             columns[(line.get("table_index"), line.get("column_index"), line.get("year"),
                      line.get("basis") or "")].append(line)
     findings = []
@@ -218,7 +220,7 @@ def balance(disclosure: Disclosure) -> list[Finding]:
     for group in printed_tables(disclosure):
         first = group[0].get("table_index")
         for line in group:
-            if line.get("table_kind") not in ("fiscal_appropriation_summary", "dept_summary"):
+            if line.get("table_kind") not in (TableKind.FISCAL_APPROPRIATION_SUMMARY, TableKind.DEPT_SUMMARY):
                 continue
             label = row_label(line)
             key = (first, line.get("year"), line.get("basis") or "")
@@ -229,7 +231,7 @@ def balance(disclosure: Disclosure) -> list[Finding]:
     for key, labels in by_table.items():
         carried_in, carried_out = carried(labels, CARRIED_IN), carried(labels, CARRIED_OUT)
         for income_label, spending_label in PAIRS:
-            if disclosure.document.get("stage") == "final_account" and income_label != "收入总计":
+            if disclosure.document.get("stage") == Stage.FINAL_ACCOUNT and income_label != "收入总计":
                 continue  # a final account's income and spending differ by what is carried over
             income, spending = labels.get(income_label), labels.get(spending_label)
             if not income or not spending:

@@ -6,11 +6,12 @@ import re
 
 from budgets.audit.model import Disclosure, Finding, judge, table_short, wan_text
 from budgets.audit.text_evidence import key, where
+from extractors.constants import TableKind
 from extractors.identities import Amount
 from extractors.narrative import CHANGE, NUM, sentences, stated
 
 STATED_TOTAL = re.compile(r"(财政拨款)?收入支出总计(?:为|是)?" + NUM + r"\s*(万元|元|亿元)")
-TOTAL_TABLE = {"": "dept_summary", "财政拨款": "fiscal_appropriation_summary"}
+TOTAL_TABLE = {"": TableKind.DEPT_SUMMARY, "财政拨款": TableKind.FISCAL_APPROPRIATION_SUMMARY}
 
 
 def check(disclosure: Disclosure) -> list[Finding]:

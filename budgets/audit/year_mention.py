@@ -6,6 +6,7 @@ import re
 
 from budgets.audit.model import Disclosure, Finding
 from budgets.audit.text_evidence import key, where
+from extractors.constants import Stage
 from extractors.narrative import AMOUNT, TERMINAL, sentences
 from extractors.vocabulary import CONTENTS_LEADER, CONTENTS_TITLE, HEADING_YEAR
 
@@ -60,7 +61,7 @@ def check(disclosure: Disclosure) -> list[Finding]:
                 year=year, key=key(paragraph, text, f"heading|{match.start()}"),
             ))
     found += against_contents(disclosure)
-    if disclosure.document.get("stage") != "final_account":
+    if disclosure.document.get("stage") != Stage.FINAL_ACCOUNT:
         return found
     for paragraph, sentence in sentences(disclosure.paragraphs):
         text = re.sub(r"\s+", "", sentence)

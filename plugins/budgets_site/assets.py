@@ -7,6 +7,8 @@ from pathlib import Path
 
 from datasette import hookimpl
 
+from extractors.constants import Stage, TableKind
+
 from . import DATABASE
 from .column_labels import COLUMN_LABELS
 
@@ -29,7 +31,8 @@ def extra_body_script(template, database, datasette):
         try:
             codes = [[r[0], f"{r[0]} {r[1]}"] for r in (await db.execute(
                 "select subject_code, max(subject_name) from published_lines where subject_code != '' "
-                "and table_kind = 'general_budget_expenditure' group by subject_code order by subject_code")).rows]
+                f"and table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' group by subject_code order by subject_code"
+            )).rows]
             departments = [[r[0], r[0]] for r in (await db.execute(
                 "select distinct department from published_documents where coalesce(department, '') != '' "
                 "order by department")).rows]
@@ -39,6 +42,6 @@ def extra_body_script(template, database, datasette):
         except Exception:  # a database not prepared with the published views
             return LABEL_SCRIPT
         lists = {"code": codes, "department": departments, "district": districts,
-                 "stage": [["budget", "预算 budget"], ["final_account", "决算 final account"]]}
+                 "stage": [[Stage.BUDGET, "预算 budget"], [Stage.FINAL_ACCOUNT, "决算 final account"]]}
         return DATALIST_SCRIPT % json.dumps(lists, ensure_ascii=False).replace("</", "<\\/") + LABEL_SCRIPT
     return script

@@ -7,6 +7,7 @@ import urllib.parse
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
+from extractors.constants import Stage, TableKind
 from extractors.units import fen_to_wan
 
 from . import DATABASE, WIDE_VIEW
@@ -15,7 +16,7 @@ from .svg import bar_chart_svg, lines_chart_svg
 
 BAR_QUERY = "subject_across_departments"
 LINE_QUERY = "subject_over_years"
-STAGE_NAMES = {"budget": "预算 budget", "final_account": "决算 final account"}
+STAGE_NAMES = {Stage.BUDGET: "预算 budget", Stage.FINAL_ACCOUNT: "决算 final account"}
 
 
 async def charts_page(datasette, request):
@@ -24,7 +25,7 @@ async def charts_page(datasette, request):
             for name in ("code", "year", "stage", "department", "district", "who")}
     if "|" in args["who"]:  # the page's department menu: "district|department"; "" is all of them
         args["district"], args["department"] = args["who"].split("|", 1)
-    stage = args["stage"] if args["stage"] in STAGE_NAMES else "budget"
+    stage = args["stage"] if args["stage"] in STAGE_NAMES else Stage.BUDGET
     query = await read_subject_query(db, args["code"])
     code = query.code or ("" if query.typed else await most_compared_code(db, stage))
     stage_year = await latest_year(db, stage)  # None: the database holds no disclosure of the stage
@@ -80,14 +81,14 @@ async def canned_rows(datasette, request, name, params):
 _DEFAULT_CODES: dict[str, str] = {}
 
 
-async def most_compared_code(db, stage="budget") -> str:
+async def most_compared_code(db, stage=Stage.BUDGET) -> str:
     """The subject printed by the most departments in the latest year of the stage: a sensible
     first chart. Remembered per database file: the site serves it immutable."""
     key = f"{db.path}|{stage}"
     if key in _DEFAULT_CODES:
         return _DEFAULT_CODES[key]
     row = (await db.execute(
-        "select subject_code from published_lines where table_kind = 'general_budget_expenditure' "
+        f"select subject_code from published_lines where table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' "
         "and subject_code != '' and measure = 'total' and year = fiscal_year and stage = :stage "
         "and fiscal_year = (select max(fiscal_year) from published_documents where stage = :stage) "
         "group by subject_code order by count(distinct document_id) desc, length(subject_code) desc, "

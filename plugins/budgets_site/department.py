@@ -5,40 +5,43 @@ import urllib.parse
 
 from datasette.utils.asgi import Response
 
+from extractors.constants import TableKind, own_basis_sql
+from extractors.units import fen_to_wan_sql
+
 from . import DATABASE
 from .text import wan_text
 
 # Each section of a chosen department's page: its rows, for :district and :department.
 SECTIONS = {
-    "totals": """
+    "totals": f"""
     select l.fiscal_year, l.stage, s.label as stage_label,
-           sum(case when l.measure = 'total' then l.amount_fen end) / 1000000.0 as total_wan,
-           sum(case when l.measure = 'basic' then l.amount_fen end) / 1000000.0 as basic_wan,
-           sum(case when l.measure = 'project' then l.amount_fen end) / 1000000.0 as project_wan
+           {fen_to_wan_sql("sum(case when l.measure = 'total' then l.amount_fen end)")} as total_wan,
+           {fen_to_wan_sql("sum(case when l.measure = 'basic' then l.amount_fen end)")} as basic_wan,
+           {fen_to_wan_sql("sum(case when l.measure = 'project' then l.amount_fen end)")} as project_wan
     from published_lines l left join stages s on s.code = l.stage
     where l.district = :district and l.department = :department
-      and l.table_kind = 'general_budget_expenditure' and l.classification = 'functional'
+      and l.table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and l.classification = 'functional'
       and l.level = 1 and l.year = l.fiscal_year
-      and l.basis = case l.stage when 'budget' then 'budget' else 'actual' end
+      and l.basis = {own_basis_sql('l.stage')}
     group by l.fiscal_year, l.stage order by l.fiscal_year, l.stage""",
-    "three_public": """
+    "three_public": f"""
     select l.fiscal_year, l.stage, l.year,
-           max(case when l.measure = 'total' then l.amount_fen end) / 1000000.0 as total_wan,
-           max(case when l.measure = 'overseas_travel' then l.amount_fen end) / 1000000.0 as overseas_wan,
-           max(case when l.measure = 'vehicles' then l.amount_fen end) / 1000000.0 as vehicles_wan,
-           max(case when l.measure = 'reception' then l.amount_fen end) / 1000000.0 as reception_wan
+           {fen_to_wan_sql("max(case when l.measure = 'total' then l.amount_fen end)")} as total_wan,
+           {fen_to_wan_sql("max(case when l.measure = 'overseas_travel' then l.amount_fen end)")} as overseas_wan,
+           {fen_to_wan_sql("max(case when l.measure = 'vehicles' then l.amount_fen end)")} as vehicles_wan,
+           {fen_to_wan_sql("max(case when l.measure = 'reception' then l.amount_fen end)")} as reception_wan
     from published_lines l
     where l.district = :district and l.department = :department
-      and l.table_kind = 'three_public_expenses'
-      and l.basis = case l.stage when 'budget' then 'budget' else 'actual' end
+      and l.table_kind = '{TableKind.THREE_PUBLIC_EXPENSES}'
+      and l.basis = {own_basis_sql('l.stage')}
     group by l.fiscal_year, l.stage, l.year order by l.fiscal_year, l.stage, l.year""",
-    "top_subjects": """
-    select l.fiscal_year, l.stage, l.subject_code, l.subject_name, l.amount_fen / 1000000.0 as amount_wan
+    "top_subjects": f"""
+    select l.fiscal_year, l.stage, l.subject_code, l.subject_name, {fen_to_wan_sql("l.amount_fen")} as amount_wan
     from published_lines l
     where l.district = :district and l.department = :department
-      and l.table_kind = 'general_budget_expenditure' and l.measure = 'total'
+      and l.table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and l.measure = 'total'
       and l.subject_code != '' and l.level = 3 and l.year = l.fiscal_year
-      and l.basis = case l.stage when 'budget' then 'budget' else 'actual' end
+      and l.basis = {own_basis_sql('l.stage')}
       and l.fiscal_year = (select max(fiscal_year) from published_documents
                            where district = :district and department = :department)
     order by l.amount_fen desc limit 10""",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from extractors.constants import Stage, TableKind
+
 from . import WIDE_VIEW
 from .subject_changes import join_moved
 
@@ -12,7 +14,7 @@ async def subject_choices(db) -> list[dict]:
     """The subjects the published lines print, for the pages' datalists."""
     rows = await db.execute(
         "select subject_code as code, max(subject_name) as name from published_lines "
-        "where subject_code != '' and table_kind = 'general_budget_expenditure' group by subject_code "
+        f"where subject_code != '' and table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' group by subject_code "
         "order by subject_code")
     return [dict(row) for row in rows.rows]
 
@@ -29,7 +31,7 @@ async def resolve_subject(db, typed: str) -> tuple[str, list[dict]]:
     rows = (await db.execute(
         "select subject_code as code, max(subject_name) as name from published_lines "
         "where subject_code != '' and subject_name like '%' || ? || '%' "
-        "and table_kind = 'general_budget_expenditure' and classification = 'functional' "
+        f"and table_kind = '{TableKind.GENERAL_BUDGET_EXPENDITURE}' and classification = 'functional' "
         "group by subject_code order by length(subject_code), subject_code limit 50", [typed])).rows
     if not rows:
         rows = (await db.execute(
@@ -67,7 +69,7 @@ async def wide_year_columns(db) -> list[int]:
     return sorted({int(n.split("_", 1)[1]) for n in names if n.startswith(("budget_", "final_"))})
 
 
-async def subject_series(db, code, district="", department="", stages=("budget", "final_account"), moves=()):
+async def subject_series(db, code, district="", department="", stages=(Stage.BUDGET, Stage.FINAL_ACCOUNT), moves=()):
     """The subject × department × year rows of one code, and one series per department and stage;
     `moves` (crosswalk changes to `code` from another code) join the old code's earlier years."""
     years = await wide_year_columns(db)
@@ -77,11 +79,11 @@ async def subject_series(db, code, district="", department="", stages=("budget",
     series = []
     for row in rows:
         for stage in stages:
-            prefix = "budget" if stage == "budget" else "final"
+            prefix = "budget" if stage == Stage.BUDGET else "final"
             points = [(year, row[f"{prefix}_{year}"]) for year in years if row.get(f"{prefix}_{year}") is not None]
             if points:
-                name = f"{row['district']} {row['department']}" + (" · 决算" if stage != "budget" else " · 预算")
-                series.append({"name": name, "points": points, "dashed": stage != "budget"})
+                name = f"{row['district']} {row['department']}" + (" · 决算" if stage != Stage.BUDGET else " · 预算")
+                series.append({"name": name, "points": points, "dashed": stage != Stage.BUDGET})
     return series, rows, years
 
 
