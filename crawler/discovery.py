@@ -30,6 +30,8 @@ def column_stage(text: str, max_length: int = _MAX_COLUMN_TEXT) -> str | None:
     """'budget' | 'final_account' | 'both' for a column's name, None for anything else:
     '预算/决算' → both, '决算公开' → final_account, '2026年部门预算情况说明' (a document) → None."""
     text = clean_text(text)
+    if nav.COLUMN_NAME_END.search(text):  # '2026年度三明市本级部门预算公开专栏': long, and a column
+        max_length = max(max_length, _MAX_CRUMB_COLUMN_TEXT)
     if not text or len(text) > max_length or not nav.COLUMN_WORD.search(text) or nav.NOT_A_COLUMN.search(text):
         return None
     budget, final = "预算" in text or "预决算" in text, "决算" in text

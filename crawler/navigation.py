@@ -14,6 +14,9 @@ import re
 # a platform holding columns instead.
 COLUMN_WORD = re.compile(r"预决算|预算|决算")
 NOT_A_COLUMN = re.compile(r"通知|公告|报告|执行|调整|审查|解读|征求意见|绩效|工作|平台")
+# a name that ends as a column's does, long as a document's title: 三明's 预算 folder lists one
+# column a year, '2026年度三明市本级部门预算公开专栏'
+COLUMN_NAME_END = re.compile(r"专栏$")
 
 # Links on the way to a column: the 政府信息公开 tree, directories of units, and the folders of
 # the national catalogue that budgets are filed under (温州 政务公开 > 重点领域信息公开 > 财政信息 >

@@ -12,6 +12,8 @@ from crawler.listing import JsonList
     ("区级部门预算", "budget"), ("历史预算", "budget"),
     ("重庆市潼南区卫生健康委员会2026年部门预算情况说明", None),  # a document, not a column
     ("预算执行", None), ("关于做好2026年部门预算公开工作的通知", None), ("新闻中心", None),
+    ("2026年度三明市本级部门预算公开专栏", "budget"), ("2025年度三明市本级部门决算公开专栏", "final_account"),  # 三明's years
+    ("关于2026年度部门预算公开专栏建设工作的通知", None),
 ])
 def test_columns_are_known_by_their_names(text, stage):
     assert column_stage(text) == stage
