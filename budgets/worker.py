@@ -141,7 +141,10 @@ def normalised(extraction: Extraction, doc_id: str, *, filename: str = "", url: 
         status = "failed"
         error = (f"{type(exc).__name__} while normalising the tables of {what}: {exc}; the raw file is kept, "
                  "report it as a bug")
-    if status in ("ok", "partial") and (unusable := budget_quality.no_amounts(extraction)
+    if status in ("ok", "partial") and (not_a_disclosure := budget_quality.no_figures(extraction)):
+        # loaded as a page that only lists links is: known, read, and not a disclosure
+        result, status, error = NormaliseResult(), "ok", f"{what}: {not_a_disclosure}"
+    elif status in ("ok", "partial") and (unusable := budget_quality.no_amounts(extraction)
                                         or budget_quality.sums_fail(result.lines)):
         # a text layer that reads but says no budget's figures: like a garbled one
         # (extractors.text_quality), neither its tables nor its text are loaded

@@ -5,7 +5,10 @@ glyph mapped to some other Chinese character (tables are found, their cells hold
 the digits mapped to other digits with the years left alone (every amount reads, none is right).
 A budget's tables print amounts, and its amounts add up; so:
 
-- `no_amounts`: tables were found but not one cell, and not one sentence, holds a digit;
+- `no_amounts`: tables were found but not one cell, and not one sentence, holds a digit, and the
+  text is not made of the words budgets are written in (a garbled layer maps glyphs to characters
+  at random); where it is, the document is readable and simply prints no figure (`no_figures`: a
+  form, a guide served under a budget's name), which is not a disclosure rather than unreadable;
 - `sums_fail`: the sums that involve two or more nonzero amounts (a total and its parts in a row,
   a parent subject and its children) fail throughout. A sum of one nonzero part holds whatever
   the digits are, so only the others count; a document's own slips fail a few of them, a misread
@@ -17,15 +20,50 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from functools import lru_cache
 
 from extractors.model import Extraction
 from extractors.reading import parent_checks, row_checks
+from extractors.subjects import printed_catalogue
 
 DIGIT = re.compile(r"[0-9０-９]")
 # sums of two or more nonzero amounts a document must print before its digits are judged by them,
 # and the share of them that must hold (the corpus's documents: 88% and more)
 MIN_SUMS = 10
 MIN_HELD_SHARE = 0.5
+# the share of a text's Chinese characters found in the subject catalogue's names above which the
+# text reads as words: real disclosures and forms 0.6 and more, a layer mapped at random about 0.03
+MIN_WORDS_SHARE = 0.3
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+@lru_cache(maxsize=1)
+def budget_characters() -> frozenset[str]:
+    """The Chinese characters a budget's words are written in: those of every subject name the
+    catalogue knows (extractors.subjects.printed_catalogue)."""
+    return frozenset(c for name in printed_catalogue() for c in CJK.findall(name))
+
+
+def reads_as_words(texts: list[str]) -> bool:
+    """The text is written in the characters of a budget's words, not in characters at random."""
+    characters = [c for text in texts for c in CJK.findall(text or "")]
+    known = budget_characters()
+    return bool(characters) and sum(c in known for c in characters) >= MIN_WORDS_SHARE * len(characters)
+
+
+def _texts(extraction: Extraction) -> list[str]:
+    texts = [cell for table in extraction.tables for row in [*table.header, *table.rows] for cell in row]
+    return texts + [paragraph.text for paragraph in extraction.paragraphs]
+
+
+def no_figures(extraction: Extraction) -> str | None:
+    """Why a readable document is not a disclosure: its tables and text read as words, and not one
+    of them holds a digit (a form or a guide the site served under a budget's name)."""
+    texts = _texts(extraction)
+    if not extraction.tables or any(DIGIT.search(text or "") for text in texts) or not reads_as_words(texts):
+        return None
+    return (f"not a disclosure: its {len(extraction.tables)} tables and its text read, but not one holds a digit "
+            "(no amount, no year): a form or a guide, not a budget's figures; no tables or text loaded")
 
 
 def no_amounts(extraction: Extraction) -> str | None:
@@ -33,9 +71,8 @@ def no_amounts(extraction: Extraction) -> str | None:
     a digit."""
     if not extraction.tables:
         return None
-    texts = [cell for table in extraction.tables for row in [*table.header, *table.rows] for cell in row]
-    texts += [paragraph.text for paragraph in extraction.paragraphs]
-    if any(DIGIT.search(text or "") for text in texts):
+    texts = _texts(extraction)
+    if any(DIGIT.search(text or "") for text in texts) or reads_as_words(texts):
         return None
     return (f"its {len(extraction.tables)} tables hold no amount (not one digit in any cell or sentence): the "
             "text layer is garbled or the figures are pictures; OCR is needed")

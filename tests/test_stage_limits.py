@@ -29,9 +29,11 @@ from budgets.spill import SpilledRows, spill
 from extractors import limits
 from extractors.html import extract as extract_html
 from hostile import CORPUS_PDF, garbled_layer, huge_paragraph_page, permuted_digits
+from conftest import SHARED
 from test_worker_limits import long_table_page
 
 ROOT = Path(__file__).resolve().parents[1]
+SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 PARENT_LIMIT_MB = 500  # the run's own process, whatever one document holds (issue #32)
 WORKER_MEMORY_MB = 2048
 RUN_TIMEOUT_S = 1800  # a bound on the subprocess, not a measure: main stalls for hours on the huge paragraph
@@ -197,6 +199,32 @@ def test_a_text_layer_of_random_chinese_with_no_digit_needs_ocr(tmp_db):
     assert document["status"] == "needs_ocr"
     assert "tables hold no amount (not one digit in any cell or sentence)" in document["error"]
     assert "OCR is needed" in document["error"]
+
+
+@pytest.mark.slow
+def test_a_readable_form_served_under_a_budgets_name_is_not_a_disclosure_and_needs_no_ocr(tmp_db):
+    """济南市审计局's "2026年部门预算" link serves its 政府信息公开申请表: one page, one table of form
+    fields (姓名, 工作单位, 证件名称 …), no digit anywhere. Its text reads; it is not garbled but not
+    a budget either: `ok`, nothing loaded, and said to be not a disclosure."""
+    path = SHARED / "cities-2026" / "济南__2026年济南市审计局部门预算.pdf"
+    if not path.exists():
+        pytest.skip(f"{path} is not here: set BUDGETS_SHARED to the shared material")
+    document = ingest_bytes(tmp_db, path.read_bytes(), Source(filename=path.name))
+    assert document["status"] == "ok" and document["lines"] == 0
+    assert "not a disclosure" in document["error"] and "OCR" not in document["error"]
+
+
+def test_a_text_reads_as_words_when_written_in_a_budgets_characters_not_at_random():
+    """The seed's narrative reads as words; the same number of characters drawn at random from
+    the CJK block, as a garbled font map gives them, does not."""
+    import random
+
+    from extractors.budget_quality import reads_as_words
+
+    seed = SEED_TEXT.read_text(encoding="utf-8")
+    assert reads_as_words([seed])
+    rng = random.Random(32)
+    assert not reads_as_words(["".join(chr(rng.randrange(0x4E00, 0x9FA5)) for _ in range(5000))])
 
 
 @pytest.mark.slow
