@@ -64,11 +64,11 @@ def _whole_within_limits(data: bytes, hints: Hints, doc_id: str):
         try:
             return whole(), None
         except ExtractionError as exc:
-            return None, lambda fmt: exc
+            error = exc
         except Exception as exc:  # e.g. MemoryError: recorded, the run goes on
-            return None, lambda fmt: ExtractionError(f"{type(exc).__name__} while reading {name}: {exc}")
-    answer, stopped = _in_child(whole, hints.filename)
-    return answer, stopped
+            error = ExtractionError(f"{type(exc).__name__} while reading {name}: {exc}")
+        return None, lambda fmt: error
+    return _in_child(whole, hints.filename)
 
 
 def extract_document(data: bytes, fmt: str, filename: str = ""):
