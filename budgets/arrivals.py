@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from budgets.db import is_member_only
-from budgets.pipeline import Reading, Source, document_row, read_unfetched, read_unlocked
+from budgets.pipeline import Reading, Source, document_row, read_unlocked
 from budgets.revisions import observe, record_url
 from budgets.writebehind import WriteBehind, flush_for
 
@@ -35,16 +35,14 @@ def take(db, held: WriteBehind, doc_id: str, source: Source, body: bytes, *, err
     change, row = ("failed", None) if error else arrive(db, doc_id, source)
     if row is not None:
         return Taken(change, row, extracted=False)
-    if error:
-        reading = read_unfetched(source, error)
-    elif reading is None:  # no row holds these bytes (arrive found none), so no provenance to keep
-        if display is not None:
-            display.reading(f"reading {source.filename or source.url}")
-        try:
-            reading = read_unlocked(db, body, source)
-        finally:
-            if display is not None:
-                display.reading("")
+    showing = display is not None and not error
+    if showing:
+        display.reading(f"reading {source.filename or source.url}")
+    try:  # no row holds these bytes (arrive found none), so there is no provenance to keep
+        reading = reading or read_unlocked(db, None if error else body, source, error=error)
+    finally:
+        if showing:
+            display.reading("")
     # what crawler.incremental.RevisionsPipeline does for a document found in the database, done for
     # a held one right after it is loaded (doing it twice is harmless); a URL not fetched was not seen
     then = None if error else (lambda db: observe(db.conn, source.url, doc_id, source.fetched_at))

@@ -101,12 +101,12 @@ def read_for_loading(db, data: bytes, source: Source) -> Reading:
     return read_unlocked(db, data, with_known_provenance(db, document_id(data), source))
 
 
-def read_unlocked(db, data: bytes, source: Source) -> Reading:
+def read_unlocked(db, data: bytes | None, source: Source, *, error: str | None = None) -> Reading:
     """`read_bytes` with the database's scratch folder in use and no write lock held while reading."""
     use_scratch_beside(db)
     if (open_batch := database.loader(db)) is not None:
         open_batch.commit()  # never hold the write lock while a document is being read
-    return read_bytes(data, source)
+    return read_bytes(data, source, error=error)
 
 
 _SCRATCH_SET_FOR: set[str] = set()
@@ -121,14 +121,17 @@ def use_scratch_beside(db) -> None:
         worker.use_data_dir(Path(path).parent)
 
 
-def read_bytes(data: bytes, source: Source) -> Reading:
+def read_bytes(data: bytes | None, source: Source, *, error: str | None = None) -> Reading:
     """Extract and normalise one document without touching the database (so it can run in
-    another process); a bad document is a Reading with its status and error, never raised."""
-    doc_id = document_id(data)
-    done = worker.read(data, source.hints(), doc_id)  # within the worker's time, memory and lines limits
+    another process); a bad document is a Reading with its status and error, never raised.
+    `data` None, with the `error` that stopped its fetch: the row of a URL that could not be
+    fetched, whose id is the sha256 of the URL (stable: a second failure replaces the first)."""
+    doc_id = document_id(data) if data is not None else hashlib.sha256(f"unfetched {source.url}".encode()).hexdigest()
+    hints = source.hints()
+    done = worker.read(data, hints, doc_id, error=error)  # within the worker's time, memory and lines limits
     document = document_row(doc_id, source, status=done.status, error=done.error, title=done.title, meta=done.meta,
-                            fmt=done.fmt, size=len(data), pages=done.pages, tables=done.tables_read,
-                            lines=len(done.lines))
+                            fmt=done.fmt, size=None if data is None else len(data), pages=done.pages,
+                            tables=done.tables_read, lines=len(done.lines))
     children = [
         read_bytes(member, Source(filename=name, url=f"{source.url}#{name}" if source.url else name,
                                   site=source.site, fetched_at=document["fetched_at"], parent_id=doc_id,
@@ -136,12 +139,3 @@ def read_bytes(data: bytes, source: Source) -> Reading:
         for name, member in done.children
     ]
     return Reading(document, done.lines, done.paragraphs, done.tables, done.unplaced, children)
-
-
-def read_unfetched(source: Source, error: str) -> Reading:
-    """A documents row for a URL that could not be fetched, from what its link and name say. There
-    are no bytes to hash, so the id is the sha256 of the URL (stable: a second failure replaces the
-    first)."""
-    doc_id = hashlib.sha256(f"unfetched {source.url}".encode()).hexdigest()
-    done = worker.read(None, source.hints(), doc_id, error=error)
-    return Reading(document_row(doc_id, source, status=done.status, error=done.error, meta=done.meta, fmt=done.fmt))

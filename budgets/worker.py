@@ -44,31 +44,26 @@ def read(data: bytes | None, hints: Hints, doc_id: str, *, error: str | None = N
     """The whole reading of one document (`extractors.document.read_whole`), in the child within
     the limits; a document that fails is a reading with its status and error, never raised.
     `data` None, with the `error` that stopped its fetch: a URL that could not be fetched."""
-    stopped = None if error is None else (lambda fmt: ExtractionError(error))
-    if data is not None and stopped is None:
-        done, stopped = _whole_within_limits(data, hints, doc_id)
-        if stopped is None:
-            return done
-    return read_whole(data, hints, doc_id, stopped=stopped)
+    done, stopped = (None, lambda fmt: ExtractionError(error)) if data is None else _within_limits(data, hints, doc_id)
+    return done if stopped is None else read_whole(data, hints, doc_id, stopped=stopped)
 
 
-def _whole_within_limits(data: bytes, hints: Hints, doc_id: str):
+def _within_limits(data: bytes, hints: Hints, doc_id: str):
     """(the reading, None), or (None, what stopped it: a function of the format to its error)."""
-    name = hints.filename or hints.url or "the document"
     run = os.getpid()
 
     def whole() -> WholeReading:
         done = compact(read_whole(data, hints, doc_id))
         return rows_spilled(done, run) if os.getpid() != run else done
-    if os.environ.get("BUDGETS_NO_WORKER"):
-        try:
-            return whole(), None
-        except ExtractionError as exc:
-            error = exc
-        except Exception as exc:  # e.g. MemoryError: recorded, the run goes on
-            error = ExtractionError(f"{type(exc).__name__} while reading {name}: {exc}")
-        return None, lambda fmt: error
-    return _in_child(whole, hints.filename)
+    if not os.environ.get("BUDGETS_NO_WORKER"):
+        return _in_child(whole, hints.filename)
+    try:
+        return whole(), None
+    except ExtractionError as exc:
+        error = exc
+    except Exception as exc:  # e.g. MemoryError: recorded, the run goes on
+        error = ExtractionError(f"{type(exc).__name__} while reading {hints.filename or hints.url}: {exc}")
+    return None, lambda fmt: error
 
 
 def extract_document(data: bytes, fmt: str, filename: str = ""):
