@@ -75,9 +75,10 @@ def bytes_read(db, doc_id: str) -> bool:
 
 
 def arrive(db, doc_id: str, source: Source) -> tuple[str, dict | None]:
-    """(change, row) for bytes fetched at `source.url`, once what is held of them is loaded. The row is that of the same bytes read
-    before, brought up to date with this sighting; None means they are new to the database and
-    are to be read (a failure row the URL left earlier is gone by then)."""
+    """(change, row) for bytes fetched at `source.url`, once what is held of them is loaded (`take`
+    does it). The row is that of the same bytes read before, brought up to date with this
+    sighting; None means they are new to the database and are to be read (a failure row the URL
+    left earlier is gone by then)."""
     change = change_of(db, source.url, doc_id)
     row = already_read(db, doc_id)
     if row is None:

@@ -104,7 +104,8 @@ def _normalised(extraction: Extraction, fmt: str, hints: Hints, doc_id: str) -> 
     doubtful = [t for t in result.tables if t.get("confidence") == DOUBTFUL]
     if doubtful:
         doubts.append(f"{len(doubtful)} tables do not add up as read, so their reading is doubtful: " + "; ".join(
-            f"{_table_name(t)}: {t['confidence_reason']}" for t in doubtful[:3]) + (" …" if len(doubtful) > 3 else ""))
+            f"{_table_name(t)}: {t['confidence_reason']}" for t in doubtful[:3])
+            + (" …" if len(doubtful) > 3 else ""))
     if status == "ok" and doubts:
         status = "partial"
         error = "; ".join([error, *doubts] if error else doubts)  # a reader's note ('… read as HTML') stays
