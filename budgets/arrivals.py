@@ -6,15 +6,12 @@ bookkeeping when known bytes come again. Only bytes new to the database are read
 is held by the write-behind buffer for loading."""
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from budgets.db import is_member_only
-from budgets.pipeline import Reading, Source, document_row, read_for_loading
+from budgets.pipeline import Reading, Source, document_row, read_unlocked
 from budgets.revisions import observe, record_url
 from budgets.writebehind import WriteBehind, flush_for
-from extractors.detect import extension
-from extractors.titles import parse_title
 
 _PROVENANCE = ("url", "parent_id", "site", "raw_path", "content_type", "http_headers")
 
@@ -28,44 +25,34 @@ class Taken:
 
 def take(db, held: WriteBehind, doc_id: str, source: Source, body: bytes, *, error: str | None = None,
          reading: Reading | None = None, display=None) -> Taken:
-    """One fetched document into `held`: a fetch failure as a failed row; bytes read before as a
-    new sighting of them (they are never extracted again); new bytes read, or `reading` when they
-    were read already (in a pool of processes), and held for loading, then observed at their URL.
-    `display` is a terminal's progress row (budgets.progress), told which file is being read."""
+    """One fetched document into `held`, in one direction: it arrives (bytes read before are a new
+    sighting of them, never extracted again), is read (a fetch failure as a failed row; `reading`
+    when the bytes were read already, in a pool of processes), then is held for loading and
+    observed at its URL once loaded. `display` is a terminal's progress row (budgets.progress),
+    told which file is being read."""
     # anything below reads or writes rows of this document or URL: what is held of them first
     flush_for(db, doc_id=doc_id, url=source.url)
-    if error:
-        row = failure_row(source, error)
-        held.add(Reading(row))
-        return Taken("failed", row, extracted=False)
-    change, row = arrive(db, doc_id, source)
+    change, row = ("failed", None) if error else arrive(db, doc_id, source)
     if row is not None:
         return Taken(change, row, extracted=False)
-    if display is not None:
+    showing = display is not None and not error
+    if showing:
         display.reading(f"reading {source.filename or source.url}")
-    try:
-        reading = reading if reading is not None else read_for_loading(db, body, source)
-        # what crawler.incremental.RevisionsPipeline does for a document found in the database,
-        # done for a held one right after it is loaded (doing it twice is harmless)
-        row = held.add(reading, then=lambda db: observe(db.conn, source.url, doc_id, source.fetched_at))
+    try:  # no row holds these bytes (arrive found none), so there is no provenance to keep
+        reading = reading or read_unlocked(db, None if error else body, source, error=error)
     finally:
-        if display is not None:
+        if showing:
             display.reading("")
-    return Taken(change, row, extracted=True)
-
-
-def failure_row(source: Source, error: str) -> dict:
-    """A documents row for a URL that could not be fetched. There are no bytes to hash, so
-    the id is the sha256 of the URL (stable: a second failure replaces the first)."""
-    return document_row(hashlib.sha256(f"unfetched {source.url}".encode()).hexdigest(), source,
-                        status="failed", error=error, meta=parse_title(source.title_hint, fallback=source.filename),
-                        fmt=extension(source.filename) or None)
+    # what crawler.incremental.RevisionsPipeline does for a document found in the database, done for
+    # a held one right after it is loaded (doing it twice is harmless); a URL not fetched was not seen
+    then = None if error else (lambda db: observe(db.conn, source.url, doc_id, source.fetched_at))
+    return Taken(change, held.add(reading, then=then), extracted=not error)
 
 
 def change_of(db, url: str, doc_id: str) -> str:
     """new | changed (the URL served other bytes before) | unchanged (these bytes, this URL).
-    A new URL whose bytes were read at another one is `same_bytes` (see `arrive`)."""
-    flush_for(db, doc_id=doc_id, url=url)
+    A new URL whose bytes were read at another one is `same_bytes` (see `arrive`). What the
+    write-behind buffer holds of them is loaded first (`take` does it)."""
     if db.execute("SELECT 1 FROM documents WHERE id = ? AND url = ?", [doc_id, url]).fetchone():
         return "unchanged"
     if db.execute("SELECT 1 FROM document_urls WHERE url = ? AND document_id = ?", [url, doc_id]).fetchone():
@@ -78,7 +65,6 @@ def already_read(db, doc_id: str) -> dict | None:
     """The row of a document whose bytes were read before, whatever the extractors made of them;
     such bytes are not extracted again, so an unchanged nightly crawl extracts nothing
     (`budgets ingest data/raw` re-reads everything after an extractor changes)."""
-    flush_for(db, doc_id=doc_id)
     rows = db.query("SELECT * FROM documents WHERE id = ? AND bytes IS NOT NULL", [doc_id])
     return next(iter(rows), None)
 
@@ -89,9 +75,10 @@ def bytes_read(db, doc_id: str) -> bool:
 
 
 def arrive(db, doc_id: str, source: Source) -> tuple[str, dict | None]:
-    """(change, row) for bytes fetched at `source.url`. The row is that of the same bytes read
-    before, brought up to date with this sighting; None means they are new to the database and
-    are to be read (a failure row the URL left earlier is gone by then)."""
+    """(change, row) for bytes fetched at `source.url`, once what is held of them is loaded (`take`
+    does it). The row is that of the same bytes read before, brought up to date with this
+    sighting; None means they are new to the database and are to be read (a failure row the URL
+    left earlier is gone by then)."""
     change = change_of(db, source.url, doc_id)
     row = already_read(db, doc_id)
     if row is None:

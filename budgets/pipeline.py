@@ -9,10 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from budgets import db as database
-from budgets import writebehind
+from budgets import worker, writebehind
 from budgets.readings import Reading, load_reading  # noqa: F401 (where callers import them from)
-from budgets.worker import read_and_normalise, use_data_dir
-from extractors.detect import detect_format
+from extractors.document import Hints
 from extractors.titles import DocumentMeta
 
 
@@ -31,6 +30,11 @@ class Source:
     title_hint: str = ""  # e.g. the link text that pointed at an attachment
     district_hint: str = ""
     folders: tuple = ()  # a local file's parent folders, nearest last: one may name its department
+
+    def hints(self) -> Hints:
+        """What the extractors are told of the document besides its bytes."""
+        return Hints(filename=self.filename, url=self.url, content_type=self.content_type,
+                     title_hint=self.title_hint, district_hint=self.district_hint, folders=self.folders)
 
 
 def document_id(data: bytes) -> str:
@@ -94,11 +98,15 @@ def ingest_bytes(db, data: bytes, source: Source, held: "writebehind.WriteBehind
 
 def read_for_loading(db, data: bytes, source: Source) -> Reading:
     """`read_bytes`, keeping the provenance the database already knows for these bytes."""
+    return read_unlocked(db, data, with_known_provenance(db, document_id(data), source))
+
+
+def read_unlocked(db, data: bytes | None, source: Source, *, error: str | None = None) -> Reading:
+    """`read_bytes` with the database's scratch folder in use and no write lock held while reading."""
     use_scratch_beside(db)
-    source = with_known_provenance(db, document_id(data), source)
     if (open_batch := database.loader(db)) is not None:
         open_batch.commit()  # never hold the write lock while a document is being read
-    return read_bytes(data, source)
+    return read_bytes(data, source, error=error)
 
 
 _SCRATCH_SET_FOR: set[str] = set()
@@ -110,28 +118,24 @@ def use_scratch_beside(db) -> None:
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if path and path not in _SCRATCH_SET_FOR:
         _SCRATCH_SET_FOR.add(path)
-        use_data_dir(Path(path).parent)
+        worker.use_data_dir(Path(path).parent)
 
 
-def read_bytes(data: bytes, source: Source) -> Reading:
+def read_bytes(data: bytes | None, source: Source, *, error: str | None = None) -> Reading:
     """Extract and normalise one document without touching the database (so it can run in
-    another process); a bad document is a Reading with its status and error, never raised."""
-    doc_id = document_id(data)
-    # Detected here, not only inside the worker, so the row has its format even when the worker
-    # is stopped; the worker's read_document takes this answer instead of detecting again.
-    fmt = detect_format(data, source.filename, source.content_type)
-    # read and normalised in the worker, within its time, memory and lines limits
-    done = read_and_normalise(data, fmt, doc_id, filename=source.filename, url=source.url,
-                              title_hint=source.title_hint, district_hint=source.district_hint,
-                              folders=source.folders)
-    title, meta, status, error = done.title, done.meta, done.status, done.error
-    document = document_row(doc_id, source, status=status, error=error, title=title, meta=meta, fmt=fmt,
-                            size=len(data), pages=done.pages, tables=done.tables_read,
-                            lines=len(done.lines))
+    another process); a bad document is a Reading with its status and error, never raised.
+    `data` None, with the `error` that stopped its fetch: the row of a URL that could not be
+    fetched, whose id is the sha256 of the URL (stable: a second failure replaces the first)."""
+    doc_id = document_id(data) if data is not None else hashlib.sha256(f"unfetched {source.url}".encode()).hexdigest()
+    hints = source.hints()
+    done = worker.read(data, hints, doc_id, error=error)  # within the worker's time, memory and lines limits
+    document = document_row(doc_id, source, status=done.status, error=done.error, title=done.title, meta=done.meta,
+                            fmt=done.fmt, size=None if data is None else len(data), pages=done.pages,
+                            tables=done.tables_read, lines=len(done.lines))
     children = [
         read_bytes(member, Source(filename=name, url=f"{source.url}#{name}" if source.url else name,
                                   site=source.site, fetched_at=document["fetched_at"], parent_id=doc_id,
-                                  district_hint=meta.district, title_hint=source.title_hint or title))
+                                  district_hint=done.meta.district, title_hint=source.title_hint or done.title))
         for name, member in done.children
     ]
     return Reading(document, done.lines, done.paragraphs, done.tables, done.unplaced, children)

@@ -6,7 +6,7 @@ demo`, `budgets nightly`):
    linked any more; a worker of a shared frontier adds what it saw to Redis instead
    (crawler/scaleout.py), and `budgets nightly` decides once every worker closed;
 2. write the crawl's one `crawl_runs` row: counts, status, cost, alerts, withdrawals;
-3. when the last crawl of this process closes, settle the database (budgets/afterload.py:
+3. when the last crawl of this process closes, settle the database (budgets/afterload/:
    reference tables, audit, publishing prep). Settling drains a queue of loaded documents, so
    a command that settles again afterwards does nothing twice.
 """

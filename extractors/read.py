@@ -2,7 +2,8 @@
 reader reads them, and an error that names the file and says what to do.
 
 `read_document` is pure (bytes in, `Extraction` out, or `ExtractionError`); `budgets.worker` runs
-it in a child process that can be stopped, and nothing else stands between bytes and readers.
+it (through `extractors.document.read_whole`) in a child process that can be stopped, and nothing
+else stands between bytes and readers.
 """
 from __future__ import annotations
 

@@ -6,7 +6,10 @@
 The extractors read bytes and know no database; the core loads, audits and publishes; the crawler
 fetches and hands what it fetched to the core; the command line and the Datasette plugin stand on
 top. An import that runs back up (the core asking the crawler, the crawler asking the command
-line) is what this test refuses, wherever it stands: at the top of a file or inside a function."""
+line) is what this test refuses, wherever it stands: at the top of a file or inside a function.
+
+Inside the core, folders stand in layers too: budgets/audit/ uses the core's files (schema, db),
+budgets/afterload/ uses the audit, and no two folders of budgets/ import each other in a circle."""
 from __future__ import annotations
 
 import ast
@@ -75,6 +78,42 @@ def back_edges(root: Path = ROOT) -> list[str]:
     return edges
 
 
+def _folder_of_module(dotted: str, root: Path) -> str | None:
+    """The folder a module's file stands in ('budgets/audit' for budgets.audit and budgets.audit.model)."""
+    path = root.joinpath(*dotted.split("."))
+    if (path / "__init__.py").is_file():
+        return path.relative_to(root).as_posix()
+    if path.with_suffix(".py").is_file():
+        return path.parent.relative_to(root).as_posix()
+    return None
+
+
+def folder_circles(root: Path = ROOT, top: str = "budgets") -> list[list[str]]:
+    """Groups of folders under `top` that import each other in a circle, each group sorted."""
+    imports: dict[str, set[str]] = {}
+    for path in sorted((root / top).rglob("*.py")):
+        # `python -m budgets` is the command line's, whatever folder its file stands in
+        own = f"{top}/cli" if path.name == "__main__.py" else path.parent.relative_to(root).as_posix()
+        for _, module in imported_modules(path, root):
+            folder = _folder_of_module(module, root) if module.split(".")[0] == top else None
+            if folder is not None and folder != own:
+                imports.setdefault(own, set()).add(folder)
+
+    def reached(start: str) -> set[str]:
+        seen, todo = set(), [start]
+        while todo:
+            for folder in imports.get(todo.pop(), ()):
+                if folder not in seen:
+                    seen.add(folder)
+                    todo.append(folder)
+        return seen
+
+    reach = {folder: reached(folder) for folder in imports}
+    circles = {tuple(sorted(f for f in reach if f == folder or (f in reach[folder] and folder in reach[f])))
+               for folder in reach if folder in reach[folder]}
+    return sorted(list(c) for c in circles)
+
+
 def test_every_import_runs_down_the_layers():
     assert back_edges() == []
 
@@ -97,6 +136,24 @@ def test_an_import_back_up_is_caught_even_inside_a_function(tmp_path):
     (tmp_path / "crawler" / "run.py").write_text("from budgets import cli\nfrom budgets import db\n")
     assert back_edges(tmp_path) == ["budgets/reports.py:2 (core) imports crawler.run (crawler)",
                                     "crawler/run.py:1 (crawler) imports budgets.cli (command line)"]
+
+
+def test_no_two_folders_of_the_core_import_each_other():
+    assert folder_circles() == []
+
+
+def test_a_circle_between_folders_of_the_core_is_caught(tmp_path):
+    for folder in ("budgets", "budgets/audit", "budgets/cli"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "__init__.py").write_text("")
+    (tmp_path / "budgets" / "db.py").write_text("")
+    (tmp_path / "budgets" / "settle.py").write_text("def settle():\n    from budgets.audit import checks\n")
+    (tmp_path / "budgets" / "audit" / "checks.py").write_text("from budgets.db import connect\n")
+    (tmp_path / "budgets" / "cli" / "main.py").write_text("from budgets import settle\n"
+                                                           "from budgets.audit import checks\n")
+    assert folder_circles(tmp_path) == [["budgets", "budgets/audit"]]
+    (tmp_path / "budgets" / "settle.py").write_text("")
+    assert folder_circles(tmp_path) == []
 
 
 def test_the_crawler_holds_no_sql():

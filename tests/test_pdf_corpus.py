@@ -232,11 +232,12 @@ def test_corpus_tables_agree_with_their_own_arithmetic():
 def loaded(tmp_path_factory):
     """The annotated documents through budgets.pipeline.ingest_bytes into one database.
 
-    The pipeline's extractor call (budgets.worker's child process) is pointed at the session's cached extractions, so each PDF
-    is still parsed once; everything after the bytes is the real pipeline.
+    The pipeline's reader call (extractors.document, in budgets.worker's child process) is pointed at the session's
+    cached extractions, so each PDF is still parsed once; everything after the bytes is the real pipeline.
     """
     from budgets import db
-    from budgets import pipeline, worker
+    from budgets import pipeline
+    from extractors import document
 
     by_bytes = {}
     for name in _annotated():
@@ -244,8 +245,7 @@ def loaded(tmp_path_factory):
     path = tmp_path_factory.mktemp("pdf") / "budgets.db"
     conn = db.connect(path)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(worker, "extract_document",
-                   lambda data, fmt, filename="", then=None: (then or (lambda e: e))(extracted(by_bytes[data])))
+        mp.setattr(document, "read_document", lambda data, name="", fmt=None: extracted(by_bytes[data]))
         for data, name in by_bytes.items():
             pipeline.ingest_bytes(conn, data, pipeline.Source(filename=Path(name).name))
     return sqlite3.connect(path)

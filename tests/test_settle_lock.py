@@ -1,4 +1,4 @@
-"""What runs after a load (budgets/afterload.py) takes one lock per database, so that workers of
+"""What runs after a load (budgets/afterload/) takes one lock per database, so that workers of
 one shared crawl settle one at a time; the lock file goes away with the lock, so no empty
 `*.settle.lock` stays beside the database after a command."""
 from __future__ import annotations

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from budgets import worker
+from extractors import document as whole
 from budgets.pipeline import Source, ingest_bytes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -90,13 +91,13 @@ def test_lines_are_normalised_in_the_worker_not_in_the_run(tmp_db, monkeypatch, 
     """The run's own process never turns tables into lines: that happens in the worker, which
     returns them compactly (column names once, a tuple per line)."""
     record = tmp_path / "normalised-in"
-    real = worker.normalise
+    real = whole.normalise
 
     def normalise(*args, **kwargs):
         record.write_text(str(os.getpid()))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(worker, "normalise", normalise)
+    monkeypatch.setattr(whole, "normalise", normalise)
     document = ingest_bytes(tmp_db, long_table_page(10), Source(filename="short.html"))
     assert (document["status"], document["lines"]) == ("ok", 30)
     assert int(record.read_text()) != os.getpid()

@@ -3,7 +3,7 @@ changed, audit the disclosures it touched, publish, and say whether anything nee
 
     budgets nightly [--site NAME ...] [--replica NAME=HOST:PORT ...] [-s SETTING=VALUE ...]
 
-- Then, as after every crawl (the crawl ledger, crawler/extensions.py, runs budgets/afterload.py
+- Then, as after every crawl (the crawl ledger, crawler/extensions.py, runs budgets/afterload/
   when the crawls close): reference tables, the audit of the documents this run loaded,
   Datasette's extras; once more at the end for what the shared-crawl withdrawals or a killed
   run left (a no-op otherwise).

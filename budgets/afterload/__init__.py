@@ -7,6 +7,10 @@ Every document row inserted waits in `settle_queue` (a trigger on `documents`, b
 until `settle` has audited it, so running it again does nothing more, and documents a killed
 run loaded are audited by the next one. The audit leaves the queue one document at a time, as
 each one's findings are written: a run killed while auditing leaves the rest queued.
+
+It is a folder of its own because it stands above the audit: the audit (budgets/audit/) uses the
+core's files (the schema, the loader), and this step uses the audit, so no two folders of budgets/
+import each other (tests/test_layers.py).
 """
 from __future__ import annotations
 
