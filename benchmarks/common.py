@@ -110,7 +110,10 @@ def run_child(code: str, *args: str, timeout: float = 600) -> dict:
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
-PEAK_RSS_MB = "__import__('resource').getrusage(__import__('resource').RUSAGE_SELF).ru_maxrss / 1024"
+# the child's own peak (VmHWM): ru_maxrss would also hold the high-water mark of the process that
+# started it, which Linux keeps across exec
+PEAK_RSS_MB = ("next(int(line.split()[1]) for line in open('/proc/self/status') if line.startswith('VmHWM:'))"
+               " / 1024")
 
 
 def module_present(name: str) -> bool:
