@@ -13,11 +13,11 @@ from __future__ import annotations
 import io
 import random
 import re
-from pathlib import Path
 
 from badinputs import SEED, good_html_table
+from conftest import CORPUS
 
-CORPUS_PDF = Path("/work/shared/corpus/putuo-govbudgetchecker/shpt_sfj_2026_budget.pdf")
+CORPUS_PDF = CORPUS / "putuo-govbudgetchecker" / "shpt_sfj_2026_budget.pdf"
 # 0, 2, 5 and 6 stay, so that every year (2025年, 2026年) still reads as one: only amounts change
 DIGIT_PERMUTATION = dict(zip("0123456789", "0729156843"))
 

@@ -29,7 +29,7 @@ from budgets.spill import SpilledRows, spill
 from extractors import limits
 from extractors.html import extract as extract_html
 from hostile import CORPUS_PDF, garbled_layer, huge_paragraph_page, permuted_digits
-from conftest import SHARED
+from conftest import SHARED, needs_corpus
 from test_worker_limits import long_table_page
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -196,6 +196,7 @@ def test_the_audit_runs_outside_the_run_s_process(tmp_db, monkeypatch, tmp_path)
 # ---- text layers judged by what a budget needs -----------------------------------------------
 
 @pytest.mark.slow
+@needs_corpus
 def test_a_text_layer_of_random_chinese_with_no_digit_needs_ocr(tmp_db):
     """Every glyph of a real budget read as a random CJK character: 12 tables of header rows and
     no amount. Not `ok` with 0 lines: `needs_ocr`, saying why."""
@@ -232,6 +233,7 @@ def test_a_text_reads_as_words_when_written_in_a_budgets_characters_not_at_rando
 
 
 @pytest.mark.slow
+@needs_corpus
 def test_a_text_layer_with_permuted_digits_is_not_published_as_figures(tmp_db):
     """The same budget with its digits permuted (years kept): every amount reads, and the sums
     of its tables fail throughout (every one that involves two or more amounts). It is
