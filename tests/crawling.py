@@ -28,3 +28,17 @@ def scrapy_crawl(site: str, replica: str, db: Path, *args: str, timeout: float =
         command += ["-s", f"{name}={value}"]
     command += list(args)
     return subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+
+
+def crawl_from_home(server, home: str, db: Path, *args: str, timeout: float = 300) -> list[str]:
+    """`scrapy crawl disclosures -a home=HOME` against a running replica `server` (its hosts
+    mapped to 127.0.0.1), keeping the raw files only: the URLs the server was asked for, in order.
+    `args` adds spider arguments or settings."""
+    command = [sys.executable, "-m", "scrapy", "crawl", "disclosures", "-a", f"home={home}",
+               "-a", f"replica=127.0.0.1:{server.port}", "-s", f"BUDGETS_DB={db}",
+               "-s", 'ITEM_PIPELINES={"crawler.pipelines.RawFilesPipeline": 100}', *args]
+    for name, value in FAST.items():
+        command += ["-s", f"{name}={value}"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return list(server.requested_urls)

@@ -11,14 +11,12 @@ column. The PDF the page's viewer script opens was not saved either: the real 20
 郑州's 城市管理和综合执法局 from the same set stands in for its bytes.
 """
 import html
-import subprocess
-import sys
 
 import pytest
 
 from conftest import SHARED
 from crawler.demo.server import Resource, SiteServer
-from crawling import FAST, ROOT
+from crawling import crawl_from_home
 
 PAGES = SHARED / "pages" / "home-pages-2026"
 pytestmark = pytest.mark.skipif(not PAGES.is_dir(), reason=f"the real pages are not at {PAGES}")
@@ -60,17 +58,9 @@ def resources() -> dict[str, Resource]:
 
 @pytest.fixture(scope="module")
 def requested(tmp_path_factory):
-    db = tmp_path_factory.mktemp("home") / "budgets.db"
     with SiteServer(resources()) as server:
-        command = [sys.executable, "-m", "scrapy", "crawl", "disclosures", "-a", f"home={HOME}", "-a", "site=wenzhou",
-                   "-a", f"replica=127.0.0.1:{server.port}", "-s", f"BUDGETS_DB={db}",
-                   "-s", 'ITEM_PIPELINES={"crawler.pipelines.RawFilesPipeline": 100}']
-        for name, value in FAST.items():
-            command += ["-s", f"{name}={value}"]
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120)
-        urls = list(server.requested_urls)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return urls
+        return crawl_from_home(server, HOME, tmp_path_factory.mktemp("home") / "budgets.db",
+                               "-a", "site=wenzhou", timeout=120)
 
 
 def test_the_pdf_the_home_pages_viewer_opens_is_fetched(requested):

@@ -14,15 +14,13 @@ the index page, whose header links the portal and two other departments' platfor
 its articles (本级 and one subordinate unit, budgets 2020–2026, final accounts 2019–2025).
 """
 import json
-import subprocess
-import sys
 from collections import Counter
 from urllib.parse import urlsplit
 
 import pytest
 
 from crawler.demo.server import Resource, SiteServer
-from crawling import FAST, ROOT
+from crawling import crawl_from_home
 
 pytestmark = pytest.mark.slow  # starts processes and servers
 
@@ -100,17 +98,8 @@ def resources() -> dict[str, Resource]:
 
 @pytest.fixture(scope="module")
 def requested(tmp_path_factory):
-    db = tmp_path_factory.mktemp("entry") / "budgets.db"
     with SiteServer(resources()) as server:
-        command = [sys.executable, "-m", "scrapy", "crawl", "disclosures", "-a", f"home={HOME}",
-                   "-a", f"replica=127.0.0.1:{server.port}", "-s", f"BUDGETS_DB={db}",
-                   "-s", 'ITEM_PIPELINES={"crawler.pipelines.RawFilesPipeline": 100}']
-        for name, value in FAST.items():
-            command += ["-s", f"{name}={value}"]
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
-        urls = list(server.requested_urls)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return urls
+        return crawl_from_home(server, HOME, tmp_path_factory.mktemp("entry") / "budgets.db", timeout=300)
 
 
 def test_the_entry_on_the_portal_is_followed_to_every_disclosure_and_file(requested):

@@ -3,8 +3,6 @@ home page through 政务公开 > 重点领域信息公开 > 财政资金 > 财�
 2026年度三明市本级部门预算公开专栏 (column id 40990), every department's 2026 budget, listed by
 `POST /fjdzapp/search`. The replica and where each of its pages comes from: tests/sanming_replica.py.
 """
-import subprocess
-import sys
 from collections import Counter
 from urllib.parse import parse_qs
 
@@ -12,7 +10,7 @@ import pytest
 
 import sanming_replica as sm
 from api_replicas import ApiServer
-from crawling import FAST, ROOT
+from crawling import crawl_from_home
 
 pytestmark = pytest.mark.slow  # starts processes and servers
 
@@ -26,18 +24,9 @@ BUDGET_COLUMNS = {HOST + f for f, _, _ in sm.SCRIPT_COLUMNS} | {HOST + sm.YJS + 
 
 @pytest.fixture(scope="module")
 def requested(tmp_path_factory):
-    db = tmp_path_factory.mktemp("fujian") / "budgets.db"
     with ApiServer(sm.resources()) as server:
-        command = [sys.executable, "-m", "scrapy", "crawl", "disclosures", "-a", f"home={sm.HOME}",
-                   "-a", f"replica=127.0.0.1:{server.port}", "-s", f"BUDGETS_DB={db}",
-                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "AUTOTHROTTLE_ENABLED=False",
-                   "-s", 'ITEM_PIPELINES={"crawler.pipelines.RawFilesPipeline": 100}']
-        for name, value in FAST.items():
-            command += ["-s", f"{name}={value}"]
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
-        urls = list(server.requested_urls)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return urls
+        return crawl_from_home(server, sm.HOME, tmp_path_factory.mktemp("fujian") / "budgets.db",
+                               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "AUTOTHROTTLE_ENABLED=False", timeout=300)
 
 
 def searched(requested, chnl: str) -> list[int]:

@@ -1,8 +1,6 @@
 """Guangdong's 政府信息公开 platform crawled from a home URL alone: the real spider, `-a home=` the
 real home page of 广州市财政局, against the replica of tests/gkmlpt_replica.py (a category tree in
 the index page's script, a JSON list API paged 100 at a time, detail pages with their files)."""
-import subprocess
-import sys
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -12,7 +10,7 @@ import gkmlpt_replica as gd
 from crawler.demo.server import SiteServer
 from crawler.listing import GkmlptApi, ListCall, budget_categories, gkmlpt_tree
 from crawler.sites.base import GuangdongGkmlptSite
-from crawling import FAST, ROOT
+from crawling import crawl_from_home
 
 pytestmark = pytest.mark.skipif(not gd.HOME_PAGE.is_file(), reason=f"the real page is not at {gd.HOME_PAGE}")
 
@@ -45,18 +43,9 @@ def test_a_config_on_the_platform_base_reads_the_index_page_and_its_detail_urls(
 
 @pytest.fixture(scope="module")
 def requested(tmp_path_factory):
-    db = tmp_path_factory.mktemp("gkmlpt") / "budgets.db"
     with SiteServer(gd.resources()) as server:
-        command = [sys.executable, "-m", "scrapy", "crawl", "disclosures", "-a", f"home={gd.HOME}",
-                   "-a", f"replica=127.0.0.1:{server.port}", "-s", f"BUDGETS_DB={db}",
-                   "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "AUTOTHROTTLE_ENABLED=False",
-                   "-s", 'ITEM_PIPELINES={"crawler.pipelines.RawFilesPipeline": 100}']
-        for name, value in FAST.items():
-            command += ["-s", f"{name}={value}"]
-        result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=600)
-        urls = list(server.requested_urls)
-    assert result.returncode == 0, result.stderr[-3000:]
-    return urls
+        return crawl_from_home(server, gd.HOME, tmp_path_factory.mktemp("gkmlpt") / "budgets.db",
+                               "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=8", "-s", "AUTOTHROTTLE_ENABLED=False", timeout=600)
 
 
 @pytest.mark.slow

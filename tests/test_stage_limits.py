@@ -30,26 +30,13 @@ from extractors import limits
 from extractors.html import extract as extract_html
 from hostile import CORPUS_PDF, garbled_layer, huge_paragraph_page, permuted_digits
 from conftest import SHARED, needs_corpus
-from test_worker_limits import long_table_page
+from test_worker_limits import MEASURED, long_table_page
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
 PARENT_LIMIT_MB = 500  # the run's own process, whatever one document holds (issue #32)
 WORKER_MEMORY_MB = 2048
 RUN_TIMEOUT_S = 1800  # a bound on the subprocess, not a measure: main stalls for hours on the huge paragraph
-
-MEASURED = (
-    "import resource, sys\n"
-    "from budgets.cli import main\n"
-    "code = main(sys.argv[1:])\n"
-    # the run's own peak is its VmHWM: ru_maxrss of RUSAGE_SELF also holds the peak of the process
-    # it was started from (Linux keeps the old memory's high-water mark across exec), a test
-    # runner's hundreds of MB
-    "own = next(int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:'))\n"
-    "print('peak', own // 1024,"
-    " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, file=sys.stderr)\n"
-    "raise SystemExit(code)\n"
-)
 
 
 def ingest_folder(tmp_path: Path, files: dict[str, bytes]) -> tuple[list[dict], int, int, sqlite3.Connection]:

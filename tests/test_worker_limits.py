@@ -38,8 +38,9 @@ def long_table_page(rows: int) -> bytes:
     return (HEAD + body + "</table></body></html>").encode()
 
 
+# `budgets …` in a process of its own, printing its peak resident memory and its largest child's (MB)
 MEASURED = (
-    "import resource, sys, time\n"
+    "import resource, sys\n"
     "from budgets.cli import main\n"
     "code = main(sys.argv[1:])\n"
     # the run's own peak is its VmHWM: ru_maxrss of RUSAGE_SELF also holds the peak of the process
