@@ -2,7 +2,7 @@
 
 `extractors.document.read_whole` does the reading, from bytes to budget lines; this module only
 isolates it (budgets/limited.py). The child is forked (it inherits the bytes without a copy),
-limited to ``limits.WORKER_MEMORY_MB`` of address space (RLIMIT_AS), stopped after
+may map ``limits.WORKER_MEMORY_MB`` of address space beyond what it inherits (RLIMIT_AS), is stopped after
 ``limits.PARSE_TIMEOUT_S`` seconds, and dies with its parent (PR_SET_PDEATHSIG). A reader that
 crashes kills only the child; `read` then gives a reading whose error names the file, and the run
 goes on.

@@ -86,7 +86,7 @@ def _normalised(extraction: Extraction, fmt: str, hints: Hints, doc_id: str) -> 
         error = (f"{type(exc).__name__} while normalising the tables of {what}: {exc}; the raw file is kept, "
                  "report it as a bug")
     if status in ("ok", "partial") and (not_a_disclosure := budget_quality.no_figures(extraction)):
-        # loaded as a page that only lists links is: known, read, and not a disclosure
+        # like a page that only lists links: known, read, and not a disclosure; nothing loaded
         result, status, error = Normalised(), "ok", f"{what}: {not_a_disclosure}"
     elif status in ("ok", "partial") and (unusable := budget_quality.no_amounts(extraction)
                                         or budget_quality.sums_fail(result.lines)):
