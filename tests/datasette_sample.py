@@ -276,10 +276,17 @@ def free_port() -> int:
 
 
 class Server:
-    """`budgets serve` as a subprocess on a random loopback port: started, waited for, killed."""
+    """`budgets serve` as a subprocess on a random loopback port: started, waited for, stopped.
+    What it prints goes to `log` (beside the database unless given); `preexec_fn` runs in the
+    child before it starts (e.g. an address-space cap); `start_s` is how long it may take to answer."""
 
-    def __init__(self, db_path):
+    def __init__(self, db_path, *, log=None, preexec_fn=None, start_s: float = 30):
+        from pathlib import Path
+
         self.db_path = db_path
+        self.log = Path(log) if log else Path(db_path).with_name("serve.log")
+        self.preexec_fn = preexec_fn
+        self.start_s = start_s
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
@@ -294,21 +301,31 @@ class Server:
 
         root = Path(__file__).resolve().parents[1]
         env = dict(os.environ, PYTHONPATH=str(root))
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "budgets", "serve", "--db", str(self.db_path), "--port", str(self.port)],
-            cwd=root, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 30
+        with self.log.open("wb") as written:  # a file, not a pipe nobody reads: a chatty server never blocks
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "budgets", "serve", "--db", str(self.db_path), "--port", str(self.port)],
+                cwd=root, env=env, stdout=written, stderr=subprocess.STDOUT, preexec_fn=self.preexec_fn,
+            )
+        deadline = time.monotonic() + self.start_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"budgets serve exited: {self.process.stdout.read().decode()}")
+                raise RuntimeError(f"budgets serve exited: {self.log.read_text(errors='replace')[-3000:]}")
             try:
-                with urllib.request.urlopen(self.url + "/-/versions.json", timeout=1):
+                with urllib.request.urlopen(self.url + "/-/versions.json", timeout=2):
                     return self
             except OSError:
                 time.sleep(0.1)
         self.__exit__()
-        raise RuntimeError("budgets serve did not answer within 30 seconds")
+        raise RuntimeError(f"budgets serve did not answer within {self.start_s:g} seconds")
+
+    def peak_rss_mb(self) -> float:
+        """The server's peak resident memory so far (VmHWM; `budgets serve` is one process)."""
+        from pathlib import Path
+
+        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise AssertionError(f"no VmHWM for {self.process.pid}")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:

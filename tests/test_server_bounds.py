@@ -7,25 +7,18 @@
 from __future__ import annotations
 
 import json
-import os
 import resource
-import signal
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 
+import datasette_sample as sample
 from budgets import db as database
 
 pytestmark = pytest.mark.slow  # starts a server
 
-ROOT = Path(__file__).resolve().parents[1]
 SERVER_LIMIT_MB = 1024  # issue 32: "a 10-row × 40 MB query answers a clear error with the server under 1 GB"
 # A guard, not the measure: an unbounded server (before issue 32 it reached 12 GB) meets this
 # address-space cap and fails the test instead of taking the machine down.
@@ -39,12 +32,6 @@ HOSTILE_QUERIES = {
     "one wide row": "select " + ", ".join(f"zeroblob(40000000) as c{n}" for n in range(10)),
 }
 LONG_PARAGRAPH_CHARS = 2_000_000  # a document's 20 paragraphs of 2 million characters: 40 MB of text
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _capped() -> None:
@@ -63,30 +50,8 @@ def site(tmp_path_factory):
          for n in range(20)])
     db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
-    port = _free_port()
-    log = db_path.with_name("serve.log")
-    with log.open("wb") as written:
-        server = subprocess.Popen([sys.executable, "-m", "budgets", "serve", "--db", str(db_path), "--port", str(port)],
-                                  cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, start_new_session=True,
-                                  stdout=written, stderr=subprocess.STDOUT, preexec_fn=_capped)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=2).read()
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        os.killpg(server.pid, signal.SIGKILL)
-        pytest.fail("budgets serve did not start")
-    yield {"base": base, "process": server, "log": log}
-    os.killpg(server.pid, signal.SIGTERM)
-    try:
-        server.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(server.pid, signal.SIGKILL)
-        server.wait()
+    with sample.Server(db_path, preexec_fn=_capped, start_s=60) as server:
+        yield {"base": server.url, "server": server, "log": server.log}
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
@@ -96,13 +61,6 @@ def _get(url: str) -> tuple[int, str, bytes]:
             return response.status, response.headers.get("Content-Type", ""), response.read(64 * 1024 * 1024)
     except urllib.error.HTTPError as error:
         return error.code, error.headers.get("Content-Type", ""), error.read(64 * 1024 * 1024)
-
-
-def _peak_rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise AssertionError(f"no VmHWM for {pid}")
 
 
 def _still_serving(site) -> None:
@@ -122,7 +80,7 @@ def test_a_query_of_huge_rows_answers_the_limit_and_the_server_stays_small(site,
     assert LIMIT_WORDS in shown and b"select fewer rows or columns" in shown, body[:500]
     if form.startswith(".csv"):
         assert content_type.startswith("text/plain")
-    assert _peak_rss_mb(site["process"].pid) < SERVER_LIMIT_MB
+    assert site["server"].peak_rss_mb() < SERVER_LIMIT_MB
     _still_serving(site)
 
 
@@ -132,7 +90,7 @@ def test_a_query_of_huge_rows_answers_the_limit_and_the_server_stays_small(site,
 def test_a_table_page_of_long_rows_answers_the_limit(site, path):
     status, _, body = _get(site["base"] + path)
     assert status == 400 and LIMIT_WORDS in body.replace(b"\\u00b7", "·".encode()), (status, body[:300])
-    assert _peak_rss_mb(site["process"].pid) < SERVER_LIMIT_MB
+    assert site["server"].peak_rss_mb() < SERVER_LIMIT_MB
 
 
 def test_a_table_page_within_the_limit_is_served(site):
