@@ -267,6 +267,27 @@ def _scale(wan: str, factor: str) -> str:
     return str((Decimal(wan) * Decimal(factor)).quantize(Decimal("0.01")))
 
 
+def ingested(db_path, *paths, timeout: float = 180):
+    """`budgets ingest PATHS --db DB_PATH` in a process of its own, then its reference tables
+    and published views prepared; returns `db_path`."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from budgets import db as database
+    from budgets.publish import prepare
+    from budgets.reference import refresh
+
+    root = Path(__file__).resolve().parents[1]
+    subprocess.run([sys.executable, "-m", "budgets", "ingest", *map(str, paths), "--db", str(db_path)],
+                   cwd=root, check=True, capture_output=True, timeout=timeout)
+    db = database.connect(db_path)
+    refresh(db)
+    prepare(db)
+    db.conn.close()
+    return db_path
+
+
 def free_port() -> int:
     import socket
 

@@ -16,21 +16,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def budgets_only(tmp_path_factory):
     """`budgets ingest` of the demo site's content: one disclosure, six formats, no 决算."""
-    import subprocess
-    import sys
+    from published_sample import DEMO_CONTENT
 
-    from budgets import db as database
-    from budgets.publish import prepare
-    from budgets.reference import refresh
-    from published_sample import DEMO_CONTENT, ROOT
-
-    path = tmp_path_factory.mktemp("budgets-only") / "budgets.db"
-    subprocess.run([sys.executable, "-m", "budgets", "ingest", str(DEMO_CONTENT), "--db", str(path)],
-                   cwd=ROOT, check=True, capture_output=True, timeout=180)
-    db = database.connect(path)
-    refresh(db)
-    prepare(db)
-    db.conn.close()
+    path = sample.ingested(tmp_path_factory.mktemp("budgets-only") / "budgets.db", DEMO_CONTENT)
     with sample.Server(path) as running:
         yield running
 

@@ -4,25 +4,17 @@ with `budgets ingest`. The 2017 一般公共预算支出表 (p.14) prints 204040
 2018 one (p.17) prints 2040405 公诉、审判、侦查、执行等检察监督支出 1895.00: one code, two names."""
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 import datasette_sample as sample
-from budgets import db as database
-from budgets.publish import prepare
-from budgets.reference import refresh
 from conftest import CORPUS, needs_corpus
 
 playwright = pytest.importorskip("playwright.sync_api")
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, needs_corpus]
 
-from test_browser import CHROMIUM, CHROMIUM_ARGS, shot  # noqa: E402
+from test_browser import browser, page, shot  # noqa: E402,F401  (fixtures)
 
-ROOT = Path(__file__).resolve().parents[1]
 PROCURATORATE = "jiangsu-open-budget/江苏省人民检察院"
 DOCUMENTS = ["2017年省检察院部门预算.pdf", "2018年省检察院部门预算公开.pdf"]
 
@@ -30,28 +22,10 @@ DOCUMENTS = ["2017年省检察院部门预算.pdf", "2018年省检察院部门�
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     folder = CORPUS / PROCURATORATE
-    path = tmp_path_factory.mktemp("subject-changes") / "budgets.db"
-    subprocess.run([sys.executable, "-m", "budgets", "ingest", *(str(folder / name) for name in DOCUMENTS),
-                    "--db", str(path)], cwd=ROOT, check=True, capture_output=True)
-    db = database.connect(path)
-    refresh(db)
-    prepare(db)
-    db.conn.close()
+    path = sample.ingested(tmp_path_factory.mktemp("subject-changes") / "budgets.db",
+                           *(folder / name for name in DOCUMENTS), timeout=600)
     with sample.Server(path) as running:
         yield running
-
-
-@pytest.fixture
-def page(server):
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (scripts/install.sh --test)")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(15_000)
-        yield page
-        browser.close()
 
 
 def test_a_renamed_subject_is_one_series_marked_with_its_former_name_and_source(page, server):
