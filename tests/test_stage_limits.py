@@ -30,7 +30,7 @@ from extractors import limits
 from extractors.html import extract as extract_html
 from hostile import CORPUS_PDF, garbled_layer, huge_paragraph_page, permuted_digits
 from conftest import SHARED, needs_corpus
-from test_worker_limits import MEASURED, long_table_page
+from test_worker_limits import MEASURED, long_table_page, record_the_process
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED_TEXT = ROOT / "tests" / "fixtures" / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"
@@ -167,17 +167,11 @@ def test_the_audit_runs_outside_the_run_s_process(tmp_db, monkeypatch, tmp_path)
     from budgets import audit
 
     record = tmp_path / "audited-in"
-    real = audit.run_checks
-
-    def run_checks(*args, **kwargs):
-        record.write_text(str(os.getpid()))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(audit, "run_checks", run_checks)
+    record_the_process(monkeypatch, audit, "run_checks", record)
     ingest_bytes(tmp_db, good_html_table(), Source(filename="page.html"))
     settle(tmp_db)
     assert int(record.read_text()) != os.getpid()
-    assert tmp_db.execute("SELECT count(*) FROM findings").fetchone()[0] >= 0
+    assert tmp_db.execute("SELECT count(*) FROM findings").fetchone()[0] > 0  # the child's findings, written here
 
 
 # ---- text layers judged by what a budget needs -----------------------------------------------

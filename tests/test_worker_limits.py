@@ -92,17 +92,22 @@ def test_a_long_table_within_the_limits_keeps_every_process_under_the_worker_mem
     assert parent < MEMORY_MB and child < MEMORY_MB and elapsed < TIMEOUT_S
 
 
+def record_the_process(monkeypatch, owner, name: str, record) -> None:
+    """`owner.name` writes the id of the process it runs in to `record`, then does its work."""
+    real = getattr(owner, name)
+
+    def recorded(*args, **kwargs):
+        record.write_text(str(os.getpid()))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, recorded)
+
+
 def test_lines_are_normalised_in_the_worker_not_in_the_run(tmp_db, monkeypatch, tmp_path):
     """The run's own process never turns tables into lines: that happens in the worker, which
     returns them compactly (column names once, a tuple per line)."""
     record = tmp_path / "normalised-in"
-    real = whole.normalise
-
-    def normalise(*args, **kwargs):
-        record.write_text(str(os.getpid()))
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(whole, "normalise", normalise)
+    record_the_process(monkeypatch, whole, "normalise", record)
     document = ingest_bytes(tmp_db, long_table_page(10), Source(filename="short.html"))
     assert (document["status"], document["lines"]) == ("ok", 30)
     assert int(record.read_text()) != os.getpid()
