@@ -51,6 +51,22 @@ def _dig(data, path: str):
     return data
 
 
+def _answer_links(call: ListCall, text: str, items: str, url_keys: tuple[str, ...], title_key: str,
+                  date_key: str) -> tuple[object, list[tuple[str, str, str]]]:
+    """A list API's JSON answer (None when it is not JSON) and the items at `items` as links
+    (url, title, date): an item's URL is the first of `url_keys` it has."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return None, []
+    links = []
+    for item in _dig(data, items) or []:
+        url = next((item[key] for key in url_keys if item.get(key)), None) if isinstance(item, dict) else None
+        if url:
+            links.append((urljoin(call.column, str(url)), str(item.get(title_key) or ""), str(item.get(date_key) or "")))
+    return data, links
+
+
 @dataclass
 class JsonList:
     """A JSON list API. `body` is the request template: `{channel}` and `{page}` are filled in
@@ -81,17 +97,9 @@ class JsonList:
 
     def parse(self, call: ListCall, text: str) -> tuple[list[tuple[str, str, str]], list[ListCall]]:
         """(links as (url, title, date), further calls): page 1 asks for pages 2 … totalPage."""
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return [], []
-        links = []
-        for item in _dig(data, self.items) or []:
-            if isinstance(item, dict) and item.get(self.url_key):
-                links.append((urljoin(call.column, str(item[self.url_key])), str(item.get(self.title_key) or ""),
-                              str(item.get(self.date_key) or "")))
+        data, links = _answer_links(call, text, self.items, (self.url_key,), self.title_key, self.date_key)
         more = []
-        if call.page == 1:
+        if call.page == 1 and data is not None:
             total = _dig(data, self.total_pages)
             channel = re.search(r'"channelList":\s*\["([^"]+)"', call.body) if call.body else None
             chan = channel.group(1) if channel else dict(parse_qsl(urlsplit(call.url).query)).get("chnlid", "")
@@ -213,13 +221,8 @@ class GkmlptApi:
     column_calls = first_calls
 
     def parse(self, call: ListCall, text: str) -> tuple[list[tuple[str, str, str]], list[ListCall]]:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return [], []
-        articles = [a for a in (data.get("articles") or []) if isinstance(a, dict)] if isinstance(data, dict) else []
-        links = [(urljoin(call.column, str(a.get("url") or a.get("post_url"))), str(a.get("title") or ""),
-                  str(a.get("created_at") or "")) for a in articles if a.get("url") or a.get("post_url")]
+        data, links = _answer_links(call, text, "articles", ("url", "post_url"), "title", "created_at")
+        articles = [a for a in (_dig(data, "articles") or []) if isinstance(a, dict)]
         more = []
         if call.page == 1 and articles:
             total = _dig(data, "classify.post_count") or data.get("total") or 0
@@ -258,18 +261,13 @@ class FujianSearch:
         return [self._call(column, channel.group(1), chnl.group(1), 1)] if channel and chnl else []
 
     def parse(self, call: ListCall, text: str) -> tuple[list[tuple[str, str, str]], list[ListCall]]:
-        try:
-            data = json.loads(text)
-        except ValueError:
-            return [], []
-        items = [d for d in (data.get("data") or []) if isinstance(d, dict)] if isinstance(data, dict) else []
-        links = [(urljoin(call.column, str(d.get("url") or d.get("docpuburl"))), str(d.get("doctitle") or ""),
-                  str(d.get("docreltime") or "")) for d in items if d.get("url") or d.get("docpuburl")]
+        data, links = _answer_links(call, text, "data", ("url", "docpuburl"), "doctitle", "docreltime")
+        pages = _dig(data, "pageCount")
         more = []
-        if call.page == 1 and str(data.get("pageCount", "")).isdigit():
+        if call.page == 1 and str(pages).isdigit():
             form = dict(parse_qsl(call.body))
             more = [self._call(call.column, form["channelid"], form["classsql"].split("=", 1)[1], p)
-                    for p in range(2, int(data["pageCount"]) + 1)]
+                    for p in range(2, int(pages) + 1)]
         return links, more
 
 
