@@ -25,6 +25,7 @@ from functools import lru_cache
 from extractors.model import Extraction
 from extractors.reading import parent_checks, row_checks
 from extractors.subjects import printed_catalogue
+from extractors.vocabulary import CJK_CHARACTER
 
 DIGIT = re.compile(r"[0-9０-９]")
 # sums of two or more nonzero amounts a document must print before its digits are judged by them,
@@ -34,19 +35,18 @@ MIN_HELD_SHARE = 0.5
 # the share of a text's Chinese characters found in the subject catalogue's names above which the
 # text reads as words: real disclosures and forms 0.6 and more, a layer mapped at random about 0.03
 MIN_WORDS_SHARE = 0.3
-CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
 def budget_characters() -> frozenset[str]:
     """The Chinese characters a budget's words are written in: those of every subject name the
     catalogue knows (extractors.subjects.printed_catalogue)."""
-    return frozenset(c for name in printed_catalogue() for c in CJK.findall(name))
+    return frozenset(c for name in printed_catalogue() for c in CJK_CHARACTER.findall(name))
 
 
 def reads_as_words(texts: list[str]) -> bool:
     """The text is written in the characters of a budget's words, not in characters at random."""
-    characters = [c for text in texts for c in CJK.findall(text or "")]
+    characters = [c for text in texts for c in CJK_CHARACTER.findall(text or "")]
     known = budget_characters()
     return bool(characters) and sum(c in known for c in characters) >= MIN_WORDS_SHARE * len(characters)
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from extractors.identities import Amount
 from extractors.narrative import AMOUNT, CHANGE, COMPARE, stated
+from extractors.vocabulary import CJK_CHARACTER
 
 # the start of an item: '一是', '（一）', '(1)', '1、', '①'
 ITEM = re.compile(r"[一二三四五六七八九十]+是|[（(][一二三四五六七八九十\d]{1,2}[)）]|(?<![\d.])\d{1,2}[、．](?!\d)|[①-⑳]")
@@ -37,7 +38,6 @@ ITEM_MARKS = "；;"
 # a clause that compares the part before it with another year
 COMPARISON = re.compile(r"^[，,]?(?:" + COMPARE.pattern + r"|同比|增幅|降幅)")
 RESULT = re.compile(r"=\s*" + AMOUNT.pattern)
-CJK = re.compile(r"[\u4e00-\u9fff]")
 # a label that is not the amount's own thing: a change, a share, an estimate, a standard
 NOT_A_HEAD = re.compile(r"增加|减少|增长|下降|比上年|较上年|同比|占|约|不超过|以内|以上|≤|≥|<|>|标准|每|平均|累计|总投资")
 
@@ -109,7 +109,7 @@ def head_of(text: str) -> re.Match | None:
     if not match:
         return None
     label = plain[:match.start()]
-    if len(CJK.findall(label)) < 2 or NOT_A_HEAD.search(label) or re.search(r"[\d%％]", label.replace(" ", "")[-1:]):
+    if len(CJK_CHARACTER.findall(label)) < 2 or NOT_A_HEAD.search(label) or re.search(r"[\d%％]", label.replace(" ", "")[-1:]):
         return None
     return match
 

@@ -12,7 +12,7 @@ stages) and narrative (placeholders, a stated figure's concept). Every name is o
 from __future__ import annotations
 
 from extractors.vocabulary.labels import (  # noqa: F401
-    ITEM_HEADING, ITEM_SUBHEADING, ITEM_NUMBERING, label_key, plain)
+    CJK_CHARACTER, ITEM_HEADING, ITEM_SUBHEADING, ITEM_NUMBERING, label_key, plain)
 from extractors.vocabulary.tables import (  # noqa: F401
     TABLE_KIND_TITLES, TEXT_TABLE_KINDS, PERFORMANCE_COLUMN_WORDS, UNIT_LINE, UNIT_LINE_CUT,
     UNIT_IN_BRACKETS, UNIT_ALONE, UNITS, TABLE_LABEL, TABLE_LABEL_IN_LINE, TABLE_NOTE, PREPARER,

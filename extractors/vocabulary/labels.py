@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 
 _NUM_CN = "一二三四五六七八九十"
+# one Chinese character (the CJK Unified Ideographs block labels and prose are printed in)
+CJK_CHARACTER = re.compile(r"[\u4e00-\u9fff]")
 
 
 ITEM_HEADING = re.compile(rf"^[{_NUM_CN}]+[、.．]")
