@@ -51,16 +51,21 @@ def reads_as_words(texts: list[str]) -> bool:
     return bool(characters) and sum(c in known for c in characters) >= MIN_WORDS_SHARE * len(characters)
 
 
-def _texts(extraction: Extraction) -> list[str]:
+def _digitless_texts(extraction: Extraction) -> list[str] | None:
+    """The cells and sentences of a document that found tables and printed not one digit in
+    them (None otherwise)."""
+    if not extraction.tables:
+        return None
     texts = [cell for table in extraction.tables for row in [*table.header, *table.rows] for cell in row]
-    return texts + [paragraph.text for paragraph in extraction.paragraphs]
+    texts += [paragraph.text for paragraph in extraction.paragraphs]
+    return None if any(DIGIT.search(text or "") for text in texts) else texts
 
 
 def no_figures(extraction: Extraction) -> str | None:
     """Why a readable document is not a disclosure: its tables and text read as words, and not one
     of them holds a digit (a form or a guide the site served under a budget's name)."""
-    texts = _texts(extraction)
-    if not extraction.tables or any(DIGIT.search(text or "") for text in texts) or not reads_as_words(texts):
+    texts = _digitless_texts(extraction)
+    if texts is None or not reads_as_words(texts):
         return None
     return (f"not a disclosure: its {len(extraction.tables)} tables and its text read, but not one holds a digit "
             "(no amount, no year): a form or a guide, not a budget's figures; no tables or text loaded")
@@ -68,11 +73,9 @@ def no_figures(extraction: Extraction) -> str | None:
 
 def no_amounts(extraction: Extraction) -> str | None:
     """Why the tables read cannot be a budget's: none of their cells, and none of the text, holds
-    a digit."""
-    if not extraction.tables:
-        return None
-    texts = _texts(extraction)
-    if any(DIGIT.search(text or "") for text in texts) or reads_as_words(texts):
+    a digit, and the text does not read as words."""
+    texts = _digitless_texts(extraction)
+    if texts is None or reads_as_words(texts):
         return None
     return (f"its {len(extraction.tables)} tables hold no amount (not one digit in any cell or sentence): the "
             "text layer is garbled or the figures are pictures; OCR is needed")
