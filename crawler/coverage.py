@@ -8,11 +8,17 @@ from pathlib import Path
 COVERAGE_STATS = ("list_pages_requested", "list_pages_read", "documents")
 
 
-def was_resumed(settings) -> bool:
-    """Does this crawl continue a frontier a killed run left in JOBDIR?"""
-    jobdir = settings.get("JOBDIR")
+def holds_a_frontier(jobdir) -> bool:
+    """Did a killed run leave a frontier in `jobdir` worth resuming? Only when it recorded a
+    request it had seen: a run killed before its first write leaves an empty requests.seen and
+    an empty disk queue, which a crawl should not take up (it starts afresh instead)."""
     seen = Path(jobdir) / "requests.seen" if jobdir else None
     return bool(seen and seen.exists() and seen.stat().st_size)
+
+
+def was_resumed(settings) -> bool:
+    """Does this crawl continue a frontier a killed run left in JOBDIR?"""
+    return holds_a_frontier(settings.get("JOBDIR"))
 
 
 def coverage_counts(stats) -> dict[str, int]:

@@ -398,6 +398,28 @@ def test_a_run_killed_after_fetching_everything_resumes_without_a_false_alert(ni
     assert current_lines(db) == nights["first"]["lines"]
 
 
+
+@pytest.mark.slow
+def test_a_run_killed_before_its_first_write_leaves_nothing_to_resume(nights, tmp_path):
+    """A run killed in its first moments leaves a frontier folder with an empty requests.seen and
+    an empty disk queue (the files the crawl opens before it writes to them). That is no frontier:
+    the next run crawls the site afresh, without a resumed crawl that reads nothing and a false
+    "no documents" alert."""
+    db = tmp_path / "budgets.db"
+    frontier = tmp_path / "jobs" / "demo"
+    (frontier / "requests.queue" / "demo.district-budgets.localhost-0").mkdir(parents=True)
+    (frontier / "requests.queue" / "demo.district-budgets.localhost-0" / "0").write_bytes(b"")
+    (frontier / "requests.seen").write_bytes(b"")
+    with SiteServer(demo_site(tmp_path)) as server:
+        again = nightly(db, server)
+    assert again.returncode == 0, again.stdout[-2000:] + again.stderr[-3000:]
+    assert "columns may have moved" not in again.stderr and "sweeping the site" not in again.stderr
+    runs = query(db, "SELECT resumed, alerts FROM crawl_runs ORDER BY id")
+    assert [(r["resumed"], r["alerts"]) for r in runs] == [(0, None)]
+    assert current_lines(db) == nights["first"]["lines"]
+    assert not frontier.exists()
+
+
 def test_two_runs_at_once_on_one_database_refuse(tmp_path):
     from budgets.cli.nightly import Paths, exclusive
     from budgets.cli import CommandError

@@ -223,6 +223,7 @@ def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settin
     """Crawl every site at once, in this process (politely: per-site limits apply). A site
     whose frontier a killed run left behind is resumed, then swept once more. Returns site →
     finish reason, and what settling the database did when the crawls closed."""
+    from crawler.coverage import holds_a_frontier
     from crawler.run import crawl_settings, quiet_command_logs, settled
     from scrapy.crawler import CrawlerProcess
 
@@ -253,7 +254,10 @@ def crawl_sites(paths: Paths, names: list[str], replicas: dict[str, str], settin
         return deferred.addCallback(finished)
 
     for name in names:
-        resumed = use_jobdir and (paths.jobdir(name) / "requests.seen").exists()
+        resumed = use_jobdir and holds_a_frontier(paths.jobdir(name))
+        if use_jobdir and not resumed:
+            # one judgement of "resumed" for this command and the crawl's monitors (see holds_a_frontier)
+            shutil.rmtree(paths.jobdir(name), ignore_errors=True)
         run(name, sweep_after=resumed)
     process.start()
     return reasons, settled(crawlers)
