@@ -19,11 +19,10 @@ Pure functions: what was read in, None or a sentence saying why its figures cann
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from functools import lru_cache
 
 from extractors.model import Extraction
-from extractors.reading import parent_checks, row_checks
+from extractors.reading import Reading
 from extractors.subjects import printed_catalogue
 from extractors.vocabulary import CJK_CHARACTER
 
@@ -81,25 +80,17 @@ def no_amounts(extraction: Extraction) -> str | None:
             "text layer is garbled or the figures are pictures; OCR is needed")
 
 
-def sums(lines: list[dict]) -> tuple[int, int]:
-    """(sums of two or more nonzero amounts checked, sums that held), table by table
-    (`extractors.reading`'s identities)."""
-    by_table: dict[int, list[dict]] = defaultdict(list)
-    for line in lines:
-        if line.get("amount_fen") is not None and line.get("measure") is not None:
-            by_table[line.get("table_index")].append(line)
-    checked = held = 0
-    for table in by_table.values():
-        for check in row_checks(table) + parent_checks(table):
-            if sum(1 for part in check.parts if part.get("amount_fen")) >= 2:
-                checked += 1
-                held += check.held
-    return checked, held
+def sums(readings: list[Reading]) -> tuple[int, int]:
+    """(sums of two or more nonzero amounts checked, sums that held), over the tables' readings
+    (`extractors.reading`'s identities, as the reading judged them)."""
+    judged = [check for reading in readings for check in reading.checks
+              if sum(1 for part in check.parts if part.get("amount_fen")) >= 2]
+    return len(judged), sum(check.held for check in judged)
 
 
-def sums_fail(lines: list[dict]) -> str | None:
+def sums_fail(readings: list[Reading]) -> str | None:
     """Why the amounts read cannot be published as figures: they do not add up throughout."""
-    checked, held = sums(lines)
+    checked, held = sums(readings)
     if checked < MIN_SUMS or held >= MIN_HELD_SHARE * checked:
         return None
     return (f"its amounts do not add up: of {checked} sums of two or more amounts its tables print, {held} hold; "

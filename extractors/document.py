@@ -89,7 +89,7 @@ def _normalised(extraction: Extraction, fmt: str, hints: Hints, doc_id: str) -> 
         # like a page that only lists links: known, read, and not a disclosure; nothing loaded
         result, status, error = Normalised(), "ok", f"{what}: {not_a_disclosure}"
     elif status in ("ok", "partial") and (unusable := budget_quality.no_amounts(extraction)
-                                        or budget_quality.sums_fail(result.lines)):
+                                        or budget_quality.sums_fail(result.readings)):
         # a text layer that reads but says no budget's figures: like a garbled one
         # (extractors.text_quality), neither its tables nor its text are loaded
         result = Normalised()

@@ -17,7 +17,7 @@ from extractors.constants import TableKind
 from extractors.framing import column_units, is_column_number_row
 from extractors.model import Extraction, Table
 from extractors.numbers import NumberError, is_amount, parse_amount, to_fen
-from extractors.reading import read_table
+from extractors.reading import Reading, read_table
 from extractors.subjects import (carry_code_parts, classification_of, level_of, parent_of, recover_codes,
                                  split_code_and_name, subject_code_for_name)
 from extractors.tablekinds import table_kind
@@ -32,6 +32,7 @@ class Normalised:
     paragraphs: list[dict] = field(default_factory=list)
     tables: list[dict] = field(default_factory=list)
     unplaced: list[dict] = field(default_factory=list)
+    readings: list[Reading] = field(default_factory=list)  # each table's, for judging the whole (not stored)
 
 
 def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url: str = "") -> Normalised:
@@ -52,6 +53,7 @@ def normalise(extraction: Extraction, meta: DocumentMeta, document_id: str, url:
         out.lines.extend(lines)
         reading = read_table(lines, [s.source for s in specs if s.is_amount],
                              unplaced=len(table.unplaced) + len(unnamed))
+        out.readings.append(reading)
         out.tables.append({
             "id": f"{short}:t{table.index}", "document_id": document_id, "table_index": table.index,
             "label": table.label, "title": table.title, "table_kind": kind, "unit": table.unit,

@@ -148,7 +148,7 @@ def build() -> dict[str, Resource]:
     """Every resource of the demo site, by path."""
     r: dict[str, Resource] = {}
     if len(pdf_pages()) < len(PDF_PAGES):
-        print(missing_corpus_note(SHARED), file=sys.stderr, flush=True)
+        print(missing_corpus_note(CORPUS.parent if CORPUS else None), file=sys.stderr, flush=True)
     r["/robots.txt"] = Resource(
         f"User-agent: *\nDisallow: {DISALLOWED}\nDisallow: /search/\n".encode(), "text/plain")
 
