@@ -82,6 +82,13 @@ def test_the_bytes_enter_the_extractors_once_through_read_whole(traced):
 
 
 @pytest.mark.slow
+def test_the_crawler_hands_the_bytes_to_the_core_to_be_read_and_not_again_after(traced):
+    # the spider names them (budgets.pipeline.document_id), the ingest pipeline hands them over; the
+    # revisions pipeline after it uses the id the item carries
+    assert traced["bytes"]["folders"] == ["crawler", "budgets", "crawler", "budgets", "extractors", "crawler"]
+
+
+@pytest.mark.slow
 def test_the_reading_goes_from_read_whole_to_the_database_without_running_back(traced):
     reading = traced["reading"]
     assert reading["back_edges"] == []
