@@ -50,7 +50,7 @@ LOOPBACK = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_START_DELAY": "0.01", "AUTOTHRO
 # -- counting: records in, the path out (pure)
 
 @dataclass(frozen=True)
-class Path_:
+class Route:
     files: list[str]  # project files entered, in the order first entered
     edges: list[tuple[str, str, str]]  # (from folder, to folder, the first call or return that moved it so)
     folders: list[str]  # the folders it is in, in time order, repeats in a row merged
@@ -61,7 +61,7 @@ def folder_of(file: str) -> str:
     return file.split("/", 1)[0] if "/" in file else file
 
 
-def path_of(records: list[dict], kind: str) -> Path_:
+def path_of(records: list[dict], kind: str) -> Route:
     """The path of the records of one `kind` ('bytes' or 'reading'), in the order they were written:
     a call moves the document from its caller's folder into the callee's, a return that carries it
     from the returning function's folder into its caller's."""
@@ -83,7 +83,7 @@ def path_of(records: list[dict], kind: str) -> Path_:
             edges.append((start, end, how))
         if not folders or folders[-1] != end:
             folders.append(end)
-    return Path_(files, edges, folders, back_edges(edges))
+    return Route(files, edges, folders, back_edges(edges))
 
 
 def entered_by(records: list[dict], kind: str) -> dict[str, str]:
@@ -197,7 +197,7 @@ class Tracer:
         self.watch: dict[int, str] = {}  # frames whose return is followed: id(frame) → 'made' | 'passed'
         self.carrying: set[int] = set()  # frames called with the reading (their sqlite3 calls write it)
         self.files: dict[object, str | None] = {}  # code → project file, None outside
-        self.resumable: dict[int, object] = {}  # generator and coroutine frames entered: a resumption is no new call
+        self.resumable: dict[int, object] = {}  # generator and coroutine frames recorded: a resumption is no new call
 
     def file_of(self, code) -> str | None:
         try:
@@ -250,18 +250,22 @@ class Tracer:
         file = self.file_of(code)
         if file is None:
             return
-        if code.co_flags & RESUMABLE:
-            if id(frame) in self.resumable:
-                return
-            self.resumable[id(frame)] = frame  # kept, so its id is not reused
         values = arguments(frame)
         if self.body is None:
             self.body = next((b for v in values if (b := self.body_for(v)) is not None), None)
-        if self.body is not None and any(self.holds(v, self.body) for v in values):
+        with_bytes = self.body is not None and any(self.holds(v, self.body) for v in values)
+        with_reading = bool(self.reading) and any(self.holds_reading(v) for v in values)
+        if not (with_bytes or with_reading):
+            return
+        if code.co_flags & RESUMABLE:
+            if self.resumable.get(id(frame)) is frame:
+                return
+            self.resumable[id(frame)] = frame
+        if with_bytes:
             self.write("bytes", file, code.co_qualname, self.caller(frame))
             if code is self.producer:
                 self.watch[id(frame)] = "made"
-        if self.reading and any(self.holds_reading(v) for v in values):
+        if with_reading:
             self.write("reading", file, code.co_qualname, self.caller(frame))
             self.watch.setdefault(id(frame), "passed")
             self.carrying.add(id(frame))
@@ -270,17 +274,16 @@ class Tracer:
         if how == "made":
             self.track(value)  # the reading starts in the folder that makes it
             self.write("reading", self.file_of(frame.f_code), frame.f_code.co_qualname, self.caller(frame), event="made")
-        elif value is not None and not isinstance(value, PRIMITIVE):
+        elif value is not None:
             self.track(value)
 
     def on_handed_back(self, frame, file: str, value) -> None:
         """A return that carries the document into another folder is a move of the document too."""
-        caller = self.caller(frame)
-        if caller[0] == OUTSIDE or folder_of(caller[0]) == folder_of(file):
-            return
-        for kind, held in (("bytes", self.body is not None and self.holds(value, self.body)),
-                           ("reading", bool(self.reading) and self.holds_reading(value))):
-            if held:
+        kinds = [kind for kind, held in (("bytes", self.body is not None and self.holds(value, self.body)),
+                                         ("reading", bool(self.reading) and self.holds_reading(value))) if held]
+        caller = self.caller(frame) if kinds else (OUTSIDE, "")
+        if caller[0] != OUTSIDE and folder_of(caller[0]) != folder_of(file):
+            for kind in kinds:
                 self.write(kind, file, frame.f_code.co_qualname, caller, event="return")
 
     def body_for(self, value) -> bytes | None:
