@@ -96,7 +96,8 @@ def entered_by(records: list[dict], kind: str) -> dict[str, str]:
 
 
 def per_folder(files: list[str]) -> dict[str, int]:
-    return {folder: sum(folder_of(f) == folder for f in files) for folder in FOLDERS if any(folder_of(f) == folder for f in files)}
+    counts = {folder: sum(folder_of(f) == folder for f in files) for folder in FOLDERS}
+    return {folder: n for folder, n in counts.items() if n}
 
 
 def from_the_spider(records: list[dict]) -> list[dict]:
@@ -273,7 +274,8 @@ class Tracer:
     def on_return(self, frame, value, how: str) -> None:
         if how == "made":
             self.track(value)  # the reading starts in the folder that makes it
-            self.write("reading", self.file_of(frame.f_code), frame.f_code.co_qualname, self.caller(frame), event="made")
+            code = frame.f_code
+            self.write("reading", self.file_of(code), code.co_qualname, self.caller(frame), event="made")
         elif value is not None:
             self.track(value)
 
