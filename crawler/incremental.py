@@ -28,7 +28,6 @@ from scrapy.responsetypes import responsetypes
 from budgets import db as database
 from budgets import revisions
 from budgets.arrivals import observe_known
-from budgets.pipeline import document_id
 from crawler.pipelines import db_path
 
 DOCUMENT_ROLES = ("page", "attachment")
@@ -187,7 +186,7 @@ class RevisionsPipeline:
     async def process_item(self, item):
         if not item.error and item.body:
             await asyncio.wrap_future(self.worker.submit(
-                self._observe, item.url, document_id(item.body), item.fetched_at))
+                self._observe, item.url, item.id, item.fetched_at))
         return item
 
     def _close(self):
