@@ -4,7 +4,7 @@ one run on this machine. Prints one line per comparison and writes a Markdown re
     python benchmarks/run.py            # full run (about 15 minutes on 2 cores) → benchmarks/RESULTS.md
     python benchmarks/run.py --quick    # within a minute → benchmarks/RESULTS-quick.md
     python benchmarks/run.py --smoke    # a few seconds per benchmark, for the test suite
-    python benchmarks/run.py --only load,queries
+    python benchmarks/run.py --only load,queries   # → benchmarks/RESULTS-load-queries.md
 
 Every line reads `name: ours …, baseline …, ratio …x`; the ratio is how many times better ours is
 (> 1: ours wins). A benchmark whose part of the program is not in this checkout prints
@@ -38,13 +38,21 @@ BENCHMARKS = {  # name → module; run in this order
 }
 
 
+def report_name(mode: str, only: list[str] | None) -> str:
+    """RESULTS.md holds the full run of every benchmark; a subset never overwrites it."""
+    if only:
+        return f"RESULTS-{'-'.join(only)}{'' if mode == 'full' else '-' + mode}.md"
+    return "RESULTS.md" if mode == "full" else f"RESULTS-{mode}.md"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_const", dest="mode", const="quick", help="within a minute on 2 cores")
     size.add_argument("--smoke", action="store_const", dest="mode", const="smoke", help="tiny sizes, for tests")
     parser.add_argument("--only", help=f"comma-separated subset of {','.join(BENCHMARKS)}")
-    parser.add_argument("--out", type=Path, help="report path (default benchmarks/RESULTS.md, or RESULTS-<mode>.md)")
+    parser.add_argument("--out", type=Path, help="report path (default benchmarks/RESULTS.md for a full run of every "
+                                                 "benchmark, else RESULTS-<mode>.md or RESULTS-<only>.md)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args(argv)
     mode = args.mode or "full"
@@ -52,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
-    out = args.out or ROOT / "benchmarks" / ("RESULTS.md" if mode == "full" else f"RESULTS-{mode}.md")
+    out = args.out or ROOT / "benchmarks" / report_name(mode, names if args.only else None)
 
     tmp = Path(tempfile.mkdtemp(prefix=f"budgets-bench-{mode}-"))
     ctx = Context(mode=mode, tmp=tmp)

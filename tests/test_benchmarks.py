@@ -59,3 +59,12 @@ def test_the_cell_rule_scores_a_printed_blank_by_the_nearest_named_column():
     # a blank is not judged where any row or any column would do
     assert not cell_found(dict(cell, row="#0"), [grid])
     assert not cell_found(dict(cell, column="*"), [grid])
+
+
+def test_only_the_full_run_of_every_benchmark_writes_the_main_report():
+    from benchmarks.run import report_name
+
+    assert report_name("full", None) == "RESULTS.md"
+    assert report_name("quick", None) == "RESULTS-quick.md"
+    assert report_name("full", ["unseen"]) == "RESULTS-unseen.md"  # a subset never overwrites RESULTS.md
+    assert report_name("smoke", ["load", "queries"]) == "RESULTS-load-queries-smoke.md"
