@@ -184,7 +184,7 @@ class RevisionsPipeline:
         observe_known(self.db, url, doc_id, seen_at)
 
     async def process_item(self, item):
-        if not item.error and item.body:
+        if not item.error and item.id:
             await asyncio.wrap_future(self.worker.submit(
                 self._observe, item.url, item.id, item.fetched_at))
         return item

@@ -195,6 +195,9 @@ class IngestPipeline:
             note = f" — same bytes as {row['same_bytes_as']}"
         print(f"[{item.site}] {CHANGE_WORDS.get(change, change):<9} {row['status']:<11} {row.get('lines') or 0:>5} lines  "
               f"{item.url}{note}", file=sys.stderr, flush=True)
+        # the core has them: the bytes go no further than the ingest (the pipelines after it need the id
+        # only), and a large document is not held until the item leaves the last pipeline
+        item.body = b""
         return item
 
 
