@@ -6,7 +6,7 @@
 - its XLSX/XLS/DOCX/DOC/ZIP renditions as attachments (both ship in crawler/demo/content/);
 - when the project's shared corpus is beside the checkout (../shared/corpus, or BUDGETS_SHARED),
   real PDFs from it (Shanghai 普陀区 disclosures) as attachments of their pages; without it
-  those pages are left out, and `build` says so;
+  those pages and the final-accounts column that lists only them are left out, and `build` says so;
 
 and the traps a crawler meets: three list pages paged by `createPageHTML`, two by plain links,
 the same disclosure linked several times, a mobile `_wap` twin, notices that mention budgets,
@@ -52,7 +52,8 @@ def missing_corpus_note(shared: Path | None) -> str:
              "the shared corpus is not here: this is an installed package, not a checkout (set "
              "BUDGETS_SHARED to the folder that holds corpus/, the shared/ folder beside a clone)")
     return (f"demo site: {where}, so the pages carrying real PDF disclosures (and the attachment that "
-            "answers 503) are left out; the seed page and its office renditions are served")
+            "answers 503, and the final-accounts column) are left out; the seed page and its office "
+            "renditions are served")
 
 
 SHARED = shared_folder()
