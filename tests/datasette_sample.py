@@ -205,13 +205,12 @@ def build_with_pipeline(path) -> str:
 
     from budgets.publish import prepare
     from budgets.reference import refresh
-    from conftest import SHARED
 
     root = Path(__file__).resolve().parents[1]
-    # the HTML rendering is a link out of its folder, so it is named (ingest follows no link out of
-    # a folder it is given)
+    # the project's own copy of the seed (no ../shared needed); the HTML rendering is a link out of
+    # its folder, so it is named (ingest follows no link out of a folder it is given)
     fixtures = root / "tests" / "fixtures" / "seed"
-    seeds = [SHARED / "seed", fixtures, fixtures / "tongnan-2026-bigdata-bureau-budget.html"]
+    seeds = [fixtures, fixtures / "tongnan-2026-bigdata-bureau-budget.html"]
     subprocess.run([sys.executable, "-m", "budgets", "ingest", *map(str, seeds), "--db", str(path)],
                    cwd=root, check=True, capture_output=True, timeout=120)
     db = database.connect(path)

@@ -103,3 +103,27 @@ def test_search_shows_each_sentence_once_and_trimmed_around_the_match(server):
     sentences = [r for r in rows if r["kind"] == "说明 text"]
     assert sentences and len({r["link"] for r in sentences}) == 1
     assert all("数字重庆" in r["match"] and len(r["match"]) <= 102 for r in sentences)
+
+
+def test_a_database_renamed_over_the_served_file_is_not_read_until_a_restart(served_db, tmp_path):
+    """`budgets nightly` publishes by renaming a new file over the served one. Every answer the
+    running server gives afterwards comes from the file it started with (it is restarted to read
+    the new one), never from either file at random."""
+    import shutil
+    import sqlite3
+    from concurrent.futures import ThreadPoolExecutor
+
+    served = tmp_path / "budgets.db"
+    shutil.copyfile(served_db, served)
+    newer = tmp_path / "budgets.db.ready"
+    shutil.copyfile(served_db, newer)
+    with sqlite3.connect(newer) as conn:
+        conn.execute("DELETE FROM budget_lines")
+    count = "/budgets.json?_shape=array&sql=" + urllib.parse.quote("select count(*) as n from budget_lines")
+    with sample.Server(served) as running:
+        [before] = get_json(running, count)
+        newer.replace(served)
+        with ThreadPoolExecutor(max_workers=6) as clients:  # at once: every SQL thread of the server answers
+            answers = list(clients.map(lambda _: get_json(running, count)[0]["n"], range(60)))
+    assert before["n"] > 0
+    assert set(answers) == {before["n"]}

@@ -105,8 +105,8 @@ def free_port() -> int:
 
 
 class DatasetteWatcher:
-    """Datasette serving the published database (immutable, as `budgets serve` does), asked
-    over and over what it holds while a nightly run loads."""
+    """`budgets serve` (Datasette, immutable) serving the published database, asked over and
+    over what it holds while a nightly run loads."""
 
     SQL = ("select (select count(*) from documents) as documents, "
            "(select count(*) from budget_lines) as lines, (select max(id) from crawl_runs) as run")
@@ -119,7 +119,7 @@ class DatasetteWatcher:
         self._stop = threading.Event()
 
     def ask(self) -> tuple:
-        url = (f"http://127.0.0.1:{self.port}/{self.db.stem}.json?_shape=array&sql="
+        url = (f"http://127.0.0.1:{self.port}/budgets.json?_shape=array&sql="
                + urllib.parse.quote(self.SQL))
         with urllib.request.urlopen(url, timeout=5) as response:
             row = json.loads(response.read())[0]
@@ -127,8 +127,8 @@ class DatasetteWatcher:
 
     def __enter__(self):
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "datasette", "serve", "-i", str(self.db), "--host", "127.0.0.1",
-             "--port", str(self.port)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [sys.executable, "-m", "budgets", "serve", "--db", str(self.db), "--host", "127.0.0.1",
+             "--port", str(self.port)], cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         deadline = time.time() + 20
         while True:
             try:

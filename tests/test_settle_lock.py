@@ -8,12 +8,12 @@ import time
 
 from budgets.afterload import held_lock
 from budgets.cli import main
-from conftest import SHARED
+from conftest import SEED
 
 
 def test_an_ingest_leaves_no_lock_file_beside_the_database(tmp_path, capsys):
     db = tmp_path / "budgets.db"
-    assert main(["ingest", str(SHARED / "seed" / "tongnan-2026-bigdata-bureau-budget.txt"), "--db", str(db)]) == 0
+    assert main(["ingest", str(SEED), "--db", str(db)]) == 0
     assert "audited 1 documents" in capsys.readouterr().out  # the settle step ran
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.endswith(".lock")) == []
 

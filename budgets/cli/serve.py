@@ -80,6 +80,26 @@ def make_ready(db_path: Path) -> None:
         db.conn.close()
 
 
+def open_every_connection(ds) -> None:
+    """Open now every connection Datasette will read the database with (one per SQL thread).
+    Datasette opens them when a thread is first used, so a thread first used after `budgets
+    nightly` renamed a new file over the database would read the new file while the others
+    read the old one, and answers would flip between the two. Opened at the start, they all
+    read the file as it was when the server started, until it is restarted."""
+    import asyncio
+    import threading
+
+    threads = max(1, ds.setting("num_sql_threads"))
+    # each thread waits until all have opened theirs, so no task can be run by a thread twice
+    everyone_open = threading.Barrier(threads)
+
+    async def open_all():
+        database = ds.databases[DATABASE_NAME]
+        await asyncio.gather(*(database.execute_fn(lambda conn: everyone_open.wait()) for _ in range(threads)))
+
+    asyncio.run(open_all())
+
+
 def datasette_command(db: Path, host: str, port: int) -> list[str]:
     """The command that serves `db`, for callers that run the server as a subprocess."""
     return [sys.executable, "-m", "budgets", "serve", "--db", str(db), "--host", host, "--port", str(port)]
@@ -95,6 +115,7 @@ def run(args) -> int:
     except (OSError, yaml.YAMLError) as exc:
         raise CommandError(f"cannot configure Datasette: {exc}") from exc
     make_ready(Path(args.db))
+    open_every_connection(ds)
     print(f"serving {args.db} read-only at http://{args.host}:{args.port}/ (Ctrl-C to stop)", flush=True)
     uvicorn.run(ds.app(), host=args.host, port=args.port, log_level="warning", lifespan="on")
     return 0

@@ -6,7 +6,7 @@
 - its XLSX/XLS/DOCX/DOC/ZIP renditions as attachments (both ship in crawler/demo/content/);
 - when the project's shared corpus is beside the checkout (../shared/corpus, or BUDGETS_SHARED),
   real PDFs from it (Shanghai 普陀区 disclosures) as attachments of their pages; without it
-  those pages are left out, and `build` says so;
+  those pages and the final-accounts column that lists only them are left out, and `build` says so;
 
 and the traps a crawler meets: three list pages paged by `createPageHTML`, two by plain links,
 the same disclosure linked several times, a mobile `_wap` twin, notices that mention budgets,
@@ -52,7 +52,8 @@ def missing_corpus_note(shared: Path | None) -> str:
              "the shared corpus is not here: this is an installed package, not a checkout (set "
              "BUDGETS_SHARED to the folder that holds corpus/, the shared/ folder beside a clone)")
     return (f"demo site: {where}, so the pages carrying real PDF disclosures (and the attachment that "
-            "answers 503) are left out; the seed page and its office renditions are served")
+            "answers 503, and the final-accounts column) are left out; the seed page and its office "
+            "renditions are served")
 
 
 SHARED = shared_folder()
@@ -229,11 +230,20 @@ def build() -> dict[str, Resource]:
     ]
     pagers = ['<div class="page"><a href="index_1.html">下一页</a> <a href="index_1.html">尾页</a></div>',
               '<div class="page"><a href="index.html">首页</a> <a href="index.html">上一页</a></div>']
+    if not has_finals():
+        return r
     for n, items in enumerate(final_items):
         name = "index.html" if n == 0 else f"index_{n}.html"
         r[f"{FINALS}/{name}"] = Resource(gbk(list_page("决算", items, pagers[n])), "text/html; charset=gb2312")
     return r
 
 
+def has_finals() -> bool:
+    """Is there a final-accounts column? Its disclosures are all real PDFs: without the corpus
+    the column would list none, and a column of list pages that link to nothing reads as a
+    redesigned site (the crawl's "list pages keep their shape" alert) on every demo run."""
+    return any(d.path.startswith(FINALS) for d in pdf_pages())
+
+
 def start_urls() -> list[str]:
-    return [f"http://{HOST}{BUDGETS}/index.html", f"http://{HOST}{FINALS}/index.html"]
+    return [f"http://{HOST}{BUDGETS}/index.html"] + ([f"http://{HOST}{FINALS}/index.html"] if has_finals() else [])
