@@ -82,10 +82,10 @@ def test_the_bytes_enter_the_extractors_once_through_read_whole(traced):
 
 
 @pytest.mark.slow
-def test_the_crawler_hands_the_bytes_to_the_core_to_be_read_and_not_again_after(traced):
-    # the spider names them (budgets.pipeline.document_id), the ingest pipeline hands them over; the
-    # revisions pipeline after it uses the id the item carries
-    assert traced["bytes"]["folders"] == ["crawler", "budgets", "crawler", "budgets", "extractors", "crawler"]
+def test_the_crawler_hands_the_bytes_to_the_core_to_be_read_and_nothing_after_holds_them(traced):
+    # the spider names them (budgets.pipeline.document_id), the ingest pipeline hands them over and
+    # the item gives them up; the revisions pipeline after it uses the id the item carries
+    assert traced["bytes"]["folders"] == ["crawler", "budgets", "crawler", "budgets", "extractors"]
 
 
 @pytest.mark.slow
