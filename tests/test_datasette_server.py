@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import urllib.error
@@ -127,3 +128,42 @@ def test_a_database_renamed_over_the_served_file_is_not_read_until_a_restart(ser
             answers = list(clients.map(lambda _: get_json(running, count)[0]["n"], range(60)))
     assert before["n"] > 0
     assert set(answers) == {before["n"]}
+
+
+def test_every_sql_thread_reads_the_file_the_server_started_with(tmp_path):
+    """The mechanism under the test above, where the race shows: Datasette opens a SQL thread's
+    connection when that thread is first used, so without `open_every_connection` the threads
+    first used after a rename read the new file while the others read the old one."""
+    import asyncio
+    import sqlite3
+    import time
+
+    from budgets.cli.serve import DATABASE_NAME, build_datasette, open_every_connection
+
+    served, newer = tmp_path / "budgets.db", tmp_path / "budgets.db.ready"
+    for path, rows in ((served, 5), (newer, 0)):
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE budget_lines (id)")
+            conn.executemany("INSERT INTO budget_lines VALUES (?)", [(n,) for n in range(rows)])
+
+    def answers_after_a_rename(opened_at_start: bool) -> set[int]:
+        shutil.copyfile(served, tmp_path / "served.db")
+        ds = build_datasette(tmp_path / "served.db")
+        if opened_at_start:
+            open_every_connection(ds)
+        database = ds.databases[DATABASE_NAME]
+
+        def count(conn) -> int:
+            time.sleep(0.01)  # long enough for every SQL thread to take some of the queries
+            return conn.execute("SELECT count(*) FROM budget_lines").fetchone()[0]
+
+        async def ask() -> set[int]:
+            await database.execute_fn(count)  # one thread opens its connection before the rename
+            shutil.copyfile(newer, tmp_path / "next.db")
+            (tmp_path / "next.db").replace(tmp_path / "served.db")
+            return set(await asyncio.gather(*(database.execute_fn(count) for _ in range(60))))
+
+        return asyncio.run(ask())
+
+    assert answers_after_a_rename(opened_at_start=True) == {5}
+    assert answers_after_a_rename(opened_at_start=False) == {0, 5}  # the race the server is kept from
