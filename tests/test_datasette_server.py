@@ -110,7 +110,6 @@ def test_a_database_renamed_over_the_served_file_is_not_read_until_a_restart(ser
     """`budgets nightly` publishes by renaming a new file over the served one. Every answer the
     running server gives afterwards comes from the file it started with (it is restarted to read
     the new one), never from either file at random."""
-    import shutil
     import sqlite3
     from concurrent.futures import ThreadPoolExecutor
 
